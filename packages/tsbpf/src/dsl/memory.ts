@@ -1,0 +1,23 @@
+/**
+ * Fixed-size data and pointers of the BPF subset.
+ */
+
+export declare const charArrayLength: unique symbol;
+export declare const fixedArrayLength: unique symbol;
+export declare const pointee: unique symbol;
+
+/**
+ * A `char[N]` (NUL-padded). In a probe it is a fixed array of bytes; in user space it reads as the
+ * string up to the first NUL. A string literal initialises it (`comm: ""` zero-fills).
+ */
+export type CharArray<N extends number> = string & { readonly [charArrayLength]?: N };
+
+/** A `T[N]` laid out inline, as C lays out arrays. */
+export type FixedArray<T, N extends number> = T[] & { readonly [fixedArrayLength]?: N };
+
+/**
+ * A pointer into kernel memory (or into a map value, from `lookup`). Struct members are read and
+ * written through it directly (`p.count += 1n`, C's `p->count`); a pointer to a scalar exposes it
+ * as `value` (C's `*p`). Pointers that may be null are typed `Ptr<T> | null` and must be checked.
+ */
+export type Ptr<T> = (T extends number | bigint | boolean ? { value: T } : T) & { readonly [pointee]?: T };

@@ -1,0 +1,73 @@
+/**
+ * The probe class base and the decorators that name hooks and globals.
+ *
+ * Decorators are TypeScript standard decorators: at class definition they only record where the
+ * class was written (so that `load(Class)` can find and compile its source). They never run probe
+ * code. Everything else about a probe is read from its source by the compiler.
+ */
+
+// Decorator metadata needs Symbol.metadata, which Node 20 lacks: the TypeScript, swc and esbuild
+// emits use it only when it exists.
+(Symbol as { metadata?: symbol }).metadata ??= Symbol.for("Symbol.metadata");
+
+/** Metadata key under which decorators store the probe's source file path. */
+export const probeSourceKey: unique symbol = Symbol.for("tsbpf.probeSource");
+
+/** Base class of every probe: one class is one BPF object. */
+export abstract class Probe {}
+
+type MethodDecorator = (method: Function, context: ClassMethodDecoratorContext) => void;
+
+function callerFile(): string | undefined {
+  const stack = new Error().stack ?? "";
+  for (const line of stack.split("\n").slice(1)) {
+    const match = /\(?((?:file:\/\/)?\/[^():]+|[A-Za-z]:\\[^():]+):\d+:\d+\)?\s*$/.exec(line.trim());
+    if (!match) continue;
+    const file = match[1]!.replace(/^file:\/\//, "");
+    if (file.includes("/tsbpf/src/dsl/") || file.includes("/tsbpf/dist/dsl/")) continue;
+    if (file.startsWith("node:")) continue;
+    return decodeURIComponent(file);
+  }
+  return undefined;
+}
+
+function recordSource(context: DecoratorContext): void {
+  const metadata = context.metadata as Record<symbol, unknown> | undefined;
+  if (metadata && metadata[probeSourceKey] === undefined) {
+    const file = callerFile();
+    if (file) metadata[probeSourceKey] = file;
+  }
+}
+
+function hook(): MethodDecorator {
+  return (_method, context) => recordSource(context);
+}
+
+/**
+ * `SEC("tracepoint/<category>/<name>")`: a classic tracepoint (see
+ * `/sys/kernel/tracing/events/<category>/<name>`). The method takes the tracepoint's record
+ * (`SysEnterContext` for `syscalls/sys_enter_*`) and returns 0. Kernel 4.7 (BPF links: 5.15).
+ */
+export function tracepoint(category: string, name: string): MethodDecorator {
+  void category;
+  void name;
+  return hook();
+}
+
+/**
+ * Marks a field as a load-time constant: it lives in `.rodata`, its initialiser is the default,
+ * `load(Class, { config: { field: value } })` sets it before the program is verified (so the
+ * verifier can prune dead branches), and the kernel program cannot change it.
+ */
+export function config(_value: undefined, context: ClassFieldDecoratorContext): void {
+  recordSource(context);
+}
+
+/** The source file of a probe class, as recorded by its decorators (undefined if none ran). */
+export function probeSourceOf(probeClass: abstract new () => Probe): string | undefined {
+  const metadata = (probeClass as { [Symbol.metadata]?: Record<symbol, unknown> | null })[
+    (Symbol as unknown as { metadata: symbol }).metadata as typeof Symbol.metadata
+  ];
+  const file = metadata?.[probeSourceKey];
+  return typeof file === "string" ? file : undefined;
+}

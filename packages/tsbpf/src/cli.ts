@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+/**
+ * The `tsbpf` command: `build` writes BPF objects, `run` runs probes and prints what they send.
+ */
+import { parseCommand, usage, UsageError } from "./cli/args.js";
+import { build } from "./cli/build.js";
+import { CompileFailed } from "./cli/compile.js";
+import { run } from "./cli/run.js";
+
+async function main(argv: string[]): Promise<number> {
+  const io = { stdout: process.stdout, stderr: process.stderr };
+  try {
+    const command = parseCommand(argv);
+    switch (command.kind) {
+      case "help":
+        io.stdout.write(usage + "\n");
+        return 0;
+      case "build":
+        build(command, io);
+        return 0;
+      case "run": {
+        const interrupt = new AbortController();
+        const onSignal = () => interrupt.abort();
+        process.once("SIGINT", onSignal);
+        process.once("SIGTERM", onSignal);
+        try {
+          await run(command, { ...io, signal: interrupt.signal });
+        } finally {
+          process.off("SIGINT", onSignal);
+          process.off("SIGTERM", onSignal);
+        }
+        return 0;
+      }
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`tsbpf: ${error.message}\n\n${usage}\n`);
+      return 2;
+    }
+    if (error instanceof CompileFailed) {
+      io.stderr.write(`tsbpf: ${error.message}\n`);
+      return 1;
+    }
+    io.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,81 @@
+/**
+ * Command-line parsing for `tsbpf`: node's parseArgs for the shape, zod for the values.
+ */
+import { parseArgs } from "node:util";
+import { z } from "zod";
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+export const usage = `usage:
+  tsbpf build <file.bpf.ts> [-o <out.o>] [--class <Name>]
+      compile the probe classes of a file into BPF ELF objects (one per class)
+  tsbpf run <file.bpf.ts> [--duration <seconds>] [--json] [--config name=value]... [--class <Name>]
+      compile, load and attach every program; print bpf.printk output and ring buffer events as
+      they arrive; on exit (the duration, Ctrl-C) detach and print the maps' contents
+  tsbpf help`;
+
+const duration = z.coerce.number().positive("--duration must be a positive number of seconds");
+const configPair = z.string().regex(/^[A-Za-z_$][\w$]*=.+$/, "--config takes name=value");
+
+export type Command =
+  | { kind: "help" }
+  | { kind: "build"; file: string; output?: string; className?: string }
+  | {
+      kind: "run";
+      file: string;
+      durationSeconds?: number;
+      json: boolean;
+      config: Record<string, string>;
+      className?: string;
+    };
+
+export function parseCommand(argv: string[]): Command {
+  const [command, ...rest] = argv;
+  if (!command || command === "help" || command === "--help" || command === "-h") return { kind: "help" };
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        output: { type: "string", short: "o" },
+        class: { type: "string" },
+        duration: { type: "string", short: "d" },
+        json: { type: "boolean", default: false },
+        config: { type: "string", short: "c", multiple: true },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length !== 1) throw new UsageError(`tsbpf ${command} takes exactly one file`);
+  const file = positionals[0]!;
+  switch (command) {
+    case "build":
+      return { kind: "build", file, output: values.output, className: values.class };
+    case "run": {
+      const config: Record<string, string> = {};
+      for (const pair of values.config ?? []) {
+        const checked = configPair.safeParse(pair);
+        if (!checked.success) throw new UsageError(checked.error.issues[0]!.message + `: ${pair}`);
+        const at = pair.indexOf("=");
+        config[pair.slice(0, at)] = pair.slice(at + 1);
+      }
+      let durationSeconds: number | undefined;
+      if (values.duration !== undefined) {
+        const checked = duration.safeParse(values.duration);
+        if (!checked.success) throw new UsageError(checked.error.issues[0]!.message);
+        durationSeconds = checked.data;
+      }
+      return { kind: "run", file, durationSeconds, json: values.json ?? false, config, className: values.class };
+    }
+    default:
+      throw new UsageError(`unknown command '${command}'`);
+  }
+}

@@ -63,3 +63,48 @@ export const CallSrc = { HELPER: 0, PSEUDO_CALL: 1, KFUNC: 2 } as const;
 /** The frame pointer register (read-only) and the register count. */
 export const R10 = 10;
 export const REGISTER_COUNT = 11;
+
+/** Type of the `Size` field's values. */
+export type SizeCode = (typeof Size)[keyof typeof Size];
+
+/** `imm` of a `BPF_STX | BPF_ATOMIC` instruction: the operation, with `FETCH` for the fetching forms. */
+export const AtomicOp = {
+  ADD: 0x00,
+  OR: 0x40,
+  AND: 0x50,
+  XOR: 0xa0,
+  FETCH: 0x01,
+  /** Always fetches: `XCHG` and `CMPXCHG` include the FETCH bit. */
+  XCHG: 0xe0 | 0x01,
+  CMPXCHG: 0xf0 | 0x01,
+  LOAD_ACQ: 0x100,
+  STORE_REL: 0x110,
+} as const;
+
+/** Source bit of `BPF_ALU | BPF_END`: convert to little (TO_LE) or big (TO_BE) endian. */
+export const Endian = { TO_LE: 0x00, TO_BE: 0x08 } as const;
+
+/** `BPF_JCOND` (jump op 0xe0), whose only form is `may_goto` (src_reg 0). */
+export const JCOND = 0xe0;
+
+/** The `ld_imm64` opcode (BPF_LD | BPF_DW | BPF_IMM): the first of its two slots. */
+export const LD_IMM64 = Class.LD | Size.DW | Mode.IMM;
+
+/** The call opcode (BPF_JMP | BPF_CALL) and exit opcode (BPF_JMP | BPF_EXIT). */
+export const CALL = Class.JMP | JmpOp.CALL;
+export const EXIT = Class.JMP | JmpOp.EXIT;
+
+/** Whether `insn` is the first slot of an `ld_imm64`. */
+export function isLdImm64(insn: Instruction): boolean {
+  return insn.code === LD_IMM64;
+}
+
+/** Whether `insn` is a BPF-to-BPF call (`call pc+imm`). */
+export function isPseudoCall(insn: Instruction): boolean {
+  return insn.code === CALL && insn.src === CallSrc.PSEUDO_CALL;
+}
+
+/** Whether `insn` loads the address of a BPF function (`ld_imm64` with src_reg BPF_PSEUDO_FUNC), e.g. a bpf_loop callback. */
+export function isPseudoFunc(insn: Instruction): boolean {
+  return insn.code === LD_IMM64 && insn.src === PseudoSrc.FUNC;
+}

@@ -14,6 +14,7 @@ export class ByteWriter {
     return this.len;
   }
 
+  /** Claims `n` bytes at the end and returns their offset; may replace `buf` and `view`. */
   private reserve(n: number): number {
     const at = this.len;
     const need = at + n;
@@ -30,32 +31,38 @@ export class ByteWriter {
   }
 
   u8(value: number): this {
-    this.view.setUint8(this.reserve(1), value);
+    const at = this.reserve(1);
+    this.view.setUint8(at, value);
     return this;
   }
 
   u16(value: number): this {
-    this.view.setUint16(this.reserve(2), value, true);
+    const at = this.reserve(2);
+    this.view.setUint16(at, value, true);
     return this;
   }
 
   u32(value: number): this {
-    this.view.setUint32(this.reserve(4), value >>> 0, true);
+    const at = this.reserve(4);
+    this.view.setUint32(at, value >>> 0, true);
     return this;
   }
 
   i32(value: number): this {
-    this.view.setInt32(this.reserve(4), value, true);
+    const at = this.reserve(4);
+    this.view.setInt32(at, value, true);
     return this;
   }
 
   u64(value: number | bigint): this {
-    this.view.setBigUint64(this.reserve(8), BigInt(value), true);
+    const at = this.reserve(8);
+    this.view.setBigUint64(at, BigInt(value), true);
     return this;
   }
 
   bytes(data: Uint8Array): this {
-    this.buf.set(data, this.reserve(data.length));
+    const at = this.reserve(data.length); // may replace this.buf
+    this.buf.set(data, at);
     return this;
   }
 

@@ -87,6 +87,8 @@ export interface BtfModifier {
   kind: "typedef" | "volatile" | "const" | "restrict" | "type_tag";
   name: string;
   type: number;
+  /** type_tag only: kind_flag set, i.e. the tag is a C attribute (`__attribute__((...))`), not a btf_type_tag. */
+  attribute?: boolean;
 }
 
 export const FuncLinkage = { Static: 0, Global: 1, Extern: 2 } as const;
@@ -133,6 +135,8 @@ export interface BtfDeclTag {
   type: number;
   /** -1 for the type itself, else the member or parameter index. */
   componentIdx: number;
+  /** kind_flag set: the tag is a C attribute (`__attribute__((...))`), not a btf_decl_tag. */
+  attribute?: boolean;
 }
 
 /** A BTF blob's types. */
@@ -140,4 +144,6 @@ export interface Btf {
   types: BtfType[];
   /** 1 for a base BTF; for a split BTF, the id of its first type (base's count + 1). */
   firstTypeId?: number;
+  /** For a split BTF (module BTF over vmlinux): the base whose ids come before `firstTypeId`. */
+  base?: Btf;
 }

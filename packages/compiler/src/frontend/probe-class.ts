@@ -1,0 +1,295 @@
+/**
+ * Finds the probe classes of a file (classes extending the DSL's `Probe`) and reads their
+ * structure: maps, global fields, programs with their hooks. Method bodies are lowered later.
+ */
+import { ts } from "ts-morph";
+import { inRange, isIntKind, kindSize, type IntKind } from "../checker/kinds.js";
+import { alignUp } from "../checker/layout.js";
+import type { TypeResolver } from "../checker/resolve-type.js";
+import type { Type } from "../checker/types.js";
+import { Codes } from "../diagnostics/codes.js";
+import { CompileError, type DiagnosticBag } from "../diagnostics/diagnostic.js";
+import { evaluateConstant } from "./constant.js";
+import type { TypeOracle } from "./oracle.js";
+import type { GlobalModel, MapModel, ProbeModel, ProgramModel } from "./probe-model.js";
+import { spanOf } from "./span.js";
+import { MapType } from "@tsbpf/object";
+
+export interface FrontendContext {
+  oracle: TypeOracle;
+  resolver: TypeResolver;
+  diagnostics: DiagnosticBag;
+}
+
+/** The probe classes declared at the top level of a file. */
+export function findProbeClasses(sourceFile: ts.SourceFile, ctx: FrontendContext): ts.ClassDeclaration[] {
+  const out: ts.ClassDeclaration[] = [];
+  for (const statement of sourceFile.statements) {
+    if (ts.isClassDeclaration(statement) && extendsProbe(statement, ctx.oracle, new Set())) out.push(statement);
+  }
+  return out;
+}
+
+function extendsProbe(node: ts.ClassDeclaration, oracle: TypeOracle, seen: Set<ts.Node>): boolean {
+  if (seen.has(node)) return false;
+  seen.add(node);
+  for (const clause of node.heritageClauses ?? []) {
+    if (clause.token !== ts.SyntaxKind.ExtendsKeyword) continue;
+    for (const type of clause.types) {
+      const declaration = oracle.declarationOf(type.expression);
+      if (!declaration) continue;
+      if (oracle.dslNameOf(declaration) === "Probe") return true;
+      if (ts.isClassDeclaration(declaration) && extendsProbe(declaration, oracle, seen)) return true;
+    }
+  }
+  return false;
+}
+
+/** Reads one probe class; problems go to the diagnostics and leave the member out. */
+export function readProbe(node: ts.ClassDeclaration, ctx: FrontendContext): ProbeModel {
+  const model: ProbeModel = {
+    className: node.name?.text ?? "default",
+    node,
+    license: "GPL",
+    maps: [],
+    globals: [],
+    programs: [],
+  };
+  for (const member of node.members) {
+    try {
+      if (ts.isPropertyDeclaration(member)) readField(member, model, ctx);
+      else if (ts.isMethodDeclaration(member)) readMethod(member, model, ctx);
+      else if (ts.isConstructorDeclaration(member)) {
+        throw new CompileError(Codes.Constructor, spanOf(member.getFirstToken() ?? member), "a probe class has no constructor",
+          "initialise maps and globals in their field declarations");
+      } else if (ts.isSemicolonClassElement(member)) continue;
+      else {
+        throw new CompileError(Codes.UnsupportedField, spanOf(member), "this class member is not part of a probe",
+          "a probe holds maps, @config and global fields, and methods");
+      }
+    } catch (error) {
+      if (!(error instanceof CompileError)) throw error;
+      ctx.diagnostics.add(error);
+    }
+  }
+  layoutGlobals(model.globals);
+  return model;
+}
+
+function decoratorsOf(node: ts.HasDecorators): readonly ts.Decorator[] {
+  return ts.getDecorators(node) ?? [];
+}
+
+/** The DSL name a decorator refers to (`config`, `tracepoint`), or throws for foreign ones. */
+function dslDecorator(decorator: ts.Decorator, ctx: FrontendContext): { name: string; args: readonly ts.Expression[] } {
+  const expression = decorator.expression;
+  const callee = ts.isCallExpression(expression) ? expression.expression : expression;
+  const declaration = ctx.oracle.declarationOf(callee);
+  const name = declaration && ctx.oracle.dslNameOf(declaration);
+  if (!name) {
+    throw new CompileError(Codes.UnknownDecorator, spanOf(decorator), `'${decorator.getText()}' is not a tsbpf decorator`,
+      "probe members take the decorators of \"tsbpf\" (@tracepoint, @config)");
+  }
+  return { name, args: ts.isCallExpression(expression) ? expression.arguments : [] };
+}
+
+function readField(member: ts.PropertyDeclaration, model: ProbeModel, ctx: FrontendContext): void {
+  const name = fieldName(member);
+  const isStatic = member.modifiers?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword) ?? false;
+  if (isStatic) {
+    if (name === "license" && member.initializer && ts.isStringLiteralLike(member.initializer)) {
+      if (!/^[\x20-\x7e]+$/.test(member.initializer.text)) {
+        throw new CompileError(Codes.License, spanOf(member.initializer), "the license must be a non-empty ASCII string");
+      }
+      model.license = member.initializer.text;
+      return;
+    }
+    throw new CompileError(Codes.UnsupportedField, spanOf(member.name), "static fields are not part of a probe",
+      "the only static field a probe reads is 'static license = \"...\"'");
+  }
+  const decorators = decoratorsOf(member).map((d) => ({ node: d, ...dslDecorator(d, ctx) }));
+  const isConfig = decorators.some((d) => d.name === "config");
+  for (const d of decorators) {
+    if (d.name !== "config") {
+      throw new CompileError(Codes.UnknownDecorator, spanOf(d.node), `@${d.name} does not apply to fields`, "fields take @config");
+    }
+  }
+  const init = member.initializer;
+  if (!isConfig && init && ts.isNewExpression(init)) {
+    model.maps.push(readMap(member, name, init, ctx));
+    return;
+  }
+  model.globals.push(readGlobal(member, name, isConfig, ctx));
+}
+
+function fieldName(member: ts.PropertyDeclaration | ts.MethodDeclaration): string {
+  if (ts.isIdentifier(member.name)) return member.name.text;
+  throw new CompileError(Codes.UnsupportedField, spanOf(member.name), "probe members need plain identifier names");
+}
+
+function readGlobal(member: ts.PropertyDeclaration, name: string, isConfig: boolean, ctx: FrontendContext): GlobalModel {
+  let kind: IntKind | undefined;
+  if (member.type) {
+    const type = ctx.resolver.resolve(member.type);
+    if (type.tag !== "int") {
+      throw new CompileError(isConfig ? Codes.ConfigField : Codes.GlobalField, spanOf(member.type),
+        `${isConfig ? "a @config" : "a global"} field must have an integer kind, not '${member.type.getText()}'`);
+    }
+    kind = type.kind;
+  } else if (member.initializer && isBooleanLiteral(member.initializer)) {
+    kind = "bool";
+  }
+  if (!kind) {
+    throw new CompileError(Codes.NoIntegerKind, spanOf(member.name), `the field '${name}' needs an integer kind`,
+      `declare it, e.g. '${name}: u32 = 0' (maps are initialised with 'new HashMap<K, V>(...)')`);
+  }
+  let init = 0n;
+  if (member.initializer) {
+    const value = evaluateConstant(member.initializer);
+    if (value === undefined) {
+      throw new CompileError(isConfig ? Codes.ConfigField : Codes.GlobalField, spanOf(member.initializer),
+        `the initialiser of '${name}' must be a constant integer expression`);
+    }
+    if (!inRange(value, kind)) {
+      throw new CompileError(Codes.LiteralOutOfRange, spanOf(member.initializer), `${value} is out of range for ${kind}`);
+    }
+    init = value;
+  }
+  const section = isConfig ? ".rodata" : init === 0n ? ".bss" : ".data";
+  return { name, node: member, section, kind, init, offset: 0 };
+}
+
+function isBooleanLiteral(node: ts.Expression): boolean {
+  return node.kind === ts.SyntaxKind.TrueKeyword || node.kind === ts.SyntaxKind.FalseKeyword;
+}
+
+/** Natural alignment, declaration order, per section. */
+function layoutGlobals(globals: GlobalModel[]): void {
+  const ends = new Map<string, number>();
+  for (const global of globals) {
+    const size = kindSize(global.kind);
+    const offset = alignUp(ends.get(global.section) ?? 0, size);
+    global.offset = offset;
+    ends.set(global.section, offset + size);
+  }
+}
+
+function readMap(member: ts.PropertyDeclaration, name: string, init: ts.NewExpression, ctx: FrontendContext): MapModel {
+  const declaration = ctx.oracle.declarationOf(init.expression);
+  const dslClass = declaration && ctx.oracle.dslNameOf(declaration);
+  if (dslClass !== "HashMap" && dslClass !== "RingBuf") {
+    throw new CompileError(Codes.NewOfNonMap, spanOf(init), `'new ${init.expression.getText()}' is not a map`,
+      "a probe's fields hold maps (new HashMap<K, V>(...), new RingBuf<T>(...)) or integers");
+  }
+  const typeArgs = init.typeArguments ?? (member.type && ts.isTypeReferenceNode(member.type) ? member.type.typeArguments : undefined) ?? [];
+  const expected = dslClass === "HashMap" ? 2 : 1;
+  if (typeArgs.length !== expected) {
+    throw new CompileError(Codes.MapType, spanOf(init), `'${dslClass}' needs its type arguments written out`,
+      dslClass === "HashMap" ? "write new HashMap<K, V>({ maxEntries: N })" : "write new RingBuf<T>({ size: N })");
+  }
+  const options = readOptions(init, ctx);
+  if (dslClass === "HashMap") {
+    const key = dataType(typeArgs[0]!, ctx, "key");
+    const value = dataType(typeArgs[1]!, ctx, "value");
+    const maxEntries = options.get("maxEntries");
+    if (maxEntries === undefined || maxEntries.value < 1n || maxEntries.value > 0xffffffffn) {
+      throw new CompileError(Codes.MapOptions, spanOf(maxEntries?.node ?? init), "maxEntries must be a constant between 1 and 2^32-1");
+    }
+    const flags = options.get("flags")?.value ?? 0n;
+    return { name, node: member, dslClass, mapType: MapType.Hash, key, value, maxEntries: Number(maxEntries.value), flags: Number(flags) };
+  }
+  const value = dataType(typeArgs[0]!, ctx, "record");
+  const size = options.get("size");
+  const n = size?.value ?? 0n;
+  if (size === undefined || n < 4096n || (n & (n - 1n)) !== 0n || n > 1n << 31n) {
+    throw new CompileError(Codes.RingBufSize, spanOf(size?.node ?? init), `the ring buffer size must be a power of two of at least 4096 bytes${size ? `, not ${n}` : ""}`,
+      "e.g. { size: 256 * 1024 }");
+  }
+  return { name, node: member, dslClass, mapType: MapType.RingBuf, key: undefined, value, maxEntries: Number(n), flags: 0 };
+}
+
+function dataType(node: ts.TypeNode, ctx: FrontendContext, role: string): Type {
+  const type = ctx.resolver.resolve(node);
+  if (type.tag === "ptr" || type.tag === "void") {
+    throw new CompileError(Codes.MapType, spanOf(node), `a map ${role} cannot be a pointer`, "store integers or structs of them");
+  }
+  return type;
+}
+
+function readOptions(init: ts.NewExpression, ctx: FrontendContext): Map<string, { value: bigint; node: ts.Node }> {
+  void ctx;
+  const out = new Map<string, { value: bigint; node: ts.Node }>();
+  const arg = init.arguments?.[0];
+  if (!arg || !ts.isObjectLiteralExpression(arg)) {
+    throw new CompileError(Codes.MapOptions, spanOf(arg ?? init), "map options must be an object literal of constants");
+  }
+  for (const property of arg.properties) {
+    if (!ts.isPropertyAssignment(property) || !ts.isIdentifier(property.name)) {
+      throw new CompileError(Codes.MapOptions, spanOf(property), "map options must be plain 'name: constant' properties");
+    }
+    const value = evaluateConstant(property.initializer);
+    if (value === undefined) {
+      throw new CompileError(Codes.MapOptions, spanOf(property.initializer), `the map option '${property.name.text}' must be a constant integer expression`);
+    }
+    out.set(property.name.text, { value, node: property.initializer });
+  }
+  return out;
+}
+
+function readMethod(member: ts.MethodDeclaration, model: ProbeModel, ctx: FrontendContext): void {
+  const decorators = decoratorsOf(member).map((d) => ({ node: d, ...dslDecorator(d, ctx) }));
+  if (decorators.length === 0) return; // an undecorated method: a subprogram, lowered if a program calls it
+  if (decorators.length > 1) {
+    throw new CompileError(Codes.UnknownDecorator, spanOf(decorators[1]!.node), "a program has exactly one hook decorator");
+  }
+  const { node: decorator, name: hook, args } = decorators[0]!;
+  if (hook !== "tracepoint") {
+    throw new CompileError(Codes.UnknownDecorator, spanOf(decorator), `@${hook} does not apply to methods here`,
+      "this compiler version supports @tracepoint(category, name) programs");
+  }
+  const strings = args.map((a) => (ts.isStringLiteralLike(a) ? a.text : undefined));
+  if (strings.length !== 2 || strings.some((s) => s === undefined || !/^[A-Za-z0-9_]+$/.test(s))) {
+    throw new CompileError(Codes.DecoratorArguments, spanOf(decorator), "@tracepoint takes two string literals: the category and the event name",
+      'e.g. @tracepoint("syscalls", "sys_enter_write")');
+  }
+  const name = fieldName(member);
+  if (member.asteriskToken) throw new CompileError(Codes.Generator, spanOf(member.name), "a program cannot be a generator");
+  if (member.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) {
+    throw new CompileError(Codes.Async, spanOf(member.name), "a program cannot be async", "BPF programs run to completion: remove async");
+  }
+  if (member.modifiers?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword)) {
+    throw new CompileError(Codes.ProgramSignature, spanOf(member.name), "a program must be an instance method");
+  }
+  if (!member.body) throw new CompileError(Codes.ProgramSignature, spanOf(member.name), "a program needs a body");
+  const program: ProgramModel = {
+    name,
+    node: member,
+    section: `tracepoint/${strings[0]}/${strings[1]}`,
+    context: undefined,
+    returnKind: "i32",
+  };
+  if (member.parameters.length > 1) {
+    throw new CompileError(Codes.ProgramSignature, spanOf(member.parameters[1]!), "a tracepoint program takes one parameter: its context",
+      "declare it as (ctx: SysEnterContext) or the tracepoint's own context struct");
+  }
+  const param = member.parameters[0];
+  if (param) {
+    if (!ts.isIdentifier(param.name) || !param.type || param.dotDotDotToken || param.initializer || param.questionToken) {
+      throw new CompileError(Codes.ProgramSignature, spanOf(param), "the context parameter must be a plain 'ctx: ContextType'");
+    }
+    const type = ctx.resolver.resolve(param.type);
+    if (type.tag !== "struct") {
+      throw new CompileError(Codes.ProgramSignature, spanOf(param.type), `the context must be a struct type, not '${param.type.getText()}'`,
+        "use SysEnterContext, SysExitContext or an interface describing the tracepoint's record");
+    }
+    program.context = { name: param.name.text, node: param, type };
+  }
+  if (member.type) {
+    const type = ctx.resolver.resolve(member.type);
+    if (type.tag !== "int" || !isIntKind(type.kind)) {
+      throw new CompileError(Codes.ProgramReturnType, spanOf(member.type), "a program returns an integer kind", "declare ': i32' and return 0");
+    }
+    program.returnKind = type.kind;
+  }
+  model.programs.push(program);
+}

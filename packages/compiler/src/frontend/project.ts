@@ -1,0 +1,54 @@
+/**
+ * The one ts-morph Project of the process, with in-memory compiler options (no tsconfig lookup),
+ * reused across compilations: lib files and tsbpf's declarations are parsed once, and a probe file
+ * is swapped in by name, so that a recompilation costs only the probe's own checking.
+ */
+import { Project, ts } from "ts-morph";
+
+let shared: Project | undefined;
+
+const compilerOptions: ts.CompilerOptions = {
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.NodeNext,
+  moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  strict: true,
+  lib: ["lib.es2023.d.ts", "lib.esnext.decorators.d.ts", "lib.esnext.disposable.d.ts"],
+  types: [],
+  skipLibCheck: true,
+  noEmit: true,
+  allowImportingTsExtensions: true,
+  noFallthroughCasesInSwitch: true,
+};
+
+export function sharedProject(): Project {
+  shared ??= new Project({ compilerOptions, skipAddingFilesFromTsConfig: true, skipFileDependencyResolution: false });
+  return shared;
+}
+
+export interface LoadedSource {
+  sourceFile: ts.SourceFile;
+  program: ts.Program;
+  checker: ts.TypeChecker;
+}
+
+/** Puts the probe file's text into the project (replacing an earlier version) and type-checks. */
+export function loadSource(fileName: string, text: string): LoadedSource {
+  const project = sharedProject();
+  // Other probe files of earlier calls would make every program bigger: keep only this one.
+  for (const other of project.getSourceFiles()) {
+    if (other.getFilePath() !== fileName && !other.isInNodeModules() && !other.isDeclarationFile()) {
+      project.removeSourceFile(other);
+    }
+  }
+  const morph = project.createSourceFile(fileName, text, { overwrite: true });
+  const program = project.getProgram().compilerObject;
+  const sourceFile = program.getSourceFile(morph.getFilePath()) ?? morph.compilerNode;
+  return { sourceFile, program, checker: program.getTypeChecker() };
+}
+
+/** tsc's diagnostics on the probe file alone (syntax, then types). */
+export function tscDiagnostics(loaded: LoadedSource): readonly ts.Diagnostic[] {
+  const syntactic = loaded.program.getSyntacticDiagnostics(loaded.sourceFile);
+  if (syntactic.length > 0) return syntactic;
+  return loaded.program.getSemanticDiagnostics(loaded.sourceFile);
+}

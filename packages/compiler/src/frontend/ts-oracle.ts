@@ -1,0 +1,74 @@
+/**
+ * `TypeOracle` over tsc's JS API (the TypeChecker of a ts-morph Project).
+ */
+import { ts } from "ts-morph";
+import { isDslFile } from "./dsl-package.js";
+import type { TypeOracle } from "./oracle.js";
+
+export class TsOracle implements TypeOracle {
+  private readonly checker: ts.TypeChecker;
+  constructor(checker: ts.TypeChecker) {
+    this.checker = checker;
+  }
+
+  declarationOf(node: ts.Node): ts.Declaration | undefined {
+    let symbol = this.checker.getSymbolAtLocation(node);
+    if (!symbol) return undefined;
+    if (symbol.flags & ts.SymbolFlags.Alias) symbol = this.checker.getAliasedSymbol(symbol);
+    const declarations = symbol.declarations ?? [];
+    // A DSL cast such as `u32` is both a type alias and a function: pick the one the position wants.
+    if (declarations.length > 1 && isTypePosition(node)) {
+      return declarations.find((d) => ts.isTypeAliasDeclaration(d) || ts.isInterfaceDeclaration(d)) ?? declarations[0];
+    }
+    if (declarations.length > 1) {
+      return declarations.find((d) => !ts.isTypeAliasDeclaration(d) && !ts.isInterfaceDeclaration(d)) ?? declarations[0];
+    }
+    return declarations[0];
+  }
+
+  dslNameOf(declaration: ts.Declaration): string | undefined {
+    const file = declaration.getSourceFile().fileName;
+    if (!isDslFile(file)) return undefined;
+    const own = declarationName(declaration);
+    if (own === undefined) return undefined;
+    const parent = declaration.parent;
+    if (parent && (ts.isInterfaceDeclaration(parent) || ts.isClassDeclaration(parent)) && parent.name) {
+      return `${parent.name.text}.${own}`;
+    }
+    return own;
+  }
+
+  isAny(node: ts.Node): boolean {
+    return (this.checker.getTypeAtLocation(node).flags & ts.TypeFlags.Any) !== 0;
+  }
+
+  isBoolean(node: ts.Node): boolean {
+    return (this.checker.getTypeAtLocation(node).flags & ts.TypeFlags.BooleanLike) !== 0;
+  }
+
+  typeText(node: ts.Node): string {
+    return this.checker.typeToString(this.checker.getTypeAtLocation(node));
+  }
+
+  helperId(declaration: ts.Declaration): number | undefined {
+    for (const tag of ts.getJSDocTags(declaration)) {
+      if (tag.tagName.text !== "bpfHelper") continue;
+      const text = typeof tag.comment === "string" ? tag.comment : ts.getTextOfJSDocComment(tag.comment);
+      const id = Number.parseInt((text ?? "").trim(), 10);
+      if (Number.isInteger(id) && id > 0) return id;
+    }
+    return undefined;
+  }
+}
+
+function declarationName(declaration: ts.Declaration): string | undefined {
+  const name = (declaration as { name?: ts.Node }).name;
+  if (name && (ts.isIdentifier(name) || ts.isPrivateIdentifier(name))) return name.text;
+  return undefined;
+}
+
+function isTypePosition(node: ts.Node): boolean {
+  let current = node;
+  while (ts.isQualifiedName(current.parent)) current = current.parent;
+  return ts.isTypeReferenceNode(current.parent);
+}

@@ -1,0 +1,173 @@
+/**
+ * The typed IR: a function is a list of basic blocks of instructions over virtual registers.
+ *
+ * Virtual registers are not SSA: a local variable is one register assigned as often as the source
+ * assigns it. Each register has a kind (an integer kind, or `ptr`); the value invariant, which
+ * every instruction keeps, is the one of BPF's 32-bit subregisters: a register of a kind up to 32
+ * bits holds its value correctly extended to 32 bits (zero- or sign-), and its upper 32 bits are
+ * unspecified; 64-bit kinds and pointers use the whole register.
+ *
+ * Memory is explicit: loads and stores name an address (a pointer register, a stack object or a
+ * global variable, plus a constant offset), and stack objects (struct locals, map keys, temporaries)
+ * are declared on the function with their size and alignment.
+ */
+import type { IntKind } from "../checker/kinds.js";
+
+export type IrKind = IntKind | "ptr";
+
+export interface VReg {
+  readonly id: number;
+  readonly kind: IrKind;
+  /** The source name of the local it holds, for dumps and messages. */
+  readonly name?: string;
+}
+
+/** A stack object: lives in the program's 512-byte frame. */
+export interface StackObject {
+  readonly id: number;
+  readonly size: number;
+  readonly align: number;
+  /** What it holds, for the stack-overflow diagnostic ("event (OpenEvent, 280 bytes)"). */
+  readonly name: string;
+  /** Stack objects that share an id-space but never live at once may share memory. */
+  readonly temp: boolean;
+}
+
+export type Operand =
+  | { tag: "reg"; reg: VReg }
+  | { tag: "imm"; value: bigint; kind: IrKind }
+  /** The address of a stack object (plus an offset): r10 - frame offset + offset. */
+  | { tag: "stack"; object: StackObject; offset: number }
+  /** An `ld_imm64` of a map: its fd ("map") or the address of a global variable in it ("value"). */
+  | { tag: "map"; map: string; ref: "map" | "value"; offset: number };
+
+export type Address =
+  | { tag: "reg"; base: VReg; offset: number }
+  | { tag: "stack"; object: StackObject; offset: number }
+  | { tag: "global"; map: string; offset: number };
+
+export type BinOp = "add" | "sub" | "mul" | "div" | "mod" | "and" | "or" | "xor" | "shl" | "shr";
+export type UnOp = "neg" | "not";
+/** Comparisons; the kind operand says whether they are signed. */
+export type CmpOp = "eq" | "ne" | "lt" | "le" | "gt" | "ge";
+
+/** A source position attached to instructions, turned into line_info. */
+export interface SourceLoc {
+  line: number;
+  column: number;
+}
+
+interface InstBase {
+  loc?: SourceLoc;
+}
+
+export type Inst = InstBase &
+  (
+    | { op: "param"; dst: VReg; index: number }
+    | { op: "mov"; dst: VReg; src: Operand }
+    /** `kind` is the operation's kind (i32/u32/i64/u64): its width and its signedness for div/mod/shr. */
+    | { op: "bin"; bop: BinOp; kind: IntKind; dst: VReg; a: Operand; b: Operand }
+    | { op: "un"; uop: UnOp; kind: IntKind; dst: VReg; a: Operand }
+    /** C conversion of an integer from one kind to another. */
+    | { op: "conv"; dst: VReg; src: Operand; from: IntKind; to: IntKind }
+    /** dst = (a cmp b) ? 1 : 0, compared as `kind`. */
+    | { op: "cmp"; cmp: CmpOp; kind: IrKind; dst: VReg; a: Operand; b: Operand }
+    | { op: "load"; dst: VReg; addr: Address; kind: IrKind }
+    | { op: "store"; addr: Address; value: Operand; kind: IrKind }
+    /** Copies `size` bytes between two memory areas (struct assignment, struct arguments). */
+    | { op: "copy"; dst: Address; src: Address; size: number }
+    /** Zero-fills `size` bytes (struct literals: padding and unset bytes are initialised). */
+    | { op: "zero"; dst: Address; size: number }
+    /** A BPF helper call; arguments go to r1–r5 as 64-bit values, the result comes in r0. */
+    | { op: "call"; helper: number; args: Operand[]; dst?: VReg }
+  );
+
+export type Terminator = InstBase &
+  (
+    | { op: "ret"; value: Operand }
+    | { op: "br"; target: Block }
+    | { op: "cbr"; cmp: CmpOp; kind: IrKind; a: Operand; b: Operand; then: Block; else: Block }
+  );
+
+export interface Block {
+  readonly id: number;
+  insts: Inst[];
+  term: Terminator | undefined;
+}
+
+export interface IrFunction {
+  name: string;
+  blocks: Block[];
+  /** The entry block is blocks[0]. */
+  regs: VReg[];
+  stack: StackObject[];
+  /** Where the function starts in the source (the prologue's line_info). */
+  loc: SourceLoc;
+}
+
+export function reg(r: VReg): Operand {
+  return { tag: "reg", reg: r };
+}
+
+export function imm(value: bigint, kind: IrKind): Operand {
+  return { tag: "imm", value, kind };
+}
+
+/** Registers an instruction reads. */
+export function instUses(inst: Inst | Terminator): VReg[] {
+  const out: VReg[] = [];
+  const operand = (o: Operand): void => {
+    if (o.tag === "reg") out.push(o.reg);
+  };
+  const address = (a: Address): void => {
+    if (a.tag === "reg") out.push(a.base);
+  };
+  switch (inst.op) {
+    case "param": break;
+    case "mov": operand(inst.src); break;
+    case "bin": operand(inst.a); operand(inst.b); break;
+    case "un": operand(inst.a); break;
+    case "conv": operand(inst.src); break;
+    case "cmp": operand(inst.a); operand(inst.b); break;
+    case "load": address(inst.addr); break;
+    case "store": address(inst.addr); operand(inst.value); break;
+    case "copy": address(inst.dst); address(inst.src); break;
+    case "zero": address(inst.dst); break;
+    case "call": inst.args.forEach(operand); break;
+    case "ret": operand(inst.value); break;
+    case "br": break;
+    case "cbr": operand(inst.a); operand(inst.b); break;
+  }
+  return out;
+}
+
+/** The register an instruction writes, if any. */
+export function instDef(inst: Inst | Terminator): VReg | undefined {
+  switch (inst.op) {
+    case "param":
+    case "mov":
+    case "bin":
+    case "un":
+    case "conv":
+    case "cmp":
+    case "load":
+      return inst.dst;
+    case "call":
+      return inst.dst;
+    default:
+      return undefined;
+  }
+}
+
+/** Whether removing the instruction (when its result is unused) changes nothing. */
+export function isPure(inst: Inst): boolean {
+  return inst.op !== "store" && inst.op !== "copy" && inst.op !== "zero" && inst.op !== "call";
+}
+
+export function successors(block: Block): Block[] {
+  const term = block.term;
+  if (!term) return [];
+  if (term.op === "br") return [term.target];
+  if (term.op === "cbr") return term.then === term.else ? [term.then] : [term.then, term.else];
+  return [];
+}

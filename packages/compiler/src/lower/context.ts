@@ -1,0 +1,26 @@
+/**
+ * The state of lowering one program: the IR builder, the locals in scope, the pools of stack
+ * temporaries and .rodata strings, and the front end's services.
+ */
+import type { ts } from "ts-morph";
+import type { TypeResolver } from "../checker/resolve-type.js";
+import type { TypeOracle } from "../frontend/oracle.js";
+import type { ProbeModel, ProgramModel } from "../frontend/probe-model.js";
+import type { FunctionBuilder } from "../ir/builder.js";
+import type { HelperSignature } from "./helper-signature.js";
+import type { RodataPool } from "./rodata.js";
+import type { TempPool } from "./temps.js";
+import type { Local } from "./values.js";
+
+export interface LowerContext {
+  b: FunctionBuilder;
+  oracle: TypeOracle;
+  resolver: TypeResolver;
+  probe: ProbeModel;
+  program: ProgramModel;
+  /** Locals by their declaration node (tsc resolves every use to its declaration). */
+  locals: Map<ts.Node, Local>;
+  rodata: RodataPool;
+  temps: TempPool;
+  helperSignatures: Map<ts.Declaration, HelperSignature>;
+}

@@ -1,0 +1,48 @@
+/**
+ * The calling convention of a `bpf.<helper>()` declaration, read from the DSL's declaration: its
+ * `@bpfHelper <id>`, and per parameter either an integer kind or a `CharArray` buffer, which the
+ * kernel takes as two arguments (pointer, size).
+ */
+import { ts } from "ts-morph";
+import type { IntKind } from "../checker/kinds.js";
+import { Codes } from "../diagnostics/codes.js";
+import type { LowerContext } from "./context.js";
+import { fail } from "./errors.js";
+
+export type HelperParam = { tag: "int"; kind: IntKind; name: string } | { tag: "buffer"; name: string };
+
+export interface HelperSignature {
+  name: string;
+  id: number;
+  params: HelperParam[];
+  returns: IntKind;
+}
+
+export function helperSignature(L: LowerContext, declaration: ts.Declaration, name: string, at: ts.Node): HelperSignature {
+  const cached = L.helperSignatures.get(declaration);
+  if (cached) return cached;
+  const id = L.oracle.helperId(declaration);
+  if (id === undefined || !ts.isMethodSignature(declaration)) {
+    fail(Codes.UnknownHelper, at, `the helper '${name}' has no @bpfHelper id in its declaration`);
+  }
+  const params: HelperParam[] = declaration.parameters.map((param) => {
+    const paramName = param.name.getText();
+    const type = param.type;
+    if (type && ts.isTypeReferenceNode(type)) {
+      const target = L.oracle.declarationOf(type.typeName);
+      if (target && L.oracle.dslNameOf(target) === "CharArray") return { tag: "buffer", name: paramName };
+    }
+    if (!type) fail(Codes.UnknownHelper, at, `the helper '${name}' has an untyped parameter`);
+    const resolved = L.resolver.resolve(type);
+    if (resolved.tag !== "int") fail(Codes.UnknownHelper, at, `the helper '${name}' has a parameter this compiler cannot pass`);
+    return { tag: "int", kind: resolved.kind, name: paramName };
+  });
+  let returns: IntKind = "i64";
+  if (declaration.type) {
+    const resolved = L.resolver.resolve(declaration.type);
+    if (resolved.tag === "int") returns = resolved.kind;
+  }
+  const signature: HelperSignature = { name, id, params, returns };
+  L.helperSignatures.set(declaration, signature);
+  return signature;
+}

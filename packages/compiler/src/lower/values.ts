@@ -1,0 +1,29 @@
+/**
+ * What lowering an expression gives: a scalar value in an operand, or a place in memory or in a
+ * local's register (an lvalue), each with the compiler's type.
+ */
+import type { Type } from "../checker/types.js";
+import type { Address, Operand, VReg } from "../ir/ir.js";
+
+/** An integer or pointer value. */
+export interface RValue {
+  type: Type;
+  op: Operand;
+  /**
+   * Set for an integer literal (possibly negated) that took its kind by default (i32/u32 for
+   * numbers, i64/u64 for bigints): a declared context may still check its range.
+   */
+  literal?: bigint;
+  /** The `null` literal: converts to any pointer type. */
+  isNull?: boolean;
+}
+
+/** An lvalue: a local held in a register, or memory at an address. */
+export type Place =
+  | { tag: "var"; reg: VReg; type: Type; name: string }
+  | { tag: "mem"; addr: Address; type: Type; readonly?: string };
+
+/** Where a local variable lives. */
+export type Local =
+  | { tag: "reg"; reg: VReg; type: Type; name: string; readonlyPointee?: string }
+  | { tag: "stack"; addr: Address; type: Type; name: string };

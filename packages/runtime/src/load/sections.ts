@@ -1,0 +1,149 @@
+/**
+ * Program type, expected attach type and hook from an ELF section name, the libbpf way
+ * (libbpf.c's section_defs): "tracepoint/syscalls/sys_enter_write", "raw_tp/sched_switch",
+ * "xdp", "syscall", ... A definition ending in "+" matches the bare name or the name followed
+ * by "/" and a target; the others match exactly.
+ */
+import { ObjectError } from "../errors.js";
+import { AttachType, ProgFlags, ProgType } from "./types.js";
+
+/** How a program of a section attaches (what `attach()` does with it). */
+export type Hook =
+  | "tracepoint"
+  | "raw_tracepoint"
+  | "kprobe"
+  | "kretprobe"
+  | "uprobe"
+  | "uretprobe"
+  | "tracing" // fentry/fexit/fmod_ret/tp_btf/iter: attach_btf_id at load
+  | "lsm"
+  | "none"; // loaded only: run through BPF_PROG_TEST_RUN or attached by hand (xdp, tc, socket, ...)
+
+export interface SectionDef {
+  /** The section name or prefix ("+": with an optional "/target"). */
+  name: string;
+  progType: number;
+  expectedAttachType?: number;
+  flags?: number;
+  hook: Hook;
+  /** Loading needs the BTF id of the target in vmlinux (tracing, lsm, iter). */
+  needsAttachBtfId?: boolean;
+}
+
+const defs: SectionDef[] = [
+  { name: "socket", progType: ProgType.SOCKET_FILTER, hook: "none" },
+  { name: "sk_reuseport/migrate", progType: ProgType.SK_REUSEPORT, expectedAttachType: AttachType.SK_REUSEPORT_SELECT_OR_MIGRATE, hook: "none" },
+  { name: "sk_reuseport", progType: ProgType.SK_REUSEPORT, expectedAttachType: AttachType.SK_REUSEPORT_SELECT, hook: "none" },
+  { name: "kprobe+", progType: ProgType.KPROBE, hook: "kprobe" },
+  { name: "uprobe+", progType: ProgType.KPROBE, hook: "uprobe" },
+  { name: "uprobe.s+", progType: ProgType.KPROBE, flags: ProgFlags.SLEEPABLE, hook: "uprobe" },
+  { name: "kretprobe+", progType: ProgType.KPROBE, hook: "kretprobe" },
+  { name: "uretprobe+", progType: ProgType.KPROBE, hook: "uretprobe" },
+  { name: "uretprobe.s+", progType: ProgType.KPROBE, flags: ProgFlags.SLEEPABLE, hook: "uretprobe" },
+  { name: "ksyscall+", progType: ProgType.KPROBE, hook: "kprobe" },
+  { name: "kretsyscall+", progType: ProgType.KPROBE, hook: "kretprobe" },
+  { name: "kprobe.multi+", progType: ProgType.KPROBE, expectedAttachType: AttachType.TRACE_KPROBE_MULTI, hook: "kprobe" },
+  { name: "kretprobe.multi+", progType: ProgType.KPROBE, expectedAttachType: AttachType.TRACE_KPROBE_MULTI, hook: "kretprobe" },
+  { name: "uprobe.multi+", progType: ProgType.KPROBE, expectedAttachType: AttachType.TRACE_UPROBE_MULTI, hook: "uprobe" },
+  { name: "uretprobe.multi+", progType: ProgType.KPROBE, expectedAttachType: AttachType.TRACE_UPROBE_MULTI, hook: "uretprobe" },
+  { name: "usdt+", progType: ProgType.KPROBE, hook: "uprobe" },
+  { name: "tc/ingress", progType: ProgType.SCHED_CLS, expectedAttachType: AttachType.TCX_INGRESS, hook: "none" },
+  { name: "tc/egress", progType: ProgType.SCHED_CLS, expectedAttachType: AttachType.TCX_EGRESS, hook: "none" },
+  { name: "tcx/ingress", progType: ProgType.SCHED_CLS, expectedAttachType: AttachType.TCX_INGRESS, hook: "none" },
+  { name: "tcx/egress", progType: ProgType.SCHED_CLS, expectedAttachType: AttachType.TCX_EGRESS, hook: "none" },
+  { name: "tc", progType: ProgType.SCHED_CLS, hook: "none" },
+  { name: "classifier", progType: ProgType.SCHED_CLS, hook: "none" },
+  { name: "action", progType: ProgType.SCHED_ACT, hook: "none" },
+  { name: "tracepoint+", progType: ProgType.TRACEPOINT, hook: "tracepoint" },
+  { name: "tp+", progType: ProgType.TRACEPOINT, hook: "tracepoint" },
+  { name: "raw_tracepoint+", progType: ProgType.RAW_TRACEPOINT, hook: "raw_tracepoint" },
+  { name: "raw_tp+", progType: ProgType.RAW_TRACEPOINT, hook: "raw_tracepoint" },
+  { name: "raw_tracepoint.w+", progType: ProgType.RAW_TRACEPOINT_WRITABLE, hook: "raw_tracepoint" },
+  { name: "raw_tp.w+", progType: ProgType.RAW_TRACEPOINT_WRITABLE, hook: "raw_tracepoint" },
+  { name: "tp_btf+", progType: ProgType.TRACING, expectedAttachType: AttachType.TRACE_RAW_TP, hook: "tracing", needsAttachBtfId: true },
+  { name: "fentry+", progType: ProgType.TRACING, expectedAttachType: AttachType.TRACE_FENTRY, hook: "tracing", needsAttachBtfId: true },
+  { name: "fmod_ret+", progType: ProgType.TRACING, expectedAttachType: AttachType.MODIFY_RETURN, hook: "tracing", needsAttachBtfId: true },
+  { name: "fexit+", progType: ProgType.TRACING, expectedAttachType: AttachType.TRACE_FEXIT, hook: "tracing", needsAttachBtfId: true },
+  { name: "fentry.s+", progType: ProgType.TRACING, expectedAttachType: AttachType.TRACE_FENTRY, flags: ProgFlags.SLEEPABLE, hook: "tracing", needsAttachBtfId: true },
+  { name: "fmod_ret.s+", progType: ProgType.TRACING, expectedAttachType: AttachType.MODIFY_RETURN, flags: ProgFlags.SLEEPABLE, hook: "tracing", needsAttachBtfId: true },
+  { name: "fexit.s+", progType: ProgType.TRACING, expectedAttachType: AttachType.TRACE_FEXIT, flags: ProgFlags.SLEEPABLE, hook: "tracing", needsAttachBtfId: true },
+  { name: "freplace+", progType: ProgType.EXT, hook: "none", needsAttachBtfId: true },
+  { name: "lsm+", progType: ProgType.LSM, expectedAttachType: AttachType.LSM_MAC, hook: "lsm", needsAttachBtfId: true },
+  { name: "lsm.s+", progType: ProgType.LSM, expectedAttachType: AttachType.LSM_MAC, flags: ProgFlags.SLEEPABLE, hook: "lsm", needsAttachBtfId: true },
+  { name: "lsm_cgroup+", progType: ProgType.LSM, expectedAttachType: AttachType.LSM_CGROUP, hook: "none", needsAttachBtfId: true },
+  { name: "iter+", progType: ProgType.TRACING, expectedAttachType: AttachType.TRACE_ITER, hook: "tracing", needsAttachBtfId: true },
+  { name: "iter.s+", progType: ProgType.TRACING, expectedAttachType: AttachType.TRACE_ITER, flags: ProgFlags.SLEEPABLE, hook: "tracing", needsAttachBtfId: true },
+  { name: "syscall", progType: ProgType.SYSCALL, flags: ProgFlags.SLEEPABLE, hook: "none" },
+  { name: "xdp.frags/devmap", progType: ProgType.XDP, expectedAttachType: AttachType.XDP_DEVMAP, flags: ProgFlags.XDP_HAS_FRAGS, hook: "none" },
+  { name: "xdp/devmap", progType: ProgType.XDP, expectedAttachType: AttachType.XDP_DEVMAP, hook: "none" },
+  { name: "xdp.frags/cpumap", progType: ProgType.XDP, expectedAttachType: AttachType.XDP_CPUMAP, flags: ProgFlags.XDP_HAS_FRAGS, hook: "none" },
+  { name: "xdp/cpumap", progType: ProgType.XDP, expectedAttachType: AttachType.XDP_CPUMAP, hook: "none" },
+  { name: "xdp.frags", progType: ProgType.XDP, expectedAttachType: AttachType.XDP, flags: ProgFlags.XDP_HAS_FRAGS, hook: "none" },
+  { name: "xdp", progType: ProgType.XDP, expectedAttachType: AttachType.XDP, hook: "none" },
+  { name: "perf_event", progType: ProgType.PERF_EVENT, hook: "none" },
+  { name: "lwt_in", progType: ProgType.LWT_IN, hook: "none" },
+  { name: "lwt_out", progType: ProgType.LWT_OUT, hook: "none" },
+  { name: "lwt_xmit", progType: ProgType.LWT_XMIT, hook: "none" },
+  { name: "lwt_seg6local", progType: ProgType.LWT_SEG6LOCAL, hook: "none" },
+  { name: "sockops", progType: ProgType.SOCK_OPS, expectedAttachType: AttachType.CGROUP_SOCK_OPS, hook: "none" },
+  { name: "sk_skb/stream_parser", progType: ProgType.SK_SKB, expectedAttachType: AttachType.SK_SKB_STREAM_PARSER, hook: "none" },
+  { name: "sk_skb/stream_verdict", progType: ProgType.SK_SKB, expectedAttachType: AttachType.SK_SKB_STREAM_VERDICT, hook: "none" },
+  { name: "sk_skb/verdict", progType: ProgType.SK_SKB, expectedAttachType: AttachType.SK_SKB_VERDICT, hook: "none" },
+  { name: "sk_skb", progType: ProgType.SK_SKB, hook: "none" },
+  { name: "sk_msg", progType: ProgType.SK_MSG, expectedAttachType: AttachType.SK_MSG_VERDICT, hook: "none" },
+  { name: "lirc_mode2", progType: ProgType.LIRC_MODE2, expectedAttachType: AttachType.LIRC_MODE2, hook: "none" },
+  { name: "flow_dissector", progType: ProgType.FLOW_DISSECTOR, expectedAttachType: AttachType.FLOW_DISSECTOR, hook: "none" },
+  { name: "cgroup_skb/ingress", progType: ProgType.CGROUP_SKB, expectedAttachType: AttachType.CGROUP_INET_INGRESS, hook: "none" },
+  { name: "cgroup_skb/egress", progType: ProgType.CGROUP_SKB, expectedAttachType: AttachType.CGROUP_INET_EGRESS, hook: "none" },
+  { name: "cgroup/skb", progType: ProgType.CGROUP_SKB, hook: "none" },
+  { name: "cgroup/sock_create", progType: ProgType.CGROUP_SOCK, expectedAttachType: AttachType.CGROUP_INET_SOCK_CREATE, hook: "none" },
+  { name: "cgroup/sock_release", progType: ProgType.CGROUP_SOCK, expectedAttachType: AttachType.CGROUP_INET_SOCK_RELEASE, hook: "none" },
+  { name: "cgroup/sock", progType: ProgType.CGROUP_SOCK, expectedAttachType: AttachType.CGROUP_INET_SOCK_CREATE, hook: "none" },
+  { name: "cgroup/post_bind4", progType: ProgType.CGROUP_SOCK, expectedAttachType: AttachType.CGROUP_INET4_POST_BIND, hook: "none" },
+  { name: "cgroup/post_bind6", progType: ProgType.CGROUP_SOCK, expectedAttachType: AttachType.CGROUP_INET6_POST_BIND, hook: "none" },
+  { name: "cgroup/dev", progType: ProgType.CGROUP_DEVICE, expectedAttachType: AttachType.CGROUP_DEVICE, hook: "none" },
+  { name: "cgroup/bind4", progType: ProgType.CGROUP_SOCK_ADDR, expectedAttachType: AttachType.CGROUP_INET4_BIND, hook: "none" },
+  { name: "cgroup/bind6", progType: ProgType.CGROUP_SOCK_ADDR, expectedAttachType: AttachType.CGROUP_INET6_BIND, hook: "none" },
+  { name: "cgroup/connect4", progType: ProgType.CGROUP_SOCK_ADDR, expectedAttachType: AttachType.CGROUP_INET4_CONNECT, hook: "none" },
+  { name: "cgroup/connect6", progType: ProgType.CGROUP_SOCK_ADDR, expectedAttachType: AttachType.CGROUP_INET6_CONNECT, hook: "none" },
+  { name: "cgroup/sendmsg4", progType: ProgType.CGROUP_SOCK_ADDR, expectedAttachType: AttachType.CGROUP_UDP4_SENDMSG, hook: "none" },
+  { name: "cgroup/sendmsg6", progType: ProgType.CGROUP_SOCK_ADDR, expectedAttachType: AttachType.CGROUP_UDP6_SENDMSG, hook: "none" },
+  { name: "cgroup/recvmsg4", progType: ProgType.CGROUP_SOCK_ADDR, expectedAttachType: AttachType.CGROUP_UDP4_RECVMSG, hook: "none" },
+  { name: "cgroup/recvmsg6", progType: ProgType.CGROUP_SOCK_ADDR, expectedAttachType: AttachType.CGROUP_UDP6_RECVMSG, hook: "none" },
+  { name: "cgroup/getpeername4", progType: ProgType.CGROUP_SOCK_ADDR, expectedAttachType: AttachType.CGROUP_INET4_GETPEERNAME, hook: "none" },
+  { name: "cgroup/getpeername6", progType: ProgType.CGROUP_SOCK_ADDR, expectedAttachType: AttachType.CGROUP_INET6_GETPEERNAME, hook: "none" },
+  { name: "cgroup/getsockname4", progType: ProgType.CGROUP_SOCK_ADDR, expectedAttachType: AttachType.CGROUP_INET4_GETSOCKNAME, hook: "none" },
+  { name: "cgroup/getsockname6", progType: ProgType.CGROUP_SOCK_ADDR, expectedAttachType: AttachType.CGROUP_INET6_GETSOCKNAME, hook: "none" },
+  { name: "cgroup/sysctl", progType: ProgType.CGROUP_SYSCTL, expectedAttachType: AttachType.CGROUP_SYSCTL, hook: "none" },
+  { name: "cgroup/getsockopt", progType: ProgType.CGROUP_SOCKOPT, expectedAttachType: AttachType.CGROUP_GETSOCKOPT, hook: "none" },
+  { name: "cgroup/setsockopt", progType: ProgType.CGROUP_SOCKOPT, expectedAttachType: AttachType.CGROUP_SETSOCKOPT, hook: "none" },
+  { name: "struct_ops+", progType: ProgType.STRUCT_OPS, hook: "none" },
+  { name: "struct_ops.s+", progType: ProgType.STRUCT_OPS, flags: ProgFlags.SLEEPABLE, hook: "none" },
+  { name: "sk_lookup", progType: ProgType.SK_LOOKUP, expectedAttachType: AttachType.SK_LOOKUP, hook: "none" },
+  { name: "netfilter", progType: ProgType.NETFILTER, expectedAttachType: AttachType.NETFILTER, hook: "none" },
+];
+
+export interface ProgramKind extends SectionDef {
+  /** What follows the definition's name after "/": "syscalls/sys_enter_write" for "tracepoint/syscalls/sys_enter_write". */
+  target: string;
+}
+
+function matches(def: SectionDef, section: string): string | undefined {
+  if (def.name.endsWith("+")) {
+    const base = def.name.slice(0, -1);
+    if (section === base) return "";
+    if (section.startsWith(`${base}/`)) return section.slice(base.length + 1);
+    return undefined;
+  }
+  return section === def.name ? "" : undefined;
+}
+
+/** The program kind for an ELF section name; ObjectError (listing the known names) when unknown. */
+export function programKind(section: string): ProgramKind {
+  for (const def of defs) {
+    const target = matches(def, section);
+    if (target !== undefined) return { ...def, target };
+  }
+  const known = [...new Set(defs.map((d) => d.name.replace(/\+$/, "/…")))].join(", ");
+  throw new ObjectError(`unknown program section name; tsbpf knows the libbpf names: ${known}`, { section });
+}

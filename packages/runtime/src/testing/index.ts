@@ -1,0 +1,4 @@
+/** Test helpers for packages that test against the runtime (import from "@tsbpf/runtime/testing"). */
+export { describeKernel, itKernel, kernelTestSkipReason } from "./kernel.js";
+export { BtfBuilder } from "./btf.js";
+export { FakeKernel } from "../sys/fake.js";

@@ -1,0 +1,61 @@
+// opensnoop: the test opens a file with a unique name; the event arrives through the async
+// iterator with that filename and the test's PID, UID and comm.
+import { randomUUID } from "node:crypto";
+import { closeSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect, it } from "vitest";
+import { load } from "tsbpf";
+import { OpenSnoop } from "../examples/opensnoop.bpf.ts";
+import { describeKernel } from "./support/kernel.js";
+import { cliPath, example } from "./support/paths.js";
+
+describeKernel("examples/opensnoop.bpf.ts", () => {
+  it("delivers the open of a uniquely named file with pid, uid, comm and filename", async () => {
+    await using snoop = await load(OpenSnoop);
+    snoop.attach();
+    const path = join(tmpdir(), `tsbpf-opensnoop-${randomUUID()}`);
+    writeFileSync(path, "");
+    try {
+      const stop = AbortSignal.timeout(5000);
+      const opening = setTimeout(() => closeSync(openSync(path, "r")), 50);
+      let found: { pid: number; uid: number; comm: string; filename: string } | undefined;
+      for await (const event of snoop.events.events({ signal: stop })) {
+        if (event.filename === path) {
+          found = event;
+          break;
+        }
+      }
+      clearTimeout(opening);
+      expect(found).toEqual({
+        pid: process.pid,
+        uid: process.getuid!(),
+        comm: readFileSync("/proc/self/comm", "utf8").trim(),
+        filename: path,
+      });
+    } finally {
+      rmSync(path, { force: true });
+    }
+  });
+});
+
+describeKernel("tsbpf run examples/opensnoop.bpf.ts", () => {
+  it("prints ring buffer events as JSON lines", async () => {
+    const path = join(tmpdir(), `tsbpf-opensnoop-cli-${randomUUID()}`);
+    writeFileSync(path, "");
+    const child = spawn(process.execPath, [cliPath, "run", example("opensnoop.bpf.ts"), "--duration", "3", "--json"]);
+    let stdout = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    let stderr = "";
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    const opener = setInterval(() => closeSync(openSync(path, "r")), 100);
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    clearInterval(opener);
+    rmSync(path, { force: true });
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    const events = stdout.trim().split("\n").map((line) => JSON.parse(line));
+    expect(events).toContainEqual({ kind: "event", map: "events", value: expect.objectContaining({ pid: process.pid, filename: path }) });
+  });
+});

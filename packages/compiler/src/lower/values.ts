@@ -20,7 +20,7 @@ export interface RValue {
 
 /** An lvalue: a local held in a register, or memory at an address. */
 export type Place =
-  | { tag: "var"; reg: VReg; type: Type; name: string }
+  | { tag: "var"; reg: VReg; type: Type; name: string; readonlyPointee?: string }
   | { tag: "mem"; addr: Address; type: Type; readonly?: string };
 
 /** Where a local variable lives. */

@@ -1,0 +1,183 @@
+/**
+ * Lvalues: locals, members of structs (on the stack, behind pointers, in the context), elements
+ * of fixed arrays at constant indices, `p.value` through a scalar pointer, and `this.<global>`.
+ * Address arithmetic is folded into the constant offset of the load or store, so that the
+ * context pointer is never modified (the verifier rejects loads through a modified ctx pointer).
+ */
+import { ts } from "ts-morph";
+import { fieldOf, sizeOf } from "../checker/layout.js";
+import { intType, typeName, type Type } from "../checker/types.js";
+import { Codes } from "../diagnostics/codes.js";
+import { evaluateConstant } from "../frontend/constant.js";
+import type { Address, Operand } from "../ir/ir.js";
+import type { LowerContext } from "./context.js";
+import { fail } from "./errors.js";
+import type { Place, RValue } from "./values.js";
+import { lowerExpr } from "./lower-expr.js";
+
+const CONFIG_READONLY = "@config fields are read-only in the kernel (they are set before the program loads)";
+
+/** Whether an expression denotes a place (so that it can be read, written or have its address taken). */
+export function isPlaceExpression(node: ts.Expression): boolean {
+  if (ts.isParenthesizedExpression(node) || ts.isNonNullExpression(node)) return isPlaceExpression(node.expression);
+  return ts.isIdentifier(node) || ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node);
+}
+
+/** The place an expression denotes; throws when it denotes none. */
+export function lowerPlace(L: LowerContext, node: ts.Expression): Place {
+  if (ts.isParenthesizedExpression(node) || ts.isNonNullExpression(node)) return lowerPlace(L, node.expression);
+  if (ts.isIdentifier(node)) return identifierPlace(L, node);
+  if (ts.isPropertyAccessExpression(node)) return memberPlace(L, node);
+  if (ts.isElementAccessExpression(node)) return elementPlace(L, node);
+  return fail(Codes.NotAValue, node, "this expression is not a variable or a member", "only locals, struct members and this.<field> can be assigned");
+}
+
+function identifierPlace(L: LowerContext, node: ts.Identifier): Place {
+  const declaration = L.oracle.declarationOf(node);
+  const local = declaration && L.locals.get(declaration);
+  if (!local) {
+    if (node.text === "undefined") fail(Codes.UnsupportedExpression, node, "'undefined' does not exist in BPF programs", "use null for pointers, 0 for integers");
+    return fail(Codes.NotAValue, node, `'${node.text}' is not a local of this program`,
+      "programs can use their own locals, their context parameter, module constants and this.<field>");
+  }
+  if (local.tag === "reg") {
+    const place: Place = { tag: "var", reg: local.reg, type: local.type, name: local.name };
+    if (local.readonlyPointee !== undefined) place.readonlyPointee = local.readonlyPointee;
+    return place;
+  }
+  return { tag: "mem", addr: local.addr, type: local.type };
+}
+
+/** A memory base: where a struct (or array, or pointed-to scalar) lives. */
+interface MemBase {
+  addr: Address;
+  type: Type;
+  readonly?: string;
+}
+
+/** The memory that `expression` names or points to, for member and element access. */
+function memoryBase(L: LowerContext, expression: ts.Expression): MemBase {
+  if (isPlaceExpression(expression)) {
+    const place = lowerPlace(L, expression);
+    if (place.tag === "mem" && (place.type.tag === "struct" || place.type.tag === "array")) {
+      return place.readonly === undefined ? { addr: place.addr, type: place.type } : { addr: place.addr, type: place.type, readonly: place.readonly };
+    }
+    if (place.tag === "var" && place.type.tag === "ptr") {
+      const base: MemBase = { addr: { tag: "reg", base: place.reg, offset: 0 }, type: place.type.pointee };
+      if (place.readonlyPointee !== undefined) base.readonly = place.readonlyPointee;
+      return base;
+    }
+    if (place.tag === "mem" && place.type.tag === "ptr") {
+      const loaded = L.b.newReg("ptr");
+      L.b.emit({ op: "load", dst: loaded, addr: place.addr, kind: "ptr" });
+      return { addr: { tag: "reg", base: loaded, offset: 0 }, type: place.type.pointee };
+    }
+    return fail(Codes.UnknownMember, expression, `a value of type '${typeName(place.type)}' has no members`);
+  }
+  const value = lowerExpr(L, expression);
+  if (value.type.tag !== "ptr") fail(Codes.UnknownMember, expression, `a value of type '${typeName(value.type)}' has no members`);
+  return { addr: { tag: "reg", base: pointerReg(L, value.op), offset: 0 }, type: value.type.pointee };
+}
+
+function pointerReg(L: LowerContext, op: Operand) {
+  if (op.tag === "reg") return op.reg;
+  const dst = L.b.newReg("ptr");
+  L.b.emit({ op: "mov", dst, src: op });
+  return dst;
+}
+
+export function offsetAddress(addr: Address, delta: number): Address {
+  return { ...addr, offset: addr.offset + delta };
+}
+
+function withReadonly(place: Place, readonly: string | undefined): Place {
+  if (readonly !== undefined && place.tag === "mem") place.readonly = readonly;
+  return place;
+}
+
+function memberPlace(L: LowerContext, node: ts.PropertyAccessExpression): Place {
+  if (node.questionDotToken) fail(Codes.OptionalChaining, node, "optional chaining ('?.') is not supported", "check the pointer with if (p) first");
+  const name = node.name.text;
+  if (node.expression.kind === ts.SyntaxKind.ThisKeyword) return thisMemberPlace(L, node, name);
+  const base = memoryBase(L, node.expression);
+  if (base.type.tag === "struct") {
+    const field = fieldOf(base.type, name);
+    if (!field) fail(Codes.UnknownMember, node.name, `'${base.type.name}' has no member '${name}'`);
+    return withReadonly({ tag: "mem", addr: offsetAddress(base.addr, field.offset), type: field.type }, base.readonly);
+  }
+  if (base.type.tag === "int" && name === "value") {
+    return withReadonly({ tag: "mem", addr: base.addr, type: base.type }, base.readonly);
+  }
+  return fail(Codes.UnknownMember, node.name, `'${typeName(base.type)}' has no member '${name}' in the subset`);
+}
+
+function thisMemberPlace(L: LowerContext, node: ts.PropertyAccessExpression, name: string): Place {
+  const global = L.probe.globals.find((g) => g.name === name);
+  if (global) {
+    const place: Place = { tag: "mem", addr: { tag: "global", map: global.section, offset: global.offset }, type: intType(global.kind) };
+    if (global.section === ".rodata") place.readonly = CONFIG_READONLY;
+    return place;
+  }
+  if (L.probe.maps.some((m) => m.name === name)) {
+    return fail(Codes.NotAValue, node, `the map '${name}' is not a value`, `call its methods: this.${name}.lookup(key), .update(key, value), ...`);
+  }
+  const method = L.probe.node.members.find((m) => ts.isMethodDeclaration(m) && m.name.getText() === name);
+  if (method) return fail(Codes.Subprogram, node, `methods cannot be referenced as values`);
+  return fail(Codes.UnknownMember, node.name, `the probe has no map or global field '${name}'`);
+}
+
+function elementPlace(L: LowerContext, node: ts.ElementAccessExpression): Place {
+  if (node.questionDotToken) fail(Codes.OptionalChaining, node, "optional chaining ('?.') is not supported");
+  const base = memoryBase(L, node.expression);
+  if (base.type.tag !== "array") return fail(Codes.UnknownMember, node, `a value of type '${typeName(base.type)}' cannot be indexed`);
+  const index = evaluateConstant(node.argumentExpression);
+  if (index === undefined) {
+    return fail(Codes.NonConstantIndex, node.argumentExpression, "array indices must be constants in this compiler version",
+      "index with a literal, e.g. ctx.args[1]");
+  }
+  if (index < 0n || index >= BigInt(base.type.length)) {
+    return fail(Codes.IndexOutOfRange, node.argumentExpression, `index ${index} is out of bounds for ${typeName(base.type)}`);
+  }
+  const element = base.type.element;
+  return withReadonly({ tag: "mem", addr: offsetAddress(base.addr, Number(index) * sizeOf(element)), type: element }, base.readonly);
+}
+
+/** Reads a scalar place. */
+export function readPlace(L: LowerContext, place: Place, node: ts.Node): RValue {
+  if (place.tag === "var") return { type: place.type, op: { tag: "reg", reg: place.reg } };
+  const type = place.type;
+  if (type.tag === "int" || type.tag === "ptr") {
+    const kind = type.tag === "int" ? type.kind : "ptr";
+    const dst = L.b.newReg(kind);
+    L.b.emit({ op: "load", dst, addr: place.addr, kind });
+    return { type, op: { tag: "reg", reg: dst } };
+  }
+  return fail(Codes.NotAValue, node, `a ${typeName(type)} cannot be used as a scalar value here`,
+    type.tag === "array" && type.char ? "char arrays are passed to helpers and printk's %s" : "read one of its members");
+}
+
+/** Writes a scalar (already converted to the place's type) into a place. */
+export function writePlace(L: LowerContext, place: Place, value: Operand, node: ts.Node): void {
+  if (place.tag === "var") {
+    L.b.emit({ op: "mov", dst: place.reg, src: value });
+    return;
+  }
+  if (place.readonly !== undefined) fail(Codes.ReadOnly, node, "this memory is read-only", place.readonly);
+  const type = place.type;
+  if (type.tag !== "int" && type.tag !== "ptr") fail(Codes.NotAssignable, node, `a ${typeName(type)} is not a scalar`);
+  L.b.emit({ op: "store", addr: place.addr, value, kind: type.tag === "int" ? type.kind : "ptr" });
+}
+
+/** The address of a memory place as a pointer operand (for helper arguments). */
+export function addressOperand(L: LowerContext, addr: Address): Operand {
+  switch (addr.tag) {
+    case "stack": return { tag: "stack", object: addr.object, offset: addr.offset };
+    case "global": return { tag: "map", map: addr.map, ref: "value", offset: addr.offset };
+    case "reg": {
+      if (addr.offset === 0) return { tag: "reg", reg: addr.base };
+      const dst = L.b.newReg("ptr");
+      L.b.emit({ op: "bin", bop: "add", kind: "u64", dst, a: { tag: "reg", reg: addr.base }, b: { tag: "imm", value: BigInt(addr.offset), kind: "u64" } });
+      return { tag: "reg", reg: dst };
+    }
+  }
+}

@@ -209,3 +209,23 @@ export class StringTableReader {
     );
   }
 }
+
+/** An ELF-style string table under construction: "" at offset 0, each string once, NUL-terminated. */
+export class StringTableWriter {
+  private readonly offsets = new Map<string, number>([["", 0]]);
+  private readonly writer = new ByteWriter().u8(0);
+
+  add(text: string): number {
+    let offset = this.offsets.get(text);
+    if (offset === undefined) {
+      offset = this.writer.length;
+      this.writer.bytes(encodeUtf8(text)).u8(0);
+      this.offsets.set(text, offset);
+    }
+    return offset;
+  }
+
+  finish(): Uint8Array {
+    return this.writer.finish();
+  }
+}

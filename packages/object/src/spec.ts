@@ -46,12 +46,31 @@ export interface ProgramSpec {
   lineInfo: LineInfo[];
   /** CO-RE relocations (empty until CO-RE lands; kept here so that the ELF layers carry them). */
   coreRelocations: CoreRelocation[];
+  /**
+   * Instructions that refer to symbols the object does not define (libbpf's externs: kfunc calls,
+   * `__ksym` and `__kconfig` variables), resolved by the loader. Absent when there are none.
+   */
+  externReferences?: ExternReference[];
+}
+
+/** A relocation against an undefined symbol, kept by name for the loader to resolve. */
+export interface ExternReference {
+  /** Index of the call or of the first slot of the `ld_imm64`. */
+  instruction: number;
+  /** The symbol's name (the kfunc or the kernel/kconfig variable). */
+  name: string;
+  kind: "call" | "ld_imm64";
 }
 
 /**
  * An `ld_imm64` that loads a map: libbpf's `R_BPF_64_64` relocation against a map symbol (kind
  * "map": becomes `BPF_PSEUDO_MAP_FD`) or against a global-data section (kind "value": becomes
  * `BPF_PSEUDO_MAP_VALUE` with `offset` added, the address of a variable in `.rodata`/`.data`/`.bss`).
+ *
+ * The referenced instruction's own fields do not matter to the ELF writer (it writes what libbpf
+ * expects). The ELF reader gives it the kernel's form with the fd left 0: src_reg
+ * `PseudoSrc.MAP_FD`, imm 0 (kind "map"), or src_reg `PseudoSrc.MAP_VALUE`, imm 0 and the second
+ * slot's imm = `offset` (kind "value"); the loader then only has to put the map's fd into imm.
  */
 export interface MapReference {
   /** Index of the first slot of the `ld_imm64`. */

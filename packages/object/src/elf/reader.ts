@@ -1,0 +1,102 @@
+/**
+ * BPF ELF object → `ObjectSpec`: reads what `writeElf` writes and what clang writes for libbpf
+ * (`clang -O2 -g -target bpf`). Programs come linked with their subprograms (see link.ts), maps
+ * from the `.maps` DATASEC and the global-data sections, BTF with the DATASEC layout filled in.
+ * Malformed input raises ObjectFormatError naming the section and the defect.
+ */
+import { decodeUtf8 } from "../bytes.js";
+import { decodeBtf } from "../btf/codec.js";
+import { decodeBtfExt, type BtfExt } from "../btf/ext.js";
+import type { Btf, BtfDatasec } from "../btf/types.js";
+import { ObjectFormatError } from "../errors.js";
+import { MapType, type MapSpec, type ObjectSpec } from "../spec.js";
+import { readBtfMaps } from "./btf-maps.js";
+import { SHF, SHT } from "./constants.js";
+import { fixupDatasecs } from "./datasec-fixup.js";
+import { parseElf, type ElfFile, type ElfSection } from "./file.js";
+import { linkPrograms, type MapLocator } from "./link.js";
+import { dataSectionKind } from "./sections.js";
+
+/** BPF_F_RDONLY_PROG: the program may not write the map (libbpf's flag for `.rodata`). */
+const BPF_F_RDONLY_PROG = 0x80;
+
+export function readElf(bytes: Uint8Array): ObjectSpec {
+  const elf = parseElf(bytes);
+  const byName = new Map(elf.sections.map((s) => [s.name, s]));
+  const btfSection = byName.get(".BTF");
+  const extSection = byName.get(".BTF.ext");
+  const btf: Btf = btfSection !== undefined ? decodeBtf(btfSection.data) : { types: [] };
+  const ext: BtfExt =
+    extSection !== undefined && btfSection !== undefined
+      ? decodeBtfExt(extSection.data, btfSection.data)
+      : { funcInfo: [], lineInfo: [], coreRelos: [] };
+  fixupDatasecs(btf, elf);
+
+  const maps: MapSpec[] = [];
+  const mapOffsets = new Map<number, string>();
+  const mapsSection = byName.get(".maps");
+  if (mapsSection !== undefined) {
+    const datasec = findDatasec(btf, ".maps");
+    if (datasec === undefined) {
+      if (mapsSection.size > 0) throw new ObjectFormatError(".maps", "no DATASEC '.maps' in .BTF describes the maps (legacy map definitions are not supported)");
+    } else {
+      for (const { map, offset } of readBtfMaps(btf, datasec)) {
+        maps.push(map);
+        mapOffsets.set(offset, map.name);
+      }
+    }
+  }
+  const dataMaps = new Map<number, string>();
+  for (const section of elf.sections) {
+    const map = dataMap(section, btf);
+    if (map === undefined) continue;
+    maps.push(map);
+    dataMaps.set(section.index, map.name);
+  }
+  const locator: MapLocator = {
+    mapAt: (index, offset) => (index === mapsSection?.index ? mapOffsets.get(offset) : undefined),
+    dataMap: (index) => dataMaps.get(index),
+  };
+  return {
+    license: license(byName.get("license")),
+    programs: linkPrograms(elf, ext, locator),
+    maps,
+    btf,
+  };
+}
+
+function findDatasec(btf: Btf, name: string): BtfDatasec | undefined {
+  return btf.types.find((t): t is BtfDatasec => t.kind === "datasec" && t.name === name);
+}
+
+/** libbpf's internal maps: one single-element array per `.rodata*`, `.data*` and `.bss*` section. */
+function dataMap(section: ElfSection, btf: Btf): MapSpec | undefined {
+  const kind = dataSectionKind(section.name);
+  if (kind === undefined || section.size === 0 || (section.flags & SHF.EXECINSTR) !== 0) return undefined;
+  if (section.type !== (kind === "bss" ? SHT.NOBITS : SHT.PROGBITS)) {
+    // e.g. a PROGBITS `.bss.foo` is unusual but harmless; treat it by its contents.
+    if (section.type !== SHT.PROGBITS && section.type !== SHT.NOBITS) return undefined;
+  }
+  const first = btf.firstTypeId ?? 1;
+  const datasecIndex = btf.types.findIndex((t) => t.kind === "datasec" && t.name === section.name);
+  const map: MapSpec = {
+    name: section.name,
+    kind,
+    type: MapType.Array,
+    keySize: 4,
+    valueSize: section.size,
+    maxEntries: 1,
+    flags: kind === "rodata" ? BPF_F_RDONLY_PROG : 0,
+    keyTypeId: 0,
+    valueTypeId: datasecIndex >= 0 ? datasecIndex + first : 0,
+  };
+  if (section.type === SHT.PROGBITS) map.contents = section.data.slice();
+  return map;
+}
+
+function license(section: ElfSection | undefined): string {
+  if (section === undefined) return "";
+  const end = section.data.indexOf(0);
+  return decodeUtf8(section.data.subarray(0, end < 0 ? section.data.length : end));
+}
+

@@ -4,8 +4,6 @@
  * PermissionError that say what is missing and what to do.
  */
 import { NotSupportedError, PermissionError } from "./errors.js";
-import { encodeInsns } from "./load/instructions.js";
-import { Attr } from "./sys/attr.js";
 import { linkCreateRaw, mapCreateRaw, btfLoadRaw, progLoadRaw } from "./sys/bpf.js";
 import { missingCapability } from "./sys/capabilities.js";
 import { door } from "./sys/door.js";
@@ -13,9 +11,7 @@ import { Errno, errnoName } from "./sys/errno.js";
 import { nativeUnavailableReason } from "./sys/native.js";
 import { pageSize } from "./sys/memory.js";
 import { ProgType, AttachType } from "./load/types.js";
-import { MapType } from "@tsbpf/object";
-
-void Attr;
+import { asm, encodeInstructions, MapType } from "@tsbpf/object";
 
 export interface FeatureResult {
   supported: boolean;
@@ -94,11 +90,7 @@ export function probeBtf(): FeatureResult {
   });
 }
 
-const trivialProgram = () =>
-  encodeInsns([
-    { code: 0xb7, dst: 0, src: 0, off: 0, imm: 0 }, // r0 = 0
-    { code: 0x95, dst: 0, src: 0, off: 0, imm: 0 }, // exit
-  ]);
+const trivialProgram = () => encodeInstructions([asm.mov64Imm(0, 0), asm.exit()]);
 
 /** BPF links for perf events (BPF_LINK_CREATE with BPF_PERF_EVENT). Kernel 5.15. */
 export function probePerfLink(): FeatureResult {

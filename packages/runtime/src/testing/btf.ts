@@ -25,7 +25,8 @@ export class BtfBuilder {
   }
 
   char(): number {
-    return this.add({ kind: "int", name: "char", size: 1, signed: true, char: true, bool: false, offset: 0, bits: 8 });
+    // As clang emits it: signed, without the CHAR encoding bit (the kernel allows one bit only).
+    return this.add({ kind: "int", name: "char", size: 1, signed: true, char: false, bool: false, offset: 0, bits: 8 });
   }
 
   bool(): number {

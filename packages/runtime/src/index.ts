@@ -1,0 +1,32 @@
+/**
+ * @tsbpf/runtime: loads BPF objects into the Linux kernel and talks to them from Node.js.
+ * Linux only; needs the native shim built by `npm install`.
+ */
+import "./sys/native.js";
+
+export { loadObject, type LoadOptions } from "./load/load-object.js";
+export { BpfObject } from "./load/object.js";
+export { BpfProgram, type TestRunOptions, type TestRunOutput, type ProgramInfo, type ProgramLoadOptions } from "./load/program.js";
+export { programKind, type ProgramKind, type Hook } from "./load/sections.js";
+export { ProgType, AttachType } from "./load/types.js";
+export { BpfMap, type MapInfo } from "./maps/map.js";
+export { HashMapHandle, type UpdateMode } from "./maps/hash-map.js";
+export { RingBufReader, type RingBufReadOptions } from "./maps/ring-buffer.js";
+export { GlobalDataHandle } from "./maps/global-data.js";
+export { Link } from "./links/link.js";
+export { attachTracepoint } from "./links/tracepoint.js";
+export { attachRawTracepoint } from "./links/raw-tracepoint.js";
+export { tracePipe, parseTraceLine, type TraceLine, type TracePipeOptions } from "./trace-pipe.js";
+export { encodeValue, decodeValue, codecFor, type Codec } from "./btf-values/index.js";
+export {
+  BpfError,
+  VerifierError,
+  NotSupportedError,
+  PermissionError,
+  ObjectError,
+  MapError,
+  type SourceLocation,
+  type Capability,
+} from "./errors.js";
+export { probeBpf, probeBtf, probeRingBuf, probePerfLink, kernelUnavailableReason, type FeatureResult } from "./features.js";
+export { closeAllFds, openFdCount } from "./sys/fd.js";

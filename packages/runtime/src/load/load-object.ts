@@ -1,0 +1,106 @@
+/**
+ * `loadObject`: from an ObjectSpec (or ELF bytes) to a BpfObject whose programs the kernel has
+ * verified. Steps: the object's BTF, the maps (global data initialised and `config` applied,
+ * `.rodata` frozen), map references patched into the instructions, each program loaded with
+ * its func_info and line_info, handles made for the maps. Everything created is released again
+ * if any step fails.
+ */
+import { MapType, ObjectFormatError, readElf, type Btf, type ObjectSpec } from "@tsbpf/object";
+import { codecFor, rawCodec, type Codec } from "../btf-values/index.js";
+import { BpfError, ObjectError } from "../errors.js";
+import { probeBpf, requireFeature } from "../features.js";
+import { GlobalDataHandle, sectionVariables } from "../maps/global-data.js";
+import { checkCodecSize, HashMapHandle } from "../maps/hash-map.js";
+import { BpfMap } from "../maps/map.js";
+import { isPerCpu, perCpuCodec } from "../maps/per-cpu.js";
+import { RingBufReader } from "../maps/ring-buffer.js";
+import { possibleCpus } from "../sys/cpus.js";
+import "../sys/native.js";
+import { loadObjectBtf } from "./btf.js";
+import { initialContents } from "./config.js";
+import { createMaps, type CreatedMap } from "./maps.js";
+import { BpfObject } from "./object.js";
+import { loadProgram, type BpfProgram, type ProgramLoadOptions } from "./program.js";
+import { relocateMaps } from "./relocate.js";
+
+export interface LoadOptions extends ProgramLoadOptions {
+  /**
+   * Initial values of global variables by name: `@config` fields (`.rodata`, frozen after load),
+   * and `.data`/`.bss` variables. Values are checked against the variables' types.
+   */
+  config?: Record<string, unknown>;
+}
+
+/** ELF bytes to a spec, through @tsbpf/object's reader, with its errors as ObjectError. */
+function parseElf(bytes: Uint8Array): ObjectSpec {
+  try {
+    return readElf(bytes);
+  } catch (cause) {
+    if (cause instanceof ObjectFormatError) throw new ObjectError(`malformed BPF object: ${cause.message}`, { section: cause.section, cause });
+    throw cause;
+  }
+}
+
+const hashLike = new Set<number>([
+  MapType.Hash, MapType.Array, MapType.PerCpuHash, MapType.PerCpuArray, MapType.LruHash, MapType.LruPerCpuHash, MapType.LpmTrie,
+]);
+
+function codecOrRaw(btf: Btf, typeId: number, size: number): Codec {
+  return typeId ? codecFor(btf, typeId) : rawCodec(size);
+}
+
+function makeHandle(spec: ObjectSpec, created: CreatedMap): BpfMap {
+  const { spec: map, fd, attr } = created;
+  const shape = { name: map.name, type: attr.type, keySize: attr.keySize, valueSize: attr.valueSize, maxEntries: attr.maxEntries, flags: attr.flags ?? 0 };
+  if (map.kind !== "btf-map") {
+    return new GlobalDataHandle(fd, shape, sectionVariables(spec.btf, map.name), { readOnly: map.kind === "rodata", mmapable: created.mmapable });
+  }
+  if (map.type === MapType.RingBuf) {
+    return new RingBufReader(fd, shape, map.valueTypeId ? codecFor(spec.btf, map.valueTypeId) : undefined);
+  }
+  if (hashLike.has(map.type)) {
+    const key = codecOrRaw(spec.btf, map.keyTypeId, map.keySize);
+    let value = codecOrRaw(spec.btf, map.valueTypeId, map.valueSize);
+    checkCodecSize(map.name, "key", key, map.keySize);
+    checkCodecSize(map.name, "value", value, map.valueSize);
+    if (isPerCpu(map.type)) value = perCpuCodec(value, possibleCpus());
+    return new HashMapHandle(fd, shape, key, value);
+  }
+  return new BpfMap(fd, shape);
+}
+
+/**
+ * Loads a BPF object into the kernel: creates its maps, loads (verifies) its programs, and
+ * returns handles to both. Nothing is attached yet: call `attach()`.
+ *
+ * Needs Linux with bpf() and CAP_BPF (or root); BTF-defined maps and line info need 5.2+,
+ * ring buffers 5.8, global data maps 5.2 (mmapable 5.5). Throws VerifierError (mapped to the
+ * source line), PermissionError, NotSupportedError, ObjectError or MapError.
+ */
+export async function loadObject(source: ObjectSpec | Uint8Array, options: LoadOptions = {}): Promise<BpfObject> {
+  const spec = source instanceof Uint8Array ? parseElf(source) : source;
+  // Config is checked before anything touches the kernel: a typo costs nothing.
+  const contents = initialContents(spec, options.config);
+  requireFeature("bpf()", probeBpf());
+
+  const btf = loadObjectBtf(spec);
+  let maps: Map<string, CreatedMap> | undefined;
+  const programs = new Map<string, BpfProgram>();
+  const handles = new Map<string, BpfMap>();
+  try {
+    maps = createMaps(spec, btf?.fd.raw, contents);
+    for (const program of spec.programs) {
+      if (programs.has(program.name)) throw new ObjectError(`two programs are named ${program.name}`, { section: program.section });
+      const insns = relocateMaps(program, (name) => maps!.get(name)?.fd.raw);
+      programs.set(program.name, loadProgram(program, insns, { btfFd: btf?.fd.raw, strings: btf?.strings, license: spec.license }, options));
+    }
+    for (const created of maps.values()) handles.set(created.spec.name, makeHandle(spec, created));
+  } catch (error) {
+    for (const program of programs.values()) program.close();
+    for (const handle of handles.values()) handle.close();
+    for (const created of maps?.values() ?? []) created.fd.close();
+    btf?.fd.close();
+    throw error instanceof Error || error instanceof BpfError ? error : new Error(String(error));
+  }
+  return new BpfObject(spec, programs, handles, btf?.fd);
+}

@@ -1,0 +1,253 @@
+/**
+ * `BpfProgram`: one loaded program, and `loadProgram`, which loads it: the verifier runs first
+ * without a log (fast, and a log that does not fit would turn success into ENOSPC), and on
+ * failure again with a log (level 1, growing up to 16 MiB) that becomes a VerifierError pointing
+ * at the TypeScript line.
+ */
+import { encodeInstructions, type BtfStringTable, type ProgramSpec } from "@tsbpf/object";
+import { BpfError, NotSupportedError, PermissionError } from "../errors.js";
+import { littleEndian } from "../sys/attr.js";
+import { progLoadRaw, progTestRun, objGetInfo, objPin, type ProgLoadAttr } from "../sys/bpf.js";
+import { missingCapability } from "../sys/capabilities.js";
+import { Errno, errnoName } from "../sys/errno.js";
+import { Fd } from "../sys/fd.js";
+import { readTextFile } from "../sys/files.js";
+import { attachKprobe } from "../links/kprobe.js";
+import type { Link } from "../links/link.js";
+import { attachRawTracepoint, attachTracing } from "../links/raw-tracepoint.js";
+import { attachTracepoint } from "../links/tracepoint.js";
+import { attachBtfId } from "./attach-target.js";
+import { funcInfoRecords, lineInfoRecords } from "./ext-info.js";
+import { programKind, type ProgramKind } from "./sections.js";
+import { ProgType, progTypeName } from "./types.js";
+import { verifierError } from "./verifier-log.js";
+
+const MAX_LOG = 16 << 20;
+const FIRST_LOG = 1 << 20;
+
+export interface ProgramLoadOptions {
+  /** Verifier log level for every load (1 = instructions, 2 = states); the log is kept on `verifierLog`. */
+  logLevel?: number;
+  /** Initial log buffer size in bytes (grown up to 16 MiB when the kernel needs more). */
+  logSize?: number;
+}
+
+export interface TestRunOptions {
+  /** Packet data (xdp, tc, socket filter, ...). */
+  data?: Uint8Array;
+  /** Room for the output packet in bytes (default: the input's size). */
+  dataOutSize?: number;
+  /** Context (syscall programs: the struct the program receives; skb/xdp: their uapi struct). */
+  ctx?: Uint8Array;
+  /** raw_tp programs: the tracepoint's arguments, laid out as a u64 array context. */
+  args?: readonly (bigint | number)[];
+  ctxOutSize?: number;
+  repeat?: number;
+  flags?: number;
+  cpu?: number;
+}
+
+export interface TestRunOutput {
+  /** The program's return value (r0, as u32). */
+  retval: number;
+  /** Average run time in nanoseconds. */
+  duration: number;
+  data?: Uint8Array;
+  ctx?: Uint8Array;
+}
+
+export interface ProgramInfo {
+  id: number;
+  type: number;
+  /** The kernel's hex tag (a hash of the instructions). */
+  tag: string;
+  name: string;
+  /** Instructions the verifier processed (kernel 5.16). */
+  verifiedInstructions: number;
+  runCount: bigint;
+  runTimeNs: bigint;
+}
+
+export class BpfProgram {
+  readonly name: string;
+  readonly section: string;
+  readonly kind: ProgramKind;
+  readonly fd: Fd;
+  /** The verifier's log when a logLevel was asked for ("" otherwise). */
+  readonly verifierLog: string;
+  readonly spec: ProgramSpec;
+
+  constructor(spec: ProgramSpec, kind: ProgramKind, fd: Fd, verifierLog: string) {
+    this.spec = spec;
+    this.name = spec.name;
+    this.section = spec.section;
+    this.kind = kind;
+    this.fd = fd;
+    this.verifierLog = verifierLog;
+  }
+
+  /** `enum bpf_prog_type`. */
+  get type(): number {
+    return this.kind.progType;
+  }
+
+  /** Whether the section names a hook completely (so that `attach()` knows where to attach it). */
+  get attachable(): boolean {
+    return this.kind.hook !== "none" && this.kind.target !== "";
+  }
+
+  /**
+   * Attaches the program to the hook its section names and returns the link (close it to
+   * detach). tracepoint: kernel 5.15; raw_tp 4.17; tp_btf/fentry/fexit 5.5; lsm 5.7.
+   */
+  attach(): Link {
+    const { hook, target } = this.kind;
+    switch (hook) {
+      case "tracepoint":
+        return attachTracepoint(this.name, this.fd.raw, target, this.section);
+      case "raw_tracepoint":
+        return attachRawTracepoint(this.name, this.fd.raw, target, this.section);
+      case "kprobe":
+      case "kretprobe":
+        return attachKprobe(this.name, this.fd.raw, target, hook === "kretprobe");
+      case "tracing":
+      case "lsm":
+        return attachTracing(this.name, this.fd.raw, this.section);
+      default:
+        throw new NotSupportedError(`attaching ${this.name} (${this.section})`, `tsbpf does not attach ${progTypeName(this.type)} programs by itself yet`, {
+          remedy: "run it with testRun(), or attach its fd by hand",
+        });
+    }
+  }
+
+  /**
+   * Runs the program once (or `repeat` times) in the kernel on chosen input: BPF_PROG_TEST_RUN.
+   * Kernel 4.12; raw_tp 5.10; syscall programs 5.14.
+   */
+  testRun(options: TestRunOptions = {}): TestRunOutput {
+    let ctx = options.ctx;
+    if (options.args) {
+      ctx = new Uint8Array(options.args.length * 8);
+      const view = new DataView(ctx.buffer);
+      options.args.forEach((a, i) => view.setBigUint64(i * 8, BigInt.asUintN(64, BigInt(a)), littleEndian));
+    }
+    const dataOut = options.data ? new Uint8Array(options.dataOutSize ?? options.data.byteLength) : undefined;
+    const ctxOut = options.ctxOutSize ? new Uint8Array(options.ctxOutSize) : undefined;
+    const r = progTestRun(this.fd, { data: options.data, dataOut, ctx, ctxOut, repeat: options.repeat, flags: options.flags, cpu: options.cpu });
+    return {
+      retval: r.retval,
+      duration: r.duration,
+      data: dataOut?.subarray(0, r.dataSizeOut),
+      ctx: ctxOut?.subarray(0, r.ctxSizeOut),
+    };
+  }
+
+  /** The kernel's view of the program (BPF_OBJ_GET_INFO_BY_FD). Kernel 4.13. */
+  info(): ProgramInfo {
+    const buf = new Uint8Array(232);
+    objGetInfo(this.fd, buf);
+    const v = new DataView(buf.buffer);
+    const name = buf.subarray(64, 80);
+    const end = name.indexOf(0);
+    return {
+      type: v.getUint32(0, littleEndian),
+      id: v.getUint32(4, littleEndian),
+      tag: Buffer.from(buf.subarray(8, 16)).toString("hex"),
+      name: new TextDecoder().decode(end < 0 ? name : name.subarray(0, end)),
+      verifiedInstructions: v.getUint32(216, littleEndian),
+      runTimeNs: v.getBigUint64(192, littleEndian),
+      runCount: v.getBigUint64(200, littleEndian),
+    };
+  }
+
+  /** Pins the program on bpffs. Kernel 4.4. */
+  pin(path: string): void {
+    objPin(this.fd, path);
+  }
+
+  close(): void {
+    this.fd.close();
+  }
+}
+
+/** LINUX_VERSION_CODE of the running kernel (kprobe programs on kernels before 5.0 must carry it). */
+function kernelVersionCode(): number {
+  const m = /^(\d+)\.(\d+)(?:\.(\d+))?/.exec(process.platform === "linux" ? (readTextFile("/proc/sys/kernel/osrelease") ?? "") : "");
+  if (!m) return 0;
+  return (Number(m[1]) << 16) + (Number(m[2]) << 8) + Math.min(Number(m[3] ?? 0), 255);
+}
+
+function lockdownMode(): string | undefined {
+  const text = readTextFile("/sys/kernel/security/lockdown");
+  return text && /\[(\w+)\]/.exec(text)?.[1];
+}
+
+/** The error for a failed load, given the log of the retry. */
+function loadFailure(program: ProgramSpec, kind: ProgramKind, errno: number, log: string): BpfError {
+  if (errno === Errno.EPERM) {
+    const missing = missingCapability("CAP_BPF") ?? (kind.progType === ProgType.TRACEPOINT || kind.progType === ProgType.KPROBE ? missingCapability("CAP_PERFMON") : undefined);
+    if (missing) return new PermissionError(`loading program ${program.name}`, missing, { errno, syscall: "BPF_PROG_LOAD" });
+    const lockdown = lockdownMode();
+    if (kind.hook === "tracing" || kind.hook === "lsm" || kind.progType === ProgType.TRACING) {
+      return new NotSupportedError(
+        `loading ${program.section}`,
+        lockdown && lockdown !== "none"
+          ? `the kernel is locked down (${lockdown} mode), which refuses ${progTypeName(kind.progType)} programs even to root`
+          : "the kernel refused it with EPERM although the process is privileged",
+        { errno, syscall: "BPF_PROG_LOAD", remedy: "use a tracepoint or raw_tp hook, or a kernel that is not locked down" },
+      );
+    }
+  }
+  if (log.trim()) return verifierError(program.name, errno, log, program.lineInfo);
+  if (errno === Errno.EINVAL && kind.progType === ProgType.SYSCALL) {
+    return new NotSupportedError(`syscall program ${program.name}`, "the kernel refused BPF_PROG_TYPE_SYSCALL", { remedy: "needs Linux 5.14", errno, syscall: "BPF_PROG_LOAD" });
+  }
+  return new BpfError(`loading program ${program.name} (${program.section}) failed: ${errnoName(errno)} (the kernel gave no verifier log)`, { errno, syscall: "BPF_PROG_LOAD" });
+}
+
+export interface ProgramLoadContext {
+  btfFd?: number;
+  strings?: BtfStringTable;
+  license: string;
+}
+
+/** Loads one program whose map references are already resolved (`instructions`). */
+export function loadProgram(program: ProgramSpec, instructions: ProgramSpec["instructions"], ctx: ProgramLoadContext, options: ProgramLoadOptions = {}): BpfProgram {
+  const kind = programKind(program.section);
+  const attr: ProgLoadAttr = {
+    type: kind.progType,
+    insns: encodeInstructions(instructions),
+    license: ctx.license,
+    name: program.name,
+    expectedAttachType: kind.expectedAttachType,
+    flags: kind.flags,
+  };
+  if (kind.progType === ProgType.KPROBE) attr.kernVersion = kernelVersionCode();
+  if (kind.needsAttachBtfId) attr.attachBtfId = attachBtfId(program.section, kind);
+  if (ctx.btfFd !== undefined && ctx.strings) {
+    attr.btfFd = ctx.btfFd;
+    if (program.funcInfo.length) attr.funcInfo = funcInfoRecords(program);
+    if (program.lineInfo.length) attr.lineInfo = lineInfoRecords(program, ctx.strings);
+  }
+
+  let logLevel = options.logLevel ?? 0;
+  let logSize = logLevel ? Math.max(options.logSize ?? FIRST_LOG, 1024) : 0;
+  let outcome = progLoadRaw({ ...attr, logLevel, logSize });
+  let retried = logLevel !== 0;
+  while (outcome.result < 0) {
+    const errno = -outcome.result;
+    const truncated = errno === Errno.ENOSPC && logLevel !== 0;
+    if (truncated && logSize < MAX_LOG) {
+      logSize = Math.min(MAX_LOG, Math.max(outcome.logTrueSize, logSize * 4));
+    } else if (!retried && errno !== Errno.EPERM) {
+      logLevel = 1;
+      logSize = Math.max(options.logSize ?? FIRST_LOG, 1024);
+    } else {
+      throw loadFailure(program, kind, errno, outcome.log);
+    }
+    retried = true;
+    outcome = progLoadRaw({ ...attr, logLevel, logSize });
+  }
+  const fd = new Fd(outcome.result, `prog ${program.name}`);
+  return new BpfProgram(program, kind, fd, options.logLevel ? outcome.log : "");
+}

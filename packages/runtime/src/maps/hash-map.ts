@@ -1,0 +1,102 @@
+/**
+ * `HashMapHandle<K, V>`: typed access from user space to key/value maps (hash, array, LRU, LPM
+ * trie and their per-CPU variants, whose values are arrays with one element per possible CPU).
+ * Keys and values are validated and laid out from the object's BTF.
+ */
+import type { MapSpec } from "@tsbpf/object";
+import { encodeInto, type Codec } from "../btf-values/index.js";
+import { MapError } from "../errors.js";
+import { mapDelete, mapGetNextKey, mapLookup, mapUpdate, UpdateFlags } from "../sys/bpf.js";
+import type { Fd } from "../sys/fd.js";
+import { BpfMap } from "./map.js";
+
+/** How `set` treats an existing or missing key. */
+export type UpdateMode = "any" | "noexist" | "exist";
+
+const modes: Record<UpdateMode, number> = { any: UpdateFlags.ANY, noexist: UpdateFlags.NOEXIST, exist: UpdateFlags.EXIST };
+
+export class HashMapHandle<K = unknown, V = unknown> extends BpfMap implements AsyncIterable<[K, V]> {
+  readonly #key: Codec;
+  readonly #value: Codec;
+
+  /** `key`/`value`: codecs whose sizes match the map's (per-CPU maps: the per-CPU array codec). */
+  constructor(fd: Fd, spec: Pick<MapSpec, "name" | "type" | "keySize" | "valueSize" | "maxEntries" | "flags">, key: Codec, value: Codec) {
+    super(fd, spec);
+    this.#key = key;
+    this.#value = value;
+  }
+
+  #encodeKey(key: K): Uint8Array {
+    const bytes = new Uint8Array(this.#key.size);
+    encodeInto(this.#key, new DataView(bytes.buffer), 0, key, { map: this.name, what: "key" });
+    return bytes;
+  }
+
+  /** The value under `key`, or undefined. Kernel 3.18. */
+  get(key: K): V | undefined {
+    const value = new Uint8Array(this.#value.size);
+    if (!mapLookup(this.fd, this.#encodeKey(key), value)) return undefined;
+    return this.#value.read(new DataView(value.buffer), 0) as V;
+  }
+
+  has(key: K): boolean {
+    return mapLookup(this.fd, this.#encodeKey(key), new Uint8Array(this.#value.size));
+  }
+
+  /**
+   * Stores `value` under `key`. `mode` "noexist" fails if the key exists, "exist" if it does not
+   * (a BpfError with code EEXIST / ENOENT); a full hash map fails with E2BIG. Kernel 3.18.
+   */
+  set(key: K, value: V, mode: UpdateMode | number = "any"): void {
+    const bytes = new Uint8Array(this.#value.size);
+    encodeInto(this.#value, new DataView(bytes.buffer), 0, value, { map: this.name, what: "value" });
+    mapUpdate(this.fd, this.#encodeKey(key), bytes, typeof mode === "number" ? mode : modes[mode]);
+  }
+
+  /** Removes `key`; false when it was not there. Array maps cannot delete (BpfError EINVAL). Kernel 3.18. */
+  delete(key: K): boolean {
+    return mapDelete(this.fd, this.#encodeKey(key));
+  }
+
+  /**
+   * The keys, walked with BPF_MAP_GET_NEXT_KEY (kernel 4.12). The walk sees the map as it changes:
+   * a key deleted under the walk's feet makes a hash map restart from its first key.
+   */
+  async *keys(): AsyncIterableIterator<K> {
+    let current: Uint8Array | undefined;
+    for (;;) {
+      const next = new Uint8Array(this.#key.size);
+      if (!mapGetNextKey(this.fd, current, next)) return;
+      yield this.#key.read(new DataView(next.buffer), 0) as K;
+      current = next;
+    }
+  }
+
+  /** [key, value] pairs (entries deleted during the walk are skipped). */
+  async *entries(): AsyncIterableIterator<[K, V]> {
+    let current: Uint8Array | undefined;
+    for (;;) {
+      const next = new Uint8Array(this.#key.size);
+      if (!mapGetNextKey(this.fd, current, next)) return;
+      current = next;
+      const value = new Uint8Array(this.#value.size);
+      if (!mapLookup(this.fd, next, value)) continue;
+      yield [this.#key.read(new DataView(next.buffer), 0) as K, this.#value.read(new DataView(value.buffer), 0) as V];
+    }
+  }
+
+  async *values(): AsyncIterableIterator<V> {
+    for await (const [, value] of this.entries()) yield value;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<[K, V]> {
+    return this.entries();
+  }
+}
+
+/** Checks that a codec fits the kernel's idea of the size (a mismatch means the object is inconsistent). */
+export function checkCodecSize(map: string, what: "key" | "value", codec: Codec, size: number): void {
+  if (codec.size !== size) {
+    throw new MapError(`its ${what} type ${codec.describe} has ${codec.size} bytes but the map's ${what} size is ${size}`, { map });
+  }
+}

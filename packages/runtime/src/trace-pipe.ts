@@ -1,0 +1,102 @@
+/**
+ * `tracePipe()`: the kernel's trace_pipe (where bpf_printk writes) as an async iterable of parsed
+ * lines. The pipe is opened O_NONBLOCK through the door and read when epoll says it is readable:
+ * no blocking read ever occupies a libuv thread-pool thread.
+ */
+import { BpfError } from "./errors.js";
+import { door, type Watch } from "./sys/door.js";
+import { Errno } from "./sys/errno.js";
+import { O_NONBLOCK, O_RDONLY } from "./sys/files.js";
+import { watchReadable } from "./sys/memory.js";
+import { tracefsRoot } from "./sys/tracefs.js";
+import "./sys/native.js";
+
+export interface TraceLine {
+  /** The task's command name (may contain spaces and dashes). */
+  comm: string;
+  pid: number;
+  cpu: number;
+  /** Seconds since boot, as the trace clock prints it. */
+  timestamp: number;
+  /** The event's name ("bpf_trace_printk" for bpf_printk). */
+  event: string;
+  /** The text after the event name. */
+  message: string;
+  /** The whole line. */
+  raw: string;
+}
+
+export interface TracePipeOptions {
+  /** Stops reading (the iteration ends) when aborted. */
+  signal?: AbortSignal;
+}
+
+// "  <comm>-<pid>  [<cpu>] <flags> <timestamp>: <event>: <message>"; flags ("d..31", "....") are optional on old kernels.
+const lineFormat = /^\s*(.+)-(\d+)\s+\[(\d+)\]\s+(?:\S+\s+)?(\d+\.\d+):\s+([^:]+):\s?(.*)$/;
+
+/** Parses one trace_pipe line; undefined for lines that are not events. */
+export function parseTraceLine(raw: string): TraceLine | undefined {
+  const m = lineFormat.exec(raw);
+  if (!m) return undefined;
+  return {
+    comm: m[1]!.trim(),
+    pid: Number(m[2]),
+    cpu: Number(m[3]),
+    timestamp: Number(m[4]),
+    event: m[5]!.trim(),
+    message: m[6]!,
+    raw,
+  };
+}
+
+/**
+ * Lines from /sys/kernel/tracing/trace_pipe as they come (mounting tracefs if needed). The pipe
+ * is shared system-wide and reading consumes: two readers split the lines between them.
+ * Needs root (or read access to tracefs).
+ */
+export async function* tracePipe(options: TracePipeOptions = {}): AsyncGenerator<TraceLine> {
+  const { signal } = options;
+  if (signal?.aborted) return;
+  const path = `${tracefsRoot()}/trace_pipe`;
+  const fd = door().open(path, O_RDONLY | O_NONBLOCK);
+  if (fd < 0) throw BpfError.fromErrno("open", -fd, path);
+  let watch: Watch | undefined;
+  let wake: (() => void) | undefined;
+  const onAbort = () => wake?.();
+  signal?.addEventListener("abort", onAbort, { once: true });
+  try {
+    const buffer = new Uint8Array(64 * 1024);
+    const decoder = new TextDecoder();
+    let pending = "";
+    while (!signal?.aborted) {
+      const n = door().read(fd, buffer);
+      if (n === -Errno.EAGAIN || n === 0) {
+        // Nothing now: wait for epoll (the watch is level-triggered, so only keep it while waiting).
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          watch = watchReadable(fd, "trace_pipe", () => resolve());
+        });
+        watch?.close();
+        watch = undefined;
+        wake = undefined;
+        continue;
+      }
+      if (n < 0) {
+        if (n === -Errno.EINTR) continue;
+        throw BpfError.fromErrno("read", -n, path);
+      }
+      pending += decoder.decode(buffer.subarray(0, n), { stream: true });
+      const lines = pending.split("\n");
+      pending = lines.pop() ?? "";
+      for (const raw of lines) {
+        const line = parseTraceLine(raw);
+        if (line) yield line;
+        if (signal?.aborted) return;
+      }
+    }
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
+    watch?.close();
+    door().close(fd);
+  }
+}

@@ -40,8 +40,9 @@ export function splitFunctions(program: ProgramSpec, btf: Btf): ProgramFunction[
     }
     starts.add(info.instruction);
   }
+  const externs = new Set((program.externReferences ?? []).map((r) => r.instruction));
   program.instructions.forEach((insn, i) => {
-    if (!isFunctionReference(insn)) return;
+    if (!isFunctionReference(insn) || externs.has(i)) return;
     const target = callTarget(insn, i);
     if (target <= 0 || target >= length) {
       throw new ObjectSpecError(`program '${program.name}': call at instruction ${i} targets ${target}, outside the program's subprograms`);

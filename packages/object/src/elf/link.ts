@@ -157,6 +157,8 @@ function linkProgram(entry: ElfFunction, ctx: LinkContext): ProgramSpec {
         }
         if (sym.shndx === SHN_UNDEF) {
           externReferences.push({ instruction: at, name: sym.name, kind: isCall ? "call" : "ld_imm64" });
+          // A kfunc call in the kernel's form, its BTF id (imm) and BTF fd index (off) left to the loader.
+          if (isCall) Object.assign(insn, { src: CallSrc.KFUNC, imm: 0, off: 0 });
         } else if (sym.shndx >= SHN_LORESERVE) {
           throw new ObjectFormatError(fn.section.name, `${where(j)}: relocation against '${sym.name}' in special section 0x${sym.shndx.toString(16)}`);
         } else {
@@ -204,6 +206,9 @@ function linkProgram(entry: ElfFunction, ctx: LinkContext): ProgramSpec {
   };
 
   append(entry);
+  // Relocations were met in call order; the spec lists references by instruction.
+  mapReferences.sort((a, b) => a.instruction - b.instruction);
+  externReferences.sort((a, b) => a.instruction - b.instruction);
   const program: ProgramSpec = {
     name: entry.name,
     section: entry.section.name,

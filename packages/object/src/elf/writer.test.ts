@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ObjectSpecError } from "../errors.js";
+import { decodeInstructions } from "../isa/codec.js";
 import { disassemble } from "../isa/disasm.js";
 import { sampleSpec } from "../testing/sample-spec.js";
 import { R_BPF, SHT, STB, STT } from "./constants.js";
@@ -64,7 +65,7 @@ describe("writeElf", () => {
       [48, R_BPF.R_64_32, ".text"],
     ]);
     // clang's form: src_reg 0, the value offset in imm, calls relative to .text's start
-    expect(disassemble(readCode(elf, "tracepoint/syscalls/sys_enter_write")).slice(0, 5)).toEqual([
+    expect(disassemble(decodeInstructions(section("tracepoint/syscalls/sys_enter_write").data)).slice(0, 5)).toEqual([
       "0: r1 = 0x0 ll",
       "2: r2 = 0x8 ll",
       "4: r0 = *(u64 *)(r2 +0)",
@@ -95,15 +96,3 @@ describe("writeElf", () => {
     expect(() => writeElf(wild)).toThrow(/targets 41, outside/);
   });
 });
-
-function readCode(elf: ReturnType<typeof parseElf>, name: string) {
-  const data = elf.sections.find((s) => s.name === name)!.data;
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  return Array.from({ length: data.length / 8 }, (_, i) => ({
-    code: view.getUint8(i * 8),
-    dst: view.getUint8(i * 8 + 1) & 0xf,
-    src: view.getUint8(i * 8 + 1) >> 4,
-    off: view.getInt16(i * 8 + 2, true),
-    imm: view.getInt32(i * 8 + 4, true),
-  }));
-}

@@ -12,7 +12,7 @@ import { tryTypeById } from "../btf/query.js";
 import { FuncLinkage, VarLinkage, type BtfDatasec } from "../btf/types.js";
 import { ObjectSpecError } from "../errors.js";
 import { encodeInstructions, INSTRUCTION_SIZE } from "../isa/codec.js";
-import { isLdImm64, isPseudoCall, isPseudoFunc, type Instruction } from "../isa/instruction.js";
+import { CALL, CallSrc, isLdImm64, isPseudoCall, isPseudoFunc, type Instruction } from "../isa/instruction.js";
 import type { ObjectSpec, ProgramSpec } from "../spec.js";
 import { R_BPF, REL_SIZE, SHF, SHN_UNDEF, SHT, STB, STT, SYM_SIZE } from "./constants.js";
 import { emitElf, type EmitSection } from "./emit.js";
@@ -185,8 +185,10 @@ function relocateCode(spec: ObjectSpec, layout: CodeLayout) {
       for (let i = fn.start; i < fn.end; i++) insns.push({ ...program.instructions[i]! });
       const at = (i: number) => (base + i) * INSTRUCTION_SIZE;
       const targetOf = (i: number) => layout.placement.get(program)!.get(callTarget(program.instructions[i]!, i))!;
+      const externs = new Set((program.externReferences ?? []).map((r) => r.instruction));
       for (let i = fn.start; i < fn.end; i++) {
         const insn = insns[base + i]!;
+        if (externs.has(i)) continue;
         if (isPseudoCall(insn)) {
           // Against .text's section symbol (value 0): libbpf computes target = imm + 1.
           insn.imm = targetOf(i).offset - 1;
@@ -222,6 +224,17 @@ function relocateCode(spec: ObjectSpec, layout: CodeLayout) {
       }
       for (const ref of program.externReferences ?? []) {
         if (ref.instruction < fn.start || ref.instruction >= fn.end) continue;
+        const insn = insns[base + ref.instruction]!;
+        if (ref.kind === "call") {
+          if (insn.code !== CALL) throw new ObjectSpecError(`program '${program.name}': extern '${ref.name}' at instruction ${ref.instruction} is not a call`);
+          Object.assign(insn, { src: CallSrc.PSEUDO_CALL, off: 0, imm: -1 }); // clang's form of a kfunc call
+        } else {
+          if (!isLdImm64(insn) || base + ref.instruction + 1 >= insns.length) {
+            throw new ObjectSpecError(`program '${program.name}': extern '${ref.name}' at instruction ${ref.instruction} is not an ld_imm64`);
+          }
+          Object.assign(insn, { src: 0, imm: 0 });
+          insns[base + ref.instruction + 1]!.imm = 0;
+        }
         list.push({ offset: at(ref.instruction), type: ref.kind === "call" ? R_BPF.R_64_32 : R_BPF.R_64_64, target: { symbol: ref.name } });
       }
     }

@@ -382,7 +382,8 @@ static void watcher_event(uv_poll_t *handle, int status, int events) {
   if (napi_open_handle_scope(env, &scope) != napi_ok) return;
   napi_value fn, recv, argv[2], result;
   if (napi_get_reference_value(env, w->callback, &fn) == napi_ok && fn) {
-    napi_get_undefined(env, &recv);
+    /* MakeCallback wants an object receiver (undefined makes Node throw). */
+    napi_get_global(env, &recv);
     napi_create_int32(env, status, &argv[0]);
     napi_create_int32(env, events, &argv[1]);
     /* make_callback runs the microtask queue afterwards, so awaiting consumers resume now. */

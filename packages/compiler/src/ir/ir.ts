@@ -171,3 +171,30 @@ export function successors(block: Block): Block[] {
   if (term.op === "cbr") return term.then === term.else ? [term.then] : [term.then, term.else];
   return [];
 }
+
+/** Stack objects an instruction refers to (by address or as an operand). */
+export function instObjects(inst: Inst | Terminator): StackObject[] {
+  const out: StackObject[] = [];
+  const operand = (o: Operand): void => {
+    if (o.tag === "stack") out.push(o.object);
+  };
+  const address = (a: Address): void => {
+    if (a.tag === "stack") out.push(a.object);
+  };
+  switch (inst.op) {
+    case "mov": operand(inst.src); break;
+    case "bin": operand(inst.a); operand(inst.b); break;
+    case "un": operand(inst.a); break;
+    case "conv": operand(inst.src); break;
+    case "cmp": operand(inst.a); operand(inst.b); break;
+    case "load": address(inst.addr); break;
+    case "store": address(inst.addr); operand(inst.value); break;
+    case "copy": address(inst.dst); address(inst.src); break;
+    case "zero": address(inst.dst); break;
+    case "call": inst.args.forEach(operand); break;
+    case "ret": operand(inst.value); break;
+    case "cbr": operand(inst.a); operand(inst.b); break;
+    default: break;
+  }
+  return out;
+}

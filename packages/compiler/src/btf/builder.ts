@@ -1,0 +1,111 @@
+/**
+ * Builds a BTF type table the way clang emits one for the equivalent C: C integer names,
+ * structs with bit offsets, arrays indexed by `__ARRAY_SIZE_TYPE__`, pointers, functions, and the
+ * VAR/DATASEC records of global data. Types are deduplicated as they are added.
+ */
+import { FuncLinkage, type Btf, type BtfType } from "@tsbpf/object";
+import { kindCName, kindSize, isSigned, type IntKind } from "../checker/kinds.js";
+import type { StructType, Type } from "../checker/types.js";
+
+export class BtfBuilder {
+  private readonly types: BtfType[] = [];
+  private readonly byKey = new Map<string, number>();
+  private readonly structs = new Map<StructType, number>();
+
+  get btf(): Btf {
+    return { types: this.types };
+  }
+
+  private add(type: BtfType): number {
+    this.types.push(type);
+    return this.types.length;
+  }
+
+  /** Adds a type once per key (for types that are equal when their keys are). */
+  private once(key: string, make: () => BtfType): number {
+    const existing = this.byKey.get(key);
+    if (existing !== undefined) return existing;
+    const id = this.add(make());
+    this.byKey.set(key, id);
+    return id;
+  }
+
+  int(kind: IntKind): number {
+    const size = kindSize(kind);
+    return this.once(`int:${kind}`, () => ({
+      kind: "int", name: kindCName(kind), size, signed: isSigned(kind), char: false, bool: kind === "bool", offset: 0, bits: size * 8,
+    }));
+  }
+
+  /** C's plain `char` (signed on BPF), the element of CharArray. */
+  char(): number {
+    // clang encodes `char` as SIGNED (the kernel accepts only one encoding flag).
+    return this.once("char", () => ({ kind: "int", name: "char", size: 1, signed: true, char: false, bool: false, offset: 0, bits: 8 }));
+  }
+
+  /** The `int` clang uses as the index type of every array. */
+  private arrayIndex(): number {
+    return this.once("__ARRAY_SIZE_TYPE__", () => ({
+      kind: "int", name: "__ARRAY_SIZE_TYPE__", size: 4, signed: false, char: false, bool: false, offset: 0, bits: 32,
+    }));
+  }
+
+  array(element: number, length: number): number {
+    const index = this.arrayIndex();
+    return this.once(`array:${element}:${length}`, () => ({ kind: "array", type: element, indexType: index, nelems: length }));
+  }
+
+  ptr(target: number): number {
+    return this.once(`ptr:${target}`, () => ({ kind: "ptr", type: target }));
+  }
+
+  /** The BTF id of one of the compiler's types. */
+  type(type: Type): number {
+    switch (type.tag) {
+      case "int": return this.int(type.kind);
+      case "ptr": return this.ptr(this.type(type.pointee));
+      case "array": return this.array(type.char ? this.char() : this.type(type.element), type.length);
+      case "void": return 0;
+      case "struct": return this.struct(type);
+    }
+  }
+
+  private struct(struct: StructType): number {
+    const existing = this.structs.get(struct);
+    if (existing !== undefined) return existing;
+    // Members first (they get lower ids), then the struct itself, as clang orders them.
+    const members = struct.fields.map((f) => ({ name: f.name, type: this.type(f.type), bitOffset: f.offset * 8, bitfieldSize: 0 }));
+    const id = this.add({ kind: "struct", name: struct.name, size: struct.size, members });
+    this.structs.set(struct, id);
+    return id;
+  }
+
+  /** An anonymous struct of pointer members, as the `__uint`/`__type` macros of BTF-defined maps make. */
+  mapStruct(members: { name: string; type: number }[]): number {
+    return this.add({
+      kind: "struct", name: "", size: members.length * 8,
+      members: members.map((m, i) => ({ name: m.name, type: m.type, bitOffset: i * 64, bitfieldSize: 0 })),
+    });
+  }
+
+  /** `int (*name)[value]`: how `__uint(name, value)` encodes an integer in a map definition. */
+  uintMember(value: number): number {
+    return this.ptr(this.array(this.int("i32"), value));
+  }
+
+  funcProto(returnType: number, params: { name: string; type: number }[]): number {
+    return this.add({ kind: "func_proto", returnType, params });
+  }
+
+  func(name: string, proto: number, linkage: number = FuncLinkage.Global): number {
+    return this.add({ kind: "func", name, type: proto, linkage });
+  }
+
+  variable(name: string, type: number, linkage: number): number {
+    return this.add({ kind: "var", name, type, linkage });
+  }
+
+  datasec(name: string, size: number, vars: { type: number; offset: number; size: number }[]): number {
+    return this.add({ kind: "datasec", name, size, vars: [...vars].sort((a, b) => a.offset - b.offset) });
+  }
+}

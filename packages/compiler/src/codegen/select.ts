@@ -1,0 +1,425 @@
+/**
+ * Instruction selection: IR instructions to BPF instructions, given each virtual register's home
+ * (a callee-saved register or a spill slot) and the frame layout. r0–r5 are scratch registers
+ * within one IR instruction's expansion (r1–r5 also carry helper arguments, r0 the result).
+ *
+ * Registers keep the IR's value invariant: kinds up to 32 bits are computed with the 32-bit ALU
+ * (whose results the verifier knows to be zero-extended) and are valid in the low 32 bits;
+ * 64-bit kinds and pointers use the 64-bit ALU. Pointers are only ever moved with 64-bit moves,
+ * so the verifier keeps tracking them.
+ */
+import { AluOp, JmpOp, PseudoSrc, R10, asm, type Instruction, type MapReference } from "@tsbpf/object";
+import { isSigned, kindBits, kindSize, type IntKind } from "../checker/kinds.js";
+import type { Address, Block, CmpOp, Inst, IrFunction, IrKind, Operand, SourceLoc, Terminator, VReg } from "../ir/ir.js";
+import type { Frame } from "./frame.js";
+import { aluImm, aluReg, jmpImm, jmpReg, negate } from "./insn.js";
+import type { Allocation } from "./regalloc.js";
+
+export interface MachineCode {
+  insns: Instruction[];
+  mapRefs: MapReference[];
+  /** Source positions by instruction index, strictly increasing, the first at 0. */
+  lines: { instruction: number; loc: SourceLoc }[];
+}
+
+/** Thrown for what the selector cannot encode (offsets beyond 16 bits); the driver reports it. */
+export class SelectionError extends Error {}
+
+const R0 = 0;
+const R1 = 1;
+const R2 = 2;
+const R3 = 3;
+
+function is64(kind: IrKind): boolean {
+  return kind === "ptr" || kindBits(kind) === 64;
+}
+
+function memSize(kind: IrKind): "u8" | "u16" | "u32" | "u64" {
+  const size = kind === "ptr" ? 8 : kindSize(kind);
+  return size === 1 ? "u8" : size === 2 ? "u16" : size === 4 ? "u32" : "u64";
+}
+
+/** The imm32 of a 64-bit operation, if the value survives sign extension. */
+function imm64(value: bigint): number | undefined {
+  const v = BigInt.asIntN(64, value);
+  return v >= -(1n << 31n) && v < 1n << 31n ? Number(v) : undefined;
+}
+
+/** The imm32 of a 32-bit operation: the low 32 bits. */
+function imm32(value: bigint): number {
+  return Number(BigInt.asIntN(32, value));
+}
+
+const JUMP: Record<CmpOp, { unsigned: number; signed: number }> = {
+  eq: { unsigned: JmpOp.JEQ, signed: JmpOp.JEQ },
+  ne: { unsigned: JmpOp.JNE, signed: JmpOp.JNE },
+  lt: { unsigned: JmpOp.JLT, signed: JmpOp.JSLT },
+  le: { unsigned: JmpOp.JLE, signed: JmpOp.JSLE },
+  gt: { unsigned: JmpOp.JGT, signed: JmpOp.JSGT },
+  ge: { unsigned: JmpOp.JGE, signed: JmpOp.JSGE },
+};
+
+const INVERSE: Record<CmpOp, CmpOp> = { eq: "ne", ne: "eq", lt: "ge", ge: "lt", le: "gt", gt: "le" };
+const MIRROR: Record<CmpOp, CmpOp> = { eq: "eq", ne: "ne", lt: "gt", gt: "lt", le: "ge", ge: "le" };
+
+export function selectInstructions(fn: IrFunction, order: Block[], alloc: Allocation, frame: Frame): MachineCode {
+  const insns: Instruction[] = [];
+  const mapRefs: MapReference[] = [];
+  const lines: { instruction: number; loc: SourceLoc }[] = [];
+  const starts = new Map<Block, number>();
+  const fixups: { at: number; target: Block }[] = [];
+
+  const emit = (...list: Instruction[]): void => {
+    insns.push(...list);
+  };
+  const markLine = (loc: SourceLoc | undefined): void => {
+    if (!loc) return;
+    const last = lines[lines.length - 1];
+    if (last && last.loc.line === loc.line && last.loc.column === loc.column) return;
+    if (last && last.instruction === insns.length) last.loc = loc;
+    else lines.push({ instruction: insns.length, loc });
+  };
+
+  const home = (r: VReg) => {
+    const h = alloc.homes.get(r);
+    if (!h) throw new SelectionError(`internal: register %${r.id} has no home`);
+    return h;
+  };
+  const checkOff = (off: number): number => {
+    if (off < -32768 || off > 32767) throw new SelectionError(`offset ${off} does not fit an instruction's 16-bit offset`);
+    return off;
+  };
+
+  const materializeImm = (dst: number, value: bigint, kind: IrKind): void => {
+    if (!is64(kind)) return emit(asm.mov32Imm(dst, imm32(value)));
+    const small = imm64(value);
+    if (small !== undefined) emit(asm.mov64Imm(dst, small));
+    else emit(...asm.ldImm64(dst, value));
+  };
+  const loadMap = (dst: number, map: string, ref: "map" | "value", offset: number): void => {
+    mapRefs.push({ instruction: insns.length, map, kind: ref, offset: ref === "map" ? 0 : offset });
+    emit(...(ref === "map" ? asm.ldMapFd(dst, 0) : asm.ldMapValue(dst, 0, offset)));
+    // ldMapValue puts the offset in the second slot (the kernel's form); libbpf's ELF form keeps
+    // it in the first: the ELF writer normalises either.
+    void PseudoSrc;
+  };
+
+  /** A register that holds the operand's value: its home, or `scratch` loaded with it. */
+  const operandReg = (op: Operand, scratch: number): number => {
+    switch (op.tag) {
+      case "reg": {
+        const h = home(op.reg);
+        if (h.tag === "reg") return h.reg;
+        emit(asm.ldx("u64", scratch, R10, frame.spillOffset(h.slot)));
+        return scratch;
+      }
+      case "imm":
+        materializeImm(scratch, op.value, op.kind);
+        return scratch;
+      case "stack":
+        emit(asm.mov64Reg(scratch, R10), asm.alu64Imm(AluOp.ADD, scratch, checkOff(frame.objectOffset.get(op.object)! + op.offset)));
+        return scratch;
+      case "map":
+        loadMap(scratch, op.map, op.ref, op.offset);
+        return scratch;
+    }
+  };
+  /** Puts the operand's value into exactly `dst`. */
+  const operandInto = (op: Operand, dst: number): void => {
+    const r = operandReg(op, dst);
+    if (r !== dst) emit(asm.mov64Reg(dst, r));
+  };
+  /** The register to compute a definition of `r` in: its home, or `scratch` when it is spilled. */
+  const defReg = (r: VReg, scratch: number): number => {
+    const h = home(r);
+    return h.tag === "reg" ? h.reg : scratch;
+  };
+  /** Completes a definition computed in `reg` (stores it when the home is a spill slot). */
+  const finishDef = (r: VReg, reg: number): void => {
+    const h = home(r);
+    if (h.tag === "spill") emit(asm.stx("u64", R10, reg, frame.spillOffset(h.slot)));
+    else if (h.reg !== reg) emit(asm.mov64Reg(h.reg, reg));
+  };
+  /** Base register and offset of a memory address. */
+  const addressBase = (addr: Address, scratch: number): { reg: number; off: number } => {
+    switch (addr.tag) {
+      case "stack": return { reg: R10, off: checkOff(frame.objectOffset.get(addr.object)! + addr.offset) };
+      case "reg": return { reg: operandReg({ tag: "reg", reg: addr.base }, scratch), off: checkOff(addr.offset) };
+      case "global":
+        loadMap(scratch, addr.map, "value", addr.offset);
+        return { reg: scratch, off: 0 };
+    }
+  };
+  /** The alignment of base+off when the base is 8-aligned (stack frames and map values are). */
+  const alignmentOf = (off: number): number => (off % 8 === 0 ? 8 : off % 4 === 0 ? 4 : off % 2 === 0 ? 2 : 1);
+
+  const selectInst = (inst: Inst): void => {
+    switch (inst.op) {
+      case "param": {
+        const h = home(inst.dst);
+        if (h.tag === "reg") emit(asm.mov64Reg(h.reg, R1));
+        else emit(asm.stx("u64", R10, R1, frame.spillOffset(h.slot)));
+        return;
+      }
+      case "mov": {
+        const rd = defReg(inst.dst, R0);
+        if (inst.src.tag === "imm") materializeImm(rd, inst.src.value, inst.dst.kind === "ptr" ? "ptr" : inst.src.kind);
+        else operandInto(inst.src, rd);
+        finishDef(inst.dst, rd);
+        return;
+      }
+      case "bin": return selectBinary(inst);
+      case "un": {
+        const wide = is64(inst.kind);
+        const rd = defReg(inst.dst, R0);
+        const ra = operandReg(inst.a, R1);
+        if (ra !== rd) emit(asm.mov64Reg(rd, ra));
+        emit(inst.uop === "neg" ? negate(wide, rd) : aluImm(wide, AluOp.XOR, rd, -1));
+        finishDef(inst.dst, rd);
+        return;
+      }
+      case "conv": return selectConversion(inst.dst, inst.src, inst.from, inst.to);
+      case "cmp": {
+        const rd = defReg(inst.dst, R0);
+        const { a, b, swapped } = comparisonOperands(inst.a, inst.b, inst.kind);
+        const target = rd !== a && rd !== b.reg ? rd : R3;
+        emit(asm.mov32Imm(target, 1));
+        emitJump(swapped ? MIRROR[inst.cmp] : inst.cmp, inst.kind, a, b, 1);
+        emit(asm.mov32Imm(target, 0));
+        if (target !== rd) emit(asm.mov64Reg(rd, target));
+        finishDef(inst.dst, rd);
+        return;
+      }
+      case "load": {
+        const { reg, off } = addressBase(inst.addr, R1);
+        const rd = defReg(inst.dst, R0);
+        emit(asm.ldx(memSize(inst.kind), rd, reg, off));
+        if (inst.kind === "i8" || inst.kind === "i16") {
+          const shift = 32 - kindBits(inst.kind);
+          emit(asm.alu32Imm(AluOp.LSH, rd, shift), asm.alu32Imm(AluOp.ARSH, rd, shift));
+        }
+        finishDef(inst.dst, rd);
+        return;
+      }
+      case "store": {
+        const { reg, off } = addressBase(inst.addr, R1);
+        const size = memSize(inst.kind);
+        if (inst.value.tag === "imm") {
+          const value = size === "u64" ? imm64(inst.value.value) : imm32(inst.value.value);
+          if (value !== undefined) return emit(asm.st(size, reg, off, value));
+        }
+        emit(asm.stx(size, reg, operandReg(inst.value, R2), off));
+        return;
+      }
+      case "copy": {
+        const src = addressBase(inst.src, R1);
+        const dst = addressBase(inst.dst, R2);
+        for (let done = 0; done < inst.size; ) {
+          const size = chunk(inst.size - done, Math.min(alignmentOf(src.off + done), alignmentOf(dst.off + done)));
+          emit(asm.ldx(size.name, R0, src.reg, checkOff(src.off + done)), asm.stx(size.name, dst.reg, R0, checkOff(dst.off + done)));
+          done += size.bytes;
+        }
+        return;
+      }
+      case "zero": {
+        const dst = addressBase(inst.dst, R1);
+        for (let done = 0; done < inst.size; ) {
+          const size = chunk(inst.size - done, alignmentOf(dst.off + done));
+          emit(asm.st(size.name, dst.reg, checkOff(dst.off + done), 0));
+          done += size.bytes;
+        }
+        return;
+      }
+      case "call": {
+        if (inst.args.length > 5) throw new SelectionError("a helper takes at most five arguments");
+        inst.args.forEach((arg, i) => operandInto(arg, R1 + i));
+        emit(asm.call(inst.helper));
+        if (inst.dst) finishDef(inst.dst, R0);
+        return;
+      }
+    }
+  };
+
+  const selectBinary = (inst: Extract<Inst, { op: "bin" }>): void => {
+    const wide = is64(inst.kind);
+    const signed = isSigned(inst.kind);
+    const rd = defReg(inst.dst, R0);
+    const bits = kindBits(inst.kind);
+    const { bop } = inst;
+    // BPF's own results for a division by a constant zero (the verifier rejects the instruction).
+    if ((bop === "div" || bop === "mod") && inst.b.tag === "imm" && inst.b.value === 0n) {
+      if (bop === "div") emit(asm.mov64Imm(rd, 0));
+      else {
+        const ra = operandReg(inst.a, R1);
+        emit(wide ? asm.mov64Reg(rd, ra) : asm.mov32Reg(rd, ra));
+      }
+      return finishDef(inst.dst, rd);
+    }
+    const op = aluOpOf(bop, signed);
+    const off = (bop === "div" || bop === "mod") && signed ? 1 : 0;
+    const ra = operandReg(inst.a, R1);
+    if (inst.b.tag === "imm") {
+      let value = inst.b.value;
+      if (bop === "shl" || bop === "shr") value = BigInt.asUintN(64, value) % BigInt(bits);
+      const encoded = wide ? imm64(value) : imm32(value);
+      if (encoded !== undefined) {
+        if (ra !== rd) emit(asm.mov64Reg(rd, ra));
+        emit(aluImm(wide, op, rd, encoded, off));
+        return finishDef(inst.dst, rd);
+      }
+    }
+    let rb = operandReg(inst.b, R2);
+    if (bop === "shl" || bop === "shr") {
+      // Shift amounts are taken modulo the width, as JavaScript does for numbers.
+      if (rb !== R2) emit(asm.mov64Reg(R2, rb));
+      rb = R2;
+      emit(aluImm(wide, AluOp.AND, R2, bits - 1));
+    }
+    const target = rb === rd && ra !== rd ? R0 : rd;
+    if (ra !== target) emit(asm.mov64Reg(target, ra));
+    emit(aluReg(wide, op, target, rb, off));
+    if (target !== rd) emit(asm.mov64Reg(rd, target));
+    finishDef(inst.dst, rd);
+  };
+
+  const selectConversion = (dst: VReg, src: Operand, from: IntKind, to: IntKind): void => {
+    const rs = operandReg(src, R1);
+    const rd = defReg(dst, R0);
+    const fromWide = kindBits(from) === 64;
+    switch (to) {
+      case "u8":
+      case "u16":
+        emit(asm.mov32Reg(rd, rs), asm.alu32Imm(AluOp.AND, rd, to === "u8" ? 0xff : 0xffff));
+        break;
+      case "i8":
+      case "i16": {
+        const shift = 32 - kindBits(to);
+        emit(asm.mov32Reg(rd, rs), asm.alu32Imm(AluOp.LSH, rd, shift), asm.alu32Imm(AluOp.ARSH, rd, shift));
+        break;
+      }
+      case "u32":
+      case "i32":
+        if (fromWide) emit(asm.mov32Reg(rd, rs));
+        else if (rs !== rd) emit(asm.mov64Reg(rd, rs));
+        break;
+      case "u64":
+      case "i64":
+        if (fromWide) {
+          if (rs !== rd) emit(asm.mov64Reg(rd, rs));
+        } else if (!isSigned(from)) {
+          emit(asm.mov32Reg(rd, rs));
+        } else {
+          if (rs !== rd) emit(asm.mov64Reg(rd, rs));
+          emit(asm.alu64Imm(AluOp.LSH, rd, 32), asm.alu64Imm(AluOp.ARSH, rd, 32));
+        }
+        break;
+      case "bool": {
+        const target = rd !== rs ? rd : R3;
+        emit(asm.mov32Imm(target, 1), jmpImm(fromWide, JmpOp.JNE, rs, 0, 1), asm.mov32Imm(target, 0));
+        if (target !== rd) emit(asm.mov64Reg(rd, target));
+        break;
+      }
+    }
+    finishDef(dst, rd);
+  };
+
+  type Rhs = { reg: number | undefined; imm: number | undefined };
+  const comparisonOperands = (a: Operand, b: Operand, kind: IrKind): { a: number; b: Rhs; swapped: boolean } => {
+    const encode = (o: Operand): number | undefined => (o.tag !== "imm" ? undefined : is64(kind) ? imm64(o.value) : imm32(o.value));
+    if (a.tag === "imm" && b.tag !== "imm") {
+      const rb = operandReg(b, R1);
+      const value = encode(a);
+      if (value !== undefined) return { a: rb, b: { reg: undefined, imm: value }, swapped: true };
+      return { a: rb, b: { reg: operandReg(a, R2), imm: undefined }, swapped: true };
+    }
+    const ra = operandReg(a, R1);
+    const value = encode(b);
+    if (value !== undefined) return { a: ra, b: { reg: undefined, imm: value }, swapped: false };
+    return { a: ra, b: { reg: operandReg(b, R2), imm: undefined }, swapped: false };
+  };
+  /** `if a <cmp> b goto +off` in the kind's width and signedness. */
+  const emitJump = (cmp: CmpOp, kind: IrKind, a: number, b: Rhs, off: number): void => {
+    const wide = is64(kind);
+    const op = kind !== "ptr" && isSigned(kind) ? JUMP[cmp].signed : JUMP[cmp].unsigned;
+    emit(b.imm !== undefined ? jmpImm(wide, op, a, b.imm, off) : jmpReg(wide, op, a, b.reg!, off));
+  };
+
+  const selectTerminator = (term: Terminator, next: Block | undefined): void => {
+    switch (term.op) {
+      case "ret": {
+        const kind = term.value.tag === "imm" ? term.value.kind : term.value.tag === "reg" ? term.value.reg.kind : "u64";
+        const r = operandReg(term.value, R0);
+        if (is64(kind)) {
+          if (r !== R0) emit(asm.mov64Reg(R0, r));
+        } else if (r !== R0 || term.value.tag !== "imm") {
+          emit(asm.mov32Reg(R0, r));
+        }
+        emit(asm.exit());
+        return;
+      }
+      case "br":
+        if (term.target !== next) {
+          fixups.push({ at: insns.length, target: term.target });
+          emit(asm.ja(0));
+        }
+        return;
+      case "cbr": {
+        const { a, b, swapped } = comparisonOperands(term.a, term.b, term.kind);
+        let cmp = swapped ? MIRROR[term.cmp] : term.cmp;
+        let then = term.then;
+        let otherwise = term.else;
+        if (then === next) {
+          cmp = INVERSE[cmp];
+          [then, otherwise] = [otherwise, then];
+        }
+        fixups.push({ at: insns.length, target: then });
+        emitJump(cmp, term.kind, a, b, 0);
+        if (otherwise !== next) {
+          fixups.push({ at: insns.length, target: otherwise });
+          emit(asm.ja(0));
+        }
+        return;
+      }
+    }
+  };
+
+  markLine(fn.loc);
+  order.forEach((block, i) => {
+    starts.set(block, insns.length);
+    for (const inst of block.insts) {
+      markLine(inst.loc);
+      selectInst(inst);
+    }
+    if (!block.term) throw new SelectionError(`internal: block b${block.id} has no terminator`);
+    markLine(block.term.loc);
+    selectTerminator(block.term, order[i + 1]);
+  });
+  for (const { at, target } of fixups) {
+    const insn = insns[at]!;
+    insn.off = checkOff(starts.get(target)! - (at + 1));
+  }
+  while (lines.length > 0 && lines[lines.length - 1]!.instruction >= insns.length) lines.pop();
+  return { insns, mapRefs, lines };
+}
+
+function aluOpOf(bop: Extract<Inst, { op: "bin" }>["bop"], signed: boolean): number {
+  switch (bop) {
+    case "add": return AluOp.ADD;
+    case "sub": return AluOp.SUB;
+    case "mul": return AluOp.MUL;
+    case "div": return AluOp.DIV;
+    case "mod": return AluOp.MOD;
+    case "and": return AluOp.AND;
+    case "or": return AluOp.OR;
+    case "xor": return AluOp.XOR;
+    case "shl": return AluOp.LSH;
+    case "shr": return signed ? AluOp.ARSH : AluOp.RSH;
+  }
+}
+
+function chunk(left: number, align: number): { name: "u8" | "u16" | "u32" | "u64"; bytes: number } {
+  if (left >= 8 && align >= 8) return { name: "u64", bytes: 8 };
+  if (left >= 4 && align >= 4) return { name: "u32", bytes: 4 };
+  if (left >= 2 && align >= 2) return { name: "u16", bytes: 2 };
+  return { name: "u8", bytes: 1 };
+}

@@ -1,0 +1,149 @@
+/**
+ * The compiler driver: front end, then per probe class and per program lowering, optimisation,
+ * code generation, and finally the object spec and its ELF bytes. Nothing escapes as an
+ * exception: every problem is a diagnostic.
+ */
+import { ObjectSpecError, writeElf } from "@tsbpf/object";
+import { readFileSync } from "node:fs";
+import { relative, resolve } from "node:path";
+import { ts } from "ts-morph";
+import { kindSize } from "./checker/kinds.js";
+import { TypeResolver } from "./checker/resolve-type.js";
+import { generate } from "./codegen/generate.js";
+import { SelectionError } from "./codegen/select.js";
+import { Codes } from "./diagnostics/codes.js";
+import { DiagnosticBag, makeDiagnostic, type Diagnostic } from "./diagnostics/diagnostic.js";
+import { buildObjectSpec, type CompiledProgram } from "./emit/object-spec.js";
+import { findProbeClasses, readProbe } from "./frontend/probe-class.js";
+import type { ProbeModel } from "./frontend/probe-model.js";
+import { loadSource, tscDiagnostics } from "./frontend/project.js";
+import { spanOf } from "./frontend/span.js";
+import { TsOracle } from "./frontend/ts-oracle.js";
+import { lowerProgram, type ProbeServices } from "./lower/lower-program.js";
+import { RodataPool } from "./lower/rodata.js";
+import { optimize } from "./passes/pipeline.js";
+import type { ObjectSpec } from "@tsbpf/object";
+
+export interface CompileOptions {
+  /** line_info file names are relative to this directory (default: the working directory). */
+  sourceRoot?: string;
+}
+
+export interface CompiledProbe {
+  className: string;
+  spec: ObjectSpec;
+  elf: Uint8Array;
+}
+
+export interface CompileResult {
+  /** Empty when any diagnostic is an error. */
+  probes: CompiledProbe[];
+  diagnostics: Diagnostic[];
+}
+
+export function compileFile(path: string, options: CompileOptions = {}): CompileResult {
+  const file = resolve(path);
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    return {
+      probes: [],
+      diagnostics: [{ code: Codes.Internal, category: "error", message: `cannot read ${file}: ${(error as Error).message}`, file, line: 1, column: 1, length: 1 }],
+    };
+  }
+  return compileSource(file, text, options);
+}
+
+export function compileSource(fileName: string, text: string, options: CompileOptions = {}): CompileResult {
+  const file = resolve(fileName);
+  const diagnostics = new DiagnosticBag();
+  const probes: CompiledProbe[] = [];
+  let tscErrors = false;
+  try {
+    const loaded = loadSource(file, text);
+    for (const d of tscDiagnostics(loaded)) {
+      const converted = fromTsc(d, file, text);
+      if (!converted) continue;
+      if (converted.category === "error") tscErrors = true;
+      diagnostics.push(converted);
+    }
+    const oracle = new TsOracle(loaded.checker);
+    const resolver = new TypeResolver(oracle);
+    const front = { oracle, resolver, diagnostics };
+    const sourceRoot = resolve(options.sourceRoot ?? process.cwd());
+    const lineFile = relative(sourceRoot, file).split("\\").join("/");
+    for (const node of findProbeClasses(loaded.sourceFile, front)) {
+      const model = readProbe(node, front);
+      const compiled = compileProbe(model, { ...front, rodata: rodataFor(model), helperSignatures: new Map() }, { fileName: lineFile, text });
+      if (compiled) probes.push(compiled);
+    }
+  } catch (error) {
+    // An internal failure is a bug; when tsc already rejected the file it is most likely a
+    // consequence of that, and tsc's diagnostics say what to fix.
+    if (!tscErrors) {
+      diagnostics.push({
+        code: Codes.Internal,
+        category: "error",
+        message: `internal compiler error: ${(error as Error).stack ?? String(error)}`,
+        file,
+        line: 1,
+        column: 1,
+        length: 1,
+        hint: "this is a bug in tsbpf; please report it with the probe's source",
+      });
+    }
+  }
+  return { probes: diagnostics.hasErrors ? [] : probes, diagnostics: diagnostics.items };
+}
+
+function rodataFor(model: ProbeModel): RodataPool {
+  const end = Math.max(0, ...model.globals.filter((g) => g.section === ".rodata").map((g) => g.offset + kindSize(g.kind)));
+  return new RodataPool(end);
+}
+
+function compileProbe(model: ProbeModel, services: ProbeServices, source: { fileName: string; text: string }): CompiledProbe | undefined {
+  const { diagnostics } = services;
+  const before = diagnostics.items.length;
+  const programs: CompiledProgram[] = [];
+  for (const program of model.programs) {
+    const errorsBefore = diagnostics.items.filter((d) => d.category === "error").length;
+    const fn = lowerProgram(model, program, services);
+    if (diagnostics.items.filter((d) => d.category === "error").length > errorsBefore) continue;
+    optimize(fn);
+    try {
+      const result = generate(fn);
+      if (!result.ok) {
+        const parts = result.objects.map((o) => o.name);
+        if (result.spillBytes > 0) parts.push(`spilled registers (${result.spillBytes} bytes)`);
+        diagnostics.error(Codes.StackOverflow, spanOf(program.node.name),
+          `the program '${program.name}' needs ${result.stackSize} bytes of stack; BPF allows 512`,
+          `on the stack: ${parts.join(", ")}. Keep large structs in a map value (lookup a per-CPU scratch entry) instead of locals`);
+        continue;
+      }
+      programs.push({ model: program, code: result.code });
+    } catch (error) {
+      if (!(error instanceof SelectionError)) throw error;
+      diagnostics.error(Codes.ProgramTooLarge, spanOf(program.node.name), error.message);
+    }
+  }
+  if (diagnostics.items.slice(before).some((d) => d.category === "error")) return undefined;
+  const spec = buildObjectSpec(model, programs, services.rodata, source);
+  try {
+    return { className: model.className, spec, elf: writeElf(spec) };
+  } catch (error) {
+    if (!(error instanceof ObjectSpecError)) throw error;
+    diagnostics.error(Codes.Internal, spanOf(model.node.name ?? model.node), `the object cannot be written: ${error.message}`);
+    return undefined;
+  }
+}
+
+function fromTsc(d: ts.Diagnostic, file: string, text: string): Diagnostic | undefined {
+  if (d.category !== ts.DiagnosticCategory.Error && d.category !== ts.DiagnosticCategory.Warning) return undefined;
+  const message = ts.flattenDiagnosticMessageText(d.messageText, "\n");
+  const start = d.start ?? 0;
+  const span = { file: d.file?.fileName ?? file, text: d.file?.text ?? text, start, end: start + (d.length ?? 1) };
+  const diagnostic = makeDiagnostic(d.code, d.category === ts.DiagnosticCategory.Error ? "error" : "warning", span, message);
+  diagnostic.source = "tsc";
+  return diagnostic;
+}

@@ -1,0 +1,125 @@
+/**
+ * A probe's `ObjectSpec`: its programs' code with func_info and line_info, its maps (BTF-defined
+ * maps in `.maps`, global data in `.rodata`/`.data`/`.bss`) and the BTF describing all of them.
+ */
+import { MapType, VarLinkage, type LineInfo, type MapSpec, type ObjectSpec, type ProgramSpec } from "@tsbpf/object";
+import { sizeOf } from "../checker/layout.js";
+import { kindSize } from "../checker/kinds.js";
+import { BtfBuilder } from "../btf/builder.js";
+import type { ProbeModel, ProgramModel } from "../frontend/probe-model.js";
+import type { MachineCode } from "../codegen/select.js";
+import type { RodataPool } from "../lower/rodata.js";
+
+export interface SourceInfo {
+  /** The path written into line_info (relative to the source root, forward slashes). */
+  fileName: string;
+  text: string;
+}
+
+export interface CompiledProgram {
+  model: ProgramModel;
+  code: MachineCode;
+}
+
+const BPF_F_RDONLY_PROG = 0x80;
+
+export function buildObjectSpec(probe: ProbeModel, programs: CompiledProgram[], rodata: RodataPool, source: SourceInfo): ObjectSpec {
+  const btf = new BtfBuilder();
+  const lines = source.text.split(/\r?\n/);
+  const programSpecs: ProgramSpec[] = programs.map(({ model, code }) => {
+    const ctx = btf.ptr(model.context ? btf.type(model.context.type) : 0);
+    const proto = btf.funcProto(btf.int("i32"), [{ name: "ctx", type: ctx }]);
+    const func = btf.func(model.name, proto);
+    const lineInfo: LineInfo[] = code.lines.map(({ instruction, loc }) => ({
+      instruction,
+      fileName: source.fileName,
+      lineText: lines[loc.line - 1] ?? "",
+      line: loc.line,
+      column: loc.column,
+    }));
+    return {
+      name: model.name,
+      section: model.section,
+      instructions: code.insns,
+      mapReferences: code.mapRefs,
+      funcInfo: [{ instruction: 0, typeId: func }],
+      lineInfo,
+      coreRelocations: [],
+    };
+  });
+
+  const maps: MapSpec[] = [];
+  const mapVars: { type: number; offset: number; size: number }[] = [];
+  let mapsOffset = 0;
+  for (const map of probe.maps) {
+    const valueId = btf.type(map.value);
+    const keyId = map.key ? btf.type(map.key) : 0;
+    const members = [
+      { name: "type", type: btf.uintMember(map.mapType) },
+      { name: "max_entries", type: btf.uintMember(map.maxEntries) },
+    ];
+    if (map.key) members.push({ name: "key", type: btf.ptr(keyId) }, { name: "value", type: btf.ptr(valueId) });
+    if (map.flags) members.push({ name: "map_flags", type: btf.uintMember(map.flags) });
+    const struct = btf.mapStruct(members);
+    const variable = btf.variable(map.name, struct, VarLinkage.GlobalAllocated);
+    mapVars.push({ type: variable, offset: mapsOffset, size: members.length * 8 });
+    mapsOffset += members.length * 8;
+    const isRing = map.mapType === MapType.RingBuf;
+    maps.push({
+      name: map.name,
+      kind: "btf-map",
+      type: map.mapType,
+      keySize: map.key ? sizeOf(map.key) : 0,
+      valueSize: isRing ? 0 : sizeOf(map.value),
+      maxEntries: map.maxEntries,
+      flags: map.flags,
+      keyTypeId: keyId,
+      valueTypeId: valueId,
+    });
+  }
+  if (mapVars.length > 0) btf.datasec(".maps", mapsOffset, mapVars);
+
+  for (const section of [".rodata", ".data", ".bss"] as const) {
+    const globals = probe.globals.filter((g) => g.section === section);
+    const strings = section === ".rodata" ? rodata.strings : [];
+    const size = section === ".rodata" ? rodata.size : Math.max(0, ...globals.map((g) => g.offset + kindSize(g.kind)));
+    if (size === 0) continue;
+    const contents = new Uint8Array(size);
+    const view = new DataView(contents.buffer);
+    const vars: { type: number; offset: number; size: number }[] = [];
+    for (const global of globals) {
+      const width = kindSize(global.kind);
+      const variable = btf.variable(global.name, btf.int(global.kind), VarLinkage.GlobalAllocated);
+      vars.push({ type: variable, offset: global.offset, size: width });
+      writeLittleEndian(view, global.offset, width, global.init);
+    }
+    for (const string of strings) {
+      const variable = btf.variable(string.name, btf.array(btf.char(), string.bytes.length), VarLinkage.Static);
+      vars.push({ type: variable, offset: string.offset, size: string.bytes.length });
+      contents.set(string.bytes, string.offset);
+    }
+    const datasec = btf.datasec(section, size, vars);
+    const map: MapSpec = {
+      name: section,
+      kind: section === ".rodata" ? "rodata" : section === ".data" ? "data" : "bss",
+      type: MapType.Array,
+      keySize: 4,
+      valueSize: size,
+      maxEntries: 1,
+      flags: section === ".rodata" ? BPF_F_RDONLY_PROG : 0,
+      keyTypeId: 0,
+      valueTypeId: datasec,
+    };
+    if (section !== ".bss") map.contents = contents;
+    maps.push(map);
+  }
+
+  // A ring buffer's record type is not reachable from its map definition: it was added above by
+  // btf.type(map.value) so that user space can decode the records.
+  return { license: probe.license, programs: programSpecs, maps, btf: btf.btf };
+}
+
+function writeLittleEndian(view: DataView, offset: number, width: number, value: bigint): void {
+  const bits = BigInt.asUintN(width * 8, value);
+  for (let i = 0; i < width; i++) view.setUint8(offset + i, Number((bits >> BigInt(i * 8)) & 0xffn));
+}

@@ -1,0 +1,137 @@
+/**
+ * Struct and array values: object literals and string literals written into memory, copies of
+ * whole structs. Bytes that no member initialises (padding, the tail of a char array) are zeroed,
+ * because the verifier rejects helpers reading uninitialised stack and map contents must be
+ * deterministic.
+ */
+import { ts } from "ts-morph";
+import { fieldOf, sizeOf } from "../checker/layout.js";
+import { sameType, typeName, type Type } from "../checker/types.js";
+import { Codes } from "../diagnostics/codes.js";
+import { imm, type Address, type IrKind, type Operand, type StackObject } from "../ir/ir.js";
+import type { LowerContext } from "./context.js";
+import { convertTo } from "./convert.js";
+import { fail } from "./errors.js";
+import { lowerExpr } from "./lower-expr.js";
+import { isPlaceExpression, lowerPlace, offsetAddress } from "./lower-place.js";
+
+type Action =
+  | { tag: "store"; offset: number; value: Operand; kind: IrKind; size: number }
+  | { tag: "copy"; offset: number; src: Address; size: number };
+
+/** Writes the value of `node`, of aggregate type `type`, into memory at `dst`. */
+export function lowerAggregateInto(L: LowerContext, node: ts.Expression, type: Type, dst: Address): void {
+  const actions: Action[] = [];
+  collect(L, node, type, 0, actions);
+  const size = sizeOf(type);
+  const covered = new Uint8Array(size);
+  for (const action of actions) covered.fill(1, action.offset, action.offset + action.size);
+  for (let start = 0; start < size; ) {
+    if (covered[start]) {
+      start++;
+      continue;
+    }
+    let end = start;
+    while (end < size && !covered[end]) end++;
+    L.b.emit({ op: "zero", dst: offsetAddress(dst, start), size: end - start });
+    start = end;
+  }
+  for (const action of actions) {
+    const at = offsetAddress(dst, action.offset);
+    if (action.tag === "store") L.b.emit({ op: "store", addr: at, value: action.value, kind: action.kind });
+    else L.b.emit({ op: "copy", dst: at, src: action.src, size: action.size });
+  }
+}
+
+function collect(L: LowerContext, node: ts.Expression, type: Type, offset: number, out: Action[]): void {
+  if (ts.isParenthesizedExpression(node) || ts.isSatisfiesExpression(node)) return collect(L, node.expression, type, offset, out);
+  if (type.tag === "int" || type.tag === "ptr") {
+    const value = convertTo(L, lowerExpr(L, node, type), type, node);
+    out.push({ tag: "store", offset, value, kind: type.tag === "int" ? type.kind : "ptr", size: sizeOf(type) });
+    return;
+  }
+  if (type.tag === "struct" && ts.isObjectLiteralExpression(node)) {
+    const seen = new Set<string>();
+    for (const property of node.properties) {
+      if (ts.isSpreadAssignment(property)) fail(Codes.Spread, property, "spread syntax is not supported in struct literals", "list every member");
+      if (!ts.isPropertyAssignment(property) && !ts.isShorthandPropertyAssignment(property)) {
+        fail(Codes.UnsupportedExpression, property, "a struct literal holds only 'member: value' entries");
+      }
+      if (!ts.isIdentifier(property.name) && !ts.isStringLiteral(property.name)) {
+        fail(Codes.UnsupportedExpression, property.name, "struct members are named by identifiers");
+      }
+      const name = property.name.text;
+      const field = fieldOf(type, name);
+      if (!field) fail(Codes.UnknownMember, property.name, `'${type.name}' has no member '${name}'`);
+      seen.add(name);
+      const value = ts.isPropertyAssignment(property) ? property.initializer : property.name;
+      collect(L, value, field.type, offset + field.offset, out);
+    }
+    const missing = type.fields.filter((f) => !seen.has(f.name)).map((f) => f.name);
+    if (missing.length > 0) {
+      fail(Codes.MissingField, node, `the literal of '${type.name}' lacks ${missing.map((m) => `'${m}'`).join(", ")}`,
+        "initialise every member (use 0, 0n or \"\" for the ones filled later)");
+    }
+    return;
+  }
+  if (type.tag === "array" && type.char && (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node))) {
+    const bytes = new TextEncoder().encode(node.text);
+    if (bytes.length > type.length) {
+      fail(Codes.StringTooLong, node, `the string is ${bytes.length} bytes long; ${typeName(type)} holds ${type.length}`);
+    }
+    storeBytes(bytes, offset, out);
+    return;
+  }
+  if (isPlaceExpression(node)) {
+    const place = lowerPlace(L, node);
+    if (place.tag === "mem" && sameType(place.type, type)) {
+      out.push({ tag: "copy", offset, src: place.addr, size: sizeOf(type) });
+      return;
+    }
+    fail(Codes.NotAssignable, node, `a '${typeName(place.type)}' cannot initialise a '${typeName(type)}'`);
+  }
+  if (ts.isArrayLiteralExpression(node)) fail(Codes.ArrayLiteral, node, "array literals are not supported", "fill the array element by element");
+  fail(Codes.NotAssignable, node, `this expression cannot initialise a '${typeName(type)}'`,
+    type.tag === "struct" ? "write an object literal listing every member" : type.tag === "array" && type.char ? "use a string literal" : undefined);
+}
+
+/** Stores constant bytes with the widest aligned immediate stores (up to 4 bytes: `st` takes imm32). */
+function storeBytes(bytes: Uint8Array, offset: number, out: Action[]): void {
+  for (let i = 0; i < bytes.length; ) {
+    const at = offset + i;
+    const left = bytes.length - i;
+    const size = at % 4 === 0 && left >= 4 ? 4 : at % 2 === 0 && left >= 2 ? 2 : 1;
+    let value = 0n;
+    for (let j = size - 1; j >= 0; j--) value = (value << 8n) | BigInt(bytes[i + j]!);
+    const kind: IrKind = size === 4 ? "u32" : size === 2 ? "u16" : "u8";
+    out.push({ tag: "store", offset: at, value: imm(value, kind), kind, size });
+    i += size;
+  }
+}
+
+/**
+ * The address of an aggregate value for a helper: a place's own memory, or a stack temporary
+ * filled with the value (recorded in `temps` for release after the call).
+ */
+export function aggregateAddress(L: LowerContext, node: ts.Expression, type: Type, temps: StackObject[], what: string): Address {
+  if (isPlaceExpression(node)) {
+    const place = lowerPlace(L, node);
+    if (place.tag === "mem" && sameType(place.type, type)) return place.addr;
+  }
+  const object = L.temps.acquire(sizeOf(type), Math.max(8, 1), `${what} (${typeName(type)}, ${sizeOf(type)} bytes)`);
+  temps.push(object);
+  const addr: Address = { tag: "stack", object, offset: 0 };
+  lowerAggregateInto(L, node, type, addr);
+  return addr;
+}
+
+/** A scalar value spilled to a stack temporary (map keys and values are passed by pointer). */
+export function scalarAddress(L: LowerContext, node: ts.Expression, type: Type, temps: StackObject[], what: string): Address {
+  if (type.tag !== "int") return fail(Codes.MapType, node, `a '${typeName(type)}' cannot be stored in a map`);
+  const value = convertTo(L, lowerExpr(L, node, type), type, node);
+  const object = L.temps.acquire(sizeOf(type), 8, `${what} (${type.kind})`);
+  temps.push(object);
+  const addr: Address = { tag: "stack", object, offset: 0 };
+  L.b.emit({ op: "store", addr, value, kind: type.kind });
+  return addr;
+}

@@ -1,0 +1,229 @@
+/**
+ * Calls: the DSL's casts (`u32(x)`), helpers (`bpf.ktimeGetNs()`, `bpf.printk(...)`) and map
+ * methods (`this.counts.lookup(key)`). Anything else is code the kernel cannot run.
+ */
+import { ts } from "ts-morph";
+import { isIntKind, isSigned, wrapToKind, type IntKind } from "../checker/kinds.js";
+import { sizeOf } from "../checker/layout.js";
+import { intType, ptrTo, typeName } from "../checker/types.js";
+import { Codes } from "../diagnostics/codes.js";
+import type { MapModel } from "../frontend/probe-model.js";
+import { imm, type Operand, type StackObject } from "../ir/ir.js";
+import type { LowerContext } from "./context.js";
+import { convertTo, toKind } from "./convert.js";
+import { fail } from "./errors.js";
+import { helperSignature } from "./helper-signature.js";
+import { aggregateAddress, scalarAddress } from "./lower-aggregate.js";
+import { lowerExpr } from "./lower-expr.js";
+import { addressOperand, isPlaceExpression, lowerPlace } from "./lower-place.js";
+import { parsePrintkFormat } from "./printk-format.js";
+import type { RValue } from "./values.js";
+
+/** Kernel helper ids (enum bpf_func_id) of the map methods. */
+const MAP_HELPERS = {
+  lookup: 1, // bpf_map_lookup_elem(map, key)
+  update: 2, // bpf_map_update_elem(map, key, value, flags)
+  delete: 3, // bpf_map_delete_elem(map, key)
+  output: 130, // bpf_ringbuf_output(ringbuf, data, size, flags)
+} as const;
+
+const PRINTK = "printk";
+
+export function lowerCall(L: LowerContext, node: ts.CallExpression): RValue {
+  if (node.questionDotToken) fail(Codes.OptionalChaining, node, "optional calls ('?.()') are not supported");
+  const callee = node.expression;
+  if (ts.isIdentifier(callee)) {
+    const declaration = L.oracle.declarationOf(callee);
+    const dsl = declaration && L.oracle.dslNameOf(declaration);
+    if (dsl && isIntKind(dsl) && dsl !== "bool") return lowerCast(L, node, dsl);
+    return notCallable(L, node, callee.text, declaration);
+  }
+  if (ts.isPropertyAccessExpression(callee)) {
+    const method = L.oracle.declarationOf(callee.name);
+    const dsl = method && L.oracle.dslNameOf(method);
+    if (dsl?.startsWith("BpfHelpers.") && method) {
+      const target = L.oracle.declarationOf(callee.expression);
+      if (!ts.isIdentifier(callee.expression) || !target || L.oracle.dslNameOf(target) !== "bpf") {
+        fail(Codes.UnknownHelper, callee.expression, "helpers are called on the 'bpf' object of \"tsbpf\"", `write bpf.${callee.name.text}(...)`);
+      }
+      if (callee.name.text === PRINTK) {
+        const id = L.oracle.helperId(method);
+        if (id === undefined) fail(Codes.UnknownHelper, node, "printk has no @bpfHelper id in its declaration");
+        return lowerPrintk(L, node, id);
+      }
+      return lowerHelper(L, node, helperSignature(L, method, callee.name.text, node));
+    }
+    if (dsl?.startsWith("HashMap.") || dsl?.startsWith("RingBuf.")) {
+      return lowerMapCall(L, node, callee, dsl.slice(dsl.indexOf(".") + 1));
+    }
+    if (callee.expression.kind === ts.SyntaxKind.ThisKeyword) {
+      const name = callee.name.text;
+      if (L.probe.node.members.some((m) => ts.isMethodDeclaration(m) && m.name.getText() === name)) {
+        fail(Codes.Subprogram, node, `calls to other methods (BPF subprograms) are not supported yet by this compiler version`,
+          "inline the method's code into the program for now");
+      }
+    }
+    return notCallable(L, node, callee.getText(), method);
+  }
+  return fail(Codes.CallToNonDsl, node, "only tsbpf helpers, casts and map methods can be called in a BPF program");
+}
+
+function notCallable(L: LowerContext, node: ts.CallExpression, name: string, declaration: ts.Declaration | undefined): never {
+  const dsl = declaration && L.oracle.dslNameOf(declaration);
+  if (dsl) fail(Codes.UnknownHelper, node, `'${name}' cannot be called in a BPF program`);
+  const hint = name.startsWith("console.")
+    ? "print with bpf.printk(\"...\", ...) (read it in /sys/kernel/tracing/trace_pipe)"
+    : "the kernel runs only the program's own code, tsbpf helpers (bpf.*), casts (u32(x), ...) and map methods";
+  fail(Codes.CallToNonDsl, node, `'${name}' is not a function a BPF program can call`, hint);
+}
+
+/** `u32(x)`: C's explicit conversion (truncation, sign change, extension). */
+function lowerCast(L: LowerContext, node: ts.CallExpression, kind: IntKind): RValue {
+  const arg = node.arguments[0];
+  if (!arg || node.arguments.length !== 1) fail(Codes.HelperArguments, node, `${kind}() takes one argument`);
+  const value = lowerExpr(L, arg);
+  if (value.type.tag !== "int") fail(Codes.NotAssignable, arg, `a ${typeName(value.type)} cannot be cast to ${kind}`);
+  if (value.op.tag === "imm") return { type: intType(kind), op: imm(wrapToKind(value.op.value, kind), kind) };
+  return { type: intType(kind), op: toKind(L, value, kind, node) };
+}
+
+/** A helper's integer argument, extended to the 64 bits of its argument register. */
+function registerArgument(L: LowerContext, value: RValue, node: ts.Node): Operand {
+  if (value.type.tag !== "int") return value.op;
+  return toKind(L, value, isSigned(value.type.kind) ? "i64" : "u64", node);
+}
+
+/** A CharArray argument: its address (helpers take the buffer as pointer + size). */
+function bufferArgument(L: LowerContext, node: ts.Expression, writes: boolean): { pointer: Operand; size: number } {
+  if (!isPlaceExpression(node)) {
+    fail(Codes.CharArrayArgument, node, "a buffer argument must be a CharArray member or local", "pass e.g. event.comm");
+  }
+  const place = lowerPlace(L, node);
+  if (place.tag !== "mem" || place.type.tag !== "array") {
+    return fail(Codes.CharArrayArgument, node, `a buffer argument must be a CharArray, not '${typeName(place.type)}'`);
+  }
+  if (writes && place.readonly !== undefined) fail(Codes.ReadOnly, node, "the helper would write into read-only memory", place.readonly);
+  return { pointer: addressOperand(L, place.addr), size: sizeOf(place.type) };
+}
+
+function lowerHelper(L: LowerContext, node: ts.CallExpression, signature: { name: string; id: number; params: ReturnType<typeof helperSignature>["params"]; returns: IntKind }): RValue {
+  const args: Operand[] = [];
+  if (node.arguments.length > signature.params.length) {
+    fail(Codes.HelperArguments, node, `bpf.${signature.name}() takes ${signature.params.length} arguments`);
+  }
+  signature.params.forEach((param, i) => {
+    const arg = node.arguments[i];
+    if (param.tag === "buffer") {
+      if (!arg) fail(Codes.HelperArguments, node, `bpf.${signature.name}() needs its '${param.name}' argument`);
+      const buffer = bufferArgument(L, arg, true);
+      args.push(buffer.pointer, imm(BigInt(buffer.size), "u32"));
+      return;
+    }
+    if (!arg) {
+      args.push(imm(0n, "u64"));
+      return;
+    }
+    const type = intType(param.kind);
+    const op = convertTo(L, lowerExpr(L, arg, type), type, arg);
+    args.push(registerArgument(L, { type, op }, arg));
+  });
+  if (args.length > 5) fail(Codes.HelperArguments, node, "a helper takes at most five register arguments");
+  const dst = L.b.newReg(signature.returns);
+  L.b.emit({ op: "call", helper: signature.id, args, dst });
+  return { type: intType(signature.returns), op: { tag: "reg", reg: dst } };
+}
+
+/** `bpf.printk(format, ...)`: the format goes to .rodata, `%s` takes a CharArray's address. */
+function lowerPrintk(L: LowerContext, node: ts.CallExpression, id: number): RValue {
+  const format = node.arguments[0];
+  if (!format || !(ts.isStringLiteral(format) || ts.isNoSubstitutionTemplateLiteral(format))) {
+    return fail(Codes.PrintkFormat, format ?? node, "the printk format must be a string literal");
+  }
+  const parsed = parsePrintkFormat(format.text);
+  if (!parsed.ok) return fail(Codes.PrintkFormat, format, parsed.message, "conversions: %d %i %u %x %ld %lu %lx %lld %llu %llx %s %p %c");
+  const values = node.arguments.slice(1);
+  if (values.length !== parsed.conversions.length) {
+    fail(Codes.PrintkArguments, node, `the format has ${parsed.conversions.length} conversion${parsed.conversions.length === 1 ? "" : "s"} but ${values.length} argument${values.length === 1 ? " is" : "s are"} given`);
+  }
+  const string = L.rodata.intern(format.text);
+  const args: Operand[] = [
+    { tag: "map", map: ".rodata", ref: "value", offset: string.offset },
+    imm(BigInt(string.bytes.length), "u32"),
+  ];
+  parsed.conversions.forEach((conversion, i) => {
+    const arg = values[i]!;
+    if (conversion.conversion === "s") {
+      args.push(bufferArgument(L, arg, false).pointer);
+      return;
+    }
+    const value = lowerExpr(L, arg);
+    if (value.type.tag === "array" || value.type.tag === "struct") {
+      fail(Codes.PrintkArguments, arg, `'${conversion.text}' takes an integer, not a ${typeName(value.type)}`);
+    }
+    if (value.type.tag === "ptr" && conversion.conversion !== "p") {
+      fail(Codes.PrintkArguments, arg, `'${conversion.text}' takes an integer; print pointers with %p`);
+    }
+    args.push(registerArgument(L, value, arg));
+  });
+  const dst = L.b.newReg("i64");
+  L.b.emit({ op: "call", helper: id, args, dst });
+  return { type: intType("i64"), op: { tag: "reg", reg: dst } };
+}
+
+function lowerMapCall(L: LowerContext, node: ts.CallExpression, callee: ts.PropertyAccessExpression, method: string): RValue {
+  const map = mapOf(L, callee.expression);
+  const temps: StackObject[] = [];
+  const mapFd: Operand = { tag: "map", map: map.name, ref: "map", offset: 0 };
+  const arg = (i: number, what: string): ts.Expression =>
+    node.arguments[i] ?? fail(Codes.MapMethod, node, `${map.name}.${method}() needs its ${what}`);
+  const flags = (i: number): Operand => {
+    const a = node.arguments[i];
+    if (!a) return imm(0n, "u64");
+    return convertTo(L, lowerExpr(L, a, intType("u64")), intType("u64"), a);
+  };
+  const keyOf = (n: ts.Expression): Operand => {
+    const key = map.key!;
+    const addr = key.tag === "int" ? scalarAddress(L, n, key, temps, `${map.name} key`) : aggregateAddress(L, n, key, temps, `${map.name} key`);
+    return addressOperand(L, addr);
+  };
+  const valueOf = (n: ts.Expression): Operand => {
+    const value = map.value;
+    const addr = value.tag === "int" ? scalarAddress(L, n, value, temps, `${map.name} value`) : aggregateAddress(L, n, value, temps, `${map.name} value`);
+    return addressOperand(L, addr);
+  };
+  let result: RValue;
+  if (map.dslClass === "HashMap" && (method === "lookup" || method === "update" || method === "delete")) {
+    if (method === "lookup") {
+      const dst = L.b.newReg("ptr");
+      L.b.emit({ op: "call", helper: MAP_HELPERS.lookup, args: [mapFd, keyOf(arg(0, "key"))], dst });
+      result = { type: ptrTo(map.value), op: { tag: "reg", reg: dst } };
+    } else if (method === "update") {
+      const key = keyOf(arg(0, "key"));
+      const value = valueOf(arg(1, "value"));
+      const dst = L.b.newReg("i64");
+      L.b.emit({ op: "call", helper: MAP_HELPERS.update, args: [mapFd, key, value, flags(2)], dst });
+      result = { type: intType("i64"), op: { tag: "reg", reg: dst } };
+    } else {
+      const dst = L.b.newReg("i64");
+      L.b.emit({ op: "call", helper: MAP_HELPERS.delete, args: [mapFd, keyOf(arg(0, "key"))], dst });
+      result = { type: intType("i64"), op: { tag: "reg", reg: dst } };
+    }
+  } else if (map.dslClass === "RingBuf" && method === "output") {
+    const value = valueOf(arg(0, "record"));
+    const dst = L.b.newReg("i64");
+    L.b.emit({ op: "call", helper: MAP_HELPERS.output, args: [mapFd, value, imm(BigInt(sizeOf(map.value)), "u64"), flags(1)], dst });
+    result = { type: intType("i64"), op: { tag: "reg", reg: dst } };
+  } else {
+    return fail(Codes.MapMethod, node, `${map.dslClass}.${method}() is not supported in BPF programs`);
+  }
+  L.temps.release(temps);
+  return result;
+}
+
+function mapOf(L: LowerContext, expression: ts.Expression): MapModel {
+  if (ts.isPropertyAccessExpression(expression) && expression.expression.kind === ts.SyntaxKind.ThisKeyword) {
+    const map = L.probe.maps.find((m) => m.name === expression.name.text);
+    if (map) return map;
+  }
+  return fail(Codes.MapMethod, expression, "map methods are called on the probe's map fields", "write this.<map>.lookup(key)");
+}

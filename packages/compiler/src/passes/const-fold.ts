@@ -1,0 +1,100 @@
+/**
+ * Constant folding and propagation: registers known to hold a constant (within a block, or
+ * everywhere when they have a single definition) are replaced by the constant, operations on
+ * constants are computed, and branches on constants become jumps.
+ */
+import { wrapToKind } from "../checker/kinds.js";
+import { imm, instDef, type Block, type Inst, type IrFunction, type Operand, type VReg } from "../ir/ir.js";
+import { evalBinary, evalCompare, evalUnary } from "./evaluate.js";
+
+export function constantFold(fn: IrFunction): boolean {
+  const defCount = new Map<VReg, number>();
+  for (const block of fn.blocks) {
+    for (const inst of block.insts) {
+      const def = instDef(inst);
+      if (def) defCount.set(def, (defCount.get(def) ?? 0) + 1);
+    }
+  }
+  // Registers with one definition that is a constant hold it wherever they are read.
+  const global = new Map<VReg, Operand>();
+  for (const block of fn.blocks) {
+    for (const inst of block.insts) {
+      if (inst.op === "mov" && inst.src.tag === "imm" && defCount.get(inst.dst) === 1) global.set(inst.dst, inst.src);
+    }
+  }
+  let changed = false;
+  for (const block of fn.blocks) changed = foldBlock(block, global, defCount) || changed;
+  return changed;
+}
+
+function foldBlock(block: Block, global: Map<VReg, Operand>, defCount: Map<VReg, number>): boolean {
+  const known = new Map<VReg, Operand>();
+  let changed = false;
+  const sub = (o: Operand): Operand => {
+    if (o.tag !== "reg") return o;
+    const constant = known.get(o.reg) ?? global.get(o.reg);
+    if (constant) {
+      changed = true;
+      return constant;
+    }
+    return o;
+  };
+  block.insts = block.insts.map((inst): Inst => {
+    let next: Inst = inst;
+    switch (inst.op) {
+      case "mov": next = { ...inst, src: sub(inst.src) }; break;
+      case "bin": {
+        const a = sub(inst.a);
+        const b = sub(inst.b);
+        next = a.tag === "imm" && b.tag === "imm"
+          ? { op: "mov", dst: inst.dst, src: imm(evalBinary(inst.bop, inst.kind, a.value, b.value), inst.dst.kind) }
+          : { ...inst, a, b };
+        break;
+      }
+      case "un": {
+        const a = sub(inst.a);
+        next = a.tag === "imm" ? { op: "mov", dst: inst.dst, src: imm(evalUnary(inst.uop, inst.kind, a.value), inst.kind) } : { ...inst, a };
+        break;
+      }
+      case "conv": {
+        const src = sub(inst.src);
+        next = src.tag === "imm" ? { op: "mov", dst: inst.dst, src: imm(wrapToKind(src.value, inst.to), inst.to) } : { ...inst, src };
+        break;
+      }
+      case "cmp": {
+        const a = sub(inst.a);
+        const b = sub(inst.b);
+        next = a.tag === "imm" && b.tag === "imm"
+          ? { op: "mov", dst: inst.dst, src: imm(evalCompare(inst.cmp, a.value, b.value) ? 1n : 0n, "bool") }
+          : { ...inst, a, b };
+        break;
+      }
+      case "store": next = { ...inst, value: sub(inst.value) }; break;
+      case "call": next = { ...inst, args: inst.args.map(sub) }; break;
+      default: break;
+    }
+    if (next !== inst && inst.loc && !next.loc) next.loc = inst.loc;
+    if (next.op !== inst.op || next !== inst) changed = changed || next.op !== inst.op;
+    const def = instDef(next);
+    if (def) {
+      if (next.op === "mov" && next.src.tag === "imm") known.set(def, next.src);
+      else known.delete(def);
+    }
+    return next;
+  });
+  void defCount;
+  const term = block.term;
+  if (term?.op === "ret") block.term = { ...term, value: sub(term.value) };
+  if (term?.op === "cbr") {
+    const a = sub(term.a);
+    const b = sub(term.b);
+    if (a.tag === "imm" && b.tag === "imm") {
+      block.term = { op: "br", target: evalCompare(term.cmp, a.value, b.value) ? term.then : term.else };
+      if (term.loc) block.term.loc = term.loc;
+      changed = true;
+    } else {
+      block.term = { ...term, a, b };
+    }
+  }
+  return changed;
+}

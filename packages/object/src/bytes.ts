@@ -66,6 +66,23 @@ export class ByteWriter {
     return this;
   }
 
+  /** Appends `text` as UTF-8 followed by a NUL byte (string tables). */
+  cstring(text: string): this {
+    // ASCII (nearly every identifier) is copied directly; TextEncoder per string is slow in bulk.
+    const n = text.length;
+    const at = this.reserve(n + 1);
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 0x80) {
+        this.len = at;
+        return this.bytes(encodeUtf8(text)).u8(0);
+      }
+      this.buf[at + i] = c;
+    }
+    this.buf[at + n] = 0;
+    return this;
+  }
+
   /** Appends zero bytes until the length is a multiple of `alignment`. */
   align(alignment: number): this {
     const pad = (alignment - (this.len % alignment)) % alignment;
@@ -219,7 +236,7 @@ export class StringTableWriter {
     let offset = this.offsets.get(text);
     if (offset === undefined) {
       offset = this.writer.length;
-      this.writer.bytes(encodeUtf8(text)).u8(0);
+      this.writer.cstring(text);
       this.offsets.set(text, offset);
     }
     return offset;

@@ -3,7 +3,7 @@
  * (file names, source lines, CO-RE access strings), since `.BTF.ext` refers to `.BTF`'s strings.
  * The ELF writer encodes the types, then the ext records, then emits the table once.
  */
-import { ByteWriter, encodeUtf8 } from "../bytes.js";
+import { ByteWriter } from "../bytes.js";
 
 export class BtfStringTable {
   private readonly offsets = new Map<string, number>();
@@ -28,7 +28,7 @@ export class BtfStringTable {
     const known = this.offsets.get(text) ?? this.base?.offsets.get(text);
     if (known !== undefined) return known;
     const offset = this.start + this.writer.length;
-    this.writer.bytes(encodeUtf8(text)).u8(0);
+    this.writer.cstring(text);
     this.offsets.set(text, offset);
     return offset;
   }

@@ -127,10 +127,7 @@ describe(".BTF codec", () => {
 
 describe("vmlinux BTF", () => {
   it("decodes the running kernel's BTF quickly and round-trips it", (ctx) => {
-    if (!hasVmlinuxBtf()) {
-      console.warn(`skipping: ${VMLINUX_BTF} is absent`);
-      return ctx.skip();
-    }
+    if (missing({ [VMLINUX_BTF]: hasVmlinuxBtf() })) return ctx.skip();
     const bytes = new Uint8Array(readFileSync(VMLINUX_BTF));
     decodeBtf(bytes); // warm up the JIT
     const started = performance.now();

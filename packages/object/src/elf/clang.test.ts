@@ -30,7 +30,22 @@ beforeAll(() => {
   externs = compileFixture("externs.bpf.c", dir);
 });
 
+let pinned: string | undefined;
+
+/** The clang object loaded by bpftool once, its programs pinned for the tests that inspect them. */
+function loadedSample(): string {
+  if (pinned === undefined) {
+    const file = join(dir, "sample.bpf.o");
+    writeFileSync(file, sample!);
+    const pins = `/sys/fs/bpf/tsbpf-clang-${process.pid}-${Date.now()}`;
+    execFileSync("bpftool", ["prog", "loadall", file, pins], { stdio: "pipe" });
+    pinned = pins;
+  }
+  return pinned;
+}
+
 afterAll(() => {
+  if (pinned) rmSync(pinned, { recursive: true, force: true });
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -155,19 +170,43 @@ describe("reading clang objects", () => {
   it("matches libbpf's subprogram order (bpftool's translated dump)", (ctx) => {
     if (skipReason || missing({ bpftool: hasTool("bpftool", ["version"]), root: isRoot() })) return ctx.skip();
     const spec = readElf(sample!);
-    const pins = `/sys/fs/bpf/tsbpf-clang-order-${process.pid}-${Date.now()}`;
-    const file = join(dir, "sample.bpf.o");
-    writeFileSync(file, sample!);
-    try {
-      execFileSync("bpftool", ["prog", "loadall", file, pins], { stdio: "pipe" });
-      for (const p of spec.programs) {
-        const dump = execFileSync("bpftool", ["prog", "dump", "xlated", "pinned", join(pins, p.name)], { encoding: "utf8" });
-        const headers = dump.split("\n").filter((l) => /^\S.*\(.*\):$/.test(l)).map((l) => /(\w+)\(/.exec(l)![1]);
-        expect(headers, p.name).toEqual(funcNames(spec, p));
-      }
-    } finally {
-      rmSync(pins, { recursive: true, force: true });
+    const pins = loadedSample();
+    for (const p of spec.programs) {
+      const dump = execFileSync("bpftool", ["prog", "dump", "xlated", "pinned", join(pins, p.name)], { encoding: "utf8" });
+      const headers = dump.split("\n").filter((l) => /^\S.*\(.*\):$/.test(l)).map((l) => /(\w+)\(/.exec(l)![1]);
+      expect(headers, p.name).toEqual(funcNames(spec, p));
     }
+  });
+});
+
+describe("disassembly", () => {
+  it("prints what the kernel's disassembler prints for clang's code", (ctx) => {
+    if (skipReason || missing({ bpftool: hasTool("bpftool", ["version"]), root: isRoot() })) return ctx.skip();
+    const pins = loadedSample();
+    let compared = 0;
+    for (const name of ["handle_write", "handle_read", "handle_read2"]) {
+      const dump = JSON.parse(execFileSync("bpftool", ["-j", "prog", "dump", "xlated", "pinned", join(pins, name), "opcodes"], { encoding: "utf8" })) as {
+        disasm: string;
+        opcodes: { code: string; src_reg: string; dst_reg: string; off: string[]; imm: string[] };
+      }[];
+      for (const { disasm, opcodes } of dump) {
+        const code = Number(opcodes.code);
+        // ld_imm64 (maps by id, subprog addresses) and calls (helper names) differ by design.
+        if (code === 0x18 || code === 0x85) continue;
+        const le = (bytes: string[]) => bytes.reduceRight((v, b) => v * 256 + Number(b), 0);
+        const insn = {
+          code,
+          src: Number(opcodes.src_reg),
+          dst: Number(opcodes.dst_reg),
+          off: (le(opcodes.off) << 16) >> 16,
+          imm: le(opcodes.imm) | 0,
+        };
+        const kernel = disasm.replace(/^\(\w\w\) /, "").replace(/goto pc([+-])/, "goto $1");
+        expect(formatInstruction([insn], 0), disasm).toBe(kernel);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(50);
   });
 });
 

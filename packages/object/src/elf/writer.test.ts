@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ObjectSpecError } from "../errors.js";
+import * as asm from "../isa/builders.js";
+import { AluOp } from "../isa/instruction.js";
+import type { ObjectSpec } from "../spec.js";
 import { decodeInstructions } from "../isa/codec.js";
 import { disassemble } from "../isa/disasm.js";
 import { sampleSpec } from "../testing/sample-spec.js";
@@ -72,6 +75,28 @@ describe("writeElf", () => {
       "5: r1 = 5",
       "6: call pc-1",
     ]);
+  });
+
+  it("writes a spec without BTF or maps, omitting .BTF (the kernel rejects an empty one)", () => {
+    const spec: ObjectSpec = {
+      license: "GPL",
+      programs: [{ name: "pass", section: "xdp", instructions: [asm.mov64Imm(0, 2), asm.exit()], mapReferences: [], funcInfo: [], lineInfo: [], coreRelocations: [] }],
+      maps: [],
+      btf: { types: [] },
+    };
+    const bytes = writeElf(spec);
+    expect(parseElf(bytes).sections.map((s) => s.name)).toEqual(["", "xdp", "license", ".symtab", ".strtab"]);
+    expect(readElf(bytes)).toEqual(spec);
+  });
+
+  it("keeps differing subprograms of the same name apart", () => {
+    const spec = sampleSpec();
+    const countRead = spec.programs[2]!;
+    countRead.instructions[8] = asm.alu64Imm(AluOp.ADD, 0, 2); // this program's add_one adds 2
+    const elf = parseElf(writeElf(spec));
+    expect(elf.sections.find((s) => s.name === ".text")!.size).toBe(2 * 5 * 8);
+    expect(elf.symbols.filter((s) => s.name === "add_one")).toHaveLength(2);
+    expect(readElf(writeElf(spec))).toEqual(spec);
   });
 
   it("reports specs it cannot write", () => {

@@ -83,7 +83,10 @@ export function writeElf(spec: ObjectSpec): Uint8Array {
   const btfTypes = encodeBtfTypes(spec.btf, strings);
   const ext = btfExt(code);
   const extBytes = hasRecords(ext) ? encodeBtfExt(ext, strings) : undefined;
-  add({ name: ".BTF", type: SHT.PROGBITS, flags: 0, data: assembleBtf(btfTypes, strings), align: 4 });
+  // The kernel refuses a BTF without types; an object without any is written without .BTF, as by clang without -g.
+  if (spec.btf.types.length > 0 || extBytes !== undefined) {
+    add({ name: ".BTF", type: SHT.PROGBITS, flags: 0, data: assembleBtf(btfTypes, strings), align: 4 });
+  }
   if (extBytes !== undefined) add({ name: ".BTF.ext", type: SHT.PROGBITS, flags: 0, data: extBytes, align: 4 });
 
   const symtabIndex = out.length + 1;

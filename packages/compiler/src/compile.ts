@@ -94,7 +94,9 @@ export function compileSource(fileName: string, text: string, options: CompileOp
       });
     }
   }
-  return { probes: diagnostics.hasErrors ? [] : probes, diagnostics: diagnostics.items };
+  // In source order, as tsc reports them (the sort is stable: same-position diagnostics keep their order).
+  const sorted = [...diagnostics.items].sort((a, b) => (a.file === b.file ? a.line - b.line || a.column - b.column : a.file < b.file ? -1 : 1));
+  return { probes: diagnostics.hasErrors ? [] : probes, diagnostics: sorted };
 }
 
 function rodataFor(model: ProbeModel): RodataPool {

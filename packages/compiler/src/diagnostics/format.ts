@@ -2,6 +2,7 @@
  * tsc-style rendering: `file:line:col - error TSBPF1001: message`, a code frame with the line and
  * a `^~~~` underline, then `hint: ...`.
  */
+import { isAbsolute, relative } from "node:path";
 import type { Diagnostic } from "./diagnostic.js";
 
 export function codeLabel(d: Diagnostic): string {
@@ -9,7 +10,7 @@ export function codeLabel(d: Diagnostic): string {
 }
 
 export function formatDiagnostic(d: Diagnostic, sourceText?: string): string {
-  const head = `${d.file}:${d.line}:${d.column} - ${d.category} ${codeLabel(d)}: ${d.message}`;
+  const head = `${displayPath(d.file)}:${d.line}:${d.column} - ${d.category} ${codeLabel(d)}: ${d.message}`;
   const parts = [head];
   if (sourceText !== undefined) {
     const frame = codeFrame(sourceText, d.line, d.column, d.length);
@@ -29,4 +30,11 @@ function codeFrame(text: string, line: number, column: number, length: number): 
   const width = Math.max(1, Math.min(length, source.length - (column - 1)));
   const underline = " ".repeat(Math.max(0, column - 1)) + "^" + "~".repeat(Math.max(0, width - 1));
   return `${gutter} ${source}\n${pad} ${underline}`;
+}
+
+/** Paths under the working directory print relative to it, as tsc prints them. */
+function displayPath(file: string): string {
+  if (!isAbsolute(file)) return file;
+  const rel = relative(process.cwd(), file);
+  return rel.startsWith("..") || isAbsolute(rel) ? file : rel.split("\\").join("/");
 }

@@ -90,3 +90,26 @@ export function threadJumps(fn: IrFunction): boolean {
   }
   return changed;
 }
+
+/** Appends a block to its only predecessor when that predecessor jumps straight to it. */
+export function mergeBlocks(fn: IrFunction): boolean {
+  const predecessors = new Map<Block, number>();
+  for (const block of fn.blocks) for (const next of successors(block)) predecessors.set(next, (predecessors.get(next) ?? 0) + 1);
+  let changed = false;
+  for (const block of fn.blocks) {
+    for (;;) {
+      const term = block.term;
+      if (term?.op !== "br") break;
+      const next = term.target;
+      if (next === block || next === fn.blocks[0] || predecessors.get(next) !== 1) break;
+      block.insts.push(...next.insts);
+      block.term = next.term;
+      next.insts = [];
+      next.term = { op: "br", target: next }; // unreachable now; removed below
+      predecessors.delete(next);
+      changed = true;
+    }
+  }
+  if (changed) removeUnreachable(fn);
+  return changed;
+}

@@ -4,7 +4,7 @@
  */
 import type { IrFunction } from "../ir/ir.js";
 import { constantFold } from "./const-fold.js";
-import { removeDeadInstructions, removeUnreachable, threadJumps } from "./dce.js";
+import { mergeBlocks, removeDeadInstructions, removeUnreachable, threadJumps } from "./dce.js";
 
 export function optimize(fn: IrFunction): void {
   for (let round = 0; round < 10; round++) {
@@ -12,6 +12,7 @@ export function optimize(fn: IrFunction): void {
     changed = threadJumps(fn) || changed;
     changed = removeUnreachable(fn) || changed;
     changed = removeDeadInstructions(fn) || changed;
+    changed = mergeBlocks(fn) || changed;
     if (!changed) return;
   }
 }

@@ -129,12 +129,16 @@ describe("vmlinux BTF", () => {
   it("decodes the running kernel's BTF quickly and round-trips it", (ctx) => {
     if (missing({ [VMLINUX_BTF]: hasVmlinuxBtf() })) return ctx.skip();
     const bytes = new Uint8Array(readFileSync(VMLINUX_BTF));
-    decodeBtf(bytes); // warm up the JIT
-    const started = performance.now();
-    const btf = decodeBtf(bytes);
-    const elapsed = performance.now() - started;
+    let btf = decodeBtf(bytes); // warms up the JIT
+    // Best of three: the suite shares two cores with other work, and one GC pause is not a regression.
+    let elapsed = Infinity;
+    for (let i = 0; i < 3; i++) {
+      const started = performance.now();
+      btf = decodeBtf(bytes);
+      elapsed = Math.min(elapsed, performance.now() - started);
+    }
     console.log(`decoded ${btf.types.length} vmlinux types in ${elapsed.toFixed(1)} ms`);
-    expect(elapsed).toBeLessThan(600); // typically 60-150 ms; the bound only catches regressions on a busy box
+    expect(elapsed).toBeLessThan(400); // typically 60-150 ms; the bound only catches regressions
 
     const task = findTypeByName(btf, "task_struct", "struct");
     expect(task?.type.kind).toBe("struct");

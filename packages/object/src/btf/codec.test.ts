@@ -138,7 +138,7 @@ describe("vmlinux BTF", () => {
       elapsed = Math.min(elapsed, performance.now() - started);
     }
     console.log(`decoded ${btf.types.length} vmlinux types in ${elapsed.toFixed(1)} ms`);
-    expect(elapsed).toBeLessThan(400); // typically 60-150 ms; the bound only catches regressions
+    expect(elapsed).toBeLessThan(1000); // 50-150 ms on an idle box; the bound only catches gross regressions
 
     const task = findTypeByName(btf, "task_struct", "struct");
     expect(task?.type.kind).toBe("struct");

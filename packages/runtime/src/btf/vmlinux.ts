@@ -1,7 +1,8 @@
 /**
  * Type ids in the running kernel's BTF (/sys/kernel/btf/vmlinux), which fentry/fexit, tp_btf,
- * LSM and iterator programs name as their attach target at load time. Only the type headers are
- * walked, and names are indexed per kind on first use: a full decode of vmlinux is not needed.
+ * LSM and iterator programs name as their attach target at load time, and kfuncs and ksyms are
+ * resolved to. A lookup finds the name in the string section, then walks only the type headers
+ * for that offset: no decode of vmlinux's ~100k types is needed.
  */
 import { NotSupportedError } from "../errors.js";
 import { door } from "../sys/door.js";
@@ -19,28 +20,26 @@ interface Raw {
 }
 
 let raw: Raw | undefined;
-const indexes = new Map<number, Map<string, number>>();
+const found = new Map<string, number | undefined>();
 
 function readAll(path: string): Uint8Array | undefined {
   const fd = door().open(path, O_RDONLY);
   if (fd < 0) return undefined;
   try {
-    const chunks: Uint8Array[] = [];
+    // sysfs hands the blob out a page or so per read: read into one growing buffer.
+    let out = new Uint8Array(8 << 20);
     let total = 0;
     for (;;) {
-      const buf = new Uint8Array(1 << 20);
-      const n = door().read(fd, buf);
+      if (total === out.length) {
+        const bigger = new Uint8Array(out.length * 2);
+        bigger.set(out);
+        out = bigger;
+      }
+      const n = door().read(fd, out.subarray(total));
       if (n <= 0) break;
-      chunks.push(buf.subarray(0, n));
       total += n;
     }
-    const out = new Uint8Array(total);
-    let at = 0;
-    for (const c of chunks) {
-      out.set(c, at);
-      at += c.length;
-    }
-    return out;
+    return out.subarray(0, total);
   } finally {
     door().close(fd);
   }
@@ -84,33 +83,35 @@ function extraBytes(kind: number, vlen: number): number {
   }
 }
 
-function indexKind(kind: number): Map<string, number> {
-  const known = indexes.get(kind);
-  if (known) return known;
-  const r = load();
-  const names = new Map<string, number>();
-  const decoder = new TextDecoder();
+/** The string section offset of `name`, found as the bytes "\0name\0" (vmlinux strings are unique). */
+function stringOffset(r: Raw, name: string): number | undefined {
+  const needle = Buffer.from(`\0${name}\0`);
+  const haystack = Buffer.from(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength);
+  const at = haystack.indexOf(needle, r.strStart);
+  return at < 0 ? undefined : at + 1 - r.strStart;
+}
+
+/** The first type of `kind` whose name is at string offset `nameOff`. */
+function findType(r: Raw, kind: number, nameOff: number): number | undefined {
   let id = 1;
   for (let at = r.typeStart; at < r.typeEnd; id++) {
-    const nameOff = r.view.getUint32(at, true);
     const info = r.view.getUint32(at + 4, true);
     const k = (info >>> 24) & 0x1f;
-    const vlen = info & 0xffff;
-    if (k === kind && nameOff) {
-      const start = r.strStart + nameOff;
-      const end = r.bytes.indexOf(0, start);
-      const name = decoder.decode(r.bytes.subarray(start, end));
-      if (!names.has(name)) names.set(name, id);
-    }
-    at += 12 + extraBytes(k, vlen);
+    if (k === kind && r.view.getUint32(at, true) === nameOff) return id;
+    at += 12 + extraBytes(k, info & 0xffff);
   }
-  indexes.set(kind, names);
-  return names;
+  return undefined;
 }
 
 const kinds = { func: BtfKind.FUNC, typedef: BtfKind.TYPEDEF, struct: BtfKind.STRUCT, var: BtfKind.VAR } as const;
 
 /** The id of the vmlinux type of `kind` named `name`, or undefined. */
 export function vmlinuxTypeId(kind: keyof typeof kinds, name: string): number | undefined {
-  return indexKind(kinds[kind]).get(name);
+  const key = `${kind}:${name}`;
+  if (found.has(key)) return found.get(key);
+  const r = load();
+  const offset = stringOffset(r, name);
+  const id = offset === undefined ? undefined : findType(r, kinds[kind], offset);
+  found.set(key, id);
+  return id;
 }

@@ -21,6 +21,7 @@ import { initialContents } from "./config.js";
 import { createMaps, type CreatedMap } from "./maps.js";
 import { BpfObject } from "./object.js";
 import { loadProgram, type BpfProgram, type ProgramLoadOptions } from "./program.js";
+import { resolveExterns } from "./externs.js";
 import { relocateMaps } from "./relocate.js";
 
 export interface LoadOptions extends ProgramLoadOptions {
@@ -92,6 +93,7 @@ export async function loadObject(source: ObjectSpec | Uint8Array, options: LoadO
     for (const program of spec.programs) {
       if (programs.has(program.name)) throw new ObjectError(`two programs are named ${program.name}`, { section: program.section });
       const insns = relocateMaps(program, (name) => maps!.get(name)?.fd.raw);
+      resolveExterns(program, insns);
       programs.set(program.name, loadProgram(program, insns, { btfFd: btf?.fd.raw, strings: btf?.strings, license: spec.license }, options));
     }
     for (const created of maps.values()) handles.set(created.spec.name, makeHandle(spec, created));

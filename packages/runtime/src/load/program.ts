@@ -12,6 +12,7 @@ import { missingCapability } from "../sys/capabilities.js";
 import { Errno, errnoName } from "../sys/errno.js";
 import { Fd } from "../sys/fd.js";
 import { readTextFile } from "../sys/files.js";
+import { lockdownMode } from "../sys/lockdown.js";
 import { attachKprobe } from "../links/kprobe.js";
 import type { Link } from "../links/link.js";
 import { attachRawTracepoint, attachTracing } from "../links/raw-tracepoint.js";
@@ -175,11 +176,6 @@ function kernelVersionCode(): number {
   const m = /^(\d+)\.(\d+)(?:\.(\d+))?/.exec(process.platform === "linux" ? (readTextFile("/proc/sys/kernel/osrelease") ?? "") : "");
   if (!m) return 0;
   return (Number(m[1]) << 16) + (Number(m[2]) << 8) + Math.min(Number(m[3] ?? 0), 255);
-}
-
-function lockdownMode(): string | undefined {
-  const text = readTextFile("/sys/kernel/security/lockdown");
-  return text && /\[(\w+)\]/.exec(text)?.[1];
 }
 
 /** The error for a failed load, given the log of the retry. */

@@ -56,6 +56,13 @@ describe("readElf on malformed input", () => {
     expectFormatError(patch(bytes, shdrAt(bytes, ".BTF") + 32, 10n, 8), /\.BTF: 10 bytes is too short/);
   });
 
+  it("rejects legacy map definitions as libbpf 1.0 does", () => {
+    const bytes = good();
+    const at = shdrAt(bytes, ".maps");
+    const nameOff = new DataView(bytes.buffer).getUint32(at, true);
+    expectFormatError(patch(bytes, at, nameOff + 1), /^maps: legacy map definitions/);
+  });
+
   it("rejects relocations that do not fit the instruction they patch", () => {
     const spec = sampleSpec();
     // A relocation on `r0 = *(u64 *)(r2 +0)` instead of an ld_imm64.

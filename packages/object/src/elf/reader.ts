@@ -23,6 +23,9 @@ const BPF_F_RDONLY_PROG = 0x80;
 export function readElf(bytes: Uint8Array): ObjectSpec {
   const elf = parseElf(bytes);
   const byName = new Map(elf.sections.map((s) => [s.name, s]));
+  if (byName.has("maps")) {
+    throw new ObjectFormatError("maps", "legacy map definitions (struct bpf_map_def in section 'maps') are not supported; use BTF-defined maps in '.maps'");
+  }
   const btfSection = byName.get(".BTF");
   const extSection = byName.get(".BTF.ext");
   const btf: Btf = btfSection !== undefined ? decodeBtf(btfSection.data) : { types: [] };

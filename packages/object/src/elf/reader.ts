@@ -7,6 +7,7 @@
 import { decodeUtf8 } from "../bytes.js";
 import { decodeBtf } from "../btf/codec.js";
 import { decodeBtfExt, type BtfExt } from "../btf/ext.js";
+import { findTypeByName } from "../btf/query.js";
 import type { Btf, BtfDatasec } from "../btf/types.js";
 import { ObjectFormatError } from "../errors.js";
 import { MapType, type MapSpec, type ObjectSpec } from "../spec.js";
@@ -39,7 +40,7 @@ export function readElf(bytes: Uint8Array): ObjectSpec {
   const mapOffsets = new Map<number, string>();
   const mapsSection = byName.get(".maps");
   if (mapsSection !== undefined) {
-    const datasec = findDatasec(btf, ".maps");
+    const datasec = findTypeByName(btf, ".maps", "datasec")?.type as BtfDatasec | undefined;
     if (datasec === undefined) {
       if (mapsSection.size > 0) throw new ObjectFormatError(".maps", "no DATASEC '.maps' in .BTF describes the maps (legacy map definitions are not supported)");
     } else {
@@ -66,10 +67,6 @@ export function readElf(bytes: Uint8Array): ObjectSpec {
     maps,
     btf,
   };
-}
-
-function findDatasec(btf: Btf, name: string): BtfDatasec | undefined {
-  return btf.types.find((t): t is BtfDatasec => t.kind === "datasec" && t.name === name);
 }
 
 /** libbpf's internal maps: one single-element array per `.rodata*`, `.data*` and `.bss*` section. */

@@ -156,4 +156,10 @@ export interface MapSpec {
   contents?: Uint8Array;
   /** Pinning as BTF-defined maps declare it (LIBBPF_PIN_BY_NAME = 1). */
   pinning?: number;
+  /** `map_extra` when declared (a bloom filter's hash count, an arena's address, ...). */
+  mapExtra?: bigint;
+  /** `numa_node` when declared. */
+  numaNode?: number;
+  /** Map-in-map (array/hash of maps): the inner map's definition, from the `values` member. */
+  innerMap?: MapSpec;
 }

@@ -20,7 +20,11 @@ export function readBtfMaps(btf: Btf, datasec: BtfDatasec): { map: MapSpec; offs
   });
 }
 
-function parseMapDefinition(btf: Btf, name: string, typeId: number): MapSpec {
+const ARRAY_OF_MAPS = 12;
+const HASH_OF_MAPS = 13;
+const PROG_ARRAY = 3;
+
+function parseMapDefinition(btf: Btf, name: string, typeId: number, inner = false): MapSpec {
   const fail = (what: string): never => {
     throw new ObjectFormatError(SECTION, `map '${name}': ${what}`);
   };
@@ -53,6 +57,28 @@ function parseMapDefinition(btf: Btf, name: string, typeId: number): MapSpec {
       case "pinning":
         map.pinning = intField(btf, member, fail);
         break;
+      case "numa_node":
+        map.numaNode = intField(btf, member, fail);
+        break;
+      case "map_extra":
+        map.mapExtra = longField(btf, member, fail);
+        break;
+      case "values": {
+        // `__array(values, struct inner)` (map-in-map) or `__array(values, int ())` (prog array):
+        // a zero-length array of pointers; the values themselves are 4-byte fds.
+        if (inner) fail("inner maps cannot have inner maps");
+        map.valueSize = checkSize(map.valueSize, 4, "value", fail);
+        const array = tryTypeById(btf, member.type);
+        if (array?.kind !== "array" || array.nelems !== 0) fail("'values' should be a zero-sized array");
+        const ptr = tryTypeById(btf, safeResolve(btf, (array as { type: number }).type, fail));
+        if (ptr?.kind !== "ptr") fail(`'values' should hold pointers, holds ${ptr?.kind ?? "void"}`);
+        if (map.type === ARRAY_OF_MAPS || map.type === HASH_OF_MAPS) {
+          map.innerMap = parseMapDefinition(btf, `${name}.inner`, (ptr as { type: number }).type, true);
+        } else if (map.type !== PROG_ARRAY) {
+          fail("'values' is only for map-in-map and prog-array maps (declare 'type' first)");
+        }
+        break;
+      }
       case "key_size":
         map.keySize = checkSize(map.keySize, intField(btf, member, fail), "key", fail);
         break;
@@ -95,6 +121,16 @@ function intField(btf: Btf, member: BtfMember, fail: (what: string) => never): n
   const array = tryTypeById(btf, ptr.type);
   if (array?.kind !== "array") return fail(`member '${member.name}' should point to an array (__uint), points to ${array?.kind ?? "void"}`);
   return array.nelems;
+}
+
+/** `__ulong(name, N)`: the `__uint` form, or an enum (enum64) with the one value N. */
+function longField(btf: Btf, member: BtfMember, fail: (what: string) => never): bigint {
+  const type = tryTypeById(btf, safeResolve(btf, member.type, fail));
+  if (type?.kind === "ptr") return BigInt(intField(btf, member, fail));
+  if ((type?.kind === "enum" || type?.kind === "enum64") && type.values.length === 1) {
+    return BigInt.asUintN(64, BigInt(type.values[0]!.value));
+  }
+  return fail(`member '${member.name}' should be __uint or __ulong, is ${type?.kind ?? "void"}`);
 }
 
 /** `T *key` → T's id (as written, like libbpf: not skipping typedefs). */

@@ -20,6 +20,7 @@ import { writeElf } from "./writer.js";
 let dir = "";
 let sample: Uint8Array | undefined;
 let externs: Uint8Array | undefined;
+let mapsObject: Uint8Array | undefined;
 let skipReason: string | undefined;
 
 beforeAll(() => {
@@ -28,6 +29,7 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "tsbpf-clang-"));
   sample = compileFixture("sample.bpf.c", dir);
   externs = compileFixture("externs.bpf.c", dir);
+  mapsObject = compileFixture("maps.bpf.c", dir);
 });
 
 let pinned: string | undefined;
@@ -114,6 +116,23 @@ describe("reading clang objects", () => {
     expect(layout(".rodata")).toEqual({ size: 16, vars: [["target_pid", 0, 4], ["min_ts", 8, 8]] });
     expect(layout(".bss")).toEqual({ size: 8, vars: [["hits", 0, 4], ["static_hits", 4, 4]] });
     expect(layout("license")).toEqual({ size: 13, vars: [["LICENSE", 0, 13]] });
+  });
+
+  it("reads map-in-map, prog array, bloom filter (map_extra) and numa_node definitions", (ctx) => {
+    if (skipReason) return ctx.skip();
+    const spec = readElf(mapsObject!);
+    const byName = new Map(spec.maps.map((m) => [m.name, m]));
+    expect(byName.get("outer")).toMatchObject({
+      type: 13,
+      keySize: 4,
+      valueSize: 4,
+      maxEntries: 8,
+      valueTypeId: 0,
+      innerMap: { name: "outer.inner", kind: "btf-map", type: 2, keySize: 4, valueSize: 8, maxEntries: 2 },
+    });
+    expect(byName.get("jumps")).toMatchObject({ type: 3, keySize: 4, valueSize: 4, maxEntries: 4 });
+    expect(byName.get("jumps")!.innerMap).toBeUndefined();
+    expect(byName.get("seen")).toMatchObject({ type: 30, keySize: 0, valueSize: 4, maxEntries: 64, mapExtra: 3n, numaNode: 0 });
   });
 
   it("turns relocations into map references with the kernel's ld_imm64 forms", (ctx) => {
@@ -213,7 +232,7 @@ describe("disassembly", () => {
 describe("writing what was read from clang", () => {
   it("reads back the same spec", (ctx) => {
     if (skipReason) return ctx.skip();
-    for (const bytes of [sample!, externs!]) {
+    for (const bytes of [sample!, externs!, mapsObject!]) {
       const spec = readElf(bytes);
       expect(readElf(writeElf(spec))).toEqual(spec);
     }
@@ -221,19 +240,24 @@ describe("writing what was read from clang", () => {
 
   it("loads with bpftool", (ctx) => {
     if (skipReason || missing({ bpftool: hasTool("bpftool", ["version"]), root: isRoot() })) return ctx.skip();
-    const file = join(dir, "rewritten.bpf.o");
-    writeFileSync(file, writeElf(readElf(sample!)));
-    const pins = `/sys/fs/bpf/tsbpf-clang-rewrite-${process.pid}-${Date.now()}`;
-    try {
+    for (const [name, bytes, program, expected] of [
+      ["sample", sample!, "handle_read", "loop_cb"],
+      ["maps", mapsObject!, "use_maps", "bpf_tail_call"],
+    ] as const) {
+      const file = join(dir, `rewritten-${name}.bpf.o`);
+      writeFileSync(file, writeElf(readElf(bytes)));
+      const pins = `/sys/fs/bpf/tsbpf-clang-rewrite-${name}-${process.pid}-${Date.now()}`;
       try {
-        execFileSync("bpftool", ["prog", "loadall", file, pins], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-      } catch (error) {
-        throw new Error(`bpftool prog loadall failed:\n${(error as { stderr?: string }).stderr ?? error}`);
+        try {
+          execFileSync("bpftool", ["prog", "loadall", file, pins], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+        } catch (error) {
+          throw new Error(`bpftool prog loadall ${name} failed:\n${(error as { stderr?: string }).stderr ?? error}`);
+        }
+        const dump = execFileSync("bpftool", ["prog", "dump", "xlated", "pinned", join(pins, program)], { encoding: "utf8" });
+        expect(dump).toContain(expected);
+      } finally {
+        rmSync(pins, { recursive: true, force: true });
       }
-      const dump = execFileSync("bpftool", ["prog", "dump", "xlated", "pinned", join(pins, "handle_read")], { encoding: "utf8" });
-      expect(dump).toContain("loop_cb");
-    } finally {
-      rmSync(pins, { recursive: true, force: true });
     }
   });
 });

@@ -53,7 +53,11 @@ export interface ProgramSpec {
   externReferences?: ExternReference[];
 }
 
-/** A relocation against an undefined symbol, kept by name for the loader to resolve. */
+/**
+ * A relocation against an undefined symbol, kept by name for the loader to resolve. `readElf`
+ * gives a kfunc call the kernel's form with the id left 0 (src_reg `CallSrc.KFUNC`, imm 0, off 0);
+ * `writeElf` writes it as clang does (`call -1` with src_reg 1 and a relocation).
+ */
 export interface ExternReference {
   /** Index of the call or of the first slot of the `ld_imm64`. */
   instruction: number;

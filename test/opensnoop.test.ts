@@ -59,3 +59,25 @@ describeKernel("tsbpf run examples/opensnoop.bpf.ts", () => {
     expect(events).toContainEqual({ kind: "event", map: "events", value: expect.objectContaining({ pid: process.pid, filename: path }) });
   });
 });
+
+describeKernel("examples/opensnoop.ts (user space with load())", () => {
+  it("prints the events it iterates", async () => {
+    const path = join(tmpdir(), `tsbpf-opensnoop-script-${randomUUID()}`);
+    writeFileSync(path, "");
+    const child = spawn(process.execPath, ["--import", "tsx", example("opensnoop.ts"), "4"], { cwd: example(".") });
+    let stdout = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    let stderr = "";
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    const opener = setInterval(() => closeSync(openSync(path, "r")), 100);
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    clearInterval(opener);
+    rmSync(path, { force: true });
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    expect(stdout.split("\n")[0]).toMatch(/^PID\s+UID\s+COMM\s+FILE$/);
+    const line = stdout.split("\n").find((l) => l.endsWith(path));
+    const comm = readFileSync("/proc/self/comm", "utf8").trim();
+    expect(line).toMatch(new RegExp(`^${process.pid}\\s+${process.getuid!()}\\s+${comm}\\s+`));
+  }, 30_000);
+});

@@ -39,8 +39,13 @@ export async function run(command: RunCommand, io: RunIo): Promise<void> {
   const print = (line: string) => io.stdout.write(line + "\n");
   const stop = new AbortController();
   const onOuterAbort = () => stop.abort();
+  // Ctrl-C may come while compiling (which blocks): then the signal is already aborted.
+  if (io.signal.aborted) stop.abort();
   io.signal.addEventListener("abort", onOuterAbort, { once: true });
-  const timer = command.durationSeconds !== undefined ? setTimeout(() => stop.abort(), command.durationSeconds * 1000) : undefined;
+  // Without a duration, nothing else may hold the event loop open while waiting for Ctrl-C.
+  const timer = command.durationSeconds !== undefined
+    ? setTimeout(() => stop.abort(), command.durationSeconds * 1000)
+    : setInterval(() => undefined, 1 << 30);
 
   const objects: { name: string; object: BpfObject }[] = [];
   const readers: Promise<void>[] = [];
@@ -49,7 +54,9 @@ export async function run(command: RunCommand, io: RunIo): Promise<void> {
       const object = await loadObject(probe.elf, { config: configValues(probe.spec, command.config) });
       objects.push({ name: probe.className, object });
       const links = object.attach();
-      if (!command.json) {
+      if (command.json) {
+        print(toJson({ kind: "attached", probe: probe.className, programs: object.programs.size, links: links.length }));
+      } else {
         io.stderr.write(`${probe.className}: ${object.programs.size} program(s) loaded, ${links.length} attached. ` +
           (command.durationSeconds ? `Running for ${command.durationSeconds} s` : "Ctrl-C to stop") + ".\n");
       }
@@ -64,6 +71,7 @@ export async function run(command: RunCommand, io: RunIo): Promise<void> {
     });
   } finally {
     clearTimeout(timer);
+    clearInterval(timer);
     io.signal.removeEventListener("abort", onOuterAbort);
     stop.abort();
     // Detach before reading the maps, so that what is printed no longer changes.

@@ -1,0 +1,30 @@
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+
+export interface Finished {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Spawns a process and collects its output; `finished` resolves when it exits. */
+export function start(command: string, args: string[]): { child: ChildProcessWithoutNullStreams; finished: Promise<Finished>; stdout: () => string } {
+  const child = spawn(command, args);
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk) => (stdout += chunk));
+  child.stderr.on("data", (chunk) => (stderr += chunk));
+  const finished = new Promise<Finished>((resolve) =>
+    child.on("exit", (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
+  return { child, finished, stdout: () => stdout };
+}
+
+/** Resolves once `predicate` holds, polling every 20 ms; rejects after `ms`. */
+export async function until(predicate: () => boolean, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -14,5 +14,6 @@ export { BtfStringTable } from "./btf/strings.js";
 export { assembleBtf, decodeBtf, encodeBtf, encodeBtfTypes, newStringTable } from "./btf/codec.js";
 export * from "./btf/ext.js";
 export * from "./btf/query.js";
+export { RECORD_TAG_PREFIX, recordTypeOf } from "./btf/record-tag.js";
 export { writeElf } from "./elf/writer.js";
 export { readElf } from "./elf/reader.js";

@@ -5,6 +5,7 @@
  * gives the key type and size. (See libbpf's parse_btf_map_def.)
  */
 import { resolveModifiers, tryTypeById, typeSize } from "../btf/query.js";
+import { recordTypeOf } from "../btf/record-tag.js";
 import type { Btf, BtfDatasec, BtfMember } from "../btf/types.js";
 import { ObjectFormatError } from "../errors.js";
 import type { MapSpec } from "../spec.js";
@@ -16,7 +17,10 @@ export function readBtfMaps(btf: Btf, datasec: BtfDatasec): { map: MapSpec; offs
   return datasec.vars.map((v) => {
     const variable = tryTypeById(btf, v.type);
     if (variable?.kind !== "var") throw new ObjectFormatError(SECTION, `DATASEC entry ${v.type} is not a VAR`);
-    return { map: parseMapDefinition(btf, variable.name, variable.type), offset: v.offset };
+    const map = parseMapDefinition(btf, variable.name, variable.type);
+    // Rings have no value type in their definition; tsbpf tags their record type instead.
+    if (map.valueTypeId === 0 && map.valueSize === 0) map.valueTypeId = recordTypeOf(btf, map.name);
+    return { map, offset: v.offset };
   });
 }
 

@@ -21,6 +21,9 @@ export const PERF_EVENT_IOC_DISABLE = 0x2401;
 export interface PerfEventOptions {
   type: number;
   config: bigint | number;
+  /** A number, or a buffer whose address goes in (kprobe PMU: the function name). */
+  config1?: bigint | number | Uint8Array;
+  config2?: bigint | number;
   samplePeriod?: bigint | number;
   wakeupEvents?: number;
   /** -1 for every process. */
@@ -38,7 +41,10 @@ export function perfEventOpen(o: PerfEventOptions): Fd {
     .u64(8, o.config)
     .u64(16, o.samplePeriod ?? 1)
     .u64(40, o.disabled ? 1n : 0n) // the flags bitfield: bit 0 is `disabled`
-    .u32(48, o.wakeupEvents ?? 1);
+    .u32(48, o.wakeupEvents ?? 1)
+    .u64(64, o.config2 ?? 0);
+  if (o.config1 instanceof Uint8Array) attr.pointer(56, o.config1);
+  else attr.u64(56, o.config1 ?? 0);
   const r = door().perfEventOpen(attr.bytes, o.pid ?? -1, o.cpu ?? 0, -1, PERF_FLAG_FD_CLOEXEC);
   const label = o.label ?? `perf event ${o.type}:${o.config}`;
   if (r < 0) {

@@ -3,7 +3,7 @@
  * structs with bit offsets, arrays indexed by `__ARRAY_SIZE_TYPE__`, pointers, functions, and the
  * VAR/DATASEC records of global data. Types are deduplicated as they are added.
  */
-import { FuncLinkage, type Btf, type BtfType } from "@tsbpf/object";
+import { FuncLinkage, RECORD_TAG_PREFIX, type Btf, type BtfType } from "@tsbpf/object";
 import { kindCName, kindSize, isSigned, type IntKind } from "../checker/kinds.js";
 import type { StructType, Type } from "../checker/types.js";
 
@@ -103,6 +103,20 @@ export class BtfBuilder {
 
   variable(name: string, type: number, linkage: number): number {
     return this.add({ kind: "var", name, type, linkage });
+  }
+
+  /**
+   * Names `type` as the record type of ring buffer `mapName` (a `tsbpf.record:` DECL_TAG; see
+   * @tsbpf/object's record-tag.ts). A DECL_TAG may only point at a struct, union, typedef, var or
+   * func, so other record types get a typedef to carry the tag.
+   */
+  recordTag(mapName: string, type: number): void {
+    const target = this.types[type - 1];
+    const tagged =
+      target?.kind === "struct" || target?.kind === "union" || target?.kind === "typedef"
+        ? type
+        : this.add({ kind: "typedef", name: `${mapName}__record`, type });
+    this.add({ kind: "decl_tag", name: RECORD_TAG_PREFIX + mapName, type: tagged, componentIdx: -1 });
   }
 
   datasec(name: string, size: number, vars: { type: number; offset: number; size: number }[]): number {

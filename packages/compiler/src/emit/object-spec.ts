@@ -65,6 +65,7 @@ export function buildObjectSpec(probe: ProbeModel, programs: CompiledProgram[], 
     mapVars.push({ type: variable, offset: mapsOffset, size: members.length * 8 });
     mapsOffset += members.length * 8;
     const isRing = map.mapType === MapType.RingBuf;
+    if (isRing) btf.recordTag(map.name, valueId);
     maps.push({
       name: map.name,
       kind: "btf-map",

@@ -190,10 +190,13 @@ export interface ProgLoadAttr {
   attachBtfId?: number;
   attachBtfObjFd?: number;
   ifindex?: number;
+  /** struct bpf_core_relo records (16 bytes each) for the kernel to apply (kernel 5.17). */
+  coreRelos?: Uint8Array;
 }
 
 export const FUNC_INFO_REC_SIZE = 8;
 export const LINE_INFO_REC_SIZE = 16;
+export const CORE_RELO_REC_SIZE = 16;
 
 /** BPF_PROG_LOAD. Kernel 3.18; names 4.15; BTF func/line info 5.0; log_true_size 6.4. */
 export function progLoadRaw(a: ProgLoadAttr): LoadOutcome {
@@ -222,6 +225,9 @@ export function progLoadRaw(a: ProgLoadAttr): LoadOutcome {
     attr.u32(92, LINE_INFO_REC_SIZE).pointer(96, a.lineInfo).u32(104, a.lineInfo.byteLength / LINE_INFO_REC_SIZE);
   }
   attr.u32(108, a.attachBtfId ?? 0).u32(112, a.attachBtfObjFd ?? 0);
+  if (a.coreRelos && a.coreRelos.byteLength) {
+    attr.u32(116, a.coreRelos.byteLength / CORE_RELO_REC_SIZE).pointer(128, a.coreRelos).u32(136, CORE_RELO_REC_SIZE);
+  }
   const result = bpf(Cmd.PROG_LOAD, attr);
   return { result, log: log ? readCString(log) : "", logTrueSize: attr.getU32(140) };
 }

@@ -6,7 +6,7 @@
 import { NotSupportedError, PermissionError } from "./errors.js";
 import { linkCreateRaw, mapCreateRaw, btfLoadRaw, progLoadRaw } from "./sys/bpf.js";
 import { missingCapability } from "./sys/capabilities.js";
-import { door } from "./sys/door.js";
+import { Fd } from "./sys/fd.js";
 import { Errno, errnoName } from "./sys/errno.js";
 import { nativeUnavailableReason } from "./sys/native.js";
 import { pageSize } from "./sys/memory.js";
@@ -37,7 +37,7 @@ export function resetFeatureCache(): void {
 }
 
 function closeIfFd(r: number): void {
-  if (r >= 0) door().close(r);
+  if (r >= 0) new Fd(r, "feature probe").close();
 }
 
 /** bpf() exists and this process may call it (map creation of a tiny array). Kernel 3.18. */
@@ -100,7 +100,7 @@ export function probePerfLink(): FeatureResult {
     // With a bad target fd, a kernel that knows BPF_PERF_EVENT links answers EBADF; older ones EINVAL.
     const r = linkCreateRaw({ progFd: prog.result, targetFd: -1, attachType: AttachType.PERF_EVENT });
     closeIfFd(r);
-    door().close(prog.result);
+    closeIfFd(prog.result);
     if (r === -Errno.EBADF) return { supported: true };
     return { supported: false, errno: -r, reason: `the kernel has no BPF links for perf events (${errnoName(-r)}; needs Linux 5.15)` };
   });

@@ -4,9 +4,9 @@
  * no blocking read ever occupies a libuv thread-pool thread.
  */
 import { BpfError } from "./errors.js";
-import { door, type Watch } from "./sys/door.js";
+import type { Watch } from "./sys/door.js";
 import { Errno } from "./sys/errno.js";
-import { O_NONBLOCK, O_RDONLY } from "./sys/files.js";
+import { O_NONBLOCK, O_RDONLY, openFile, readSome } from "./sys/files.js";
 import { watchReadable } from "./sys/memory.js";
 import { tracefsRoot } from "./sys/tracefs.js";
 import "./sys/native.js";
@@ -58,8 +58,7 @@ export async function* tracePipe(options: TracePipeOptions = {}): AsyncGenerator
   const { signal } = options;
   if (signal?.aborted) return;
   const path = `${tracefsRoot()}/trace_pipe`;
-  const fd = door().open(path, O_RDONLY | O_NONBLOCK);
-  if (fd < 0) throw BpfError.fromErrno("open", -fd, path);
+  const fd = openFile(path, O_RDONLY | O_NONBLOCK);
   let watch: Watch | undefined;
   let wake: (() => void) | undefined;
   const onAbort = () => wake?.();
@@ -69,12 +68,12 @@ export async function* tracePipe(options: TracePipeOptions = {}): AsyncGenerator
     const decoder = new TextDecoder();
     let pending = "";
     while (!signal?.aborted) {
-      const n = door().read(fd, buffer);
+      const n = readSome(fd, buffer);
       if (n === -Errno.EAGAIN || n === 0) {
         // Nothing now: wait for epoll (the watch is level-triggered, so only keep it while waiting).
         await new Promise<void>((resolve) => {
           wake = resolve;
-          watch = watchReadable(fd, "trace_pipe", () => resolve());
+          watch = watchReadable(fd.raw, "trace_pipe", () => resolve());
         });
         watch?.close();
         watch = undefined;
@@ -97,6 +96,6 @@ export async function* tracePipe(options: TracePipeOptions = {}): AsyncGenerator
   } finally {
     signal?.removeEventListener("abort", onAbort);
     watch?.close();
-    door().close(fd);
+    fd.close();
   }
 }

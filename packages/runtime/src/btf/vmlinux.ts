@@ -5,8 +5,7 @@
  * for that offset: no decode of vmlinux's ~100k types is needed.
  */
 import { NotSupportedError } from "../errors.js";
-import { door } from "../sys/door.js";
-import { O_RDONLY } from "../sys/files.js";
+import { readFile } from "../sys/files.js";
 import { BtfKind } from "@tsbpf/object";
 
 const VMLINUX = "/sys/kernel/btf/vmlinux";
@@ -22,32 +21,9 @@ interface Raw {
 let raw: Raw | undefined;
 const found = new Map<string, number | undefined>();
 
-function readAll(path: string): Uint8Array | undefined {
-  const fd = door().open(path, O_RDONLY);
-  if (fd < 0) return undefined;
-  try {
-    // sysfs hands the blob out a page or so per read: read into one growing buffer.
-    let out = new Uint8Array(8 << 20);
-    let total = 0;
-    for (;;) {
-      if (total === out.length) {
-        const bigger = new Uint8Array(out.length * 2);
-        bigger.set(out);
-        out = bigger;
-      }
-      const n = door().read(fd, out.subarray(total));
-      if (n <= 0) break;
-      total += n;
-    }
-    return out.subarray(0, total);
-  } finally {
-    door().close(fd);
-  }
-}
-
 function load(): Raw {
   if (raw) return raw;
-  const bytes = readAll(VMLINUX);
+  const bytes = readFile(VMLINUX);
   if (!bytes || bytes.length < 24) {
     throw new NotSupportedError("kernel BTF", `${VMLINUX} is missing`, { remedy: "use a kernel built with CONFIG_DEBUG_INFO_BTF=y" });
   }

@@ -7,7 +7,7 @@
  */
 import { MapType, ObjectFormatError, readElf, type Btf, type ObjectSpec } from "@tsbpf/object";
 import { codecFor, rawCodec, type Codec } from "../btf-values/index.js";
-import { BpfError, ObjectError } from "../errors.js";
+import { ObjectError } from "../errors.js";
 import { probeBpf, requireFeature } from "../features.js";
 import { GlobalDataHandle, sectionVariables } from "../maps/global-data.js";
 import { checkCodecSize, HashMapHandle } from "../maps/hash-map.js";
@@ -102,7 +102,7 @@ export async function loadObject(source: ObjectSpec | Uint8Array, options: LoadO
     for (const handle of handles.values()) handle.close();
     for (const created of maps?.values() ?? []) created.fd.close();
     btf?.fd.close();
-    throw error instanceof Error || error instanceof BpfError ? error : new Error(String(error));
+    throw error;
   }
   return new BpfObject(spec, programs, handles, btf?.fd);
 }

@@ -1,7 +1,8 @@
 /**
- * `HashMapHandle<K, V>`: typed access from user space to key/value maps (hash, array, LRU, LPM
- * trie and their per-CPU variants, whose values are arrays with one element per possible CPU).
- * Keys and values are validated and laid out from the object's BTF.
+ * `HashMapHandle<K, V>`: typed access from user space to key/value maps (hash and array: kernel
+ * 3.19; per-CPU variants 4.6, whose values are arrays with one element per possible CPU; LRU
+ * 4.10; LPM trie 4.11). Keys and values are validated and laid out from the object's BTF; maps
+ * without BTF take and give Uint8Arrays of the exact key and value sizes.
  */
 import type { MapSpec } from "@tsbpf/object";
 import { encodeInto, type Codec } from "../btf-values/index.js";

@@ -200,8 +200,8 @@ export class RingBufReader<T = unknown> extends BpfMap implements AsyncIterable<
     this.#listeners.add(entry);
     options.signal?.addEventListener("abort", entry.stop, { once: true });
     if (options.signal?.aborted) entry.stop();
-    // Records already waiting would not wake a fresh watch on some kernels: deliver them now.
-    else queueMicrotask(() => this.consume(callback));
+    // Deliver what is already waiting without waiting for the first wake-up.
+    else queueMicrotask(() => this.#listeners.has(entry) && this.consume(callback));
     return entry.stop;
   }
 

@@ -15,7 +15,9 @@ export { RingBufReader, type RingBufReadOptions } from "./maps/ring-buffer.js";
 export { GlobalDataHandle } from "./maps/global-data.js";
 export { Link } from "./links/link.js";
 export { attachTracepoint } from "./links/tracepoint.js";
-export { attachRawTracepoint } from "./links/raw-tracepoint.js";
+export { attachRawTracepoint, attachTracing } from "./links/raw-tracepoint.js";
+export { attachKprobe } from "./links/kprobe.js";
+export { IterLink, attachIter } from "./links/iter.js";
 export { tracePipe, parseTraceLine, type TraceLine, type TracePipeOptions } from "./trace-pipe.js";
 export { encodeValue, decodeValue, codecFor, type Codec } from "./btf-values/index.js";
 export {

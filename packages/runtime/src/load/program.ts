@@ -13,6 +13,7 @@ import { Errno, errnoName } from "../sys/errno.js";
 import { Fd } from "../sys/fd.js";
 import { readTextFile } from "../sys/files.js";
 import { lockdownMode } from "../sys/lockdown.js";
+import { attachIter } from "../links/iter.js";
 import { attachKprobe } from "../links/kprobe.js";
 import type { Link } from "../links/link.js";
 import { attachRawTracepoint, attachTracing } from "../links/raw-tracepoint.js";
@@ -20,7 +21,7 @@ import { attachTracepoint } from "../links/tracepoint.js";
 import { attachBtfId } from "./attach-target.js";
 import { coreRelocationRecords, funcInfoRecords, lineInfoRecords } from "./ext-info.js";
 import { programKind, type ProgramKind } from "./sections.js";
-import { ProgType, progTypeName } from "./types.js";
+import { AttachType, ProgType, progTypeName } from "./types.js";
 import { verifierError } from "./verifier-log.js";
 
 const MAX_LOG = 16 << 20;
@@ -99,7 +100,8 @@ export class BpfProgram {
 
   /**
    * Attaches the program to the hook its section names and returns the link (close it to
-   * detach). tracepoint: kernel 5.15; raw_tp 4.17; tp_btf/fentry/fexit 5.5; lsm 5.7.
+   * detach). tracepoint and kprobe: kernel 5.15; raw_tp 4.17; tp_btf/fentry/fexit 5.5; lsm 5.7;
+   * iterators 5.8 (an `IterLink`, whose `read()` runs the iterator).
    */
   attach(): Link {
     const { hook, target } = this.kind;
@@ -112,6 +114,8 @@ export class BpfProgram {
       case "kretprobe":
         return attachKprobe(this.name, this.fd.raw, target, hook === "kretprobe");
       case "tracing":
+        if (this.kind.expectedAttachType === AttachType.TRACE_ITER) return attachIter(this.name, this.fd.raw, this.section);
+        return attachTracing(this.name, this.fd.raw, this.section);
       case "lsm":
         return attachTracing(this.name, this.fd.raw, this.section);
       default:

@@ -27,6 +27,7 @@ export const Cmd = {
   BTF_LOAD: 18,
   MAP_FREEZE: 22,
   LINK_CREATE: 28,
+  ITER_CREATE: 33,
 } as const;
 
 const cmdNames = Object.fromEntries(Object.entries(Cmd).map(([k, v]) => [v, `BPF_${k}`])) as Record<number, string>;
@@ -322,4 +323,10 @@ export function objPin(fd: Fd, path: string): void {
 export function objGet(path: string, label: string): Fd {
   const attr = new Attr(24).pointer(0, new TextEncoder().encode(`${path}\0`));
   return new Fd(check(Cmd.OBJ_GET, bpf(Cmd.OBJ_GET, attr), path), label);
+}
+
+/** BPF_ITER_CREATE: a readable descriptor that runs an iterator link's program once per object. Kernel 5.8. */
+export function iterCreate(link: Fd): Fd {
+  const fd = check(Cmd.ITER_CREATE, bpf(Cmd.ITER_CREATE, new Attr(8).u32(0, link.raw)), link.label);
+  return new Fd(fd, `iterator of ${link.label}`);
 }

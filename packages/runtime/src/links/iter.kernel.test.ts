@@ -53,11 +53,11 @@ describeKernel("iterators on the kernel", () => {
     await using object = await loadObject(taskPids(pidOffset));
     const [link] = object.attach();
     expect(link).toBeInstanceOf(IterLink);
+    // Every thread of this process is a task the iterator visits.
+    const threads = readdirSync("/proc/self/task").map(Number);
     const bytes = (link as IterLink).read();
     expect(bytes.length % 4).toBe(0);
     const pids = new Set(Array.from({ length: bytes.length / 4 }, (_, i) => new DataView(bytes.buffer).getUint32(i * 4, true)));
-    // Every thread of this process is a task the iterator visited.
-    const threads = readdirSync("/proc/self/task").map(Number);
     expect(threads).toContain(process.pid);
     for (const tid of threads) expect(pids.has(tid)).toBe(true);
     // A second read runs the iterator again.

@@ -9,7 +9,7 @@ import type { MapSpec, ObjectSpec } from "@tsbpf/object";
 import { MapType } from "@tsbpf/object";
 import { findDatasec } from "../btf/query.js";
 import { BpfError, MapError, NotSupportedError } from "../errors.js";
-import { bpfFailure, Cmd, mapCreateRaw, mapFreeze, mapUpdate, objGet, objPin, type MapCreateAttr } from "../sys/bpf.js";
+import { bpfFailure, Cmd, mapCreateRaw, mapFreeze, mapUpdate, objGet, objGetInfo, objPin, type MapCreateAttr } from "../sys/bpf.js";
 import { possibleCpus } from "../sys/cpus.js";
 import { Errno } from "../sys/errno.js";
 import { Fd } from "../sys/fd.js";
@@ -104,14 +104,29 @@ function createOne(spec: MapSpec, attr: MapCreateAttr): Fd {
   return new Fd(r, `map ${spec.name}`);
 }
 
-/** Reuses a map pinned by name (LIBBPF_PIN_BY_NAME), or undefined when none is pinned. */
-function openPinned(spec: MapSpec): Fd | undefined {
+/**
+ * Reuses a map pinned by name (LIBBPF_PIN_BY_NAME), or undefined when none is pinned. A pinned
+ * map of another shape is an error rather than a silent mismatch (libbpf checks the same).
+ */
+function openPinned(spec: MapSpec, attr: MapCreateAttr): Fd | undefined {
+  const path = `${PIN_ROOT}/${spec.name}`;
+  let fd: Fd;
   try {
-    return objGet(`${PIN_ROOT}/${spec.name}`, `map ${spec.name} (pinned)`);
+    fd = objGet(path, `map ${spec.name} (pinned)`);
   } catch (error) {
     if (error instanceof BpfError && error.errno === Errno.ENOENT) return undefined;
     throw error;
   }
+  const info = new Uint8Array(88);
+  objGetInfo(fd, info);
+  const v = new DataView(info.buffer);
+  const got = { type: v.getUint32(0, true), keySize: v.getUint32(8, true), valueSize: v.getUint32(12, true), maxEntries: v.getUint32(16, true) };
+  const want = { type: attr.type, keySize: attr.keySize, valueSize: attr.valueSize, maxEntries: attr.maxEntries };
+  if (JSON.stringify(got) !== JSON.stringify(want)) {
+    fd.close();
+    throw new MapError(`the map pinned at ${path} has another shape (${JSON.stringify(got)}, this object wants ${JSON.stringify(want)}); remove the pin or rename the map`, { map: spec.name });
+  }
+  return fd;
 }
 
 /**
@@ -124,7 +139,7 @@ export function createMaps(spec: ObjectSpec, btfFd: number | undefined, contents
     for (const map of spec.maps) {
       if (created.has(map.name)) throw new MapError("defined twice in the object", { map: map.name });
       const attr = mapCreateAttr(map, spec.btf, btfFd);
-      const pinned = map.pinning === 1 ? openPinned(map) : undefined;
+      const pinned = map.pinning === 1 ? openPinned(map, attr) : undefined;
       const fd = pinned ?? createOne(map, attr);
       created.set(map.name, { spec: map, fd, attr, mmapable: ((attr.flags ?? 0) & MapFlags.MMAPABLE) !== 0 });
       if (pinned) continue;

@@ -1,5 +1,6 @@
 import type { ObjectSpec } from "@tsbpf/object";
 import { MapType } from "@tsbpf/object";
+import { rmSync } from "node:fs";
 import { expect, it } from "vitest";
 import { BpfError, MapError } from "../errors.js";
 import { loadObject } from "../load/load-object.js";
@@ -69,5 +70,31 @@ describeKernel("HashMapHandle on the kernel", () => {
     perCpu.set(1, values);
     expect(perCpu.get(1)).toEqual(values);
     expect(() => perCpu.set(1, [1n])).toThrow(/one value per possible CPU/);
+  });
+});
+
+describeKernel("maps pinned by name", () => {
+  it("pins on first load and reuses the pinned map on the next, refusing another shape", async () => {
+    const name = `tsbpf_pin_${process.pid}`;
+    const path = `/sys/fs/bpf/${name}`;
+    const pinnedSpec = (maxEntries: number): ObjectSpec => {
+      const s = mapsOnly();
+      s.maps = [{ ...s.maps[0]!, name, maxEntries, pinning: 1 }];
+      return s;
+    };
+    try {
+      const first = await loadObject(pinnedSpec(4));
+      const map = first.maps.get(name) as HashMapHandle<number, { calls: number; bytes: bigint; comm: string }>;
+      map.set(5, { calls: 1, bytes: 2n, comm: "pinned" });
+      const id = map.info().id;
+      first.close();
+      await using second = await loadObject(pinnedSpec(4));
+      const again = second.maps.get(name) as HashMapHandle<number, { calls: number; bytes: bigint; comm: string }>;
+      expect(again.info().id).toBe(id);
+      expect(again.get(5)).toEqual({ calls: 1, bytes: 2n, comm: "pinned" });
+      await expect(loadObject(pinnedSpec(8))).rejects.toThrow(/another shape/);
+    } finally {
+      rmSync(path, { force: true });
+    }
   });
 });

@@ -17,3 +17,10 @@ describeKernel("feature probes on the kernel", () => {
     expect(() => requireFeature("time travel", { supported: false, errno: 22, reason: "needs Linux 99" })).toThrow(/time travel is not supported here: needs Linux 99/);
   });
 });
+
+describeKernel("BTF kind probes on the kernel", () => {
+  it("finds the BTF kinds of a 6.x kernel", async () => {
+    const { btfKernelSupport } = await import("./features.js");
+    expect(btfKernelSupport()).toEqual({ declTag: true, typeTag: true, float: true, enum64: true });
+  });
+});

@@ -11,7 +11,8 @@ import { Errno, errnoName } from "./sys/errno.js";
 import { nativeUnavailableReason } from "./sys/native.js";
 import { pageSize } from "./sys/memory.js";
 import { ProgType, AttachType } from "./load/types.js";
-import { asm, encodeInstructions, MapType } from "@tsbpf/object";
+import { asm, encodeBtf, encodeInstructions, MapType, type BtfType } from "@tsbpf/object";
+import type { BtfKernelSupport } from "./load/sanitize-btf.js";
 
 export interface FeatureResult {
   supported: boolean;
@@ -62,6 +63,45 @@ export function probeRingBuf(): FeatureResult {
     if (r >= 0) return { supported: true };
     return { supported: false, errno: -r, reason: `the kernel cannot create ring buffer maps (${errnoName(-r)}; needs Linux 5.8)` };
   });
+}
+
+/** Whether the kernel loads a BTF holding an int (id 1) and `extra` (types referring to it). */
+function btfLoads(extra: BtfType[]): FeatureResult {
+  const int: BtfType = { kind: "int", name: "int", size: 4, signed: true, char: false, bool: false, offset: 0, bits: 32 };
+  const { result } = btfLoadRaw(encodeBtf({ types: [int, ...extra] }));
+  closeIfFd(result);
+  return result >= 0 ? { supported: true } : { supported: false, errno: -result, reason: `BPF_BTF_LOAD failed with ${errnoName(-result)}` };
+}
+
+/** BTF_KIND_DECL_TAG (kernel 5.16). */
+export function probeBtfDeclTag(): FeatureResult {
+  // A tag must sit on a func, struct, union, var or typedef: tag a variable, as libbpf's probe does.
+  return probe("btf-decl-tag", () => btfLoads([{ kind: "var", name: "v", type: 1, linkage: 0 }, { kind: "decl_tag", name: "tag", type: 2, componentIdx: -1 }]));
+}
+
+/** BTF_KIND_TYPE_TAG (kernel 5.17). */
+export function probeBtfTypeTag(): FeatureResult {
+  return probe("btf-type-tag", () => btfLoads([{ kind: "type_tag", name: "tag", type: 1 }, { kind: "ptr", type: 2 }]));
+}
+
+/** BTF_KIND_FLOAT (kernel 5.13). */
+export function probeBtfFloat(): FeatureResult {
+  return probe("btf-float", () => btfLoads([{ kind: "float", name: "float", size: 4 }]));
+}
+
+/** BTF_KIND_ENUM64 (kernel 6.0). */
+export function probeBtfEnum64(): FeatureResult {
+  return probe("btf-enum64", () => btfLoads([{ kind: "enum64", name: "e", size: 8, signed: false, values: [{ name: "A", value: 1n }] }]));
+}
+
+/** What the kernel's BTF loader knows beyond the basics, for sanitizing an object's BTF. */
+export function btfKernelSupport(): BtfKernelSupport {
+  return {
+    declTag: probeBtfDeclTag().supported,
+    typeTag: probeBtfTypeTag().supported,
+    float: probeBtfFloat().supported,
+    enum64: probeBtfEnum64().supported,
+  };
 }
 
 /** BTF can be loaded (BPF_BTF_LOAD of one int). Kernel 4.18 (5.x for DATASEC etc.). */

@@ -6,6 +6,7 @@
 import { assembleBtf, encodeBtfTypes, newStringTable, type BtfStringTable, type ObjectSpec } from "@tsbpf/object";
 import { BpfError, ObjectError, PermissionError } from "../errors.js";
 import { btfLoadRaw } from "../sys/bpf.js";
+import { btfKernelSupport } from "../features.js";
 import { sanitizeBtf } from "./sanitize-btf.js";
 import { missingCapability } from "../sys/capabilities.js";
 import { Errno, errnoName } from "../sys/errno.js";
@@ -23,7 +24,10 @@ const LOG_SIZE = 1 << 20;
 export function loadObjectBtf(spec: ObjectSpec): LoadedBtf | undefined {
   if (spec.btf.types.length === 0) return undefined;
   if ((spec.btf.firstTypeId ?? 1) !== 1) throw new ObjectError("a split BTF cannot be an object's BTF", { section: ".BTF" });
-  const btf = sanitizeBtf(spec.btf);
+  const kinds = new Set(spec.btf.types.map((t) => t.kind));
+  // Probe only for kinds the object uses: most objects need no probe at all.
+  const needsProbe = kinds.has("decl_tag") || kinds.has("type_tag") || kinds.has("float") || kinds.has("enum64");
+  const btf = sanitizeBtf(spec.btf, needsProbe ? btfKernelSupport() : undefined);
   const strings = newStringTable(btf);
   let bytes: Uint8Array;
   try {

@@ -90,6 +90,8 @@ export class FakeKernel implements Door {
   readonly mounts: { source: string; target: string; fstype: string }[] = [];
   /** Virtual files by path (tracefs, sysfs, procfs). Directories exist implicitly. */
   readonly files = new Map<string, string>();
+  /** Which BTF blobs BPF_BTF_LOAD accepts (default: all): lets tests play an older kernel. */
+  btfAccepts: ((blob: Uint8Array) => boolean) | undefined;
   /** Rejects programs as the verifier would (default: accept all). */
   verifier: FakeVerifier | undefined;
   /** bpf() commands that fail with the given errno (e.g. { [Cmd.MAP_CREATE]: Errno.EPERM }). */
@@ -178,6 +180,7 @@ export class FakeKernel implements Door {
       }
       case Cmd.BTF_LOAD: {
         const bytes = this.bytesAt(u64(0), u32(16)).slice();
+        if (this.btfAccepts && !this.btfAccepts(bytes)) return -Errno.EINVAL;
         this.btfs.push(bytes);
         return this.#fd({ kind: "btf", bytes });
       }

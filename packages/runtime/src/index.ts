@@ -30,5 +30,14 @@ export {
   type SourceLocation,
   type Capability,
 } from "./errors.js";
-export { probeBpf, probeBtf, probeRingBuf, probePerfLink, kernelUnavailableReason, type FeatureResult } from "./features.js";
+export {
+  probeBpf,
+  probeBtf,
+  probeRingBuf,
+  probePerfLink,
+  btfKernelSupport,
+  kernelUnavailableReason,
+  type FeatureResult,
+} from "./features.js";
+export type { BtfKernelSupport } from "./load/sanitize-btf.js";
 export { closeAllFds, openFdCount } from "./sys/fd.js";

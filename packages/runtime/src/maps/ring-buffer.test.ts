@@ -129,3 +129,24 @@ describe("RingBufReader", () => {
     expect(kernel.openFds()).toEqual([]);
   });
 });
+
+describe("RingBufReader, stopping early", () => {
+  it("leaves records it has not yielded in the ring", async () => {
+    const kernel = new FakeKernel();
+    const restore = useDoor(kernel);
+    try {
+      const b = new BtfBuilder();
+      const rec = b.struct("rec", [["seq", b.int("u32", 4)], ["value", b.int("u64", 8)]]);
+      const fd = mapCreate({ type: MapType.RingBuf, keySize: 0, valueSize: 0, maxEntries: SIZE, name: "events" });
+      const ring = new RingBufReader<{ seq: number }>(fd, { name: "events", type: MapType.RingBuf, keySize: 0, valueSize: 0, maxEntries: SIZE, flags: 0 }, codecFor(b.btf, rec));
+      for (let i = 1; i <= 3; i++) kernel.ringbufWrite(fd.raw, record(i, 0n));
+      for await (const r of ring) if (r.seq === 1) break;
+      const rest: number[] = [];
+      ring.consume((r) => rest.push(r.seq));
+      expect(rest).toEqual([2, 3]);
+      ring.close();
+    } finally {
+      restore();
+    }
+  });
+});

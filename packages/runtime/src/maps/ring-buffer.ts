@@ -164,18 +164,18 @@ export class RingBufReader<T = unknown> extends BpfMap implements AsyncIterable<
    */
   async *events(options: RingBufReadOptions = {}): AsyncIterableIterator<T> {
     const { signal } = options;
-    const batch: T[] = [];
+    // One record at a time: a consumer that stops early leaves the rest in the ring.
+    let record: T | undefined;
+    const take = (r: T) => {
+      record = r;
+    };
     while (!this.#closed && !signal?.aborted) {
-      this.consume((record) => batch.push(record));
-      if (batch.length === 0) {
+      if (this.consume(take, 1) === 0) {
         await this.#waitReadable(signal);
         continue;
       }
-      for (let i = 0; i < batch.length; i++) {
-        yield batch[i]!;
-        if (signal?.aborted) return;
-      }
-      batch.length = 0;
+      yield record as T;
+      record = undefined;
     }
   }
 

@@ -3,6 +3,8 @@
 // printk output goes to the one global trace buffer: every trace_pipe reader lives in this file.
 import { closeSync, openSync, writeSync } from "node:fs";
 import { spawn } from "node:child_process";
+import { start } from "./support/child.js";
+import { cliPath, example } from "./support/paths.js";
 import { expect, it } from "vitest";
 import { load, tracePipe } from "tsbpf";
 import { Hello } from "../examples/hello.bpf.ts";
@@ -67,17 +69,11 @@ describeKernel("examples/hello.bpf.ts", () => {
 
 describeKernel("tsbpf run examples/hello.bpf.ts", () => {
   it("streams printk lines while it runs and exits after --duration", async () => {
-    const { spawn: spawnChild } = await import("node:child_process");
-    const { cliPath, example } = await import("./support/paths.js");
-    const child = spawnChild(process.execPath, [cliPath, "run", example("hello.bpf.ts"), "--duration", "3", "--json", "--config", `targetPid=${process.pid}`]);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    child.stderr.on("data", (chunk) => (stderr += chunk));
+    const run = start(process.execPath, [cliPath, "run", example("hello.bpf.ts"), "--duration", "3", "--json", "--config", `targetPid=${process.pid}`]);
     const fd = openSync("/dev/null", "w");
-    // Keep writing until the probe's line shows up (load and attach take a moment).
+    // Keep writing while it runs: load and attach take a moment.
     const writer = setInterval(() => writeSync(fd, "x"), 50);
-    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    const { stdout, stderr, code } = await run.finished;
     clearInterval(writer);
     closeSync(fd);
     expect(stderr).toBe("");

@@ -2,14 +2,26 @@
 // iterator with that filename and the test's PID, UID and comm.
 import { randomUUID } from "node:crypto";
 import { closeSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { spawn } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { load } from "tsbpf";
 import { OpenSnoop } from "../examples/opensnoop.bpf.ts";
+import { start, type Finished } from "./support/child.js";
 import { describeKernel } from "./support/kernel.js";
 import { cliPath, example } from "./support/paths.js";
+
+/** Runs node with `args` while opening `path` every 100 ms; removes `path` afterwards. */
+async function whileOpening(path: string, args: string[]): Promise<Finished> {
+  const run = start(process.execPath, args);
+  const opener = setInterval(() => closeSync(openSync(path, "r")), 100);
+  try {
+    return await run.finished;
+  } finally {
+    clearInterval(opener);
+    rmSync(path, { force: true });
+  }
+}
 
 describeKernel("examples/opensnoop.bpf.ts", () => {
   it("delivers the open of a uniquely named file with pid, uid, comm and filename", async () => {
@@ -44,15 +56,7 @@ describeKernel("tsbpf run examples/opensnoop.bpf.ts", () => {
   it("prints ring buffer events as JSON lines", async () => {
     const path = join(tmpdir(), `tsbpf-opensnoop-cli-${randomUUID()}`);
     writeFileSync(path, "");
-    const child = spawn(process.execPath, [cliPath, "run", example("opensnoop.bpf.ts"), "--duration", "3", "--json"]);
-    let stdout = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    let stderr = "";
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    const opener = setInterval(() => closeSync(openSync(path, "r")), 100);
-    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
-    clearInterval(opener);
-    rmSync(path, { force: true });
+    const { stdout, stderr, code } = await whileOpening(path, [cliPath, "run", example("opensnoop.bpf.ts"), "--duration", "3", "--json"]);
     expect(stderr).toBe("");
     expect(code).toBe(0);
     const events = stdout.trim().split("\n").map((line) => JSON.parse(line));
@@ -64,15 +68,7 @@ describeKernel("examples/opensnoop.ts (user space with load())", () => {
   it("prints the events it iterates", async () => {
     const path = join(tmpdir(), `tsbpf-opensnoop-script-${randomUUID()}`);
     writeFileSync(path, "");
-    const child = spawn(process.execPath, ["--import", "tsx", example("opensnoop.ts"), "4"], { cwd: example(".") });
-    let stdout = "";
-    child.stdout.on("data", (chunk) => (stdout += chunk));
-    let stderr = "";
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    const opener = setInterval(() => closeSync(openSync(path, "r")), 100);
-    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
-    clearInterval(opener);
-    rmSync(path, { force: true });
+    const { stdout, stderr, code } = await whileOpening(path, ["--import", "tsx", example("opensnoop.ts"), "4"]);
     expect(stderr).toBe("");
     expect(code).toBe(0);
     expect(stdout.split("\n")[0]).toMatch(/^PID\s+UID\s+COMM\s+FILE$/);

@@ -2,9 +2,10 @@
 // usual arithmetic conversions, wrap-around, signed/unsigned division, shifts, comparisons,
 // casts, compound assignment) checked against an independent BigInt model of C, and the brief's
 // WriteStats example keeping its per-process statistics in a hash map.
-import { closeSync, openSync, writeSync } from "node:fs";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import type { BpfObject, HashMapHandle } from "@tsbpf/runtime";
+import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { beforeAll, expect, it } from "vitest";
+import type { BpfObject, HashMapHandle, RingBufReader } from "@tsbpf/runtime";
 import { compileFile } from "./compile.js";
 import { describeKernel } from "./testing/kernel.js";
 import { compileText, fixtureDir, fixturePath, IMPORTS } from "./testing/probes.js";
@@ -161,6 +162,43 @@ function withDevNull<T>(act: (fd: number) => T): T {
   }
 }
 
+interface Sample {
+  cpu: number;
+  pad: number;
+  time: bigint;
+  comm: string;
+  name: string;
+}
+
+const HELPERS = [
+  IMPORTS,
+  "interface Sample { cpu: u32; pad: u32; time: u64; comm: CharArray<16>; name: CharArray<8> }",
+  "export class Helpers extends Probe {",
+  "  @config targetPid: u32 = 0;",
+  "  hits: u64 = 0n;",
+  "  base: u32 = 40;",
+  "  samples = new HashMap<u32, Sample>({ maxEntries: 4 });",
+  "  events = new RingBuf<Sample>({ size: 4096 });",
+  '  @tracepoint("syscalls", "sys_enter_write")',
+  "  run(ctx: SysEnterContext): i32 {",
+  "    const pid = u32(bpf.getCurrentPidTgid() >> 32n);",
+  "    if (pid !== this.targetPid) return 0;",
+  "    this.hits += 1n;",
+  "    this.base = this.base + 2;",
+  '    const s: Sample = { cpu: bpf.getSmpProcessorId(), pad: 0, time: bpf.ktimeGetNs(), comm: "", name: "tsbpf" };',
+  "    bpf.getCurrentComm(s.comm);",
+  '    bpf.printk("tsbpf compiler test: comm %s cpu %u", s.comm, s.cpu);',
+  "    this.samples.update(0, s);",
+  "    const stored = this.samples.lookup(0);",
+  "    if (!stored) return 1;",
+  "    stored.pad = 7;",
+  "    bpf.probeReadUserStr(stored.name, ctx.args[1]);",
+  "    this.events.output(s);",
+  "    return 0;",
+  "  }",
+  "}",
+].join("\n");
+
 describeKernel("programs run in the kernel", () => {
   let runtime: typeof import("@tsbpf/runtime");
   beforeAll(async () => {
@@ -185,6 +223,30 @@ describeKernel("programs run in the kernel", () => {
         const expected = all.map(([expr, model]) => ({ expr, value: U64(model(v)) }));
         expect({ A, B, got }).toEqual({ A, B, got: expected });
       }
+    } finally {
+      object.close();
+    }
+  });
+
+  it("calls helpers, writes globals, map values through pointers and ring buffer records", async () => {
+    const result = compileText(HELPERS, "helpers.bpf.ts");
+    expect(result.diagnostics).toEqual([]);
+    // Loaded from the spec: a ring buffer's record type (MapSpec.valueTypeId) has no place in the
+    // libbpf map definition, so the ELF bytes alone do not carry it.
+    const object: BpfObject = await runtime.loadObject(result.probes[0]!.spec, { config: { targetPid: process.pid } });
+    try {
+      object.attach();
+      withDevNull((fd) => writeSync(fd, "hello-buffer"));
+      const comm = readFileSync("/proc/self/comm", "utf8").trim();
+      expect(object.variable("hits")).toBe(1n);
+      expect(object.variable("base")).toBe(42);
+      const sample = (object.map("samples") as HashMapHandle<number, Sample>).get(0)!;
+      expect(sample).toMatchObject({ pad: 7, comm, name: "hello-b" });
+      expect(sample.cpu).toBeLessThan(availableParallelism() * 4);
+      expect(sample.time).toBeGreaterThan(0n);
+      const records: Sample[] = [];
+      (object.map("events") as RingBufReader<Sample>).consume((r) => records.push(r));
+      expect(records).toEqual([{ ...sample, pad: 0, name: "tsbpf" }]);
     } finally {
       object.close();
     }
@@ -217,4 +279,3 @@ describeKernel("programs run in the kernel", () => {
   });
 });
 
-afterAll(() => undefined);

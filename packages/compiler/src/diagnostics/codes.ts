@@ -44,6 +44,7 @@ export const Codes = {
   NotAssignable: 2014,
   NotAValue: 2015,
   UnknownMember: 2016,
+  SignedUnsignedComparison: 2017,
   // 3xxx: probe structure
   NoProbeClass: 3001,
   ProgramSignature: 3002,

@@ -147,6 +147,27 @@ describe("probe structure diagnostics", () => {
   });
 });
 
+describe("warnings", () => {
+  it("warns when a negative constant is compared as an unsigned value", () => {
+    const text = [
+      IMPORTS,
+      "export class Cmp extends Probe {",
+      '  @tracepoint("syscalls", "sys_enter_write")',
+      "  run(ctx: SysEnterContext): i32 {",
+      "    const fd = u32(ctx.args[0]);",
+      "    if (fd > -1) return 1;",
+      "    return 0;",
+      "  }",
+      "}",
+    ].join("\n");
+    const result = compileText(text);
+    expect(result.diagnostics.map((d) => [d.category, d.code, d.line, d.column])).toEqual([["warning", Codes.SignedUnsignedComparison, 6, 9]]);
+    expect(result.diagnostics[0]!.message).toContain("4294967295");
+    // A warning does not stop compilation.
+    expect(result.probes).toHaveLength(1);
+  });
+});
+
 describe("tsc's own diagnostics", () => {
   it("are reported with tsc's codes, and stop compilation", () => {
     const text = [

@@ -12,7 +12,10 @@ export class TsOracle implements TypeOracle {
   }
 
   declarationOf(node: ts.Node): ts.Declaration | undefined {
-    let symbol = this.checker.getSymbolAtLocation(node);
+    // `{ pid }` names a property and reads the variable `pid`: the variable is meant.
+    let symbol = ts.isShorthandPropertyAssignment(node.parent) && node.parent.name === node
+      ? this.checker.getShorthandAssignmentValueSymbol(node.parent)
+      : this.checker.getSymbolAtLocation(node);
     if (!symbol) return undefined;
     if (symbol.flags & ts.SymbolFlags.Alias) symbol = this.checker.getAliasedSymbol(symbol);
     const declarations = symbol.declarations ?? [];

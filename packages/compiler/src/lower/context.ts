@@ -4,6 +4,7 @@
  */
 import type { ts } from "ts-morph";
 import type { TypeResolver } from "../checker/resolve-type.js";
+import type { DiagnosticBag } from "../diagnostics/diagnostic.js";
 import type { TypeOracle } from "../frontend/oracle.js";
 import type { ProbeModel, ProgramModel } from "../frontend/probe-model.js";
 import type { FunctionBuilder } from "../ir/builder.js";
@@ -23,4 +24,6 @@ export interface LowerContext {
   rodata: RodataPool;
   temps: TempPool;
   helperSignatures: Map<ts.Declaration, HelperSignature>;
+  /** For warnings; errors are thrown as CompileError. */
+  diagnostics: DiagnosticBag;
 }

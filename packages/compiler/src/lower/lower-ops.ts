@@ -5,9 +5,10 @@
  */
 import { ts } from "ts-morph";
 import { promote, usualArithmetic } from "../checker/conversions.js";
-import { toUnsigned, type IntKind } from "../checker/kinds.js";
+import { isSigned, toUnsigned, wrapToKind, type IntKind } from "../checker/kinds.js";
 import { intType, sameType, typeName, type Type } from "../checker/types.js";
 import { Codes } from "../diagnostics/codes.js";
+import { spanOf } from "../frontend/span.js";
 import { imm, type BinOp, type CmpOp, type IrKind, type Operand } from "../ir/ir.js";
 import type { LowerContext } from "./context.js";
 import { convertTo, toKind } from "./convert.js";
@@ -159,6 +160,13 @@ export function compareOperands(L: LowerContext, node: ts.BinaryExpression, cmp:
   const ka = requireInt(a, node, text);
   const kb = requireInt(b, node, text);
   const kind = usualArithmetic(ka, kb);
+  const negative = [a, b].find((v) => v.literal !== undefined && v.literal < 0n);
+  if (negative && !isSigned(kind)) {
+    // C converts the constant to the unsigned kind; JavaScript would compare the numbers.
+    L.diagnostics.warning(Codes.SignedUnsignedComparison, spanOf(node),
+      `${negative.literal} is converted to ${kind} for this comparison (it becomes ${wrapToKind(negative.literal!, kind)})`,
+      `compare with a non-negative value, or cast the other operand to a signed kind (e.g. i64(x))`);
+  }
   return { cmp, kind, a: toKind(L, a, kind, node), b: toKind(L, b, kind, node) };
 }
 

@@ -67,6 +67,17 @@ describe("places", () => {
   });
 });
 
+describe("struct literals", () => {
+  it("read shorthand members from the locals they name", () => {
+    const out = ir("const a: u8 = u8(ctx.args[0]); const b = ctx.args[1]; const ev: Ev = { a, b, name: \"\" }; return i32(ev.a);", {
+      raw: true,
+      preamble: "interface Ev { a: u8; b: u64; name: CharArray<5> }",
+    });
+    expect(out).toMatch(/store\.u8 \[s0\+0\], %\d+\.a/);
+    expect(out).toMatch(/store\.u64 \[s0\+8\], %\d+\.b/);
+  });
+});
+
 describe("maps", () => {
   it("spills the key, calls bpf_map_lookup_elem and branches on the pointer", () => {
     const out = ir("const p = this.counts.lookup(7); if (p) { p.value += 1n; } return 0;");

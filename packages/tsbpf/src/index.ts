@@ -3,7 +3,7 @@
  */
 export * from "./dsl/index.js";
 export { load, compileProbeClass, CompileError, type LoadOptions, type ProbeClass } from "./load.js";
-export type { LoadedProbe, UserValue, ConfigOf, MapHandles, MapHandleOf } from "./loaded.js";
+export type { LoadedProbe, UserValue, ConfigOf, MapHandles, MapHandleOf, ProgramHandle, ProgramHandles, ContextOf, TypedTestRunOptions, TypedTestRunOutput } from "./loaded.js";
 export {
   loadObject,
   tracePipe,

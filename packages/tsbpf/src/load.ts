@@ -83,6 +83,7 @@ export async function load<T extends Probe>(
 function wrap<T extends Probe>(object: BpfObject): LoadedProbe<T> {
   const loaded: Record<string | symbol, unknown> = {
     object,
+    programs: Object.freeze(Object.fromEntries(object.programs)),
     attach: () => object.attach(),
     close: () => object.close(),
     [Symbol.dispose]: () => object.close(),

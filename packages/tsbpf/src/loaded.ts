@@ -2,7 +2,7 @@
  * The user-space face of a probe class: what `load(Class)` returns, typed from the class itself so
  * that tsc checks everything from the kernel struct to the handler.
  */
-import type { BpfObject, HashMapHandle, Link, RingBufReader } from "@tsbpf/runtime";
+import type { BpfObject, BpfProgram, HashMapHandle, Link, RingBufReader, TestRunOptions, TestRunOutput } from "@tsbpf/runtime";
 import type { HashMap, RingBuf } from "./dsl/maps.js";
 import type { Probe } from "./dsl/probe.js";
 
@@ -46,10 +46,45 @@ export type ConfigOf<T> = { [K in ScalarFieldNames<T>]?: UserValue<T[K]> };
 /** The map handles of a loaded probe, one per map field, named as the fields. */
 export type MapHandles<T> = { readonly [K in MapFieldNames<T>]: MapHandleOf<T[K]> };
 
+/** The context type a program method takes (its first parameter), or never. */
+export type ContextOf<M> = M extends (ctx: infer C, ...rest: never[]) => unknown ? C : never;
+
+/** Options of `testRun` with the context typed as the program's context type (or raw bytes). */
+export interface TypedTestRunOptions<C> extends Omit<TestRunOptions, "ctx"> {
+  ctx?: UserValue<C> | Uint8Array;
+}
+
+/** What `testRun` gives back: `ctxOut` decoded as the context type when `ctx` was a value. */
+export interface TypedTestRunOutput<Out> extends Omit<TestRunOutput, "ctxOut"> {
+  ctxOut?: Out;
+}
+
+/**
+ * One program of a loaded probe, with `testRun` typed by its method's context parameter.
+ * `testRun` runs it in the kernel on chosen input (BPF_PROG_TEST_RUN: syscall programs 5.14,
+ * raw_tp 5.10); a syscall program's context comes back in `ctxOut` as the program left it.
+ */
+export interface ProgramHandle<C> extends Omit<BpfProgram, "testRun"> {
+  testRun(options: TypedTestRunOptions<C> & { ctx: Uint8Array }): TypedTestRunOutput<Uint8Array>;
+  testRun(options?: TypedTestRunOptions<C> & { ctx?: UserValue<C> }): TypedTestRunOutput<UserValue<C>>;
+}
+
+type MethodNames<T> = {
+  [K in keyof T]: T[K] extends (...args: never[]) => unknown ? K : never;
+}[keyof T];
+
+/**
+ * The programs of a loaded probe by method name. Only decorated methods are programs: an
+ * undecorated method (a subprogram) has no entry at run time although its name type-checks.
+ */
+export type ProgramHandles<T> = { readonly [K in MethodNames<T>]: ProgramHandle<ContextOf<T[K]>> };
+
 /** A loaded probe: its maps as typed handles, plus attach and release. */
 export type LoadedProbe<T extends Probe> = MapHandles<T> & {
   /** The underlying object (programs, maps by name, fds). */
   readonly object: BpfObject;
+  /** The programs by method name, e.g. `probe.programs.run.testRun({ ctx: { a: 1 } })`. */
+  readonly programs: ProgramHandles<T>;
   /** Attaches every program whose decorator names its hook completely; returns the links. */
   attach(): Link[];
   /** Detaches every link and releases every fd and mapping. Idempotent. */

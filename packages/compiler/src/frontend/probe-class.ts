@@ -10,6 +10,7 @@ import type { Type } from "../checker/types.js";
 import { Codes } from "../diagnostics/codes.js";
 import { CompileError, type DiagnosticBag } from "../diagnostics/diagnostic.js";
 import { evaluateConstant } from "./constant.js";
+import { hookOf, hooks, hookSection } from "./hooks.js";
 import type { TypeOracle } from "./oracle.js";
 import type { GlobalModel, MapModel, ProbeModel, ProgramModel } from "./probe-model.js";
 import { spanOf } from "./span.js";
@@ -242,16 +243,13 @@ function readMethod(member: ts.MethodDeclaration, model: ProbeModel, ctx: Fronte
   if (decorators.length > 1) {
     throw new CompileError(Codes.UnknownDecorator, spanOf(decorators[1]!.node), "a program has exactly one hook decorator");
   }
-  const { node: decorator, name: hook, args } = decorators[0]!;
-  if (hook !== "tracepoint") {
-    throw new CompileError(Codes.UnknownDecorator, spanOf(decorator), `@${hook} does not apply to methods here`,
-      "this compiler version supports @tracepoint(category, name) programs");
+  const { node: decorator, name: decoratorName, args } = decorators[0]!;
+  const hook = hookOf(decoratorName);
+  if (!hook) {
+    throw new CompileError(Codes.UnknownDecorator, spanOf(decorator), `@${decoratorName} does not apply to methods`,
+      `programs take a hook decorator: ${hooks.map((h) => `@${h.decorator}`).join(", ")}`);
   }
-  const strings = args.map((a) => (ts.isStringLiteralLike(a) ? a.text : undefined));
-  if (strings.length !== 2 || strings.some((s) => s === undefined || !/^[A-Za-z0-9_]+$/.test(s))) {
-    throw new CompileError(Codes.DecoratorArguments, spanOf(decorator), "@tracepoint takes two string literals: the category and the event name",
-      'e.g. @tracepoint("syscalls", "sys_enter_write")');
-  }
+  const section = hookSection(hook, args, decorator);
   const name = fieldName(member);
   if (member.asteriskToken) throw new CompileError(Codes.Generator, spanOf(member.name), "a program cannot be a generator");
   if (member.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) {
@@ -264,13 +262,13 @@ function readMethod(member: ts.MethodDeclaration, model: ProbeModel, ctx: Fronte
   const program: ProgramModel = {
     name,
     node: member,
-    section: `tracepoint/${strings[0]}/${strings[1]}`,
+    section,
     context: undefined,
     returnKind: "i32",
   };
   if (member.parameters.length > 1) {
-    throw new CompileError(Codes.ProgramSignature, spanOf(member.parameters[1]!), "a tracepoint program takes one parameter: its context",
-      "declare it as (ctx: SysEnterContext) or the tracepoint's own context struct");
+    throw new CompileError(Codes.ProgramSignature, spanOf(member.parameters[1]!), `a @${hook.decorator} program takes one parameter: its context`,
+      hook.context.hint);
   }
   const param = member.parameters[0];
   if (param) {
@@ -280,9 +278,11 @@ function readMethod(member: ts.MethodDeclaration, model: ProbeModel, ctx: Fronte
     const type = ctx.resolver.resolve(param.type);
     if (type.tag !== "struct") {
       throw new CompileError(Codes.ProgramSignature, spanOf(param.type), `the context must be a struct type, not '${param.type.getText()}'`,
-        "use SysEnterContext, SysExitContext or an interface describing the tracepoint's record");
+        hook.context.hint);
     }
-    program.context = { name: param.name.text, node: param, type };
+    program.context = { name: param.name.text, node: param, type, readonly: hook.context.readonly };
+  } else if (hook.context.required) {
+    throw new CompileError(Codes.ProgramSignature, spanOf(member.name), `a @${hook.decorator} program takes its context as parameter`, hook.context.hint);
   }
   if (member.type) {
     const type = ctx.resolver.resolve(member.type);

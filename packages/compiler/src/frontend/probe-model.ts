@@ -49,6 +49,6 @@ export interface ProgramModel {
   /** The ELF section, e.g. "tracepoint/syscalls/sys_enter_write". */
   section: string;
   /** The context parameter (a pointer to this struct in r1), if the method takes one. */
-  context: { name: string; node: ts.ParameterDeclaration; type: StructType } | undefined;
+  context: { name: string; node: ts.ParameterDeclaration; type: StructType; readonly: string | undefined } | undefined;
   returnKind: IntKind;
 }

@@ -47,7 +47,7 @@ export function lowerProgram(probe: ProbeModel, program: ProgramModel, services:
       reg: ctx,
       type: ptrTo(program.context.type),
       name: program.context.name,
-      readonlyPointee: "the tracepoint's context is read-only",
+      readonlyPointee: program.context.readonly,
     });
   }
   const body = program.node.body;

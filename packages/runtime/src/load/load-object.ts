@@ -94,7 +94,7 @@ export async function loadObject(source: ObjectSpec | Uint8Array, options: LoadO
       if (programs.has(program.name)) throw new ObjectError(`two programs are named ${program.name}`, { section: program.section });
       const insns = relocateMaps(program, (name) => maps!.get(name)?.fd.raw);
       resolveExterns(program, insns);
-      programs.set(program.name, loadProgram(program, insns, { btfFd: btf?.fd.raw, strings: btf?.strings, license: spec.license }, options));
+      programs.set(program.name, loadProgram(program, insns, { btfFd: btf?.fd.raw, strings: btf?.strings, btf: spec.btf, license: spec.license }, options));
     }
     for (const created of maps.values()) handles.set(created.spec.name, makeHandle(spec, created));
   } catch (error) {

@@ -4,10 +4,10 @@
  * failure again with a log (level 1, growing up to 16 MiB) that becomes a VerifierError pointing
  * at the TypeScript line.
  */
-import { encodeInstructions, type BtfStringTable, type ProgramSpec } from "@tsbpf/object";
+import { encodeInstructions, type Btf, type BtfStringTable, type ProgramSpec } from "@tsbpf/object";
 import { BpfError, NotSupportedError, ObjectError, PermissionError } from "../errors.js";
 import { littleEndian } from "../sys/attr.js";
-import { progLoadRaw, progTestRun, objGetInfo, objPin, type ProgLoadAttr } from "../sys/bpf.js";
+import { progLoadRaw, objGetInfo, objPin, type ProgLoadAttr } from "../sys/bpf.js";
 import { missingCapability } from "../sys/capabilities.js";
 import { Errno, errnoName } from "../sys/errno.js";
 import { Fd } from "../sys/fd.js";
@@ -21,6 +21,9 @@ import { attachTracepoint } from "../links/tracepoint.js";
 import { attachBtfId } from "./attach-target.js";
 import { coreRelocationRecords, funcInfoRecords, lineInfoRecords } from "./ext-info.js";
 import { programKind, type ProgramKind } from "./sections.js";
+import { testRun, type TestRunOptions, type TestRunOutput } from "./test-run.js";
+
+export type { TestRunOptions, TestRunOutput } from "./test-run.js";
 import { AttachType, ProgType, progTypeName } from "./types.js";
 import { verifierError } from "./verifier-log.js";
 
@@ -32,30 +35,6 @@ export interface ProgramLoadOptions {
   logLevel?: number;
   /** Initial log buffer size in bytes (grown up to 16 MiB when the kernel needs more). */
   logSize?: number;
-}
-
-export interface TestRunOptions {
-  /** Packet data (xdp, tc, socket filter, ...). */
-  data?: Uint8Array;
-  /** Room for the output packet in bytes (default: the input's size). */
-  dataOutSize?: number;
-  /** Context (syscall programs: the struct the program receives; skb/xdp: their uapi struct). */
-  ctx?: Uint8Array;
-  /** raw_tp programs: the tracepoint's arguments, laid out as a u64 array context. */
-  args?: readonly (bigint | number)[];
-  ctxOutSize?: number;
-  repeat?: number;
-  flags?: number;
-  cpu?: number;
-}
-
-export interface TestRunOutput {
-  /** The program's return value (r0, as u32). */
-  retval: number;
-  /** Average run time in nanoseconds. */
-  duration: number;
-  data?: Uint8Array;
-  ctx?: Uint8Array;
 }
 
 export interface ProgramInfo {
@@ -78,8 +57,11 @@ export class BpfProgram {
   /** The verifier's log when a logLevel was asked for ("" otherwise). */
   readonly verifierLog: string;
   readonly spec: ProgramSpec;
+  /** The object's BTF (context types for `testRun`), when it has any. */
+  readonly btf: Btf | undefined;
 
-  constructor(spec: ProgramSpec, kind: ProgramKind, fd: Fd, verifierLog: string) {
+  constructor(spec: ProgramSpec, kind: ProgramKind, fd: Fd, verifierLog: string, btf?: Btf) {
+    this.btf = btf;
     this.spec = spec;
     this.name = spec.name;
     this.section = spec.section;
@@ -127,24 +109,12 @@ export class BpfProgram {
 
   /**
    * Runs the program once (or `repeat` times) in the kernel on chosen input: BPF_PROG_TEST_RUN.
-   * Kernel 4.12; raw_tp 5.10; syscall programs 5.14.
+   * Kernel 4.12; raw_tp 5.10; syscall programs 5.14. The context may be a value of the
+   * program's context type (encoded from the object's BTF); see ./test-run.ts for what each
+   * program type accepts.
    */
   testRun(options: TestRunOptions = {}): TestRunOutput {
-    let ctx = options.ctx;
-    if (options.args) {
-      ctx = new Uint8Array(options.args.length * 8);
-      const view = new DataView(ctx.buffer);
-      options.args.forEach((a, i) => view.setBigUint64(i * 8, BigInt.asUintN(64, BigInt(a)), littleEndian));
-    }
-    const dataOut = options.data ? new Uint8Array(options.dataOutSize ?? options.data.byteLength) : undefined;
-    const ctxOut = options.ctxOutSize ? new Uint8Array(options.ctxOutSize) : undefined;
-    const r = progTestRun(this.fd, { data: options.data, dataOut, ctx, ctxOut, repeat: options.repeat, flags: options.flags, cpu: options.cpu });
-    return {
-      retval: r.retval,
-      duration: r.duration,
-      data: dataOut?.subarray(0, r.dataSizeOut),
-      ctx: ctxOut?.subarray(0, r.ctxSizeOut),
-    };
+    return testRun(this, options);
   }
 
   /** The kernel's view of the program (BPF_OBJ_GET_INFO_BY_FD). Kernel 4.13. */
@@ -214,6 +184,8 @@ function loadFailure(program: ProgramSpec, kind: ProgramKind, errno: number, log
 
 export interface ProgramLoadContext {
   btfFd?: number;
+  /** The object's BTF, kept on the program for `testRun` values. */
+  btf?: Btf;
   strings?: BtfStringTable;
   license: string;
 }
@@ -260,5 +232,5 @@ export function loadProgram(program: ProgramSpec, instructions: ProgramSpec["ins
     outcome = progLoadRaw({ ...attr, logLevel, logSize });
   }
   const fd = new Fd(outcome.result, `prog ${program.name}`);
-  return new BpfProgram(program, kind, fd, options.logLevel ? outcome.log : "");
+  return new BpfProgram(program, kind, fd, options.logLevel ? outcome.log : "", ctx.btf);
 }

@@ -29,3 +29,12 @@ export interface SysExitContext {
   id: i64;
   ret: i64;
 }
+
+/**
+ * `struct bpf_raw_tracepoint_args`: the context of a `@rawTracepoint` program, the tracepoint's
+ * arguments as raw 64-bit values (the kernel allows up to 12). Read only those the tracepoint
+ * has (and, in `testRun`, only those passed in).
+ */
+export interface RawTracepointArgs {
+  args: FixedArray<u64, 12>;
+}

@@ -55,6 +55,27 @@ export function tracepoint(category: string, name: string): MethodDecorator {
 }
 
 /**
+ * `SEC("raw_tp/<name>")`: a raw tracepoint. The method takes the tracepoint's arguments as raw
+ * 64-bit values (`RawTracepointArgs`, or an interface `{ args: FixedArray<u64, N> }`) and returns
+ * 0. Attach: kernel 4.17. It also runs with chosen arguments through `testRun({ ctx })`: 5.10.
+ */
+export function rawTracepoint(name: string): MethodDecorator {
+  void name;
+  return hook();
+}
+
+/**
+ * `SEC("syscall")`: a `BPF_PROG_TYPE_SYSCALL` program. It attaches nowhere: it runs when user
+ * space calls `testRun({ ctx })` (BPF_PROG_TEST_RUN), with a pointer to the struct passed as
+ * `ctx`, which it may read and write; the kernel copies the struct back afterwards. Its methods
+ * are sleepable. Kernel 5.14.
+ */
+export function syscall(method: Function, context: ClassMethodDecoratorContext): void {
+  void method;
+  recordSource(context);
+}
+
+/**
  * Marks a field as a load-time constant: it lives in `.rodata`, its initialiser is the default,
  * `load(Class, { config: { field: value } })` sets it before the program is verified (so the
  * verifier can prune dead branches), and the kernel program cannot change it.

@@ -1,0 +1,50 @@
+// The hook table: each program decorator names its section, checks its arguments and says whether
+// the program may write its context.
+import { describe, expect, it } from "vitest";
+import { compileText } from "../testing/probes.js";
+
+const HEADER = 'import { Probe, syscall, rawTracepoint, tracepoint, u32, i32, type RawTracepointArgs, type SysEnterContext } from "tsbpf";\n' +
+  "interface Io { a: u32; b: u32 }\n";
+
+function compile(member: string) {
+  const result = compileText(`${HEADER}export class P extends Probe {\n${member}\n}\n`);
+  return {
+    sections: result.probes.flatMap((p) => p.spec.programs.map((q) => q.section)),
+    errors: result.diagnostics.filter((d) => d.category === "error").map((d) => `TSBPF${d.code}: ${d.message}`),
+  };
+}
+
+describe("program decorators", () => {
+  it("@syscall names the syscall section, and its context is writable", () => {
+    const r = compile("  @syscall\n  run(ctx: Io): i32 { ctx.b = ctx.a; return 0; }");
+    expect(r.errors).toEqual([]);
+    expect(r.sections).toEqual(["syscall"]);
+  });
+
+  it("@rawTracepoint(name) names raw_tp/<name>, and its arguments are read-only", () => {
+    expect(compile('  @rawTracepoint("sched_switch")\n  run(ctx: RawTracepointArgs): i32 { return i32(ctx.args[0]); }')).toEqual({
+      sections: ["raw_tp/sched_switch"],
+      errors: [],
+    });
+    const r = compile('  @rawTracepoint("sched_switch")\n  run(ctx: RawTracepointArgs): i32 { ctx.args[0] = 1n; return 0; }');
+    expect(r.errors.join("\n")).toMatch(/TSBPF2012: .*read-only/);
+  });
+
+  it("a tracepoint's context stays read-only", () => {
+    const r = compile('  @tracepoint("syscalls", "sys_enter_write")\n  run(ctx: SysEnterContext): i32 { ctx.id = 1n; return 0; }');
+    expect(r.errors.join("\n")).toMatch(/TSBPF2012: .*read-only/);
+  });
+
+  it("wrong decorator arguments are TSBPF3005 with an example", () => {
+    expect(compile("  @rawTracepoint(\"a b\")\n  run(ctx: RawTracepointArgs): i32 { return 0; }").errors).toEqual([
+      "TSBPF3005: these are not the arguments of @rawTracepoint",
+    ]);
+    expect(compile('  @tracepoint("syscalls", "")\n  run(ctx: SysEnterContext): i32 { return 0; }').errors).toEqual([
+      "TSBPF3005: these are not the arguments of @tracepoint",
+    ]);
+  });
+
+  it("a context that is not a struct is TSBPF3002", () => {
+    expect(compile("  @syscall\n  run(ctx: u32): i32 { return 0; }").errors[0]).toMatch(/^TSBPF3002: the context must be a struct type/);
+  });
+});

@@ -17,3 +17,5 @@ export * from "./btf/query.js";
 export { RECORD_TAG_PREFIX, recordTypeOf } from "./btf/record-tag.js";
 export { writeElf } from "./elf/writer.js";
 export { readElf } from "./elf/reader.js";
+export { LazyBtf } from "./btf/lazy.js";
+export { essentialName, essentialNameLength } from "./btf/flavor.js";

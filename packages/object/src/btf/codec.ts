@@ -8,9 +8,10 @@
  */
 import { ByteReader, ByteWriter, StringTableReader } from "../bytes.js";
 import { ObjectFormatError, ObjectSpecError } from "../errors.js";
-import { BTF_HEADER_SIZE, BTF_MAGIC, BTF_VERSION, BtfKind, IntEncoding, kindNumber } from "./kinds.js";
+import { BTF_HEADER_SIZE, BTF_MAGIC, BTF_VERSION, IntEncoding, kindNumber } from "./kinds.js";
 import { BtfStringTable, indexStrings } from "./strings.js";
-import type { Btf, BtfMember, BtfType } from "./types.js";
+import type { Btf, BtfType } from "./types.js";
+import { readTypeRecord, trailingBytes } from "./type-record.js";
 
 const SECTION = ".BTF";
 
@@ -208,149 +209,16 @@ function decodeTypes(r: ByteReader, first: number, name: (offset: number, what: 
   const end = r.length;
   // Hot loop (vmlinux has ~130k types): no per-type closures or strings; messages are built on failure only.
   let id = first;
-  const need = (at: number, size: number) => {
-    if (at + size > end) r.check(at, size, `type [${id}] data`);
-  };
   const str = (offset: number) => name(offset, "name");
   let at = 0;
   try {
     for (; at < end; id++) {
-      need(at, 12);
-      const nameOff = view.getUint32(at, true);
+      if (at + 12 > end) r.check(at, 12, `type [${id}] data`);
       const infoWord = view.getUint32(at + 4, true);
-      const sizeOrType = view.getUint32(at + 8, true);
-      const vlen = infoWord & 0xffff;
-      const kind = (infoWord >>> 24) & 0x1f;
-      const kindFlag = infoWord >>> 31 === 1;
-      at += 12;
-      switch (kind) {
-        case INT: {
-          need(at, 4);
-          const enc = view.getUint32(at, true);
-          at += 4;
-          const flags = enc >>> 24;
-          types.push({
-            kind: "int",
-            name: str(nameOff),
-            size: sizeOrType,
-            signed: (flags & SIGNED) !== 0,
-            char: (flags & CHAR) !== 0,
-            bool: (flags & BOOL) !== 0,
-            offset: (enc >>> 16) & 0xff,
-            bits: enc & 0xff,
-          });
-          break;
-        }
-        case PTR:
-          types.push({ kind: "ptr", type: sizeOrType });
-          break;
-        case ARRAY:
-          need(at, 12);
-          types.push({
-            kind: "array",
-            type: view.getUint32(at, true),
-            indexType: view.getUint32(at + 4, true),
-            nelems: view.getUint32(at + 8, true),
-          });
-          at += 12;
-          break;
-        case STRUCT:
-        case UNION: {
-          need(at, vlen * 12);
-          const members: BtfMember[] = new Array(vlen);
-          for (let i = 0; i < vlen; i++, at += 12) {
-            const offset = view.getUint32(at + 8, true);
-            members[i] = {
-              name: str(view.getUint32(at, true)),
-              type: view.getUint32(at + 4, true),
-              bitOffset: kindFlag ? offset & 0xffffff : offset,
-              bitfieldSize: kindFlag ? offset >>> 24 : 0,
-            };
-          }
-          types.push({ kind: kind === STRUCT ? "struct" : "union", name: str(nameOff), size: sizeOrType, members });
-          break;
-        }
-        case ENUM: {
-          need(at, vlen * 8);
-          const values: { name: string; value: number }[] = new Array(vlen);
-          for (let i = 0; i < vlen; i++, at += 8) {
-            values[i] = {
-              name: str(view.getUint32(at, true)),
-              value: kindFlag ? view.getInt32(at + 4, true) : view.getUint32(at + 4, true),
-            };
-          }
-          types.push({ kind: "enum", name: str(nameOff), size: sizeOrType, signed: kindFlag, values });
-          break;
-        }
-        case ENUM64: {
-          need(at, vlen * 12);
-          const values: { name: string; value: bigint }[] = new Array(vlen);
-          for (let i = 0; i < vlen; i++, at += 12) {
-            const bits = (BigInt(view.getUint32(at + 8, true)) << 32n) | BigInt(view.getUint32(at + 4, true));
-            values[i] = { name: str(view.getUint32(at, true)), value: kindFlag ? BigInt.asIntN(64, bits) : bits };
-          }
-          types.push({ kind: "enum64", name: str(nameOff), size: sizeOrType, signed: kindFlag, values });
-          break;
-        }
-        case FWD:
-          types.push({ kind: "fwd", name: str(nameOff), union: kindFlag });
-          break;
-        case TYPEDEF:
-        case VOLATILE:
-        case CONST:
-        case RESTRICT:
-        case TYPE_TAG: {
-          const modifier = modifierKinds[kind]!;
-          types.push(
-            kindFlag && kind === TYPE_TAG
-              ? { kind: modifier, name: str(nameOff), type: sizeOrType, attribute: true }
-              : { kind: modifier, name: str(nameOff), type: sizeOrType },
-          );
-          break;
-        }
-        case FUNC:
-          types.push({ kind: "func", name: str(nameOff), type: sizeOrType, linkage: vlen });
-          break;
-        case FUNC_PROTO: {
-          need(at, vlen * 8);
-          const params: { name: string; type: number }[] = new Array(vlen);
-          for (let i = 0; i < vlen; i++, at += 8) {
-            params[i] = { name: str(view.getUint32(at, true)), type: view.getUint32(at + 4, true) };
-          }
-          types.push({ kind: "func_proto", returnType: sizeOrType, params });
-          break;
-        }
-        case VAR:
-          need(at, 4);
-          types.push({ kind: "var", name: str(nameOff), type: sizeOrType, linkage: view.getUint32(at, true) });
-          at += 4;
-          break;
-        case DATASEC: {
-          need(at, vlen * 12);
-          const vars: { type: number; offset: number; size: number }[] = new Array(vlen);
-          for (let i = 0; i < vlen; i++, at += 12) {
-            vars[i] = { type: view.getUint32(at, true), offset: view.getUint32(at + 4, true), size: view.getUint32(at + 8, true) };
-          }
-          types.push({ kind: "datasec", name: str(nameOff), size: sizeOrType, vars });
-          break;
-        }
-        case FLOAT:
-          types.push({ kind: "float", name: str(nameOff), size: sizeOrType });
-          break;
-        case DECL_TAG: {
-          need(at, 4);
-          const componentIdx = view.getInt32(at, true);
-          at += 4;
-          types.push(
-            kindFlag
-              ? { kind: "decl_tag", name: str(nameOff), type: sizeOrType, componentIdx, attribute: true }
-              : { kind: "decl_tag", name: str(nameOff), type: sizeOrType, componentIdx },
-          );
-          break;
-        }
-        default:
-          throw new ObjectFormatError(SECTION, `type [${id}]: unknown kind ${kind}`);
-      }
+      const size = trailingBytes((infoWord >>> 24) & 0x1f, infoWord & 0xffff);
+      if (size >= 0 && at + 12 + size > end) r.check(at + 12, size, `type [${id}] data`);
+      types.push(readTypeRecord(view, at, id, str, SECTION));
+      at += 12 + size;
     }
   } catch (error) {
     // A bad string offset is only known deep in `name`: say which type it belongs to.
@@ -361,18 +229,3 @@ function decodeTypes(r: ByteReader, first: number, name: (offset: number, what: 
   }
   return types;
 }
-
-// Kind numbers as module-level constants: bundlers and test transforms may turn `BtfKind.X` into a
-// getter call on an import namespace, which is measurable in the vmlinux-sized loop.
-const { INT, PTR, ARRAY, STRUCT, UNION, ENUM, FWD, TYPEDEF, VOLATILE, CONST, RESTRICT, FUNC, FUNC_PROTO, VAR, DATASEC, FLOAT, DECL_TAG, TYPE_TAG, ENUM64 } = BtfKind;
-const SIGNED = IntEncoding.SIGNED;
-const CHAR = IntEncoding.CHAR;
-const BOOL = IntEncoding.BOOL;
-
-const modifierKinds: Record<number, "typedef" | "volatile" | "const" | "restrict" | "type_tag"> = {
-  [BtfKind.TYPEDEF]: "typedef",
-  [BtfKind.VOLATILE]: "volatile",
-  [BtfKind.CONST]: "const",
-  [BtfKind.RESTRICT]: "restrict",
-  [BtfKind.TYPE_TAG]: "type_tag",
-};

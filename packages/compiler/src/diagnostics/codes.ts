@@ -27,6 +27,10 @@ export const Codes = {
   ThisOutsideMember: 1020,
   RegExp: 1021,
   NestedFunction: 1022,
+  UnboundedLoop: 1023,
+  BreakOutsideLoop: 1024,
+  Recursion: 1025,
+  LoopTooLong: 1026,
   // 2xxx: typing
   Float: 2001,
   NoIntegerKind: 2002,
@@ -45,6 +49,9 @@ export const Codes = {
   NotAValue: 2015,
   UnknownMember: 2016,
   SignedUnsignedComparison: 2017,
+  ConstantZeroDivisor: 2018,
+  CaseNotConstant: 2019,
+  DuplicateCase: 2020,
   // 3xxx: probe structure
   NoProbeClass: 3001,
   ProgramSignature: 3002,
@@ -69,6 +76,9 @@ export const Codes = {
   MapMethod: 4006,
   MapType: 4007,
   HelperArguments: 4008,
+  LoopCallback: 4009,
+  SubprogramArguments: 4010,
+  ProbeRead: 4011,
   // 5xxx: code generation limits
   StackOverflow: 5001,
   ProgramTooLarge: 5002,

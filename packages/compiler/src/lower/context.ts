@@ -12,6 +12,17 @@ import type { HelperSignature } from "./helper-signature.js";
 import type { RodataPool } from "./rodata.js";
 import type { TempPool } from "./temps.js";
 import type { Local } from "./values.js";
+import type { Block } from "../ir/ir.js";
+
+/** Where `break` and `continue` go from inside a loop, a switch or a labelled statement. */
+export interface JumpTarget {
+  /** The labels written on the statement (`outer: for (...)`). */
+  labels: string[];
+  /** Loops and switches take an unlabelled `break`; labelled blocks only a labelled one. */
+  kind: "loop" | "switch" | "block";
+  breakTo: Block;
+  continueTo?: Block;
+}
 
 export interface LowerContext {
   b: FunctionBuilder;
@@ -26,4 +37,6 @@ export interface LowerContext {
   helperSignatures: Map<ts.Declaration, HelperSignature>;
   /** For warnings; errors are thrown as CompileError. */
   diagnostics: DiagnosticBag;
+  /** Enclosing loops, switches and labelled statements, innermost last. */
+  jumps: JumpTarget[];
 }

@@ -14,6 +14,7 @@ import { convertTo } from "./convert.js";
 import { fail } from "./errors.js";
 import { lowerExpr } from "./lower-expr.js";
 import { isPlaceExpression, lowerPlace, offsetAddress } from "./lower-place.js";
+import { wholeAddress } from "./indexed.js";
 
 type Action =
   | { tag: "store"; offset: number; value: Operand; kind: IrKind; size: number }
@@ -50,6 +51,7 @@ function collect(L: LowerContext, node: ts.Expression, type: Type, offset: numbe
     out.push({ tag: "store", offset, value, kind: type.tag === "int" ? type.kind : "ptr", size: sizeOf(type) });
     return;
   }
+  if (isZeroCall(L, node)) return; // every byte not covered by an action is zeroed
   if (type.tag === "struct" && ts.isObjectLiteralExpression(node)) {
     const seen = new Set<string>();
     for (const property of node.properties) {
@@ -85,7 +87,7 @@ function collect(L: LowerContext, node: ts.Expression, type: Type, offset: numbe
   if (isPlaceExpression(node)) {
     const place = lowerPlace(L, node);
     if (place.tag === "mem" && sameType(place.type, type)) {
-      out.push({ tag: "copy", offset, src: place.addr, size: sizeOf(type) });
+      out.push({ tag: "copy", offset, src: wholeAddress(L, place, node), size: sizeOf(type) });
       return;
     }
     fail(Codes.NotAssignable, node, `a '${typeName(place.type)}' cannot initialise a '${typeName(type)}'`);
@@ -93,6 +95,13 @@ function collect(L: LowerContext, node: ts.Expression, type: Type, offset: numbe
   if (ts.isArrayLiteralExpression(node)) fail(Codes.ArrayLiteral, node, "array literals are not supported", "fill the array element by element");
   fail(Codes.NotAssignable, node, `this expression cannot initialise a '${typeName(type)}'`,
     type.tag === "struct" ? "write an object literal listing every member" : type.tag === "array" && type.char ? "use a string literal" : undefined);
+}
+
+/** `zero()` from the DSL: C's `= {}`. */
+export function isZeroCall(L: LowerContext, node: ts.Expression): boolean {
+  if (!ts.isCallExpression(node) || !ts.isIdentifier(node.expression) || node.arguments.length > 0) return false;
+  const declaration = L.oracle.declarationOf(node.expression);
+  return declaration !== undefined && L.oracle.dslNameOf(declaration) === "zero";
 }
 
 /** Stores constant bytes with the widest aligned immediate stores (up to 4 bytes: `st` takes imm32). */
@@ -116,7 +125,7 @@ function storeBytes(bytes: Uint8Array, offset: number, out: Action[]): void {
 export function aggregateAddress(L: LowerContext, node: ts.Expression, type: Type, temps: StackObject[], what: string): Address {
   if (isPlaceExpression(node)) {
     const place = lowerPlace(L, node);
-    if (place.tag === "mem" && sameType(place.type, type)) return place.addr;
+    if (place.tag === "mem" && sameType(place.type, type)) return wholeAddress(L, place, node);
   }
   const object = L.temps.acquire(sizeOf(type), Math.max(8, 1), `${what} (${typeName(type)}, ${sizeOf(type)} bytes)`);
   temps.push(object);

@@ -17,6 +17,7 @@ import { aggregateAddress, scalarAddress } from "./lower-aggregate.js";
 import { lowerExpr } from "./lower-expr.js";
 import { addressOperand, isPlaceExpression, lowerPlace } from "./lower-place.js";
 import { parsePrintkFormat } from "./printk-format.js";
+import { wholeAddress } from "./indexed.js";
 import type { RValue } from "./values.js";
 
 /** Kernel helper ids (enum bpf_func_id) of the map methods. */
@@ -103,7 +104,7 @@ function bufferArgument(L: LowerContext, node: ts.Expression, writes: boolean): 
     return fail(Codes.CharArrayArgument, node, `a buffer argument must be a CharArray, not '${typeName(place.type)}'`);
   }
   if (writes && place.readonly !== undefined) fail(Codes.ReadOnly, node, "the helper would write into read-only memory", place.readonly);
-  return { pointer: addressOperand(L, place.addr), size: sizeOf(place.type) };
+  return { pointer: addressOperand(L, wholeAddress(L, place, node)), size: sizeOf(place.type) };
 }
 
 function lowerHelper(L: LowerContext, node: ts.CallExpression, signature: { name: string; id: number; params: ReturnType<typeof helperSignature>["params"]; returns: IntKind }): RValue {

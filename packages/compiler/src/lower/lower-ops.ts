@@ -14,6 +14,7 @@ import type { LowerContext } from "./context.js";
 import { convertTo, toKind } from "./convert.js";
 import { fail } from "./errors.js";
 import { lowerAggregateInto } from "./lower-aggregate.js";
+import { wholeAddress } from "./indexed.js";
 import { lowerCond } from "./lower-cond.js";
 import { lowerExpr } from "./lower-expr.js";
 import { lowerPlace, readPlace, writePlace } from "./lower-place.js";
@@ -202,7 +203,7 @@ export function lowerAssignment(L: LowerContext, node: ts.BinaryExpression): RVa
     if (place.type.tag === "struct" || place.type.tag === "array") {
       if (place.tag !== "mem") fail(Codes.NotAssignable, node, "cannot assign this value");
       if (place.readonly !== undefined) fail(Codes.ReadOnly, node.left, "this memory is read-only", place.readonly);
-      lowerAggregateInto(L, node.right, place.type, place.addr);
+      lowerAggregateInto(L, node.right, place.type, wholeAddress(L, place, node.left));
       return { type: intType("i32"), op: imm(0n, "i32") };
     }
     const value = lowerExpr(L, node.right, place.type);

@@ -8,11 +8,12 @@ import { ts } from "ts-morph";
 import { fieldOf, sizeOf } from "../checker/layout.js";
 import { intType, typeName, type Type } from "../checker/types.js";
 import { Codes } from "../diagnostics/codes.js";
-import { evaluateConstant } from "../frontend/constant.js";
-import type { Address, Operand } from "../ir/ir.js";
+import { imm, type Address, type Operand } from "../ir/ir.js";
 import type { LowerContext } from "./context.js";
 import { fail } from "./errors.js";
-import type { Place, RValue } from "./values.js";
+import type { IndexTerm, Place, RValue } from "./values.js";
+import { accessIndexed, indexedPlace } from "./indexed.js";
+import { constantOf } from "./loop-bound.js";
 import { lowerExpr } from "./lower-expr.js";
 
 const CONFIG_READONLY = "@config fields are read-only in the kernel (they are set before the program loads)";
@@ -53,6 +54,7 @@ interface MemBase {
   addr: Address;
   type: Type;
   readonly?: string;
+  index?: IndexTerm[];
 }
 
 /** The memory that `expression` names or points to, for member and element access. */
@@ -60,7 +62,10 @@ function memoryBase(L: LowerContext, expression: ts.Expression): MemBase {
   if (isPlaceExpression(expression)) {
     const place = lowerPlace(L, expression);
     if (place.tag === "mem" && (place.type.tag === "struct" || place.type.tag === "array")) {
-      return place.readonly === undefined ? { addr: place.addr, type: place.type } : { addr: place.addr, type: place.type, readonly: place.readonly };
+      const base: MemBase = { addr: place.addr, type: place.type };
+      if (place.readonly !== undefined) base.readonly = place.readonly;
+      if (place.index) base.index = place.index;
+      return base;
     }
     if (place.tag === "var" && place.type.tag === "ptr") {
       const base: MemBase = { addr: { tag: "reg", base: place.reg, offset: 0 }, type: place.type.pointee };
@@ -68,9 +73,8 @@ function memoryBase(L: LowerContext, expression: ts.Expression): MemBase {
       return base;
     }
     if (place.tag === "mem" && place.type.tag === "ptr") {
-      const loaded = L.b.newReg("ptr");
-      L.b.emit({ op: "load", dst: loaded, addr: place.addr, kind: "ptr" });
-      return { addr: { tag: "reg", base: loaded, offset: 0 }, type: place.type.pointee };
+      const loaded = readPlace(L, place, expression);
+      return { addr: { tag: "reg", base: pointerReg(L, loaded.op), offset: 0 }, type: place.type.pointee };
     }
     return fail(Codes.UnknownMember, expression, `a value of type '${typeName(place.type)}' has no members`);
   }
@@ -90,8 +94,9 @@ export function offsetAddress(addr: Address, delta: number): Address {
   return { ...addr, offset: addr.offset + delta };
 }
 
-function withReadonly(place: Place, readonly: string | undefined): Place {
-  if (readonly !== undefined && place.tag === "mem") place.readonly = readonly;
+function withBase(place: Place, base: MemBase): Place {
+  if (base.readonly !== undefined && place.tag === "mem") place.readonly = base.readonly;
+  if (base.index && place.tag === "mem") place.index = base.index;
   return place;
 }
 
@@ -103,10 +108,10 @@ function memberPlace(L: LowerContext, node: ts.PropertyAccessExpression): Place 
   if (base.type.tag === "struct") {
     const field = fieldOf(base.type, name);
     if (!field) fail(Codes.UnknownMember, node.name, `'${base.type.name}' has no member '${name}'`);
-    return withReadonly({ tag: "mem", addr: offsetAddress(base.addr, field.offset), type: field.type }, base.readonly);
+    return withBase({ tag: "mem", addr: offsetAddress(base.addr, field.offset), type: field.type }, base);
   }
   if (base.type.tag === "int" && name === "value") {
-    return withReadonly({ tag: "mem", addr: base.addr, type: base.type }, base.readonly);
+    return withBase({ tag: "mem", addr: base.addr, type: base.type }, base);
   }
   return fail(Codes.UnknownMember, node.name, `'${typeName(base.type)}' has no member '${name}' in the subset`);
 }
@@ -130,16 +135,16 @@ function elementPlace(L: LowerContext, node: ts.ElementAccessExpression): Place 
   if (node.questionDotToken) fail(Codes.OptionalChaining, node, "optional chaining ('?.') is not supported");
   const base = memoryBase(L, node.expression);
   if (base.type.tag !== "array") return fail(Codes.UnknownMember, node, `a value of type '${typeName(base.type)}' cannot be indexed`);
-  const index = evaluateConstant(node.argumentExpression);
+  const index = constantOf(L, node.argumentExpression);
   if (index === undefined) {
-    return fail(Codes.NonConstantIndex, node.argumentExpression, "array indices must be constants in this compiler version",
-      "index with a literal, e.g. ctx.args[1]");
+    const array: Place = withBase({ tag: "mem", addr: base.addr, type: base.type }, base);
+    return indexedPlace(L, array, lowerExpr(L, node.argumentExpression), node.argumentExpression);
   }
   if (index < 0n || index >= BigInt(base.type.length)) {
     return fail(Codes.IndexOutOfRange, node.argumentExpression, `index ${index} is out of bounds for ${typeName(base.type)}`);
   }
   const element = base.type.element;
-  return withReadonly({ tag: "mem", addr: offsetAddress(base.addr, Number(index) * sizeOf(element)), type: element }, base.readonly);
+  return withBase({ tag: "mem", addr: offsetAddress(base.addr, Number(index) * sizeOf(element)), type: element }, base);
 }
 
 /** Reads a scalar place. */
@@ -149,7 +154,11 @@ export function readPlace(L: LowerContext, place: Place, node: ts.Node): RValue 
   if (type.tag === "int" || type.tag === "ptr") {
     const kind = type.tag === "int" ? type.kind : "ptr";
     const dst = L.b.newReg(kind);
-    L.b.emit({ op: "load", dst, addr: place.addr, kind });
+    if (place.index) {
+      accessIndexed(L, place, (addr) => L.b.emit({ op: "load", dst, addr, kind }), () => L.b.emit({ op: "mov", dst, src: imm(0n, kind) }));
+    } else {
+      L.b.emit({ op: "load", dst, addr: place.addr, kind });
+    }
     return { type, op: { tag: "reg", reg: dst } };
   }
   return fail(Codes.NotAValue, node, `a ${typeName(type)} cannot be used as a scalar value here`,
@@ -165,7 +174,9 @@ export function writePlace(L: LowerContext, place: Place, value: Operand, node: 
   if (place.readonly !== undefined) fail(Codes.ReadOnly, node, "this memory is read-only", place.readonly);
   const type = place.type;
   if (type.tag !== "int" && type.tag !== "ptr") fail(Codes.NotAssignable, node, `a ${typeName(type)} is not a scalar`);
-  L.b.emit({ op: "store", addr: place.addr, value, kind: type.tag === "int" ? type.kind : "ptr" });
+  const kind = type.tag === "int" ? type.kind : "ptr";
+  if (place.index) accessIndexed(L, place, (addr) => L.b.emit({ op: "store", addr, value, kind }));
+  else L.b.emit({ op: "store", addr: place.addr, value, kind });
 }
 
 /** The address of a memory place as a pointer operand (for helper arguments). */

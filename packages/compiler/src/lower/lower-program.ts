@@ -37,6 +37,7 @@ export function lowerProgram(probe: ProbeModel, program: ProgramModel, services:
     temps: new TempPool(b),
     helperSignatures: services.helperSignatures,
     diagnostics: services.diagnostics,
+    jumps: [],
   };
   if (program.context) {
     // r1 holds the context pointer at entry; it is a local like any other from here on.

@@ -18,10 +18,17 @@ import { lowerCond } from "./lower-cond.js";
 import { lowerExpr } from "./lower-expr.js";
 import { isPlaceExpression, lowerPlace } from "./lower-place.js";
 import { unsupportedStatement } from "./unsupported.js";
+import { lowerBreakContinue, lowerDo, lowerFor, lowerForOf, lowerLabeled, lowerWhile } from "./lower-loop.js";
+import { lowerSwitch } from "./lower-switch.js";
 import type { Local } from "./values.js";
 
 export function lowerStatements(L: LowerContext, statements: readonly ts.Statement[], diagnostics: DiagnosticBag): void {
   for (const statement of statements) lowerStatementSafely(L, statement, diagnostics);
+}
+
+/** A statement nested in a compound one (loop body, switch clause). */
+export function lowerNested(L: LowerContext, statement: ts.Statement): void {
+  lowerStatementSafely(L, statement, L.diagnostics);
 }
 
 function lowerStatementSafely(L: LowerContext, statement: ts.Statement, diagnostics: DiagnosticBag): void {
@@ -41,7 +48,7 @@ function lowerStatement(L: LowerContext, statement: ts.Statement, diagnostics: D
     case ts.SyntaxKind.EmptyStatement:
       return;
     case ts.SyntaxKind.VariableStatement:
-      return lowerVariables(L, (statement as ts.VariableStatement).declarationList);
+      return lowerVariableList(L, (statement as ts.VariableStatement).declarationList);
     case ts.SyntaxKind.ExpressionStatement: {
       const expression = (statement as ts.ExpressionStatement).expression;
       if (ts.isStringLiteral(expression)) return; // a directive prologue ("use strict")
@@ -52,6 +59,21 @@ function lowerStatement(L: LowerContext, statement: ts.Statement, diagnostics: D
       return lowerIf(L, statement as ts.IfStatement, diagnostics);
     case ts.SyntaxKind.ReturnStatement:
       return lowerReturn(L, statement as ts.ReturnStatement);
+    case ts.SyntaxKind.WhileStatement:
+      return lowerWhile(L, statement as ts.WhileStatement);
+    case ts.SyntaxKind.DoStatement:
+      return lowerDo(L, statement as ts.DoStatement);
+    case ts.SyntaxKind.ForStatement:
+      return lowerFor(L, statement as ts.ForStatement);
+    case ts.SyntaxKind.ForOfStatement:
+      return lowerForOf(L, statement as ts.ForOfStatement);
+    case ts.SyntaxKind.SwitchStatement:
+      return lowerSwitch(L, statement as ts.SwitchStatement);
+    case ts.SyntaxKind.BreakStatement:
+    case ts.SyntaxKind.ContinueStatement:
+      return lowerBreakContinue(L, statement as ts.BreakStatement | ts.ContinueStatement);
+    case ts.SyntaxKind.LabeledStatement:
+      return lowerLabeled(L, statement as ts.LabeledStatement);
     default:
       return unsupportedStatement(statement);
   }
@@ -82,7 +104,7 @@ function lowerReturn(L: LowerContext, node: ts.ReturnStatement): void {
   L.b.terminate({ op: "ret", value });
 }
 
-function lowerVariables(L: LowerContext, list: ts.VariableDeclarationList): void {
+export function lowerVariableList(L: LowerContext, list: ts.VariableDeclarationList): void {
   const scoping = list.flags & ts.NodeFlags.BlockScoped;
   if (scoping === ts.NodeFlags.Using || scoping === ts.NodeFlags.AwaitUsing) {
     fail(Codes.UnsupportedStatement, list, "'using' declarations are not supported");

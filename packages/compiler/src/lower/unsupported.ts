@@ -12,26 +12,12 @@ interface Entry {
   hint?: string;
 }
 
-const LOOP: Entry = {
-  code: Codes.Loop,
-  message: "loops are not supported yet by this compiler version",
-  hint: "unroll the loop by hand for now",
-};
-
 const STATEMENTS: Partial<Record<ts.SyntaxKind, Entry>> = {
-  [ts.SyntaxKind.ForStatement]: LOOP,
-  [ts.SyntaxKind.ForInStatement]: LOOP,
-  [ts.SyntaxKind.ForOfStatement]: LOOP,
-  [ts.SyntaxKind.WhileStatement]: LOOP,
-  [ts.SyntaxKind.DoStatement]: LOOP,
-  [ts.SyntaxKind.SwitchStatement]: { code: Codes.Switch, message: "'switch' is not supported yet by this compiler version", hint: "use if / else if chains" },
+  [ts.SyntaxKind.ForInStatement]: { code: Codes.UnsupportedStatement, message: "'for…in' enumerates object keys, which BPF programs do not have", hint: "iterate a FixedArray with for…of, or count with for (let i = 0; i < N; i++)" },
   [ts.SyntaxKind.TryStatement]: { code: Codes.Exception, message: "exceptions do not exist in BPF programs", hint: "return an error value instead" },
   [ts.SyntaxKind.ThrowStatement]: { code: Codes.Exception, message: "exceptions do not exist in BPF programs", hint: "return an error value instead" },
   [ts.SyntaxKind.FunctionDeclaration]: { code: Codes.NestedFunction, message: "functions declared inside a program are not supported", hint: "BPF programs have no closures; move the logic into the program" },
   [ts.SyntaxKind.ClassDeclaration]: { code: Codes.ClassExpression, message: "classes cannot be declared inside a program" },
-  [ts.SyntaxKind.LabeledStatement]: { code: Codes.UnsupportedStatement, message: "labeled statements are not supported" },
-  [ts.SyntaxKind.BreakStatement]: { code: Codes.UnsupportedStatement, message: "'break' is only meaningful in loops, which are not supported yet" },
-  [ts.SyntaxKind.ContinueStatement]: { code: Codes.UnsupportedStatement, message: "'continue' is only meaningful in loops, which are not supported yet" },
   [ts.SyntaxKind.WithStatement]: { code: Codes.UnsupportedStatement, message: "'with' is not supported" },
   [ts.SyntaxKind.DebuggerStatement]: { code: Codes.UnsupportedStatement, message: "'debugger' has no meaning in a BPF program" },
 };

@@ -21,7 +21,19 @@ export interface RValue {
 /** An lvalue: a local held in a register, or memory at an address. */
 export type Place =
   | { tag: "var"; reg: VReg; type: Type; name: string; readonlyPointee?: string }
-  | { tag: "mem"; addr: Address; type: Type; readonly?: string };
+  | { tag: "mem"; addr: Address; type: Type; readonly?: string; index?: IndexTerm[] };
+
+/**
+ * A variable array index in a place's address: the address is `addr + index * scale`, valid only
+ * when `index < length` (an unsigned 64-bit comparison, so that a negative index is out of range).
+ * `proven` indexes (a for…of counter) need no check.
+ */
+export interface IndexTerm {
+  index: Operand;
+  scale: number;
+  length: number;
+  proven: boolean;
+}
 
 /** Where a local variable lives. */
 export type Local =

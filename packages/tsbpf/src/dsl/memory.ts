@@ -2,6 +2,8 @@
  * Fixed-size data and pointers of the BPF subset.
  */
 
+import { KernelOnlyError } from "./kernel-only.js";
+
 export declare const charArrayLength: unique symbol;
 export declare const fixedArrayLength: unique symbol;
 export declare const pointee: unique symbol;
@@ -21,3 +23,11 @@ export type FixedArray<T, N extends number> = T[] & { readonly [fixedArrayLength
  * as `value` (C's `*p`). Pointers that may be null are typed `Ptr<T> | null` and must be checked.
  */
 export type Ptr<T> = (T extends number | bigint | boolean ? { value: T } : T) & { readonly [pointee]?: T };
+
+/**
+ * A zero-filled struct or array value, C's `= {}`: `const e: Event = zero();`. Kernel only (in a
+ * probe the compiler fills the memory with zeros; in user space build the value yourself).
+ */
+export function zero<T>(): T {
+  throw new KernelOnlyError("zero()");
+}

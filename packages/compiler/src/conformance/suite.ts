@@ -7,7 +7,7 @@ import { CALL_DECLARATIONS, CALL_METHODS, callPrograms } from "./cases/calls.js"
 import { LAYOUT_DECLARATIONS, layoutPrograms, spreadPrograms } from "./cases/data.js";
 import { MAP_DECLARATIONS, MAP_FIELDS, mapPrograms } from "./cases/maps.js";
 import { castPrograms, operatorPrograms, unaryPrograms } from "./cases/operators.js";
-import { conditionPrograms, loopPrograms } from "./cases/statements.js";
+import { conditionPrograms, LOOP_DECLARATIONS, loopPrograms } from "./cases/statements.js";
 import { Evaluator } from "./evaluator/interpreter.js";
 import { randomInput, inputsFor, IMPORTS, ioDeclaration } from "./io.js";
 import { Rng } from "./random.js";
@@ -31,7 +31,7 @@ export const groups: Group[] = [
   { name: "struct layout and struct values", programs: layoutPrograms(), declarations: LAYOUT_DECLARATIONS, io: "Odd" },
   { name: "struct spread", programs: spreadPrograms(), declarations: LAYOUT_DECLARATIONS, io: "Odd", waiting: "object spread in struct literals (TSBPF1013)" },
   { name: "map operations", programs: mapPrograms(), declarations: MAP_DECLARATIONS, fields: MAP_FIELDS },
-  { name: "loops and switch", programs: loopPrograms(), waiting: "loops (TSBPF1003), switch (TSBPF1015) and array literals" },
+  { name: "loops, switch, for…of and variable indexes", programs: loopPrograms(), declarations: LOOP_DECLARATIONS },
   { name: "subprogram calls", programs: callPrograms(), declarations: CALL_DECLARATIONS, fields: CALL_METHODS, waiting: "BPF-to-BPF calls (TSBPF4001, TSBPF3010)" },
 ];
 

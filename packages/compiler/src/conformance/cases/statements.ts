@@ -41,7 +41,9 @@ export function conditionPrograms(): BatchProgram[] {
   ];
 }
 
-/** Loops and switch: waiting for the compiler (TSBPF1003 / TSBPF1015 today). */
+export const LOOP_DECLARATIONS = "interface Cell { v: u16; w: i32 }";
+
+/** Loops, switch, for…of (in place for struct elements), variable indexes (out of range: 0, no write). */
 export function loopPrograms(): BatchProgram[] {
   return [
     {
@@ -59,7 +61,7 @@ export function loopPrograms(): BatchProgram[] {
     ctx.r2 = u64(w);
     ctx.r3 = u64(j);
     let d: u32 = 0;
-    do { d += 7; } while (d < (ctx.x_u8 & 63));
+    do { d += 7; if (d >= (ctx.x_u8 & 63)) break; } while (d < 70);
     ctx.r4 = u64(d);
     return 0;`,
     },
@@ -96,10 +98,22 @@ export function loopPrograms(): BatchProgram[] {
     {
       name: "for_of",
       body: `
-    const a: FixedArray<u32, 4> = [ctx.x_u32, ctx.y_u32, u32(ctx.x_u8), 9];
+    const a: FixedArray<u32, 4> = zero();
+    a[0] = ctx.x_u32; a[1] = ctx.y_u32; a[2] = u32(ctx.x_u8); a[3] = 9;
     let s: u64 = 0n;
     for (const v of a) s += u64(v);
     ctx.r0 = s;
+    const ps: FixedArray<Cell, 3> = zero();
+    for (const p of ps) { p.v = ctx.x_u16; p.w = ctx.y_i32; }
+    ps[1].v = 5;
+    let t: i64 = 0n;
+    for (const p of ps) t += i64(p.v) + i64(p.w);
+    ctx.r1 = u64(t);
+    let i: u32 = ctx.x_u32 & 7;
+    ctx.r2 = u64(a[i]);
+    a[ctx.y_u8 & 7] = 100;
+    ctx.r3 = u64(a[0]) + u64(a[1]) + u64(a[2]) + u64(a[3]);
+    ctx.r4 = u64(ps[ctx.y_u32 & 3].w);
     return 0;`,
     },
   ];

@@ -269,8 +269,8 @@ export class Evaluator {
     for (let i = 0; i < array.type.length; i++) {
       frame.scopes.push(new Map());
       try {
-        const mem = array.mem.slice(array.off + i * size, array.off + (i + 1) * size);
-        frame.scopes.at(-1)!.set(name, { kind: "mem", place: { mem, off: 0, type: elem }, readonly: false });
+        // The loop variable is the element in place (writes to a struct element's members stay).
+        frame.scopes.at(-1)!.set(name, { kind: "mem", place: { mem: array.mem, off: array.off + i * size, type: elem }, readonly: false });
         const { stop, pass } = this.#loopControl(this.#statement(frame, s.statement), label);
         if (stop) return pass;
       } finally {
@@ -363,7 +363,11 @@ export class Evaluator {
       const base = this.#baseOf(frame, node.expression);
       if (base.type.tag !== "array") throw new EvalError("indexing a non-array", node);
       const index = this.#toInt(this.#expr(frame, node.argumentExpression), node).v;
-      if (index < 0n || index >= BigInt(base.type.length)) throw new EvalError(`index ${index} out of bounds [0, ${base.type.length})`, node);
+      if (index < 0n || index >= BigInt(base.type.length)) {
+        if (isLiteral(node.argumentExpression)) throw new EvalError(`index ${index} out of bounds [0, ${base.type.length})`, node);
+        // The language's rule: a variable index out of range reads 0 and writes nothing.
+        return { mem: new Uint8Array(sizeOf(base.type.elem)), off: 0, type: base.type.elem };
+      }
       const size = sizeOf(base.type.elem);
       return { mem: base.mem, off: base.off + Number(index) * size, type: base.type.elem };
     }
@@ -675,6 +679,11 @@ export class Evaluator {
   #call(frame: Frame, node: ts.CallExpression, expected: EType | undefined): Value {
     const callee = node.expression;
     if (ts.isIdentifier(callee)) {
+      if (callee.text === "zero" && node.arguments.length === 0) {
+        if (!expected || expected.tag === "void" || expected.tag === "ptr") throw new EvalError("zero() needs a struct or array type from its context", node);
+        if (expected.tag === "int") return { t: "int", k: expected.kind, v: 0n };
+        return { t: "agg", type: expected, bytes: new Uint8Array(sizeOf(expected)) };
+      }
       if (C.isKind(callee.text) && node.arguments.length === 1) {
         return this.#intValue(C.convert(this.#toInt(this.#expr(frame, node.arguments[0]!), node), callee.text));
       }
@@ -693,7 +702,6 @@ export class Evaluator {
       }
       if (ts.isIdentifier(target) && target.text === "bpf") throw new EvalError(`the helper bpf.${callee.name.text} is not modelled`, node);
     }
-    void expected;
     throw new EvalError(`the evaluator cannot call '${callee.getText()}'`, node);
   }
 

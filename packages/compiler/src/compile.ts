@@ -19,7 +19,8 @@ import type { ProbeModel } from "./frontend/probe-model.js";
 import { loadSource, tscDiagnostics } from "./frontend/project.js";
 import { spanOf } from "./frontend/span.js";
 import { TsOracle } from "./frontend/ts-oracle.js";
-import { lowerProgram, type ProbeServices } from "./lower/lower-program.js";
+import { lowerProgramFunctions, type ProbeServices } from "./lower/lower-program.js";
+import { linkFunctions, type LinkedFunction } from "./codegen/link.js";
 import { RodataPool } from "./lower/rodata.js";
 import { optimize } from "./passes/pipeline.js";
 import type { ObjectSpec } from "@tsbpf/object";
@@ -110,20 +111,30 @@ function compileProbe(model: ProbeModel, services: ProbeServices, source: { file
   const programs: CompiledProgram[] = [];
   for (const program of model.programs) {
     const errorsBefore = diagnostics.items.filter((d) => d.category === "error").length;
-    const fn = lowerProgram(model, program, services);
+    const lowered = lowerProgramFunctions(model, program, services);
     if (diagnostics.items.filter((d) => d.category === "error").length > errorsBefore) continue;
-    optimize(fn);
+    const functions = [
+      { fn: lowered.entry, at: program.node.name as ts.Node, what: `the program '${program.name}'`, sub: undefined },
+      ...lowered.subprograms.map(({ sub, fn }) => ({ fn, at: (sub.node.name ?? sub.node) as ts.Node, what: `the function '${sub.name}'`, sub })),
+    ];
     try {
-      const result = generate(fn);
-      if (!result.ok) {
-        const parts = result.objects.map((o) => o.name);
-        if (result.spillBytes > 0) parts.push(`spilled registers (${result.spillBytes} bytes)`);
-        diagnostics.error(Codes.StackOverflow, spanOf(program.node.name),
-          `the program '${program.name}' needs ${result.stackSize} bytes of stack; BPF allows 512`,
-          `on the stack: ${parts.join(", ")}. Keep large structs in a map value (lookup a per-CPU scratch entry) instead of locals`);
-        continue;
+      const linked: LinkedFunction[] = [];
+      for (const f of functions) {
+        optimize(f.fn);
+        const result = generate(f.fn);
+        if (!result.ok) {
+          const parts = result.objects.map((o) => o.name);
+          if (result.spillBytes > 0) parts.push(`spilled registers (${result.spillBytes} bytes)`);
+          diagnostics.error(Codes.StackOverflow, spanOf(f.at),
+            `${f.what} needs ${result.stackSize} bytes of stack; BPF allows 512`,
+            `on the stack: ${parts.join(", ")}. Keep large structs in a map value (lookup a per-CPU scratch entry) instead of locals`);
+          continue;
+        }
+        linked.push({ name: f.fn.name, code: result.code });
       }
-      programs.push({ model: program, code: result.code });
+      if (linked.length !== functions.length) continue;
+      const { code, starts } = linkFunctions(linked);
+      programs.push({ model: program, code, subprograms: lowered.subprograms.map(({ sub }, i) => ({ sub, instruction: starts[i + 1]!.instruction })) });
     } catch (error) {
       if (!(error instanceof SelectionError)) throw error;
       diagnostics.error(Codes.ProgramTooLarge, spanOf(program.node.name), error.message);

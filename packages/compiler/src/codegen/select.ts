@@ -8,7 +8,7 @@
  * 64-bit kinds and pointers use the 64-bit ALU. Pointers are only ever moved with 64-bit moves,
  * so the verifier keeps tracking them.
  */
-import { AluOp, JmpOp, PseudoSrc, R10, asm, type Instruction, type MapReference } from "@tsbpf/object";
+import { AluOp, CallSrc, JmpOp, PseudoSrc, R10, asm, type Instruction, type MapReference } from "@tsbpf/object";
 import { isSigned, kindBits, kindSize, type IntKind } from "../checker/kinds.js";
 import type { Address, Block, CmpOp, Inst, IrFunction, IrKind, Operand, SourceLoc, Terminator, VReg } from "../ir/ir.js";
 import type { Frame } from "./frame.js";
@@ -18,6 +18,8 @@ import type { Allocation } from "./regalloc.js";
 export interface MachineCode {
   insns: Instruction[];
   mapRefs: MapReference[];
+  /** BPF-to-BPF calls and function-address loads, resolved when the program's functions are linked. */
+  calls: { instruction: number; target: string }[];
   /** Source positions by instruction index, strictly increasing, the first at 0. */
   lines: { instruction: number; loc: SourceLoc }[];
 }
@@ -65,6 +67,7 @@ const MIRROR: Record<CmpOp, CmpOp> = { eq: "eq", ne: "ne", lt: "gt", gt: "lt", l
 export function selectInstructions(fn: IrFunction, order: Block[], alloc: Allocation, frame: Frame): MachineCode {
   const insns: Instruction[] = [];
   const mapRefs: MapReference[] = [];
+  const calls: { instruction: number; target: string }[] = [];
   const lines: { instruction: number; loc: SourceLoc }[] = [];
   const starts = new Map<Block, number>();
   const fixups: { at: number; target: Block }[] = [];
@@ -122,6 +125,10 @@ export function selectInstructions(fn: IrFunction, order: Block[], alloc: Alloca
       case "map":
         loadMap(scratch, op.map, op.ref, op.offset);
         return scratch;
+      case "func":
+        calls.push({ instruction: insns.length, target: op.name });
+        emit(...funcAddress(scratch));
+        return scratch;
     }
   };
   /** Puts the operand's value into exactly `dst`. */
@@ -157,8 +164,9 @@ export function selectInstructions(fn: IrFunction, order: Block[], alloc: Alloca
     switch (inst.op) {
       case "param": {
         const h = home(inst.dst);
-        if (h.tag === "reg") emit(asm.mov64Reg(h.reg, R1));
-        else emit(asm.stx("u64", R10, R1, frame.spillOffset(h.slot)));
+        const from = R1 + inst.index;
+        if (h.tag === "reg") emit(asm.mov64Reg(h.reg, from));
+        else emit(asm.stx("u64", R10, from, frame.spillOffset(h.slot)));
         return;
       }
       case "mov": {
@@ -228,6 +236,14 @@ export function selectInstructions(fn: IrFunction, order: Block[], alloc: Alloca
           emit(asm.st(size.name, dst.reg, checkOff(dst.off + done), 0));
           done += size.bytes;
         }
+        return;
+      }
+      case "callsub": {
+        if (inst.args.length > 5) throw new SelectionError("a subprogram takes at most five arguments");
+        inst.args.forEach((arg, i) => operandInto(arg, R1 + i));
+        calls.push({ instruction: insns.length, target: inst.target });
+        emit({ code: CALL_CODE, dst: 0, src: CallSrc.PSEUDO_CALL, off: 0, imm: -1 });
+        if (inst.dst) finishDef(inst.dst, R0);
         return;
       }
       case "call": {
@@ -399,8 +415,19 @@ export function selectInstructions(fn: IrFunction, order: Block[], alloc: Alloca
     insn.off = checkOff(starts.get(target)! - (at + 1));
   }
   while (lines.length > 0 && lines[lines.length - 1]!.instruction >= insns.length) lines.pop();
-  return { insns, mapRefs, lines };
+  return { insns, mapRefs, calls, lines };
 }
+
+/** `ld_imm64 dst, <function>`: the offset is filled in when the functions are linked. */
+function funcAddress(dst: number): Instruction[] {
+  return [
+    { code: LD_IMM64_CODE, dst, src: PseudoSrc.FUNC, off: 0, imm: 0 },
+    { code: 0, dst: 0, src: 0, off: 0, imm: 0 },
+  ];
+}
+
+const LD_IMM64_CODE = 0x18;
+const CALL_CODE = 0x85;
 
 function aluOpOf(bop: Extract<Inst, { op: "bin" }>["bop"], signed: boolean): number {
   switch (bop) {

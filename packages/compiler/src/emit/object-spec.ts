@@ -2,13 +2,14 @@
  * A probe's `ObjectSpec`: its programs' code with func_info and line_info, its maps (BTF-defined
  * maps in `.maps`, global data in `.rodata`/`.data`/`.bss`) and the BTF describing all of them.
  */
-import { MapType, VarLinkage, type LineInfo, type MapSpec, type ObjectSpec, type ProgramSpec } from "@tsbpf/object";
+import { FuncLinkage, MapType, VarLinkage, type LineInfo, type MapSpec, type ObjectSpec, type ProgramSpec } from "@tsbpf/object";
 import { sizeOf } from "../checker/layout.js";
 import { kindSize } from "../checker/kinds.js";
 import { BtfBuilder } from "../btf/builder.js";
 import type { ProbeModel, ProgramModel } from "../frontend/probe-model.js";
 import type { MachineCode } from "../codegen/select.js";
 import type { RodataPool } from "../lower/rodata.js";
+import type { Subprogram } from "../lower/subprograms.js";
 
 export interface SourceInfo {
   /** The path written into line_info (relative to the source root, forward slashes). */
@@ -19,6 +20,8 @@ export interface SourceInfo {
 export interface CompiledProgram {
   model: ProgramModel;
   code: MachineCode;
+  /** The subprograms linked after the entry function, with where each starts. */
+  subprograms: { sub: Subprogram; instruction: number }[];
 }
 
 const BPF_F_RDONLY_PROG = 0x80;
@@ -26,10 +29,17 @@ const BPF_F_RDONLY_PROG = 0x80;
 export function buildObjectSpec(probe: ProbeModel, programs: CompiledProgram[], rodata: RodataPool, source: SourceInfo): ObjectSpec {
   const btf = new BtfBuilder();
   const lines = source.text.split(/\r?\n/);
-  const programSpecs: ProgramSpec[] = programs.map(({ model, code }) => {
+  const programSpecs: ProgramSpec[] = programs.map(({ model, code, subprograms }) => {
     const ctx = btf.ptr(model.context ? btf.type(model.context.type) : 0);
     const proto = btf.funcProto(btf.int("i32"), [{ name: "ctx", type: ctx }]);
     const func = btf.func(model.name, proto);
+    const funcInfo = [{ instruction: 0, typeId: func }];
+    for (const { sub, instruction } of subprograms) {
+      // Static linkage, as clang gives `static` functions: the verifier checks them in their caller's context.
+      const params = sub.params.map((p) => ({ name: p.name, type: p.byReference ? btf.ptr(btf.type(p.type)) : btf.type(p.type) }));
+      const subProto = btf.funcProto(sub.returnType ? btf.type(sub.returnType) : 0, params);
+      funcInfo.push({ instruction, typeId: btf.func(sub.name, subProto, FuncLinkage.Static) });
+    }
     const lineInfo: LineInfo[] = code.lines.map(({ instruction, loc }) => ({
       instruction,
       fileName: source.fileName,
@@ -42,7 +52,7 @@ export function buildObjectSpec(probe: ProbeModel, programs: CompiledProgram[], 
       section: model.section,
       instructions: code.insns,
       mapReferences: code.mapRefs,
-      funcInfo: [{ instruction: 0, typeId: func }],
+      funcInfo,
       lineInfo,
       coreRelocations: [],
     };

@@ -39,7 +39,9 @@ export type Operand =
   /** The address of a stack object (plus an offset): r10 - frame offset + offset. */
   | { tag: "stack"; object: StackObject; offset: number }
   /** An `ld_imm64` of a map: its fd ("map") or the address of a global variable in it ("value"). */
-  | { tag: "map"; map: string; ref: "map" | "value"; offset: number };
+  | { tag: "map"; map: string; ref: "map" | "value"; offset: number }
+  /** The address of a BPF function of the same program (an `ld_imm64` BPF_PSEUDO_FUNC), e.g. a bpf_loop callback. */
+  | { tag: "func"; name: string };
 
 export type Address =
   | { tag: "reg"; base: VReg; offset: number }
@@ -80,6 +82,8 @@ export type Inst = InstBase &
     | { op: "zero"; dst: Address; size: number }
     /** A BPF helper call; arguments go to r1–r5 as 64-bit values, the result comes in r0. */
     | { op: "call"; helper: number; args: Operand[]; dst?: VReg }
+    /** A BPF-to-BPF call of a subprogram of the same program, by its symbol name (r1–r5 in, r0 out). */
+    | { op: "callsub"; target: string; args: Operand[]; dst?: VReg }
   );
 
 export type Terminator = InstBase &
@@ -134,6 +138,7 @@ export function instUses(inst: Inst | Terminator): VReg[] {
     case "copy": address(inst.dst); address(inst.src); break;
     case "zero": address(inst.dst); break;
     case "call": inst.args.forEach(operand); break;
+    case "callsub": inst.args.forEach(operand); break;
     case "ret": operand(inst.value); break;
     case "br": break;
     case "cbr": operand(inst.a); operand(inst.b); break;
@@ -153,6 +158,7 @@ export function instDef(inst: Inst | Terminator): VReg | undefined {
     case "load":
       return inst.dst;
     case "call":
+    case "callsub":
       return inst.dst;
     default:
       return undefined;
@@ -161,7 +167,7 @@ export function instDef(inst: Inst | Terminator): VReg | undefined {
 
 /** Whether removing the instruction (when its result is unused) changes nothing. */
 export function isPure(inst: Inst): boolean {
-  return inst.op !== "store" && inst.op !== "copy" && inst.op !== "zero" && inst.op !== "call";
+  return inst.op !== "store" && inst.op !== "copy" && inst.op !== "zero" && inst.op !== "call" && inst.op !== "callsub";
 }
 
 export function successors(block: Block): Block[] {
@@ -192,6 +198,7 @@ export function instObjects(inst: Inst | Terminator): StackObject[] {
     case "copy": address(inst.dst); address(inst.src); break;
     case "zero": address(inst.dst); break;
     case "call": inst.args.forEach(operand); break;
+    case "callsub": inst.args.forEach(operand); break;
     case "ret": operand(inst.value); break;
     case "cbr": operand(inst.a); operand(inst.b); break;
     default: break;

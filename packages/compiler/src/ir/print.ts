@@ -13,6 +13,7 @@ export function printOperand(o: Operand): string {
     case "imm": return `${o.value}:${o.kind}`;
     case "stack": return `&s${o.object.id}${o.offset ? `+${o.offset}` : ""}`;
     case "map": return o.ref === "map" ? `map(${o.map})` : `&${o.map}+${o.offset}`;
+    case "func": return `&${o.name}`;
   }
 }
 
@@ -36,6 +37,7 @@ export function printInst(inst: Inst | Terminator): string {
     case "store": return `store.${inst.kind} ${printAddress(inst.addr)}, ${printOperand(inst.value)}`;
     case "copy": return `copy ${printAddress(inst.dst)}, ${printAddress(inst.src)}, ${inst.size}`;
     case "zero": return `zero ${printAddress(inst.dst)}, ${inst.size}`;
+    case "callsub": return `${inst.dst ? `${regName(inst.dst)} = ` : ""}call ${inst.target}(${inst.args.map(printOperand).join(", ")})`;
     case "call": return `${inst.dst ? `${regName(inst.dst)} = ` : ""}call ${inst.helper}(${inst.args.map(printOperand).join(", ")})`;
     case "ret": return `ret ${printOperand(inst.value)}`;
     case "br": return `br b${inst.target.id}`;

@@ -12,7 +12,9 @@ import type { HelperSignature } from "./helper-signature.js";
 import type { RodataPool } from "./rodata.js";
 import type { TempPool } from "./temps.js";
 import type { Local } from "./values.js";
-import type { Block } from "../ir/ir.js";
+import type { Block, VReg } from "../ir/ir.js";
+import type { Type } from "../checker/types.js";
+import type { FunctionNode, SubprogramTable } from "./subprograms.js";
 
 /** Where `break` and `continue` go from inside a loop, a switch or a labelled statement. */
 export interface JumpTarget {
@@ -39,4 +41,12 @@ export interface LowerContext {
   diagnostics: DiagnosticBag;
   /** Enclosing loops, switches and labelled statements, innermost last. */
   jumps: JumpTarget[];
+  /** The function being lowered: undefined for the program's entry, else the subprogram's declaration. */
+  self: FunctionNode | undefined;
+  /** What `return` converts to (undefined: the function returns nothing). */
+  returnType: Type | undefined;
+  /** The register holding the program's context pointer, if this function has it. */
+  contextReg: VReg | undefined;
+  /** The subprograms this program calls (shared by all its functions). */
+  subprograms: SubprogramTable;
 }

@@ -17,8 +17,7 @@ import type { IndexTerm, Place, RValue } from "./values.js";
 /** `array[index]` for a non-constant index: the element's place, with the index recorded. */
 export function indexedPlace(L: LowerContext, array: Place, index: RValue, node: ts.Node, proven = false): Place {
   if (array.tag !== "mem" || array.type.tag !== "array") return fail(Codes.UnknownMember, node, "only fixed arrays can be indexed");
-  const context = L.program.context && L.locals.get(L.program.context.node);
-  if (context?.tag === "reg" && array.addr.tag === "reg" && array.addr.base === context.reg) {
+  if (L.contextReg && array.addr.tag === "reg" && array.addr.base === L.contextReg) {
     fail(Codes.NonConstantIndex, node, "the context can only be read at constant offsets (the verifier rewrites each context access)",
       "index context arrays with a constant, e.g. ctx.args[1]");
   }

@@ -18,6 +18,8 @@ import { lowerExpr } from "./lower-expr.js";
 import { addressOperand, isPlaceExpression, lowerPlace } from "./lower-place.js";
 import { parsePrintkFormat } from "./printk-format.js";
 import { wholeAddress } from "./indexed.js";
+import { calledFunction, lowerSubprogramCall } from "./subprograms.js";
+import { lowerBpfLoop } from "./bpf-loop.js";
 import type { RValue } from "./values.js";
 
 /** Kernel helper ids (enum bpf_func_id) of the map methods. */
@@ -37,6 +39,8 @@ export function lowerCall(L: LowerContext, node: ts.CallExpression): RValue {
     const declaration = L.oracle.declarationOf(callee);
     const dsl = declaration && L.oracle.dslNameOf(declaration);
     if (dsl && isIntKind(dsl) && dsl !== "bool") return lowerCast(L, node, dsl);
+    const target = calledFunction(L, callee);
+    if (target) return lowerSubprogramCall(L, node, target);
     return notCallable(L, node, callee.text, declaration);
   }
   if (ts.isPropertyAccessExpression(callee)) {
@@ -47,6 +51,7 @@ export function lowerCall(L: LowerContext, node: ts.CallExpression): RValue {
       if (!ts.isIdentifier(callee.expression) || !target || L.oracle.dslNameOf(target) !== "bpf") {
         fail(Codes.UnknownHelper, callee.expression, "helpers are called on the 'bpf' object of \"tsbpf\"", `write bpf.${callee.name.text}(...)`);
       }
+      if (callee.name.text === "loop") return lowerBpfLoop(L, node);
       if (callee.name.text === PRINTK) {
         const id = L.oracle.helperId(method);
         if (id === undefined) fail(Codes.UnknownHelper, node, "printk has no @bpfHelper id in its declaration");
@@ -58,10 +63,12 @@ export function lowerCall(L: LowerContext, node: ts.CallExpression): RValue {
       return lowerMapCall(L, node, callee, dsl.slice(dsl.indexOf(".") + 1));
     }
     if (callee.expression.kind === ts.SyntaxKind.ThisKeyword) {
+      const target = calledFunction(L, callee);
+      if (target) return lowerSubprogramCall(L, node, target);
       const name = callee.name.text;
       if (L.probe.node.members.some((m) => ts.isMethodDeclaration(m) && m.name.getText() === name)) {
-        fail(Codes.Subprogram, node, `calls to other methods (BPF subprograms) are not supported yet by this compiler version`,
-          "inline the method's code into the program for now");
+        fail(Codes.Subprogram, node, `'${name}' is a program (it has a hook decorator); programs cannot call each other`,
+          "move the shared code into an undecorated method and call that from both");
       }
     }
     return notCallable(L, node, callee.getText(), method);

@@ -1,9 +1,10 @@
 /**
- * One program (a hook-decorated method) to an IR function.
+ * One program (a hook-decorated method) to IR functions: its entry function, then every
+ * subprogram it calls (transitively), each lowered once.
  */
 import { ts } from "ts-morph";
 import type { TypeResolver } from "../checker/resolve-type.js";
-import { ptrTo } from "../checker/types.js";
+import { intType, ptrTo, type Type } from "../checker/types.js";
 import type { DiagnosticBag } from "../diagnostics/diagnostic.js";
 import type { TypeOracle } from "../frontend/oracle.js";
 import type { ProbeModel, ProgramModel } from "../frontend/probe-model.js";
@@ -14,6 +15,7 @@ import type { LowerContext } from "./context.js";
 import type { HelperSignature } from "./helper-signature.js";
 import { lowerStatements } from "./lower-stmt.js";
 import type { RodataPool } from "./rodata.js";
+import { SubprogramTable, type Subprogram } from "./subprograms.js";
 import { TempPool } from "./temps.js";
 
 export interface ProbeServices {
@@ -24,9 +26,13 @@ export interface ProbeServices {
   helperSignatures: Map<ts.Declaration, HelperSignature>;
 }
 
-export function lowerProgram(probe: ProbeModel, program: ProgramModel, services: ProbeServices): IrFunction {
-  const b = new FunctionBuilder(program.name, locOf(program.node.name));
-  const L: LowerContext = {
+export interface LoweredProgram {
+  entry: IrFunction;
+  subprograms: { sub: Subprogram; fn: IrFunction }[];
+}
+
+function context(probe: ProbeModel, program: ProgramModel, services: ProbeServices, b: FunctionBuilder, table: SubprogramTable, returnType: Type | undefined): LowerContext {
+  return {
     b,
     oracle: services.oracle,
     resolver: services.resolver,
@@ -38,11 +44,40 @@ export function lowerProgram(probe: ProbeModel, program: ProgramModel, services:
     helperSignatures: services.helperSignatures,
     diagnostics: services.diagnostics,
     jumps: [],
+    self: undefined,
+    returnType,
+    contextReg: undefined,
+    subprograms: table,
   };
+}
+
+/** Lowers the program's entry and its subprograms; recursion is reported to the diagnostics. */
+export function lowerProgramFunctions(probe: ProbeModel, program: ProgramModel, services: ProbeServices): LoweredProgram {
+  const table = new SubprogramTable(program.name);
+  const entry = lowerEntry(probe, program, services, table);
+  const subprograms: { sub: Subprogram; fn: IrFunction }[] = [];
+  // Lowering a subprogram may request more: the list grows while it is walked.
+  for (let i = 0; i < table.list.length; i++) {
+    const sub = table.list[i]!;
+    subprograms.push({ sub, fn: lowerSubprogram(probe, program, services, table, sub) });
+  }
+  for (const error of table.recursion()) services.diagnostics.add(error);
+  return { entry, subprograms };
+}
+
+/** The entry function alone (tests of the IR). */
+export function lowerProgram(probe: ProbeModel, program: ProgramModel, services: ProbeServices): IrFunction {
+  return lowerEntry(probe, program, services, new SubprogramTable(program.name));
+}
+
+function lowerEntry(probe: ProbeModel, program: ProgramModel, services: ProbeServices, table: SubprogramTable): IrFunction {
+  const b = new FunctionBuilder(program.name, locOf(program.node.name));
+  const L = context(probe, program, services, b, table, intType(program.returnKind));
   if (program.context) {
     // r1 holds the context pointer at entry; it is a local like any other from here on.
     const ctx = b.newReg("ptr", program.context.name);
     b.emit({ op: "param", dst: ctx, index: 0 });
+    L.contextReg = ctx;
     L.locals.set(program.context.node, {
       tag: "reg",
       reg: ctx,
@@ -51,12 +86,31 @@ export function lowerProgram(probe: ProbeModel, program: ProgramModel, services:
       readonlyPointee: program.context.readonly,
     });
   }
-  const body = program.node.body;
-  if (body) lowerStatements(L, body.statements, services.diagnostics);
-  if (!b.terminated) {
-    // Falling off the end (tsc reports a missing return where it matters): return 0 as C would not.
-    b.loc = locOf(body?.getLastToken() ?? program.node);
-    b.terminate({ op: "ret", value: imm(0n, program.returnKind) });
-  }
+  finishBody(L, program.node, imm(0n, program.returnKind));
   return b.fn;
+}
+
+function lowerSubprogram(probe: ProbeModel, program: ProgramModel, services: ProbeServices, table: SubprogramTable, sub: Subprogram): IrFunction {
+  const b = new FunctionBuilder(sub.name, locOf(sub.node.name ?? sub.node));
+  const L = context(probe, program, services, b, table, sub.returnType);
+  L.self = sub.node;
+  sub.params.forEach((param, index) => {
+    const reg = b.newReg(param.byReference || param.type.tag === "ptr" ? "ptr" : param.type.tag === "int" ? param.type.kind : "ptr", param.name);
+    b.emit({ op: "param", dst: reg, index });
+    if (param.byReference) L.locals.set(param.node, { tag: "stack", addr: { tag: "reg", base: reg, offset: 0 }, type: param.type, name: param.name });
+    else L.locals.set(param.node, { tag: "reg", reg, type: param.type, name: param.name });
+  });
+  const returns = sub.returnType;
+  finishBody(L, sub.node, imm(0n, returns?.tag === "int" ? returns.kind : returns ? "ptr" : "i32"));
+  return b.fn;
+}
+
+function finishBody(L: LowerContext, node: ts.MethodDeclaration | ts.FunctionDeclaration, fallback: ReturnType<typeof imm>): void {
+  const body = node.body;
+  if (body) lowerStatements(L, body.statements, L.diagnostics);
+  if (!L.b.terminated) {
+    // Falling off the end (tsc reports a missing return where it matters): return 0.
+    L.b.loc = locOf(body?.getLastToken() ?? node);
+    L.b.terminate({ op: "ret", value: fallback });
+  }
 }

@@ -96,9 +96,13 @@ function lowerIf(L: LowerContext, node: ts.IfStatement, diagnostics: DiagnosticB
 }
 
 function lowerReturn(L: LowerContext, node: ts.ReturnStatement): void {
-  const type: Type = { tag: "int", kind: L.program.returnKind };
+  const type = L.returnType;
+  if (!type) {
+    if (node.expression) fail(Codes.NotAssignable, node.expression, "this function returns nothing (void)");
+    return L.b.terminate({ op: "ret", value: imm(0n, "i32") });
+  }
   if (!node.expression) {
-    return fail(Codes.MissingReturn, node, "a program returns an integer", "write 'return 0;'");
+    return fail(Codes.MissingReturn, node, `this function returns a ${typeName(type)}`, "write 'return 0;'");
   }
   const value = convertTo(L, lowerExpr(L, node.expression, type), type, node.expression);
   L.b.terminate({ op: "ret", value });

@@ -71,6 +71,7 @@ function foldBlock(block: Block, global: Map<VReg, Operand>, defCount: Map<VReg,
       }
       case "store": next = { ...inst, value: sub(inst.value) }; break;
       case "call": next = { ...inst, args: inst.args.map(sub) }; break;
+      case "callsub": next = { ...inst, args: inst.args.map(sub) }; break;
       default: break;
     }
     if (next !== inst && inst.loc && !next.loc) next.loc = inst.loc;

@@ -42,7 +42,7 @@ export function removeDeadInstructions(fn: IrFunction): boolean {
       }
       // A call whose result is unused keeps its effect but needs no destination.
       for (const inst of block.insts) {
-        if (inst.op === "call" && inst.dst && !used.has(inst.dst)) {
+        if ((inst.op === "call" || inst.op === "callsub") && inst.dst && !used.has(inst.dst)) {
           delete inst.dst;
           removed = true;
         }

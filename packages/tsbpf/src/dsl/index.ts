@@ -5,3 +5,4 @@ export * from "./helpers.js";
 export * from "./maps.js";
 export * from "./probe.js";
 export { KernelOnlyError } from "./kernel-only.js";
+import "./loop.js";

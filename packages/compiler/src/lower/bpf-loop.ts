@@ -1,0 +1,55 @@
+/**
+ * `bpf.loop(count, callback, state?, flags?)`: the `bpf_loop` helper (id 181, kernel 5.17). The
+ * callback becomes a static subprogram whose address is loaded with `ld_imm64` (BPF_PSEUDO_FUNC);
+ * the state struct is passed by reference (its stack address), so the callback can update it.
+ */
+import type { ts } from "ts-morph";
+import { intType, typeName } from "../checker/types.js";
+import { Codes } from "../diagnostics/codes.js";
+import { imm, type Operand } from "../ir/ir.js";
+import type { LowerContext } from "./context.js";
+import { convertTo, toKind } from "./convert.js";
+import { fail } from "./errors.js";
+import { wholeAddress } from "./indexed.js";
+import { lowerExpr } from "./lower-expr.js";
+import { addressOperand, isPlaceExpression, lowerPlace } from "./lower-place.js";
+import { calledFunction } from "./subprograms.js";
+import type { RValue } from "./values.js";
+
+const BPF_LOOP = 181;
+
+export function lowerBpfLoop(L: LowerContext, node: ts.CallExpression): RValue {
+  const [countArg, callbackArg, stateArg, flagsArg] = node.arguments;
+  if (!countArg || !callbackArg || node.arguments.length > 4) {
+    return fail(Codes.LoopCallback, node, "bpf.loop takes (count, callback, state?, flags?)");
+  }
+  const target = calledFunction(L, callbackArg);
+  if (!target) {
+    return fail(Codes.LoopCallback, callbackArg, "the bpf.loop callback must be an undecorated method (this.step) or a function of this file",
+      "BPF has no closures: write the loop body as a method taking (index: u32, state: S) and keep what it needs in the state struct");
+  }
+  const sub = L.subprograms.request(L, target, callbackArg);
+  const name = target.name?.getText() ?? "callback";
+  const [index, state] = sub.params;
+  if (sub.params.length > 2 || (index && index.type.tag !== "int") || (state && !state.byReference)) {
+    fail(Codes.LoopCallback, callbackArg, `'${name}' must take (index: u32) or (index: u32, state: S) with S a struct`);
+  }
+  if (sub.returnType?.tag !== "int") fail(Codes.LoopCallback, callbackArg, `'${name}' must return an integer: 0 to go on, 1 to stop`);
+  if (state && !stateArg) fail(Codes.LoopCallback, node, `'${name}' takes a state: pass it as bpf.loop's third argument`);
+  let stateOp: Operand = imm(0n, "u64");
+  if (stateArg && state) {
+    const place = isPlaceExpression(stateArg) ? lowerPlace(L, stateArg) : undefined;
+    if (!place || place.tag !== "mem" || place.type.tag !== "struct" || typeName(place.type) !== typeName(state.type)) {
+      fail(Codes.LoopCallback, stateArg, `the state must be a ${typeName(state.type)} variable or member`);
+    }
+    stateOp = addressOperand(L, wholeAddress(L, place, stateArg));
+  } else if (stateArg) {
+    fail(Codes.LoopCallback, stateArg, `'${name}' takes no state parameter`);
+  }
+  const count = convertTo(L, lowerExpr(L, countArg, intType("u32")), intType("u32"), countArg);
+  const count64 = toKind(L, { type: intType("u32"), op: count }, "u64", countArg);
+  const flags = flagsArg ? convertTo(L, lowerExpr(L, flagsArg, intType("u64")), intType("u64"), flagsArg) : imm(0n, "u64");
+  const dst = L.b.newReg("i64");
+  L.b.emit({ op: "call", helper: BPF_LOOP, args: [count64, { tag: "func", name: sub.name }, stateOp, flags], dst });
+  return { type: intType("i64"), op: { tag: "reg", reg: dst } };
+}

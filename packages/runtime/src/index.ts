@@ -41,3 +41,5 @@ export {
 } from "./features.js";
 export type { BtfKernelSupport } from "./load/sanitize-btf.js";
 export { closeAllFds, openFdCount } from "./sys/fd.js";
+export { CoreRelocationError, CoreReloKind, POISON_HELPER, applyCoreRelocations, kernelCoreTargets, customCoreTargets, CoreTargets } from "./core/index.js";
+export type { CoreRelocationReport, PoisonedRelocation } from "./core/index.js";

@@ -50,9 +50,18 @@ export function resolveModifiers(btf: Btf, id: number): number {
 
 /** Size in bytes of the type with `id` (libbpf's btf__resolve_size); throws for sizeless kinds. */
 export function typeSize(btf: Btf, id: number): number {
+  return typeSizeVia((i) => typeById(btf, i), id);
+}
+
+/**
+ * `typeSize` over any source of types (an eager model, a LazyBtf's `type`): throws a RangeError
+ * for sizeless kinds and for ids `lookup` does not know.
+ */
+export function typeSizeVia(lookup: (id: number) => BtfType | undefined, id: number): number {
   let multiplier = 1;
   for (let depth = 0; depth < MAX_DEPTH; depth++) {
-    const type = typeById(btf, id);
+    const type = lookup(id);
+    if (type === undefined) throw new RangeError(`BTF type id ${id} does not exist`);
     switch (type.kind) {
       case "int":
       case "enum":

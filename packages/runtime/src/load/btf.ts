@@ -1,7 +1,7 @@
 /**
  * Loading the object's BTF into the kernel (BPF_BTF_LOAD, kernel 4.18). The string table also
- * receives every program's line_info file names and source lines and its CO-RE access strings,
- * whose offsets the line_info and bpf_core_relo records then carry.
+ * receives every program's line_info file names and source lines, whose offsets the line_info
+ * records then carry.
  */
 import { assembleBtf, encodeBtfTypes, newStringTable, type BtfStringTable, type ObjectSpec } from "@tsbpf/object";
 import { BpfError, ObjectError, PermissionError } from "../errors.js";
@@ -37,7 +37,6 @@ export function loadObjectBtf(spec: ObjectSpec): LoadedBtf | undefined {
         strings.add(line.fileName);
         strings.add(line.lineText);
       }
-      for (const relocation of program.coreRelocations) strings.add(relocation.accessString);
     }
     bytes = assembleBtf(types, strings);
   } catch (cause) {

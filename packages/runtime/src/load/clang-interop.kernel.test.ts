@@ -1,37 +1,20 @@
 // The runtime loads clang-built libbpf objects: BTF-defined maps, .rodata config, .bss counters,
 // a ring buffer without a recorded record type (raw bytes), CO-RE-free tracepoint access.
-import { execFileSync } from "node:child_process";
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { closeSync, openSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, it } from "vitest";
 import type { HashMapHandle } from "../maps/hash-map.js";
 import type { RingBufReader } from "../maps/ring-buffer.js";
+import { buildWithClang } from "../testing/clang.js";
 import { describeKernel } from "../testing/kernel.js";
 import { loadObject } from "./load-object.js";
 
 const source = join(dirname(fileURLToPath(import.meta.url)), "__fixtures__", "write-events.bpf.c");
 
-function buildWithClang(): Uint8Array | string {
-  const dir = mkdtempSync(join(tmpdir(), "tsbpf-clang-"));
-  try {
-    const out = join(dir, "write-events.bpf.o");
-    // <linux/bpf.h> includes <asm/types.h>, which Debian keeps under the multiarch directory.
-    const multiarch = process.arch === "arm64" ? "aarch64-linux-gnu" : "x86_64-linux-gnu";
-    execFileSync("clang", ["-O2", "-g", "-target", "bpf", `-I/usr/include/${multiarch}`, "-c", source, "-o", out], { stdio: "pipe" });
-    return new Uint8Array(readFileSync(out));
-  } catch (error) {
-    const stderr = String((error as { stderr?: unknown }).stderr ?? "").trim().split("\n").slice(-3).join(" ");
-    return `clang cannot build the fixture: ${stderr || (error as Error).message.split("\n")[0]}`;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 describeKernel("clang-built objects", () => {
   it("loads, configures, attaches and reads a libbpf-style object", async (context) => {
-    const elf = buildWithClang();
+    const elf = buildWithClang(source);
     if (typeof elf === "string") {
       if (process.env.TSBPF_REQUIRE_KERNEL === "1") throw new Error(elf);
       console.warn(`skipping: ${elf}`);

@@ -1,7 +1,7 @@
 /**
- * func_info, line_info and CO-RE relocations as BPF_PROG_LOAD takes them (struct bpf_func_info,
- * 8 bytes; struct bpf_line_info and struct bpf_core_relo, 16 bytes), with line_info's file and
- * line text and CO-RE access strings as offsets into the loaded BTF's string table.
+ * func_info and line_info as BPF_PROG_LOAD takes them (struct bpf_func_info, 8 bytes; struct
+ * bpf_line_info, 16 bytes), with line_info's file and line text as offsets into the loaded BTF's
+ * string table. (CO-RE relocations are applied in user space: see core/relocate.ts.)
  */
 import type { ProgramSpec } from "@tsbpf/object";
 import { littleEndian } from "../sys/attr.js";
@@ -36,23 +36,6 @@ export function lineInfoRecords(program: ProgramSpec, strings: { add(text: strin
     view.setUint32(at + 4, strings.add(li.fileName), littleEndian);
     view.setUint32(at + 8, strings.add(li.lineText), littleEndian);
     view.setUint32(at + 12, ((li.line << 10) | (li.column & 0x3ff)) >>> 0, littleEndian);
-  });
-  return out;
-}
-
-/**
- * CO-RE relocations as `struct bpf_core_relo` records for the kernel to apply against its own
- * BTF (kernel 5.17): instruction offset in bytes, local type id, access string offset, kind.
- */
-export function coreRelocationRecords(program: ProgramSpec, strings: { add(text: string): number }): Uint8Array {
-  const out = new Uint8Array(program.coreRelocations.length * 16);
-  const view = new DataView(out.buffer);
-  program.coreRelocations.forEach((r, i) => {
-    const at = i * 16;
-    view.setUint32(at, r.instruction * 8, littleEndian);
-    view.setUint32(at + 4, r.typeId, littleEndian);
-    view.setUint32(at + 8, strings.add(r.accessString), littleEndian);
-    view.setUint32(at + 12, r.kind, littleEndian);
   });
   return out;
 }

@@ -5,7 +5,11 @@
  * its func_info and line_info, handles made for the maps. Everything created is released again
  * if any step fails.
  */
-import { MapType, ObjectFormatError, readElf, type Btf, type ObjectSpec } from "@tsbpf/object";
+import { MapType, ObjectFormatError, readElf, type Btf, type LazyBtf, type ObjectSpec } from "@tsbpf/object";
+import { applyCoreRelocations, type CoreRelocationReport } from "../core/relocate.js";
+import { customCoreTargets, kernelCoreTargets } from "../core/kernel-btf.js";
+import { explainPoison } from "../core/errors.js";
+import type { CoreTargets } from "../core/candidates.js";
 import { codecFor, rawCodec, type Codec } from "../btf-values/index.js";
 import { ObjectError } from "../errors.js";
 import { probeBpf, requireFeature } from "../features.js";
@@ -30,6 +34,14 @@ export interface LoadOptions extends ProgramLoadOptions {
    * and `.data`/`.bss` variables. Values are checked against the variables' types.
    */
   config?: Record<string, unknown>;
+  /**
+   * The BTF CO-RE relocations are resolved against instead of the running kernel's
+   * (/sys/kernel/btf/vmlinux and module BTF): another kernel's BTF, or one a test derived.
+   * libbpf calls this btf_custom_path.
+   */
+  coreBtf?: Uint8Array | LazyBtf;
+  /** Receives, per program, where each CO-RE relocation went (and which were poisoned). */
+  onCoreRelocations?: (program: string, report: CoreRelocationReport) => void;
 }
 
 /** ELF bytes to a spec, through @tsbpf/object's reader, with its errors as ObjectError. */
@@ -88,13 +100,25 @@ export async function loadObject(source: ObjectSpec | Uint8Array, options: LoadO
   let maps: Map<string, CreatedMap> | undefined;
   const programs = new Map<string, BpfProgram>();
   const handles = new Map<string, BpfMap>();
+  let targets: CoreTargets | undefined;
   try {
     maps = createMaps(spec, btf?.fd.raw, contents);
     for (const program of spec.programs) {
       if (programs.has(program.name)) throw new ObjectError(`two programs are named ${program.name}`, { section: program.section });
       const insns = relocateMaps(program, (name) => maps!.get(name)?.fd.raw);
       resolveExterns(program, insns);
-      programs.set(program.name, loadProgram(program, insns, { btfFd: btf?.fd.raw, strings: btf?.strings, btf: spec.btf, license: spec.license }, options));
+      let poisoned: CoreRelocationReport["poisoned"] = [];
+      if (program.coreRelocations.length > 0) {
+        targets ??= options.coreBtf ? customCoreTargets(options.coreBtf) : kernelCoreTargets();
+        const report = applyCoreRelocations(program, insns, spec.btf, targets);
+        options.onCoreRelocations?.(program.name, report);
+        poisoned = report.poisoned;
+      }
+      try {
+        programs.set(program.name, loadProgram(program, insns, { btfFd: btf?.fd.raw, strings: btf?.strings, btf: spec.btf, license: spec.license }, options));
+      } catch (error) {
+        throw explainPoison(error, poisoned, program.lineInfo);
+      }
     }
     for (const created of maps.values()) handles.set(created.spec.name, makeHandle(spec, created));
   } catch (error) {

@@ -5,7 +5,7 @@
  * at the TypeScript line.
  */
 import { encodeInstructions, type Btf, type BtfStringTable, type ProgramSpec } from "@tsbpf/object";
-import { BpfError, NotSupportedError, ObjectError, PermissionError } from "../errors.js";
+import { BpfError, NotSupportedError, PermissionError } from "../errors.js";
 import { littleEndian } from "../sys/attr.js";
 import { progLoadRaw, objGetInfo, objPin, type ProgLoadAttr } from "../sys/bpf.js";
 import { missingCapability } from "../sys/capabilities.js";
@@ -19,7 +19,7 @@ import type { Link } from "../links/link.js";
 import { attachRawTracepoint, attachTracing } from "../links/raw-tracepoint.js";
 import { attachTracepoint } from "../links/tracepoint.js";
 import { attachBtfId } from "./attach-target.js";
-import { coreRelocationRecords, funcInfoRecords, lineInfoRecords } from "./ext-info.js";
+import { funcInfoRecords, lineInfoRecords } from "./ext-info.js";
 import { programKind, type ProgramKind } from "./sections.js";
 import { testRun, type TestRunOptions, type TestRunOutput } from "./test-run.js";
 
@@ -168,13 +168,6 @@ function loadFailure(program: ProgramSpec, kind: ProgramKind, errno: number, log
       );
     }
   }
-  if (errno === Errno.E2BIG && program.coreRelocations.length) {
-    return new NotSupportedError(`CO-RE relocations in ${program.name}`, "the kernel does not apply CO-RE relocations itself (BPF_PROG_LOAD has no core_relos)", {
-      remedy: "needs Linux 5.17",
-      errno,
-      syscall: "BPF_PROG_LOAD",
-    });
-  }
   if (log.trim()) return verifierError(program.name, errno, log, program.lineInfo);
   if (errno === Errno.EINVAL && kind.progType === ProgType.SYSCALL) {
     return new NotSupportedError(`syscall program ${program.name}`, "the kernel refused BPF_PROG_TYPE_SYSCALL", { remedy: "needs Linux 5.14", errno, syscall: "BPF_PROG_LOAD" });
@@ -207,10 +200,7 @@ export function loadProgram(program: ProgramSpec, instructions: ProgramSpec["ins
     attr.btfFd = ctx.btfFd;
     if (program.funcInfo.length) attr.funcInfo = funcInfoRecords(program);
     if (program.lineInfo.length) attr.lineInfo = lineInfoRecords(program, ctx.strings);
-    // CO-RE: the kernel relocates against its own BTF (and modules'), as light skeletons do.
-    if (program.coreRelocations.length) attr.coreRelos = coreRelocationRecords(program, ctx.strings);
-  } else if (program.coreRelocations.length) {
-    throw new ObjectError(`program ${program.name} has CO-RE relocations but the object has no BTF`, { section: program.section });
+    // CO-RE relocations were applied in user space (core/relocate.ts) before this.
   }
 
   let logLevel = options.logLevel ?? 0;

@@ -75,6 +75,7 @@ export class TypeResolver {
     const dsl = this.oracle.dslNameOf(declaration);
     if (dsl !== undefined) return this.resolveDsl(node, dsl, declaration);
     if (ts.isInterfaceDeclaration(declaration)) return this.struct(declaration, declaration.name.text);
+    if (ts.isClassDeclaration(declaration) && declaration.name) return this.struct(declaration, declaration.name.text);
     if (ts.isTypeAliasDeclaration(declaration) && !declaration.typeParameters) return this.resolve(declaration.type);
     throw unsupported(node, `the type '${node.getText()}' is not in the subset`, "use integer kinds, interfaces of them, CharArray<N>, FixedArray<T, N> or Ptr<T>");
   }
@@ -99,22 +100,25 @@ export class TypeResolver {
     }
   }
 
-  /** An interface of data members: a C struct. */
-  struct(declaration: ts.InterfaceDeclaration, cName: string): StructType {
+  /** An interface (or a class with only data members): a C struct. */
+  struct(declaration: ts.InterfaceDeclaration | ts.ClassDeclaration, cName: string): StructType {
+    const name = declaration.name?.text ?? cName;
     const cached = this.structs.get(declaration);
     if (cached) return cached;
     if (this.inProgress.has(declaration)) {
-      throw new CompileError(Codes.RecursiveType, spanOf(declaration.name), `'${declaration.name.text}' contains itself`,
+      throw new CompileError(Codes.RecursiveType, spanOf(declaration.name ?? declaration), `'${name}' contains itself`,
         "a struct cannot contain itself by value");
     }
-    if (declaration.typeParameters?.length) throw unsupported(declaration.name, "generic interfaces are not structs");
-    if (declaration.heritageClauses?.length) throw unsupported(declaration.name, "interfaces that extend others are not supported yet");
+    const at = declaration.name ?? declaration;
+    if (declaration.typeParameters?.length) throw unsupported(at, "generic types are not structs");
+    if (declaration.heritageClauses?.length) throw unsupported(at, "a struct type cannot extend another", "embed the other struct as a member instead");
     this.inProgress.add(declaration);
     try {
       const members: { name: string; type: Type }[] = [];
-      for (const member of declaration.members) {
-        if (!ts.isPropertySignature(member) || !member.type || !ts.isIdentifier(member.name)) {
-          throw unsupported(member, "a struct interface may only hold data members with a type", "remove methods and index signatures");
+      for (const member of declaration.members as ts.NodeArray<ts.ClassElement | ts.TypeElement>) {
+        const data = ts.isPropertySignature(member) || (ts.isPropertyDeclaration(member) && !member.modifiers?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword));
+        if (!data || !member.type || !ts.isIdentifier(member.name)) {
+          throw unsupported(member, "a struct type may only hold data members with a type", "remove methods, constructors, static members and index signatures");
         }
         if (member.questionToken) throw unsupported(member, "optional members have no C equivalent", "make the member required");
         members.push({ name: member.name.text, type: this.resolve(member.type) });

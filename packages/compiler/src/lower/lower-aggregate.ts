@@ -55,7 +55,12 @@ function collect(L: LowerContext, node: ts.Expression, type: Type, offset: numbe
   if (type.tag === "struct" && ts.isObjectLiteralExpression(node)) {
     const seen = new Set<string>();
     for (const property of node.properties) {
-      if (ts.isSpreadAssignment(property)) fail(Codes.Spread, property, "spread syntax is not supported in struct literals", "list every member");
+      if (ts.isSpreadAssignment(property)) {
+        // `{ ...base, x: 1 }`: the whole struct is copied first, and members after it override.
+        collect(L, property.expression, type, offset, out);
+        for (const f of type.fields) seen.add(f.name);
+        continue;
+      }
       if (!ts.isPropertyAssignment(property) && !ts.isShorthandPropertyAssignment(property)) {
         fail(Codes.UnsupportedExpression, property, "a struct literal holds only 'member: value' entries");
       }

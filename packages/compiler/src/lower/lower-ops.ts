@@ -19,6 +19,7 @@ import { lowerCond } from "./lower-cond.js";
 import { lowerExpr } from "./lower-expr.js";
 import { lowerPlace, readPlace, writePlace } from "./lower-place.js";
 import { unsupportedExpression } from "./unsupported.js";
+import { constantOf } from "./loop-bound.js";
 import type { RValue } from "./values.js";
 
 const ARITHMETIC: Partial<Record<ts.SyntaxKind, BinOp>> = {
@@ -69,7 +70,7 @@ function requireInt(value: RValue, node: ts.Node, operator: string): IntKind {
 }
 
 /** `a <op> b` for an arithmetic, bitwise or shift operator, typed as C types it. */
-export function arithmetic(L: LowerContext, operator: ts.SyntaxKind, a: RValue, b: RValue, node: ts.Node): RValue {
+export function arithmetic(L: LowerContext, operator: ts.SyntaxKind, a: RValue, b: RValue, node: ts.Node, divisor?: ts.Expression): RValue {
   const bop = ARITHMETIC[operator];
   const text = ts.tokenToString(operator) ?? "?";
   if (!bop) return fail(Codes.UnsupportedOperator, node, `operator '${text}' is not supported`);
@@ -82,6 +83,10 @@ export function arithmetic(L: LowerContext, operator: ts.SyntaxKind, a: RValue, 
     if (operator === ts.SyntaxKind.GreaterThanGreaterThanGreaterThanToken) kind = toUnsigned(kind);
   } else {
     kind = usualArithmetic(ka, kb);
+  }
+  if ((bop === "div" || bop === "mod") && ((b.op.tag === "imm" && b.op.value === 0n) || (divisor && constantOf(L, divisor) === 0n))) {
+    fail(Codes.ConstantZeroDivisor, node, `this ${bop === "div" ? "division" : "remainder"} is by a constant zero`,
+      `BPF defines x / 0 = 0 and x % 0 = x, but a constant zero divisor is surely a mistake; write ${bop === "div" ? "0" : "the dividend"} if that is what you mean`);
   }
   const left = toKind(L, a, kind, node);
   const right = toKind(L, b, kind, node);
@@ -111,7 +116,7 @@ export function lowerBinary(L: LowerContext, node: ts.BinaryExpression): RValue 
   if (operator === ts.SyntaxKind.AsteriskAsteriskToken) fail(Codes.UnsupportedOperator, node.operatorToken, "'**' is not supported", "multiply explicitly");
   const a = lowerExpr(L, node.left);
   const b = lowerExpr(L, node.right);
-  return arithmetic(L, operator, a, b, node);
+  return arithmetic(L, operator, a, b, node, node.right);
 }
 
 /** A condition as a value: 1 or 0 in a bool. */
@@ -217,7 +222,7 @@ export function lowerAssignment(L: LowerContext, node: ts.BinaryExpression): RVa
   }
   const old = readPlace(L, place, node.left);
   const rhs = lowerExpr(L, node.right);
-  const result = arithmetic(L, base, old, rhs, node);
+  const result = arithmetic(L, base, old, rhs, node, node.right);
   const op = convertTo(L, { type: result.type, op: result.op }, place.type, node);
   writePlace(L, place, op, node.left);
   return { type: place.type, op };

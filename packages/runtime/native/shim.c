@@ -21,6 +21,17 @@
  *   geteuid() -> number
  *   pageSize() -> number
  *   capabilities() -> bigint (effective capability mask) | -errno
+ *   write(fd, view) -> bytes | -errno
+ *   socket(domain, type, protocol) -> fd | -errno          (always SOCK_CLOEXEC)
+ *   bind(fd, sockaddr: Uint8Array) -> 0 | -errno
+ *   setsockopt(fd, level, name, value: Uint8Array) -> 0 | -errno
+ *   sendto(fd, data, flags, sockaddr?: Uint8Array) -> bytes | -errno
+ *   recv(fd, view, flags) -> bytes | -errno
+ *   setns(fd, nstype) -> 0 | -errno                         (the calling thread only)
+ *   ifNameToIndex(name) -> ifindex | -errno                 (in the thread's network namespace)
+ *   epollCreate() -> fd | -errno
+ *   epollCtl(epfd, op, fd, events) -> 0 | -errno            (the event's data is the fd)
+ *   epollWait(epfd, fds: Int32Array) -> count | -errno      (never blocks; ready fds written)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -33,7 +44,11 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <net/if.h>
+#include <sched.h>
+#include <sys/epoll.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <uv.h>
@@ -531,6 +546,142 @@ static napi_value js_capabilities(napi_env env, napi_callback_info info) {
   return out;
 }
 
+/* ---- sockets, namespaces, epoll: plain pass-through ---- */
+
+static napi_value js_write(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  if (get_args(env, info, 2, argv)) return NULL;
+  int64_t fd;
+  void *data;
+  size_t len;
+  if (get_i64(env, argv[0], &fd) || view_data(env, argv[1], &data, &len)) return NULL;
+  ssize_t n = write((int)fd, data, len);
+  return make_int(env, n < 0 ? -errno : n);
+}
+
+static napi_value js_socket(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  if (get_args(env, info, 3, argv)) return NULL;
+  int64_t domain, type, protocol;
+  if (get_i64(env, argv[0], &domain) || get_i64(env, argv[1], &type) || get_i64(env, argv[2], &protocol)) return NULL;
+  int fd = socket((int)domain, (int)type | SOCK_CLOEXEC, (int)protocol);
+  return make_int(env, fd < 0 ? -errno : fd);
+}
+
+static napi_value js_bind(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  if (get_args(env, info, 2, argv)) return NULL;
+  int64_t fd;
+  void *addr;
+  size_t len;
+  if (get_i64(env, argv[0], &fd) || view_data(env, argv[1], &addr, &len)) return NULL;
+  int r = bind((int)fd, (const struct sockaddr *)addr, (socklen_t)len);
+  return make_int(env, r < 0 ? -errno : 0);
+}
+
+static napi_value js_setsockopt(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  if (get_args(env, info, 4, argv)) return NULL;
+  int64_t fd, level, name;
+  void *value;
+  size_t len;
+  if (get_i64(env, argv[0], &fd) || get_i64(env, argv[1], &level) || get_i64(env, argv[2], &name) ||
+      view_data(env, argv[3], &value, &len))
+    return NULL;
+  int r = setsockopt((int)fd, (int)level, (int)name, value, (socklen_t)len);
+  return make_int(env, r < 0 ? -errno : 0);
+}
+
+static napi_value js_sendto(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  size_t argc = 4;
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 3) {
+    napi_throw_type_error(env, NULL, "tsbpf shim: sendto(fd, data, flags, sockaddr?)");
+    return NULL;
+  }
+  int64_t fd, flags;
+  void *data, *addr = NULL;
+  size_t len, addrlen = 0;
+  if (get_i64(env, argv[0], &fd) || view_data(env, argv[1], &data, &len) || get_i64(env, argv[2], &flags)) return NULL;
+  if (argc > 3) {
+    napi_valuetype t;
+    CHECK(napi_typeof(env, argv[3], &t));
+    if (t != napi_undefined && view_data(env, argv[3], &addr, &addrlen)) return NULL;
+  }
+  ssize_t n = sendto((int)fd, data, len, (int)flags, (const struct sockaddr *)addr, (socklen_t)addrlen);
+  return make_int(env, n < 0 ? -errno : n);
+}
+
+static napi_value js_recv(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  if (get_args(env, info, 3, argv)) return NULL;
+  int64_t fd, flags;
+  void *data;
+  size_t len;
+  if (get_i64(env, argv[0], &fd) || view_data(env, argv[1], &data, &len) || get_i64(env, argv[2], &flags)) return NULL;
+  ssize_t n = recv((int)fd, data, len, (int)flags);
+  return make_int(env, n < 0 ? -errno : n);
+}
+
+static napi_value js_setns(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  if (get_args(env, info, 2, argv)) return NULL;
+  int64_t fd, nstype;
+  if (get_i64(env, argv[0], &fd) || get_i64(env, argv[1], &nstype)) return NULL;
+  int r = setns((int)fd, (int)nstype);
+  return make_int(env, r < 0 ? -errno : 0);
+}
+
+static napi_value js_if_name_to_index(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  if (get_args(env, info, 1, argv)) return NULL;
+  char *name = get_string(env, argv[0]);
+  if (!name) return NULL;
+  unsigned int index = if_nametoindex(name);
+  int err = errno;
+  free(name);
+  return make_int(env, index == 0 ? -(err ? err : ENODEV) : (int64_t)index);
+}
+
+static napi_value js_epoll_create(napi_env env, napi_callback_info info) {
+  (void)info;
+  int fd = epoll_create1(EPOLL_CLOEXEC);
+  return make_int(env, fd < 0 ? -errno : fd);
+}
+
+static napi_value js_epoll_ctl(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  if (get_args(env, info, 4, argv)) return NULL;
+  int64_t epfd, op, fd, events;
+  if (get_i64(env, argv[0], &epfd) || get_i64(env, argv[1], &op) || get_i64(env, argv[2], &fd) || get_i64(env, argv[3], &events))
+    return NULL;
+  struct epoll_event ev;
+  memset(&ev, 0, sizeof ev);
+  ev.events = (uint32_t)events;
+  ev.data.fd = (int)fd;
+  int r = epoll_ctl((int)epfd, (int)op, (int)fd, &ev);
+  return make_int(env, r < 0 ? -errno : 0);
+}
+
+static napi_value js_epoll_wait(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  if (get_args(env, info, 2, argv)) return NULL;
+  int64_t epfd;
+  void *data;
+  size_t len;
+  if (get_i64(env, argv[0], &epfd) || view_data(env, argv[1], &data, &len)) return NULL;
+  int max = (int)(len / sizeof(int32_t));
+  if (max <= 0) return make_int(env, -EINVAL);
+  if (max > 256) max = 256;
+  struct epoll_event events[256];
+  int n = epoll_wait((int)epfd, events, max, 0);
+  if (n < 0) return make_int(env, -errno);
+  int32_t *out = data;
+  for (int i = 0; i < n; i++) out[i] = events[i].data.fd;
+  return make_int(env, n);
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
       {"bpf", NULL, js_bpf, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -548,6 +699,17 @@ static napi_value init(napi_env env, napi_value exports) {
       {"geteuid", NULL, js_geteuid, NULL, NULL, NULL, napi_enumerable, NULL},
       {"pageSize", NULL, js_page_size, NULL, NULL, NULL, napi_enumerable, NULL},
       {"capabilities", NULL, js_capabilities, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"write", NULL, js_write, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"socket", NULL, js_socket, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"bind", NULL, js_bind, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"setsockopt", NULL, js_setsockopt, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"sendto", NULL, js_sendto, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"recv", NULL, js_recv, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"setns", NULL, js_setns, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"ifNameToIndex", NULL, js_if_name_to_index, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"epollCreate", NULL, js_epoll_create, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"epollCtl", NULL, js_epoll_ctl, NULL, NULL, NULL, napi_enumerable, NULL},
+      {"epollWait", NULL, js_epoll_wait, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
   return exports;

@@ -35,6 +35,7 @@ export function readElf(bytes: Uint8Array): ObjectSpec {
       ? decodeBtfExt(extSection.data, btfSection.data)
       : { funcInfo: [], lineInfo: [], coreRelos: [] };
   fixupDatasecs(btf, elf);
+  staticHiddenFuncs(btf, elf);
 
   const maps: MapSpec[] = [];
   const mapOffsets = new Map<number, string>();
@@ -100,3 +101,17 @@ function license(section: ElfSection | undefined): string {
   return decodeUtf8(section.data.subarray(0, end < 0 ? section.data.length : end));
 }
 
+/**
+ * Global functions with hidden visibility (`__hidden`, as libbpf's usdt.bpf.h declares its
+ * helpers) are verified in their caller's context, as libbpf arranges: their BTF FUNC becomes
+ * static. The kernel would otherwise verify them alone, without what the caller guarantees.
+ */
+function staticHiddenFuncs(btf: Btf, elf: ReturnType<typeof parseElf>): void {
+  const STT_FUNC = 2;
+  const STV_HIDDEN = 2;
+  const hidden = new Set(elf.symbols.filter((s) => s.type === STT_FUNC && s.visibility === STV_HIDDEN).map((s) => s.name));
+  if (hidden.size === 0) return;
+  btf.types.forEach((t, i) => {
+    if (t.kind === "func" && hidden.has(t.name) && t.linkage === 1) btf.types[i] = { ...t, linkage: 0 };
+  });
+}

@@ -13,14 +13,30 @@ export class Link implements Disposable {
   /** What it is attached to, as a section names it ("tracepoint/syscalls/sys_enter_write"). */
   readonly target: string;
   readonly fd: Fd;
-  readonly #also: Fd[];
+  readonly #also: { close(): void }[];
   #onClose: (() => void) | undefined;
 
-  constructor(program: string, target: string, fd: Fd, also: Fd[] = []) {
+  /**
+   * `also`: what the attachment needs and the link releases with itself (the perf event under
+   * it, further links of a group, a netlink filter's detach, a USDT spec slot).
+   */
+  constructor(program: string, target: string, fd: Fd, also: { close(): void }[] = []) {
     this.program = program;
     this.target = target;
     this.fd = fd;
     this.#also = also;
+  }
+
+  /** One link standing for several (a USDT probe at several sites, a perf_event program on every CPU). */
+  static group(program: string, target: string, links: Link[], also: { close(): void }[] = []): Link {
+    const [first, ...rest] = links;
+    if (!first) throw new Error(`tsbpf: empty link group for ${target}`);
+    return new Link(program, target, first.fd, [first.#detachOnly(), ...rest, ...also]);
+  }
+
+  /** What closing this link besides its own fd takes (for a group that adopts the fd). */
+  #detachOnly(): { close(): void } {
+    return { close: () => this.#also.forEach((a) => a.close()) };
   }
 
   /** @internal Lets the owner (a BpfObject) forget the link once it is closed. */

@@ -2,12 +2,13 @@
  * Extern symbols, resolved against the running kernel as libbpf does: kfunc calls get the
  * kernel FUNC's BTF id (src_reg BPF_PSEUDO_KFUNC_CALL, kernel 5.13), typed `__ksym` variables
  * their VAR's BTF id (src_reg BPF_PSEUDO_BTF_ID, 5.10), typeless ones their address from
- * /proc/kallsyms. `__kconfig` values need a `.kconfig` map, which is not made yet.
+ * /proc/kallsyms. `__kconfig` values live in the `.kconfig` map (kconfig.ts).
  */
 import { CallSrc, PseudoSrc, type Instruction, type ProgramSpec } from "@tsbpf/object";
 import { vmlinuxTypeId } from "../btf/vmlinux.js";
 import { NotSupportedError, ObjectError } from "../errors.js";
 import { readTextFile } from "../sys/files.js";
+import { pointAtKconfig, type KconfigMap } from "./kconfig.js";
 
 let kallsyms: Map<string, bigint> | undefined;
 
@@ -23,7 +24,7 @@ function kallsymsAddress(name: string): bigint | undefined {
 }
 
 /** Resolves the program's extern references in `insns` (already a copy). */
-export function resolveExterns(program: ProgramSpec, insns: Instruction[]): void {
+export function resolveExterns(program: ProgramSpec, insns: Instruction[], kconfig?: KconfigMap): void {
   for (const ref of program.externReferences ?? []) {
     const insn = insns[ref.instruction];
     if (!insn) throw new ObjectError(`extern ${ref.name} refers to instruction ${ref.instruction}, past the end`, { section: program.section });
@@ -39,6 +40,7 @@ export function resolveExterns(program: ProgramSpec, insns: Instruction[]): void
     }
     const second = insns[ref.instruction + 1];
     if (!second || insn.code !== 0x18) throw new ObjectError(`extern ${ref.name} is not loaded with ld_imm64`, { section: program.section });
+    if (kconfig && pointAtKconfig(kconfig, ref.name, insn, second)) continue;
     if (/^(CONFIG_|LINUX_KERNEL_VERSION$|LINUX_HAS_)/.test(ref.name)) {
       throw new NotSupportedError(`__kconfig extern ${ref.name} (program ${program.name})`, "tsbpf's loader does not provide .kconfig values yet");
     }

@@ -26,6 +26,7 @@ import { createMaps, type CreatedMap } from "./maps.js";
 import { BpfObject } from "./object.js";
 import { loadProgram, type BpfProgram, type ProgramLoadOptions } from "./program.js";
 import { resolveExterns } from "./externs.js";
+import { createKconfigMap, kconfigExterns, type KconfigMap } from "./kconfig.js";
 import { relocateMaps } from "./relocate.js";
 
 export interface LoadOptions extends ProgramLoadOptions {
@@ -98,15 +99,18 @@ export async function loadObject(source: ObjectSpec | Uint8Array, options: LoadO
 
   const btf = loadObjectBtf(spec);
   let maps: Map<string, CreatedMap> | undefined;
+  let kconfig: KconfigMap | undefined;
   const programs = new Map<string, BpfProgram>();
   const handles = new Map<string, BpfMap>();
   let targets: CoreTargets | undefined;
   try {
     maps = createMaps(spec, btf?.fd.raw, contents);
+    const kconfigNames = kconfigExterns(spec);
+    if (kconfigNames.length) kconfig = createKconfigMap(spec, kconfigNames);
     for (const program of spec.programs) {
       if (programs.has(program.name)) throw new ObjectError(`two programs are named ${program.name}`, { section: program.section });
       const insns = relocateMaps(program, (name) => maps!.get(name)?.fd.raw);
-      resolveExterns(program, insns);
+      resolveExterns(program, insns, kconfig);
       let poisoned: CoreRelocationReport["poisoned"] = [];
       if (program.coreRelocations.length > 0) {
         targets ??= options.coreBtf ? customCoreTargets(options.coreBtf) : kernelCoreTargets();
@@ -121,7 +125,9 @@ export async function loadObject(source: ObjectSpec | Uint8Array, options: LoadO
       }
     }
     for (const created of maps.values()) handles.set(created.spec.name, makeHandle(spec, created));
+    if (kconfig) handles.set(".kconfig", new BpfMap(kconfig.fd, { name: ".kconfig", type: MapType.Array, keySize: 4, valueSize: 8, maxEntries: 1, flags: 0 }));
   } catch (error) {
+    kconfig?.fd.close();
     for (const program of programs.values()) program.close();
     for (const handle of handles.values()) handle.close();
     for (const created of maps?.values() ?? []) created.fd.close();

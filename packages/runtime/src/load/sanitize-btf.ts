@@ -6,8 +6,11 @@
  * - INT with more than one encoding bit (the kernel allows one): keep CHAR or BOOL.
  * - DECL_TAG (kernel 5.16) → a 1-byte INT; TYPE_TAG (5.17) → CONST; FLOAT (5.13) → an empty
  *   STRUCT of the same size; ENUM64 (6.0) → an empty UNION of the same size.
+ * - extern VARs (`__kconfig`, linkage extern, which the kernel refuses) become global allocated,
+ *   and the DATASEC holding them gets the layout the loader gives the `.kconfig` map (each
+ *   variable 8-byte aligned, in order), as libbpf does.
  */
-import type { Btf, BtfType } from "@tsbpf/object";
+import { typeSize, type Btf, type BtfType } from "@tsbpf/object";
 
 export interface BtfKernelSupport {
   declTag: boolean;
@@ -37,6 +40,36 @@ function sanitizeType(t: BtfType, support: BtfKernelSupport): BtfType {
   }
 }
 
+const BTF_VAR_GLOBAL_EXTERN = 2;
+
+/** Extern VARs made global allocated, and their DATASECs laid out. */
+function fixExterns(btf: Btf, types: BtfType[]): boolean {
+  const first = btf.firstTypeId ?? 1;
+  let changed = false;
+  types.forEach((t, i) => {
+    if (t.kind !== "datasec") return;
+    const externs = t.vars.filter((v) => {
+      const target = types[v.type - first];
+      return target?.kind === "var" && target.linkage === BTF_VAR_GLOBAL_EXTERN;
+    });
+    if (externs.length === 0) return;
+    let size = 0;
+    const vars = t.vars.map((v) => {
+      const target = types[v.type - first];
+      if (target?.kind !== "var") return v;
+      const varSize = typeSize(btf, target.type);
+      size = Math.ceil(size / 8) * 8;
+      const laid = { ...v, offset: size, size: varSize };
+      size += varSize;
+      return laid;
+    });
+    types[i] = { ...t, vars, size: Math.ceil(size / 8) * 8 };
+    for (const v of externs) types[v.type - first] = { ...(types[v.type - first] as BtfType & { kind: "var" }), linkage: 1 };
+    changed = true;
+  });
+  return changed;
+}
+
 export function sanitizeBtf(btf: Btf, support: BtfKernelSupport = everything): Btf {
   let changed = false;
   const types = btf.types.map((t) => {
@@ -44,5 +77,6 @@ export function sanitizeBtf(btf: Btf, support: BtfKernelSupport = everything): B
     if (s !== t) changed = true;
     return s;
   });
+  if (fixExterns(btf, types)) changed = true;
   return changed ? { ...btf, types } : btf;
 }

@@ -21,12 +21,24 @@ export const Cmd = {
   PROG_LOAD: 5,
   OBJ_PIN: 6,
   OBJ_GET: 7,
+  PROG_ATTACH: 8,
+  PROG_DETACH: 9,
   PROG_TEST_RUN: 10,
+  PROG_GET_NEXT_ID: 11,
+  MAP_GET_NEXT_ID: 12,
+  PROG_GET_FD_BY_ID: 13,
+  MAP_GET_FD_BY_ID: 14,
   OBJ_GET_INFO_BY_FD: 15,
   RAW_TRACEPOINT_OPEN: 17,
   BTF_LOAD: 18,
+  MAP_LOOKUP_AND_DELETE_ELEM: 21,
   MAP_FREEZE: 22,
+  MAP_LOOKUP_BATCH: 24,
+  MAP_LOOKUP_AND_DELETE_BATCH: 25,
+  MAP_UPDATE_BATCH: 26,
+  MAP_DELETE_BATCH: 27,
   LINK_CREATE: 28,
+  LINK_GET_NEXT_ID: 31,
   ITER_CREATE: 33,
 } as const;
 
@@ -110,7 +122,7 @@ function elemAttr(map: Fd, key: Uint8Array | undefined, valueOrNext: Uint8Array 
 }
 
 /** BPF_MAP_LOOKUP_ELEM into `value`; false when the key is absent. Kernel 3.18. */
-export function mapLookup(map: Fd, key: Uint8Array, value: Uint8Array, flags = 0): boolean {
+export function mapLookup(map: Fd, key: Uint8Array | undefined, value: Uint8Array, flags = 0): boolean {
   const r = bpf(Cmd.MAP_LOOKUP_ELEM, elemAttr(map, key, value, flags));
   if (r === -Errno.ENOENT) return false;
   check(Cmd.MAP_LOOKUP_ELEM, r, map.label);
@@ -287,6 +299,11 @@ export interface LinkCreateAttr {
   perfEventCookie?: bigint;
   /** For tracing programs (fentry/...) attached through links: the target BTF id. */
   targetBtfId?: number;
+  /**
+   * Writes the attach-type-specific tail of `link_create` (from offset 16: iter_info, tcx,
+   * uprobe_multi, ...), for the hooks whose files know its layout.
+   */
+  tail?: (attr: Attr) => void;
 }
 
 /** BPF_LINK_CREATE: result or -errno. Kernel 5.7 (perf events 5.15). */
@@ -294,7 +311,92 @@ export function linkCreateRaw(a: LinkCreateAttr): number {
   const attr = new Attr(64).u32(0, a.progFd).u32(4, a.targetFd).u32(8, a.attachType).u32(12, a.flags ?? 0);
   if (a.perfEventCookie !== undefined) attr.u64(16, a.perfEventCookie);
   else if (a.targetBtfId !== undefined) attr.u32(16, a.targetBtfId);
+  a.tail?.(attr);
   return bpf(Cmd.LINK_CREATE, attr);
+}
+
+/** BPF_LINK_CREATE that throws a BpfError naming `what` on failure. */
+export function linkCreate(a: LinkCreateAttr, what: string): Fd {
+  const r = linkCreateRaw(a);
+  if (r < 0) throw bpfFailure(Cmd.LINK_CREATE, -r, what);
+  return new Fd(r, `link ${what}`);
+}
+
+/** BPF_PROG_ATTACH / BPF_PROG_DETACH (sockmap and older cgroup attachment): result or -errno. Kernel 4.10. */
+export function progAttachRaw(detach: boolean, targetFd: number, progFd: number, attachType: number, flags = 0): number {
+  const attr = new Attr(32).u32(0, targetFd).u32(4, progFd).u32(8, attachType).u32(12, flags);
+  return bpf(detach ? Cmd.PROG_DETACH : Cmd.PROG_ATTACH, attr);
+}
+
+/**
+ * Every id of one kind the kernel knows (BPF_PROG_GET_NEXT_ID, BPF_MAP_GET_NEXT_ID: 4.13;
+ * BPF_LINK_GET_NEXT_ID: 5.8), in ascending order.
+ */
+export function objectIds(kind: "prog" | "map" | "link"): number[] {
+  const cmd = kind === "prog" ? Cmd.PROG_GET_NEXT_ID : kind === "map" ? Cmd.MAP_GET_NEXT_ID : Cmd.LINK_GET_NEXT_ID;
+  const ids: number[] = [];
+  let start = 0;
+  for (;;) {
+    const attr = new Attr(16).u32(0, start);
+    const r = bpf(cmd, attr);
+    if (r === -Errno.ENOENT) return ids;
+    check(cmd, r, `${kind} ids`);
+    start = attr.getU32(4);
+    ids.push(start);
+  }
+}
+
+/** BPF_MAP_LOOKUP_AND_DELETE_ELEM (queue/stack pop with no key: 4.20; hash maps 5.14); false when empty/absent. */
+export function mapLookupAndDelete(map: Fd, key: Uint8Array | undefined, value: Uint8Array, flags = 0): boolean {
+  const r = bpf(Cmd.MAP_LOOKUP_AND_DELETE_ELEM, elemAttr(map, key, value, flags));
+  if (r === -Errno.ENOENT) return false;
+  check(Cmd.MAP_LOOKUP_AND_DELETE_ELEM, r, map.label);
+  return true;
+}
+
+/** BPF_MAP_LOOKUP_ELEM with no key (queue/stack peek, bloom filter membership): false when absent. */
+export function mapLookupNoKey(map: Fd, value: Uint8Array, flags = 0): boolean {
+  return mapLookup(map, undefined, value, flags);
+}
+
+/** BPF_MAP_UPDATE_ELEM with no key (queue/stack push, bloom filter add). Kernel 4.20 (bloom 5.16). */
+export function mapPush(map: Fd, value: Uint8Array, flags = 0): void {
+  check(Cmd.MAP_UPDATE_ELEM, bpf(Cmd.MAP_UPDATE_ELEM, elemAttr(map, undefined, value, flags)), map.label);
+}
+
+export interface BatchResult {
+  /** Elements the kernel processed. */
+  count: number;
+  /** True when the walk reached the end of the map (ENOENT). */
+  done: boolean;
+}
+
+/**
+ * One batch command (BPF_MAP_*_BATCH, kernel 5.6): `inBatch`/`outBatch` are the opaque cursors
+ * (undefined to start), `keys`/`values` hold `count` elements.
+ */
+export function mapBatch(cmd: number, map: Fd, b: { inBatch?: Uint8Array; outBatch?: Uint8Array; keys: Uint8Array; values?: Uint8Array; count: number; elemFlags?: number; flags?: number }): BatchResult {
+  const attr = new Attr(56)
+    .pointer(0, b.inBatch)
+    .pointer(8, b.outBatch)
+    .pointer(16, b.keys)
+    .pointer(24, b.values)
+    .u32(32, b.count)
+    .u32(36, map.raw)
+    .u64(40, b.elemFlags ?? 0)
+    .u64(48, b.flags ?? 0);
+  const r = bpf(cmd, attr);
+  const count = attr.getU32(32);
+  if (r === -Errno.ENOENT) return { count, done: true };
+  check(cmd, r, map.label);
+  return { count, done: false };
+}
+
+/** BPF_MAP_GET_FD_BY_ID / BPF_PROG_GET_FD_BY_ID. Kernel 4.13. */
+export function getFdById(kind: "map" | "prog", id: number): Fd {
+  const cmd = kind === "map" ? Cmd.MAP_GET_FD_BY_ID : Cmd.PROG_GET_FD_BY_ID;
+  const r = bpf(cmd, new Attr(16).u32(0, id));
+  return new Fd(check(cmd, r, `${kind} id ${id}`), `${kind} id ${id}`);
 }
 
 /** BPF_RAW_TRACEPOINT_OPEN: attaches a raw_tp (or tp_btf with name undefined) program; returns the link. Kernel 4.17. */

@@ -39,6 +39,22 @@ export interface Door {
   pageSize(): number;
   /** The effective capability set as a 64-bit mask, or -errno. */
   capabilities(): bigint | number;
+  write(fd: number, from: ArrayBufferView): number;
+  /** socket(2), always with SOCK_CLOEXEC. */
+  socket(domain: number, type: number, protocol: number): number;
+  bind(fd: number, sockaddr: Uint8Array): number;
+  setsockopt(fd: number, level: number, name: number, value: Uint8Array): number;
+  sendto(fd: number, data: ArrayBufferView, flags: number, sockaddr?: Uint8Array): number;
+  recv(fd: number, into: ArrayBufferView, flags: number): number;
+  /** setns(2): moves the calling thread (the JS thread) into the namespace behind `fd`. */
+  setns(fd: number, nstype: number): number;
+  /** if_nametoindex(3) in the calling thread's network namespace. */
+  ifNameToIndex(name: string): number;
+  epollCreate(): number;
+  /** epoll_ctl(2); the event's data is the fd itself. */
+  epollCtl(epfd: number, op: number, fd: number, events: number): number;
+  /** epoll_wait(2) with timeout 0: writes the ready fds into `fds`, returns how many. */
+  epollWait(epfd: number, fds: Int32Array): number;
 }
 
 let current: Door | undefined;

@@ -502,6 +502,41 @@ export class FakeKernel implements Door {
   // ---- test helpers ----
 
   /** The fake map behind `fd`. */
+  // Sockets, namespaces and epoll are not simulated: tests of them run on the real kernel.
+  write(): number {
+    return -38;
+  }
+  socket(): number {
+    return -38;
+  }
+  bind(): number {
+    return -38;
+  }
+  setsockopt(): number {
+    return -38;
+  }
+  sendto(): number {
+    return -38;
+  }
+  recv(): number {
+    return -38;
+  }
+  setns(): number {
+    return -38;
+  }
+  ifNameToIndex(): number {
+    return -19;
+  }
+  epollCreate(): number {
+    return -38;
+  }
+  epollCtl(): number {
+    return -38;
+  }
+  epollWait(): number {
+    return -38;
+  }
+
   map(fd: number): FakeMap {
     const map = this.objects.get(fd);
     if (map?.kind !== "map") throw new Error(`fake kernel: fd ${fd} is not a map`);

@@ -25,6 +25,10 @@ export interface PerfEventOptions {
   config1?: bigint | number | Uint8Array;
   config2?: bigint | number;
   samplePeriod?: bigint | number;
+  /** Samples per second instead of a period (sets the `freq` bit). */
+  sampleFrequency?: bigint | number;
+  /** PERF_SAMPLE_* bits (perf buffers: PERF_SAMPLE_RAW). */
+  sampleType?: bigint | number;
   wakeupEvents?: number;
   /** -1 for every process. */
   pid?: number;
@@ -39,8 +43,10 @@ export function perfEventOpen(o: PerfEventOptions): Fd {
     .u32(0, o.type)
     .u32(4, ATTR_SIZE)
     .u64(8, o.config)
-    .u64(16, o.samplePeriod ?? 1)
-    .u64(40, o.disabled ? 1n : 0n) // the flags bitfield: bit 0 is `disabled`
+    .u64(16, o.sampleFrequency ?? o.samplePeriod ?? 1)
+    .u64(24, o.sampleType ?? 0)
+    // the flags bitfield: bit 0 is `disabled`, bit 10 `freq`
+    .u64(40, (o.disabled ? 1n : 0n) | (o.sampleFrequency !== undefined ? 1n << 10n : 0n))
     .u32(48, o.wakeupEvents ?? 1)
     .u64(64, o.config2 ?? 0);
   if (o.config1 instanceof Uint8Array) attr.pointer(56, o.config1);
@@ -55,6 +61,9 @@ export function perfEventOpen(o: PerfEventOptions): Fd {
   }
   return new Fd(r, label);
 }
+
+export const PERF_COUNT_SW_BPF_OUTPUT = 10;
+export const PERF_SAMPLE_RAW = 1 << 10;
 
 /** ioctl(PERF_EVENT_IOC_ENABLE). */
 export function perfEventEnable(fd: Fd): void {

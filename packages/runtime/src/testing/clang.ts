@@ -24,3 +24,12 @@ export function buildWithClang(source: string): Uint8Array | string {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** buildWithClang, failing when TSBPF_REQUIRE_KERNEL=1, else skipping the test with the reason. */
+export function compileOrSkip(source: string, context: { skip: (note?: string) => never }): Uint8Array {
+  const elf = buildWithClang(source);
+  if (typeof elf !== "string") return elf;
+  if (process.env.TSBPF_REQUIRE_KERNEL === "1") throw new Error(elf);
+  console.warn(`skipping: ${elf}`);
+  return context.skip(elf);
+}

@@ -1,0 +1,185 @@
+/**
+ * Function offsets in user-space ELF files (executables and shared libraries), for uprobes: the
+ * kernel wants a file offset, which is the symbol's virtual address moved into the loadable
+ * segment that holds it (address - p_vaddr + p_offset). Symbols come from .symtab, else .dynsym
+ * (stripped libraries keep only the latter). Also reads notes (USDT's .note.stapsdt).
+ */
+import { BpfError } from "../errors.js";
+import { readFile, readTextFile, pathExists } from "../sys/files.js";
+
+const SHT_SYMTAB = 2;
+const SHT_NOTE = 7;
+const SHT_DYNSYM = 11;
+const PT_LOAD = 1;
+const STT_FUNC = 2;
+const STT_GNU_IFUNC = 10;
+
+export interface ElfSection {
+  name: string;
+  type: number;
+  addr: bigint;
+  offset: number;
+  size: number;
+  link: number;
+}
+
+export interface ElfSymbol {
+  name: string;
+  address: bigint;
+  size: bigint;
+  type: number;
+}
+
+export interface LoadSegment {
+  vaddr: bigint;
+  offset: bigint;
+  filesz: bigint;
+}
+
+/** A parsed 64-bit little-endian ELF file (what Linux runs on x86-64 and arm64). */
+export class UserElf {
+  readonly path: string;
+  readonly bytes: Uint8Array;
+  readonly view: DataView;
+  readonly sections: ElfSection[] = [];
+  readonly segments: LoadSegment[] = [];
+  /** ET_DYN (shared library or PIE) or ET_EXEC. */
+  readonly type: number;
+
+  constructor(path: string, bytes: Uint8Array) {
+    this.path = path;
+    this.bytes = bytes;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const v = this.view;
+    if (bytes.length < 64 || v.getUint32(0) !== 0x7f454c46) throw new BpfError(`${path} is not an ELF file`);
+    if (bytes[4] !== 2 || bytes[5] !== 1) throw new BpfError(`${path} is not a 64-bit little-endian ELF file`);
+    this.type = v.getUint16(16, true);
+    const phoff = Number(v.getBigUint64(32, true));
+    const shoff = Number(v.getBigUint64(40, true));
+    const phentsize = v.getUint16(54, true);
+    const phnum = v.getUint16(56, true);
+    const shentsize = v.getUint16(58, true);
+    const shnum = v.getUint16(60, true);
+    const shstrndx = v.getUint16(62, true);
+    for (let i = 0; i < phnum; i++) {
+      const at = phoff + i * phentsize;
+      if (v.getUint32(at, true) !== PT_LOAD) continue;
+      this.segments.push({ offset: v.getBigUint64(at + 8, true), vaddr: v.getBigUint64(at + 16, true), filesz: v.getBigUint64(at + 32, true) });
+    }
+    const raw: (ElfSection & { nameOffset: number })[] = [];
+    for (let i = 0; i < shnum; i++) {
+      const at = shoff + i * shentsize;
+      raw.push({
+        nameOffset: v.getUint32(at, true),
+        name: "",
+        type: v.getUint32(at + 4, true),
+        addr: v.getBigUint64(at + 16, true),
+        offset: Number(v.getBigUint64(at + 24, true)),
+        size: Number(v.getBigUint64(at + 32, true)),
+        link: v.getUint32(at + 40, true),
+      });
+    }
+    const names = raw[shstrndx];
+    for (const s of raw) {
+      const { nameOffset, ...section } = s;
+      section.name = names ? this.string(names.offset + nameOffset) : "";
+      this.sections.push(section);
+    }
+  }
+
+  static open(path: string): UserElf {
+    const bytes = readFile(path);
+    if (!bytes) throw new BpfError(`${path} does not exist`);
+    return new UserElf(path, bytes);
+  }
+
+  string(at: number): string {
+    const end = this.bytes.indexOf(0, at);
+    return new TextDecoder().decode(this.bytes.subarray(at, end < 0 ? this.bytes.length : end));
+  }
+
+  section(name: string): ElfSection | undefined {
+    return this.sections.find((s) => s.name === name);
+  }
+
+  /** Function symbols (STT_FUNC, STT_GNU_IFUNC) with an address, .symtab first then .dynsym. */
+  functions(): ElfSymbol[] {
+    const out: ElfSymbol[] = [];
+    for (const type of [SHT_SYMTAB, SHT_DYNSYM]) {
+      for (const table of this.sections.filter((s) => s.type === type)) {
+        const strings = this.sections[table.link];
+        if (!strings) continue;
+        for (let at = table.offset; at + 24 <= table.offset + table.size; at += 24) {
+          const info = this.bytes[at + 4]! & 0xf;
+          if (info !== STT_FUNC && info !== STT_GNU_IFUNC) continue;
+          const address = this.view.getBigUint64(at + 8, true);
+          if (address === 0n) continue;
+          out.push({ name: this.string(strings.offset + this.view.getUint32(at, true)), address, size: this.view.getBigUint64(at + 16, true), type: info });
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The file offset of virtual address `address` (in a loadable segment). */
+  fileOffset(address: bigint): bigint {
+    const seg = this.segments.find((s) => address >= s.vaddr && address < s.vaddr + s.filesz);
+    if (!seg) throw new BpfError(`address 0x${address.toString(16)} is in no loadable segment of ${this.path}`);
+    return address - seg.vaddr + seg.offset;
+  }
+
+  /** The file offset of function `name` (exact name; "name@VERSION" suffixes in .symtab also match). */
+  symbolOffset(name: string): bigint {
+    const fns = this.functions();
+    const sym = fns.find((s) => s.name === name) ?? fns.find((s) => s.name.split("@")[0] === name);
+    if (!sym) throw new BpfError(`${this.path} has no function ${name} in its symbol tables`);
+    return this.fileOffset(sym.address);
+  }
+
+  /** Names and file offsets of the functions matching a glob ("*" and "?"). */
+  matchFunctions(pattern: string): { name: string; offset: bigint }[] {
+    const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+    const seen = new Map<string, bigint>();
+    for (const s of this.functions()) if (re.test(s.name) && !seen.has(s.name)) seen.set(s.name, this.fileOffset(s.address));
+    return [...seen].map(([name, offset]) => ({ name, offset }));
+  }
+
+  /** Every note in section `name`: owner name, type and descriptor bytes. */
+  notes(name: string): { owner: string; type: number; desc: Uint8Array }[] {
+    const out: { owner: string; type: number; desc: Uint8Array }[] = [];
+    for (const s of this.sections.filter((x) => x.name === name && x.type === SHT_NOTE)) {
+      let at = s.offset;
+      const end = s.offset + s.size;
+      while (at + 12 <= end) {
+        const namesz = this.view.getUint32(at, true);
+        const descsz = this.view.getUint32(at + 4, true);
+        const type = this.view.getUint32(at + 8, true);
+        const owner = this.string(at + 12);
+        const descAt = at + 12 + Math.ceil(namesz / 4) * 4;
+        out.push({ owner, type, desc: this.bytes.subarray(descAt, descAt + descsz) });
+        at = descAt + Math.ceil(descsz / 4) * 4;
+      }
+    }
+    return out;
+  }
+}
+
+const libraryDirs = ["/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib/aarch64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/lib64", "/usr/lib64", "/lib", "/usr/lib", "/usr/local/lib"];
+
+/**
+ * The path of a binary or library: a path is used as is; a bare library name ("libc.so.6") is
+ * looked up in the process `pid`'s mappings first, then the standard library directories; a
+ * bare program name in PATH.
+ */
+export function resolveBinary(name: string, pid?: number): string {
+  if (name.includes("/")) return name;
+  if (pid !== undefined && pid > 0) {
+    for (const line of (readTextFile(`/proc/${pid}/maps`) ?? "").split("\n")) {
+      const path = line.split(/\s+/)[5];
+      if (path && path.startsWith("/") && path.split("/").pop()!.startsWith(name)) return path;
+    }
+  }
+  const dirs = name.includes(".so") ? libraryDirs : (process.env.PATH ?? "/usr/bin:/bin").split(":");
+  for (const dir of dirs) if (pathExists(`${dir}/${name}`)) return `${dir}/${name}`;
+  throw new BpfError(`cannot find ${name} (looked in ${pid ? `/proc/${pid}/maps and ` : ""}${dirs.join(", ")})`);
+}

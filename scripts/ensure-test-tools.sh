@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs and mounts what the kernel tests use, on a fresh machine too: bpftool (interop: objects
-# tsbpf writes must load with libbpf) and clang (fixtures: the runtime must load clang-built
-# objects), tracefs and bpffs. Nothing here runs at tsbpf's own run time.
+# tsbpf writes must load with libbpf), clang (fixtures: the runtime must load clang-built
+# objects), iproute2 (network namespaces for XDP/tc tests) and a C compiler (uprobe targets), tracefs and bpffs. Nothing here runs at tsbpf's own run time.
 set -euo pipefail
 
 need=()
 command -v bpftool >/dev/null 2>&1 || need+=(bpftool)
 command -v clang >/dev/null 2>&1 || need+=(clang)
+command -v ip >/dev/null 2>&1 || need+=(iproute2)     # test network namespaces and veth pairs
+command -v cc >/dev/null 2>&1 || need+=(gcc)          # the uprobe/USDT test target
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "ensure-test-tools: installing ${need[*]} from Debian's packages"

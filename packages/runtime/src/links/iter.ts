@@ -14,7 +14,7 @@ import { Link } from "./link.js";
 export class IterLink extends Link {
   /** Runs the iterator once and returns everything the program wrote. */
   read(): Uint8Array {
-    const iter = iterCreate(this.fd);
+    const iter = iterCreate(this.linkFd);
     try {
       let out = new Uint8Array(64 * 1024);
       let total = 0;
@@ -38,11 +38,34 @@ export class IterLink extends Link {
   text(): string {
     return new TextDecoder().decode(this.read());
   }
+
+  /** The iterator's output line by line (a fresh run of the iterator each time it is iterated). */
+  async *lines(): AsyncIterableIterator<string> {
+    const text = this.text();
+    const lines = text.split("\n");
+    if (lines.at(-1) === "") lines.pop();
+    yield* lines;
+  }
+
+  /** The output cut into fixed-size records (programs that bpf_seq_write a struct per object). */
+  async *records(size: number): AsyncIterableIterator<Uint8Array> {
+    const bytes = this.read();
+    for (let at = 0; at + size <= bytes.length; at += size) yield bytes.subarray(at, at + size);
+  }
 }
 
-/** Attaches an iterator program (loaded with its bpf_iter_<target> attach_btf_id). Kernel 5.8. */
-export function attachIter(program: string, progFd: number, section: string): IterLink {
-  const r = linkCreateRaw({ progFd, targetFd: 0, attachType: AttachType.TRACE_ITER });
+export interface IterOptions {
+  /** For map iterators (iter/bpf_map_elem, iter/sockmap, ...): the map whose elements to visit. */
+  map?: Fd | number;
+}
+
+/** Attaches an iterator program (loaded with its bpf_iter_<target> attach_btf_id). Kernel 5.8; map element iterators 5.9. */
+export function attachIter(program: string, progFd: number, section: string, options: IterOptions = {}): IterLink {
+  const mapFd = options.map === undefined ? undefined : typeof options.map === "number" ? options.map : options.map.raw;
+  // union bpf_iter_link_info: { u32 map_fd } for map iterators (16 bytes).
+  const info = mapFd === undefined ? undefined : new Uint8Array(16);
+  if (info) new DataView(info.buffer).setUint32(0, mapFd!, true);
+  const r = linkCreateRaw({ progFd, targetFd: 0, attachType: AttachType.TRACE_ITER, tail: info && ((attr) => attr.pointer(16, info).u32(24, info.length)) });
   if (r < 0) throw bpfFailure(Cmd.LINK_CREATE, -r, `${program} (${section})`);
   return new IterLink(program, section, new Fd(r, `link ${program} → ${section}`));
 }

@@ -6,13 +6,19 @@
 import { littleEndian } from "../sys/attr.js";
 import { objGetInfo, objPin } from "../sys/bpf.js";
 import type { Fd } from "../sys/fd.js";
+import { BpfError } from "../errors.js";
 
 export class Link implements Disposable {
   /** The attached program's name. */
   readonly program: string;
   /** What it is attached to, as a section names it ("tracepoint/syscalls/sys_enter_write"). */
   readonly target: string;
-  readonly fd: Fd;
+  /**
+   * The BPF link's descriptor. Attachments that are not BPF links (a classic tc filter, a socket
+   * filter) hold what they detach with in `also` and have none.
+   */
+  readonly fd: Fd | undefined;
+  #closed = false;
   readonly #also: { close(): void }[];
   #onClose: (() => void) | undefined;
 
@@ -20,7 +26,7 @@ export class Link implements Disposable {
    * `also`: what the attachment needs and the link releases with itself (the perf event under
    * it, further links of a group, a netlink filter's detach, a USDT spec slot).
    */
-  constructor(program: string, target: string, fd: Fd, also: { close(): void }[] = []) {
+  constructor(program: string, target: string, fd: Fd | undefined, also: { close(): void }[] = []) {
     this.program = program;
     this.target = target;
     this.fd = fd;
@@ -45,28 +51,48 @@ export class Link implements Disposable {
   }
 
   get closed(): boolean {
-    return this.fd.closed;
+    return this.#closed;
+  }
+
+  /** The BPF link's descriptor; a clear error for attachments that are not BPF links. */
+  get linkFd(): Fd {
+    if (!this.fd) throw new BpfError(`${this} is not a BPF link (it is attached another way), so it has no link descriptor, id or pin`);
+    return this.fd;
   }
 
   /** The kernel's link id (bpftool link show id N). Kernel 5.8. */
   id(): number {
-    const info = new Uint8Array(48);
-    objGetInfo(this.fd, info);
-    return new DataView(info.buffer).getUint32(4, littleEndian);
+    return this.info().id;
+  }
+
+  /** The kernel's view of the link: id, type, program id (BPF_OBJ_GET_INFO_BY_FD on the link). Kernel 5.8. */
+  info(): { id: number; type: number; programId: number } {
+    const info = new Uint8Array(64);
+    objGetInfo(this.linkFd, info);
+    const v = new DataView(info.buffer);
+    return { type: v.getUint32(0, littleEndian), id: v.getUint32(4, littleEndian), programId: v.getUint32(8, littleEndian) };
   }
 
   /** Pins the link on bpffs so that the attachment outlives the process. Kernel 5.7. */
   pin(path: string): void {
-    objPin(this.fd, path);
+    objPin(this.linkFd, path);
   }
 
   /** Detaches. Idempotent. */
   close(): void {
-    if (this.fd.closed) return;
-    this.fd.close();
-    for (const fd of this.#also) fd.close();
+    if (this.#closed) return;
+    this.#closed = true;
+    const errors: unknown[] = [];
+    for (const part of [this.fd, ...this.#also]) {
+      try {
+        part?.close();
+      } catch (error) {
+        errors.push(error);
+      }
+    }
     this.#onClose?.();
     this.#onClose = undefined;
+    if (errors.length) throw errors[0];
   }
 
   [Symbol.dispose](): void {

@@ -33,7 +33,9 @@ describeKernel("USDT probes on the kernel", () => {
     await using object = await loadObject(elf);
     const specs = object.map(USDT_SPECS_MAP);
     const target = startTarget(6);
-    using link = attachUsdt("on_step", object.programs.get("on_step")!.fd.raw, specs, { binary: targetBinary(), provider: "tsbpf", name: "step", pid: target.pid, cookie: 42n });
+    // Through the program's own attach(), which finds the object's spec map.
+    using link = object.programs.get("on_step")!.attach({ binary: targetBinary(), provider: "tsbpf", name: "step", pid: target.pid, cookie: 42n });
+    expect(() => attachUsdt("on_step", 0, specs, { binary: targetBinary(), provider: "tsbpf", name: "nothing" })).toThrow(/no USDT probe tsbpf:nothing/);
     expect(link.target).toContain("tsbpf:step");
     const sum = await target.run();
     expect(object.variable("calls")).toBe(6n);

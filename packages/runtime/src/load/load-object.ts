@@ -125,6 +125,7 @@ export async function loadObject(source: ObjectSpec | Uint8Array, options: LoadO
       }
     }
     for (const created of maps.values()) handles.set(created.spec.name, makeHandle(spec, created));
+    for (const program of programs.values()) program.bindMaps(handles);
     if (kconfig) handles.set(".kconfig", new BpfMap(kconfig.fd, { name: ".kconfig", type: MapType.Array, keySize: 4, valueSize: 8, maxEntries: 1, flags: 0 }));
   } catch (error) {
     kconfig?.fd.close();

@@ -13,11 +13,9 @@ import { Errno, errnoName } from "../sys/errno.js";
 import { Fd } from "../sys/fd.js";
 import { readTextFile } from "../sys/files.js";
 import { lockdownMode } from "../sys/lockdown.js";
-import { attachIter } from "../links/iter.js";
-import { attachKprobe } from "../links/kprobe.js";
+import { attachProgram, USDT_SPECS_MAP, type AttachOptions } from "../links/attach.js";
 import type { Link } from "../links/link.js";
-import { attachRawTracepoint, attachTracing } from "../links/raw-tracepoint.js";
-import { attachTracepoint } from "../links/tracepoint.js";
+import type { BpfMap } from "../maps/map.js";
 import { attachBtfId } from "./attach-target.js";
 import { funcInfoRecords, lineInfoRecords } from "./ext-info.js";
 import { programKind, type ProgramKind } from "./sections.js";
@@ -28,6 +26,9 @@ import { AttachType, ProgType, progTypeName } from "./types.js";
 import { verifierError } from "./verifier-log.js";
 
 const MAX_LOG = 16 << 20;
+
+/** Hooks whose section can name everything attaching needs (libbpf's auto-attach). */
+const autoAttachHooks = new Set(["tracepoint", "raw_tracepoint", "kprobe", "kretprobe", "uprobe", "uretprobe", "usdt", "tracing", "lsm"]);
 const FIRST_LOG = 1 << 20;
 
 export interface ProgramLoadOptions {
@@ -77,34 +78,30 @@ export class BpfProgram {
 
   /** Whether the section names a hook completely (so that `attach()` knows where to attach it). */
   get attachable(): boolean {
-    return this.kind.hook !== "none" && this.kind.target !== "";
+    return autoAttachHooks.has(this.kind.hook) && this.kind.target !== "" && !(this.kind.hook === "uprobe" || this.kind.hook === "uretprobe" ? !this.kind.target.includes(":") : false);
   }
 
   /**
    * Attaches the program to the hook its section names and returns the link (close it to
-   * detach). tracepoint and kprobe: kernel 5.15; raw_tp 4.17; tp_btf/fentry/fexit 5.5; lsm 5.7;
-   * iterators 5.8 (an `IterLink`, whose `read()` runs the iterator).
+   * detach). Hooks that need more than the section says take it in `options` (see
+   * AttachOptions: an interface for xdp/tc, a cgroup, a binary and symbol for uprobes, an event
+   * for perf_event, ...). Kernels: tracepoint/kprobe/uprobe/usdt/perf_event 5.15; raw_tp 4.17;
+   * tp_btf/fentry/fexit 5.5; lsm 5.7; iterators 5.8; cgroup links 5.7; xdp links 5.9; netns
+   * (flow_dissector) links 5.8; tcx and uprobe.multi 6.6; classic tc 4.5; socket filters 3.19.
    */
-  attach(): Link {
-    const { hook, target } = this.kind;
-    switch (hook) {
-      case "tracepoint":
-        return attachTracepoint(this.name, this.fd.raw, target, this.section);
-      case "raw_tracepoint":
-        return attachRawTracepoint(this.name, this.fd.raw, target, this.section);
-      case "kprobe":
-      case "kretprobe":
-        return attachKprobe(this.name, this.fd.raw, target, hook === "kretprobe");
-      case "tracing":
-        if (this.kind.expectedAttachType === AttachType.TRACE_ITER) return attachIter(this.name, this.fd.raw, this.section);
-        return attachTracing(this.name, this.fd.raw, this.section);
-      case "lsm":
-        return attachTracing(this.name, this.fd.raw, this.section);
-      default:
-        throw new NotSupportedError(`attaching ${this.name} (${this.section})`, `tsbpf does not attach ${progTypeName(this.type)} programs by itself yet`, {
-          remedy: "run it with testRun(), or attach its fd by hand",
-        });
-    }
+  attach(options: AttachOptions = {}): Link {
+    const specs = this.#maps?.get(USDT_SPECS_MAP);
+    return attachProgram(
+      { program: this.name, progFd: this.fd.raw, section: this.section, kind: this.kind, usdtSpecs: specs && { fd: specs.fd, maxEntries: specs.maxEntries } },
+      options,
+    );
+  }
+
+  #maps: ReadonlyMap<string, BpfMap> | undefined;
+
+  /** @internal The object's maps, for hooks that need one (USDT specs). */
+  bindMaps(maps: ReadonlyMap<string, BpfMap>): void {
+    this.#maps = maps;
   }
 
   /**

@@ -15,9 +15,18 @@ export type Hook =
   | "kretprobe"
   | "uprobe"
   | "uretprobe"
+  | "usdt"
   | "tracing" // fentry/fexit/fmod_ret/tp_btf/iter: attach_btf_id at load
   | "lsm"
-  | "none"; // loaded only: run through BPF_PROG_TEST_RUN or attached by hand (xdp, tc, socket, ...)
+  | "perf_event" // needs the event: attach({ event, frequency | samplePeriod })
+  | "xdp" // needs the interface: attach({ interface, mode })
+  | "tcx" // tc/ingress, tcx/egress, ...: attach({ interface })
+  | "tc" // classic tc filter: attach({ interface, direction })
+  | "socket" // attach({ socket })
+  | "cgroup" // attach({ cgroup })
+  | "flow_dissector" // attach({ netns })
+  | "struct_ops" // registered through its struct_ops map
+  | "none"; // loaded only: run through BPF_PROG_TEST_RUN or attached by hand
 
 export interface SectionDef {
   /** The section name or prefix ("+": with an optional "/target"). */
@@ -31,7 +40,7 @@ export interface SectionDef {
 }
 
 const defs: SectionDef[] = [
-  { name: "socket", progType: ProgType.SOCKET_FILTER, hook: "none" },
+  { name: "socket", progType: ProgType.SOCKET_FILTER, hook: "socket" },
   { name: "sk_reuseport/migrate", progType: ProgType.SK_REUSEPORT, expectedAttachType: AttachType.SK_REUSEPORT_SELECT_OR_MIGRATE, hook: "none" },
   { name: "sk_reuseport", progType: ProgType.SK_REUSEPORT, expectedAttachType: AttachType.SK_REUSEPORT_SELECT, hook: "none" },
   { name: "kprobe+", progType: ProgType.KPROBE, hook: "kprobe" },
@@ -46,13 +55,13 @@ const defs: SectionDef[] = [
   { name: "kretprobe.multi+", progType: ProgType.KPROBE, expectedAttachType: AttachType.TRACE_KPROBE_MULTI, hook: "kretprobe" },
   { name: "uprobe.multi+", progType: ProgType.KPROBE, expectedAttachType: AttachType.TRACE_UPROBE_MULTI, hook: "uprobe" },
   { name: "uretprobe.multi+", progType: ProgType.KPROBE, expectedAttachType: AttachType.TRACE_UPROBE_MULTI, hook: "uretprobe" },
-  { name: "usdt+", progType: ProgType.KPROBE, hook: "uprobe" },
-  { name: "tc/ingress", progType: ProgType.SCHED_CLS, expectedAttachType: AttachType.TCX_INGRESS, hook: "none" },
-  { name: "tc/egress", progType: ProgType.SCHED_CLS, expectedAttachType: AttachType.TCX_EGRESS, hook: "none" },
-  { name: "tcx/ingress", progType: ProgType.SCHED_CLS, expectedAttachType: AttachType.TCX_INGRESS, hook: "none" },
-  { name: "tcx/egress", progType: ProgType.SCHED_CLS, expectedAttachType: AttachType.TCX_EGRESS, hook: "none" },
-  { name: "tc", progType: ProgType.SCHED_CLS, hook: "none" },
-  { name: "classifier", progType: ProgType.SCHED_CLS, hook: "none" },
+  { name: "usdt+", progType: ProgType.KPROBE, hook: "usdt" },
+  { name: "tc/ingress", progType: ProgType.SCHED_CLS, expectedAttachType: AttachType.TCX_INGRESS, hook: "tcx" },
+  { name: "tc/egress", progType: ProgType.SCHED_CLS, expectedAttachType: AttachType.TCX_EGRESS, hook: "tcx" },
+  { name: "tcx/ingress", progType: ProgType.SCHED_CLS, expectedAttachType: AttachType.TCX_INGRESS, hook: "tcx" },
+  { name: "tcx/egress", progType: ProgType.SCHED_CLS, expectedAttachType: AttachType.TCX_EGRESS, hook: "tcx" },
+  { name: "tc", progType: ProgType.SCHED_CLS, hook: "tc" },
+  { name: "classifier", progType: ProgType.SCHED_CLS, hook: "tc" },
   { name: "action", progType: ProgType.SCHED_ACT, hook: "none" },
   { name: "tracepoint+", progType: ProgType.TRACEPOINT, hook: "tracepoint" },
   { name: "tp+", progType: ProgType.TRACEPOINT, hook: "tracepoint" },
@@ -78,47 +87,47 @@ const defs: SectionDef[] = [
   { name: "xdp/devmap", progType: ProgType.XDP, expectedAttachType: AttachType.XDP_DEVMAP, hook: "none" },
   { name: "xdp.frags/cpumap", progType: ProgType.XDP, expectedAttachType: AttachType.XDP_CPUMAP, flags: ProgFlags.XDP_HAS_FRAGS, hook: "none" },
   { name: "xdp/cpumap", progType: ProgType.XDP, expectedAttachType: AttachType.XDP_CPUMAP, hook: "none" },
-  { name: "xdp.frags", progType: ProgType.XDP, expectedAttachType: AttachType.XDP, flags: ProgFlags.XDP_HAS_FRAGS, hook: "none" },
-  { name: "xdp", progType: ProgType.XDP, expectedAttachType: AttachType.XDP, hook: "none" },
-  { name: "perf_event", progType: ProgType.PERF_EVENT, hook: "none" },
+  { name: "xdp.frags", progType: ProgType.XDP, expectedAttachType: AttachType.XDP, flags: ProgFlags.XDP_HAS_FRAGS, hook: "xdp" },
+  { name: "xdp", progType: ProgType.XDP, expectedAttachType: AttachType.XDP, hook: "xdp" },
+  { name: "perf_event", progType: ProgType.PERF_EVENT, hook: "perf_event" },
   { name: "lwt_in", progType: ProgType.LWT_IN, hook: "none" },
   { name: "lwt_out", progType: ProgType.LWT_OUT, hook: "none" },
   { name: "lwt_xmit", progType: ProgType.LWT_XMIT, hook: "none" },
   { name: "lwt_seg6local", progType: ProgType.LWT_SEG6LOCAL, hook: "none" },
-  { name: "sockops", progType: ProgType.SOCK_OPS, expectedAttachType: AttachType.CGROUP_SOCK_OPS, hook: "none" },
+  { name: "sockops", progType: ProgType.SOCK_OPS, expectedAttachType: AttachType.CGROUP_SOCK_OPS, hook: "cgroup" },
   { name: "sk_skb/stream_parser", progType: ProgType.SK_SKB, expectedAttachType: AttachType.SK_SKB_STREAM_PARSER, hook: "none" },
   { name: "sk_skb/stream_verdict", progType: ProgType.SK_SKB, expectedAttachType: AttachType.SK_SKB_STREAM_VERDICT, hook: "none" },
   { name: "sk_skb/verdict", progType: ProgType.SK_SKB, expectedAttachType: AttachType.SK_SKB_VERDICT, hook: "none" },
   { name: "sk_skb", progType: ProgType.SK_SKB, hook: "none" },
   { name: "sk_msg", progType: ProgType.SK_MSG, expectedAttachType: AttachType.SK_MSG_VERDICT, hook: "none" },
   { name: "lirc_mode2", progType: ProgType.LIRC_MODE2, expectedAttachType: AttachType.LIRC_MODE2, hook: "none" },
-  { name: "flow_dissector", progType: ProgType.FLOW_DISSECTOR, expectedAttachType: AttachType.FLOW_DISSECTOR, hook: "none" },
-  { name: "cgroup_skb/ingress", progType: ProgType.CGROUP_SKB, expectedAttachType: AttachType.CGROUP_INET_INGRESS, hook: "none" },
-  { name: "cgroup_skb/egress", progType: ProgType.CGROUP_SKB, expectedAttachType: AttachType.CGROUP_INET_EGRESS, hook: "none" },
-  { name: "cgroup/skb", progType: ProgType.CGROUP_SKB, hook: "none" },
-  { name: "cgroup/sock_create", progType: ProgType.CGROUP_SOCK, expectedAttachType: AttachType.CGROUP_INET_SOCK_CREATE, hook: "none" },
-  { name: "cgroup/sock_release", progType: ProgType.CGROUP_SOCK, expectedAttachType: AttachType.CGROUP_INET_SOCK_RELEASE, hook: "none" },
-  { name: "cgroup/sock", progType: ProgType.CGROUP_SOCK, expectedAttachType: AttachType.CGROUP_INET_SOCK_CREATE, hook: "none" },
-  { name: "cgroup/post_bind4", progType: ProgType.CGROUP_SOCK, expectedAttachType: AttachType.CGROUP_INET4_POST_BIND, hook: "none" },
-  { name: "cgroup/post_bind6", progType: ProgType.CGROUP_SOCK, expectedAttachType: AttachType.CGROUP_INET6_POST_BIND, hook: "none" },
-  { name: "cgroup/dev", progType: ProgType.CGROUP_DEVICE, expectedAttachType: AttachType.CGROUP_DEVICE, hook: "none" },
-  { name: "cgroup/bind4", progType: ProgType.CGROUP_SOCK_ADDR, expectedAttachType: AttachType.CGROUP_INET4_BIND, hook: "none" },
-  { name: "cgroup/bind6", progType: ProgType.CGROUP_SOCK_ADDR, expectedAttachType: AttachType.CGROUP_INET6_BIND, hook: "none" },
-  { name: "cgroup/connect4", progType: ProgType.CGROUP_SOCK_ADDR, expectedAttachType: AttachType.CGROUP_INET4_CONNECT, hook: "none" },
-  { name: "cgroup/connect6", progType: ProgType.CGROUP_SOCK_ADDR, expectedAttachType: AttachType.CGROUP_INET6_CONNECT, hook: "none" },
-  { name: "cgroup/sendmsg4", progType: ProgType.CGROUP_SOCK_ADDR, expectedAttachType: AttachType.CGROUP_UDP4_SENDMSG, hook: "none" },
-  { name: "cgroup/sendmsg6", progType: ProgType.CGROUP_SOCK_ADDR, expectedAttachType: AttachType.CGROUP_UDP6_SENDMSG, hook: "none" },
-  { name: "cgroup/recvmsg4", progType: ProgType.CGROUP_SOCK_ADDR, expectedAttachType: AttachType.CGROUP_UDP4_RECVMSG, hook: "none" },
-  { name: "cgroup/recvmsg6", progType: ProgType.CGROUP_SOCK_ADDR, expectedAttachType: AttachType.CGROUP_UDP6_RECVMSG, hook: "none" },
-  { name: "cgroup/getpeername4", progType: ProgType.CGROUP_SOCK_ADDR, expectedAttachType: AttachType.CGROUP_INET4_GETPEERNAME, hook: "none" },
-  { name: "cgroup/getpeername6", progType: ProgType.CGROUP_SOCK_ADDR, expectedAttachType: AttachType.CGROUP_INET6_GETPEERNAME, hook: "none" },
-  { name: "cgroup/getsockname4", progType: ProgType.CGROUP_SOCK_ADDR, expectedAttachType: AttachType.CGROUP_INET4_GETSOCKNAME, hook: "none" },
-  { name: "cgroup/getsockname6", progType: ProgType.CGROUP_SOCK_ADDR, expectedAttachType: AttachType.CGROUP_INET6_GETSOCKNAME, hook: "none" },
-  { name: "cgroup/sysctl", progType: ProgType.CGROUP_SYSCTL, expectedAttachType: AttachType.CGROUP_SYSCTL, hook: "none" },
-  { name: "cgroup/getsockopt", progType: ProgType.CGROUP_SOCKOPT, expectedAttachType: AttachType.CGROUP_GETSOCKOPT, hook: "none" },
-  { name: "cgroup/setsockopt", progType: ProgType.CGROUP_SOCKOPT, expectedAttachType: AttachType.CGROUP_SETSOCKOPT, hook: "none" },
-  { name: "struct_ops+", progType: ProgType.STRUCT_OPS, hook: "none" },
-  { name: "struct_ops.s+", progType: ProgType.STRUCT_OPS, flags: ProgFlags.SLEEPABLE, hook: "none" },
+  { name: "flow_dissector", progType: ProgType.FLOW_DISSECTOR, expectedAttachType: AttachType.FLOW_DISSECTOR, hook: "flow_dissector" },
+  { name: "cgroup_skb/ingress", progType: ProgType.CGROUP_SKB, expectedAttachType: AttachType.CGROUP_INET_INGRESS, hook: "cgroup" },
+  { name: "cgroup_skb/egress", progType: ProgType.CGROUP_SKB, expectedAttachType: AttachType.CGROUP_INET_EGRESS, hook: "cgroup" },
+  { name: "cgroup/skb", progType: ProgType.CGROUP_SKB, hook: "cgroup" },
+  { name: "cgroup/sock_create", progType: ProgType.CGROUP_SOCK, expectedAttachType: AttachType.CGROUP_INET_SOCK_CREATE, hook: "cgroup" },
+  { name: "cgroup/sock_release", progType: ProgType.CGROUP_SOCK, expectedAttachType: AttachType.CGROUP_INET_SOCK_RELEASE, hook: "cgroup" },
+  { name: "cgroup/sock", progType: ProgType.CGROUP_SOCK, expectedAttachType: AttachType.CGROUP_INET_SOCK_CREATE, hook: "cgroup" },
+  { name: "cgroup/post_bind4", progType: ProgType.CGROUP_SOCK, expectedAttachType: AttachType.CGROUP_INET4_POST_BIND, hook: "cgroup" },
+  { name: "cgroup/post_bind6", progType: ProgType.CGROUP_SOCK, expectedAttachType: AttachType.CGROUP_INET6_POST_BIND, hook: "cgroup" },
+  { name: "cgroup/dev", progType: ProgType.CGROUP_DEVICE, expectedAttachType: AttachType.CGROUP_DEVICE, hook: "cgroup" },
+  { name: "cgroup/bind4", progType: ProgType.CGROUP_SOCK_ADDR, expectedAttachType: AttachType.CGROUP_INET4_BIND, hook: "cgroup" },
+  { name: "cgroup/bind6", progType: ProgType.CGROUP_SOCK_ADDR, expectedAttachType: AttachType.CGROUP_INET6_BIND, hook: "cgroup" },
+  { name: "cgroup/connect4", progType: ProgType.CGROUP_SOCK_ADDR, expectedAttachType: AttachType.CGROUP_INET4_CONNECT, hook: "cgroup" },
+  { name: "cgroup/connect6", progType: ProgType.CGROUP_SOCK_ADDR, expectedAttachType: AttachType.CGROUP_INET6_CONNECT, hook: "cgroup" },
+  { name: "cgroup/sendmsg4", progType: ProgType.CGROUP_SOCK_ADDR, expectedAttachType: AttachType.CGROUP_UDP4_SENDMSG, hook: "cgroup" },
+  { name: "cgroup/sendmsg6", progType: ProgType.CGROUP_SOCK_ADDR, expectedAttachType: AttachType.CGROUP_UDP6_SENDMSG, hook: "cgroup" },
+  { name: "cgroup/recvmsg4", progType: ProgType.CGROUP_SOCK_ADDR, expectedAttachType: AttachType.CGROUP_UDP4_RECVMSG, hook: "cgroup" },
+  { name: "cgroup/recvmsg6", progType: ProgType.CGROUP_SOCK_ADDR, expectedAttachType: AttachType.CGROUP_UDP6_RECVMSG, hook: "cgroup" },
+  { name: "cgroup/getpeername4", progType: ProgType.CGROUP_SOCK_ADDR, expectedAttachType: AttachType.CGROUP_INET4_GETPEERNAME, hook: "cgroup" },
+  { name: "cgroup/getpeername6", progType: ProgType.CGROUP_SOCK_ADDR, expectedAttachType: AttachType.CGROUP_INET6_GETPEERNAME, hook: "cgroup" },
+  { name: "cgroup/getsockname4", progType: ProgType.CGROUP_SOCK_ADDR, expectedAttachType: AttachType.CGROUP_INET4_GETSOCKNAME, hook: "cgroup" },
+  { name: "cgroup/getsockname6", progType: ProgType.CGROUP_SOCK_ADDR, expectedAttachType: AttachType.CGROUP_INET6_GETSOCKNAME, hook: "cgroup" },
+  { name: "cgroup/sysctl", progType: ProgType.CGROUP_SYSCTL, expectedAttachType: AttachType.CGROUP_SYSCTL, hook: "cgroup" },
+  { name: "cgroup/getsockopt", progType: ProgType.CGROUP_SOCKOPT, expectedAttachType: AttachType.CGROUP_GETSOCKOPT, hook: "cgroup" },
+  { name: "cgroup/setsockopt", progType: ProgType.CGROUP_SOCKOPT, expectedAttachType: AttachType.CGROUP_SETSOCKOPT, hook: "cgroup" },
+  { name: "struct_ops+", progType: ProgType.STRUCT_OPS, hook: "struct_ops" },
+  { name: "struct_ops.s+", progType: ProgType.STRUCT_OPS, flags: ProgFlags.SLEEPABLE, hook: "struct_ops" },
   { name: "sk_lookup", progType: ProgType.SK_LOOKUP, expectedAttachType: AttachType.SK_LOOKUP, hook: "none" },
   { name: "netfilter", progType: ProgType.NETFILTER, expectedAttachType: AttachType.NETFILTER, hook: "none" },
 ];

@@ -1,0 +1,136 @@
+/**
+ * `attachProgram`: one entry point that attaches a loaded program to the hook its section names,
+ * with what that hook needs besides (an interface, a cgroup, a binary, an event...). Each hook's
+ * own file does the work; this only routes. `BpfProgram.attach(options)` calls it.
+ */
+import { NotSupportedError } from "../errors.js";
+import type { Fd } from "../sys/fd.js";
+import type { ProgramKind } from "../load/sections.js";
+import { AttachType, progTypeName } from "../load/types.js";
+import { attachCgroup } from "./cgroup.js";
+import { attachFlowDissector } from "./flow-dissector.js";
+import { attachIter } from "./iter.js";
+import { attachKprobe } from "./kprobe.js";
+import type { Link } from "./link.js";
+import { attachPerfEvent, type PerfEventAttachOptions } from "./perf-event.js";
+import { attachRawTracepoint, attachTracing } from "./raw-tracepoint.js";
+import { attachSocketFilter } from "./socket-filter.js";
+import { attachTc } from "./tc.js";
+import { attachTcx, type TcDirection } from "./tcx.js";
+import { attachTracepoint } from "./tracepoint.js";
+import { attachUprobe, attachUprobeMulti, parseUprobeTarget } from "./uprobe.js";
+import { attachUsdt, parseUsdtTarget, USDT_SPECS_MAP, type UsdtSpecsMap } from "./usdt.js";
+import { attachXdp, type XdpMode } from "./xdp.js";
+
+/**
+ * What a hook needs besides its section name. Only the fields of the program's hook matter:
+ * - uprobe/uretprobe: `binary` + `symbol` (+ `offset`), `pid`, `cookie` (default: from the section);
+ *   uprobe.multi: `binary` + `symbols` | `pattern` | `offsets`;
+ * - usdt: `binary`, `provider`, `name` (default: from the section), `pid`, `cookie`;
+ * - perf_event: `event`, `frequency` | `samplePeriod`, `cpus`, `pid`;
+ * - xdp: `interface`, `mode`, `netns`;  tc/tcx: `interface`, `direction` (default: from the section), `netns`;
+ * - socket: `socket`;  cgroup hooks: `cgroup`;  flow_dissector: `netns`;  iter over a map: `map`.
+ */
+export interface AttachOptions extends Partial<Omit<PerfEventAttachOptions, "event">> {
+  binary?: string;
+  symbol?: string;
+  symbols?: readonly string[];
+  pattern?: string;
+  offset?: number | bigint;
+  offsets?: readonly bigint[];
+  cookie?: bigint;
+  provider?: string;
+  name?: string;
+  event?: PerfEventAttachOptions["event"];
+  interface?: string | number;
+  mode?: XdpMode;
+  direction?: TcDirection;
+  priority?: number;
+  netns?: string;
+  socket?: number | Fd;
+  cgroup?: string | Fd;
+  map?: Fd | number;
+}
+
+export interface AttachContext {
+  program: string;
+  progFd: number;
+  section: string;
+  kind: ProgramKind;
+  /** The object's USDT spec map, when it has one. */
+  usdtSpecs?: UsdtSpecsMap;
+}
+
+function need<T>(value: T | undefined, what: string, ctx: AttachContext): T {
+  if (value === undefined) throw new NotSupportedError(`attaching ${ctx.program} (${ctx.section})`, `this hook needs ${what}`, { remedy: `pass { ${what.split(" ")[0]} } to attach()` });
+  return value;
+}
+
+export function attachProgram(ctx: AttachContext, o: AttachOptions = {}): Link {
+  const { program, progFd, section, kind } = ctx;
+  const { hook, target } = kind;
+  switch (hook) {
+    case "tracepoint":
+      return attachTracepoint(program, progFd, target, section);
+    case "raw_tracepoint":
+      return attachRawTracepoint(program, progFd, target, section);
+    case "kprobe":
+    case "kretprobe":
+      return attachKprobe(program, progFd, target, hook === "kretprobe");
+    case "tracing":
+      if (kind.expectedAttachType === AttachType.TRACE_ITER) return attachIter(program, progFd, section, { map: o.map });
+      return attachTracing(program, progFd, section);
+    case "lsm":
+      return attachTracing(program, progFd, section);
+    case "uprobe":
+    case "uretprobe": {
+      const fromSection = target && !o.binary ? parseUprobeTarget(target, section) : undefined;
+      const retprobe = hook === "uretprobe";
+      if (kind.expectedAttachType === AttachType.TRACE_UPROBE_MULTI) {
+        const binary = need(o.binary ?? fromSection?.binary, "binary (a path or library name)", ctx);
+        return attachUprobeMulti(program, progFd, { binary, symbols: o.symbols, pattern: o.pattern ?? (o.symbols || o.offsets ? undefined : fromSection?.symbol), offsets: o.offsets, pid: o.pid, retprobe });
+      }
+      const binary = need(o.binary ?? fromSection?.binary, "binary (a path or library name)", ctx);
+      return attachUprobe(program, progFd, { binary, symbol: o.symbol ?? fromSection?.symbol, offset: o.offset ?? fromSection?.offset, pid: o.pid, retprobe, cookie: o.cookie });
+    }
+    case "usdt": {
+      const fromSection = target && !o.binary ? parseUsdtTarget(target, section) : undefined;
+      return attachUsdt(program, progFd, ctx.usdtSpecs, {
+        binary: need(o.binary ?? fromSection?.binary, "binary (a path or library name)", ctx),
+        provider: need(o.provider ?? fromSection?.provider, "provider (the USDT provider)", ctx),
+        name: need(o.name ?? fromSection?.name, "name (the USDT probe name)", ctx),
+        pid: o.pid,
+        cookie: o.cookie,
+      });
+    }
+    case "perf_event":
+      return attachPerfEvent(program, progFd, { event: need(o.event, 'event ("cpu-clock", "page-faults", ...)', ctx), frequency: o.frequency, samplePeriod: o.samplePeriod, cpus: o.cpus, pid: o.pid });
+    case "xdp":
+      return attachXdp(program, progFd, { interface: need(o.interface, "interface (name or index)", ctx), mode: o.mode, netns: o.netns });
+    case "tcx":
+    case "tc": {
+      const fromSection = target === "ingress" || target === "egress" ? target : undefined;
+      const direction = need(o.direction ?? fromSection, 'direction ("ingress" or "egress")', ctx);
+      const iface = need(o.interface, "interface (name or index)", ctx);
+      if (hook === "tcx") return attachTcx(program, progFd, { interface: iface, direction, netns: o.netns });
+      return attachTc(program, progFd, { interface: iface, direction, netns: o.netns, priority: o.priority });
+    }
+    case "socket":
+      return attachSocketFilter(program, progFd, { socket: need(o.socket, "socket (a descriptor)", ctx) });
+    case "cgroup": {
+      let attachType = kind.expectedAttachType;
+      if (attachType === undefined && o.direction) attachType = o.direction === "ingress" ? AttachType.CGROUP_INET_INGRESS : AttachType.CGROUP_INET_EGRESS;
+      return attachCgroup(program, progFd, need(attachType, 'direction ("ingress" or "egress")', ctx), section, { cgroup: need(o.cgroup, "cgroup (a path under the cgroup v2 root)", ctx) });
+    }
+    case "flow_dissector":
+      return attachFlowDissector(program, progFd, { netns: o.netns });
+    case "struct_ops":
+      throw new NotSupportedError(`attaching ${program} (${section})`, "struct_ops programs are attached by registering their struct_ops map", { remedy: "use object.attach() or registerStructOps()" });
+    default:
+      throw new NotSupportedError(`attaching ${program} (${section})`, `tsbpf does not attach ${progTypeName(kind.progType)} programs by itself yet`, {
+        remedy: "run it with testRun(), or attach its fd by hand",
+      });
+  }
+}
+
+export { USDT_SPECS_MAP };

@@ -1,0 +1,37 @@
+// perf_event programs on software events: a cpu-clock sampled at a frequency on every online
+// CPU, and page faults of this process with a sample period of 1.
+import { expect, it } from "vitest";
+import { loadObject } from "../load/load-object.js";
+import { describeKernel } from "../testing/kernel.js";
+import { counterObject } from "../testing/programs.js";
+import { attachPerfEvent, onlineCpus } from "./perf-event.js";
+
+function spin(ms: number): void {
+  const end = Date.now() + ms;
+  while (Date.now() < end);
+}
+
+describeKernel("perf_event programs on the kernel", () => {
+  it("samples cpu-clock at a frequency on every CPU", async () => {
+    await using object = await loadObject(counterObject("perf_event"));
+    using link = attachPerfEvent("count", object.programs.get("count")!.fd.raw, { event: "cpu-clock", frequency: 1000 });
+    expect(link.target).toBe("perf_event cpu-clock at 1000 Hz");
+    spin(150);
+    // ~150 samples on this CPU alone; allow for scheduling noise.
+    expect(object.variable("hits")).toBeGreaterThan(20n);
+    link.close();
+    const after = object.variable("hits");
+    spin(50);
+    expect(object.variable("hits")).toBe(after);
+    expect(onlineCpus().length).toBeGreaterThan(0);
+  });
+
+  it("counts this process's page faults with a period of 1", async () => {
+    await using object = await loadObject(counterObject("perf_event"));
+    using _link = attachPerfEvent("count", object.programs.get("count")!.fd.raw, { event: "page-faults", samplePeriod: 1, pid: process.pid });
+    const pages = 64;
+    const buffer = new Uint8Array(pages * 4096 * 4);
+    for (let i = 0; i < buffer.length; i += 4096) buffer[i] = 1;
+    expect(object.variable("hits")).toBeGreaterThanOrEqual(BigInt(pages));
+  });
+});

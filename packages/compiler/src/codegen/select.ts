@@ -219,6 +219,12 @@ export function selectInstructions(fn: IrFunction, order: Block[], alloc: Alloca
         emit(asm.stx(size, reg, operandReg(inst.value, R2), off));
         return;
       }
+      case "atomicAdd": {
+        // BPF atomics take a register source and only 32- or 64-bit operands.
+        const { reg, off } = addressBase(inst.addr, R1);
+        emit(asm.atomicAdd(memSize(inst.kind), reg, operandReg(inst.value, R2), off));
+        return;
+      }
       case "copy": {
         const src = addressBase(inst.src, R1);
         const dst = addressBase(inst.dst, R2);

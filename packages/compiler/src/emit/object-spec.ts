@@ -10,6 +10,7 @@ import type { ProbeModel, ProgramModel } from "../frontend/probe-model.js";
 import type { MachineCode } from "../codegen/select.js";
 import type { RodataPool } from "../lower/rodata.js";
 import type { Subprogram } from "../lower/subprograms.js";
+import { mapDefinition } from "./map-definition.js";
 
 export interface SourceInfo {
   /** The path written into line_info (relative to the source root, forward slashes). */
@@ -62,31 +63,11 @@ export function buildObjectSpec(probe: ProbeModel, programs: CompiledProgram[], 
   const mapVars: { type: number; offset: number; size: number }[] = [];
   let mapsOffset = 0;
   for (const map of probe.maps) {
-    const valueId = btf.type(map.value);
-    const keyId = map.key ? btf.type(map.key) : 0;
-    const members = [
-      { name: "type", type: btf.uintMember(map.mapType) },
-      { name: "max_entries", type: btf.uintMember(map.maxEntries) },
-    ];
-    if (map.key) members.push({ name: "key", type: btf.ptr(keyId) }, { name: "value", type: btf.ptr(valueId) });
-    if (map.flags) members.push({ name: "map_flags", type: btf.uintMember(map.flags) });
-    const struct = btf.mapStruct(members);
-    const variable = btf.variable(map.name, struct, VarLinkage.GlobalAllocated);
-    mapVars.push({ type: variable, offset: mapsOffset, size: members.length * 8 });
-    mapsOffset += members.length * 8;
-    const isRing = map.mapType === MapType.RingBuf;
-    if (isRing) btf.recordTag(map.name, valueId);
-    maps.push({
-      name: map.name,
-      kind: "btf-map",
-      type: map.mapType,
-      keySize: map.key ? sizeOf(map.key) : 0,
-      valueSize: isRing ? 0 : sizeOf(map.value),
-      maxEntries: map.maxEntries,
-      flags: map.flags,
-      keyTypeId: keyId,
-      valueTypeId: valueId,
-    });
+    const definition = mapDefinition(btf, map);
+    const variable = btf.variable(map.name, definition.struct, VarLinkage.GlobalAllocated);
+    mapVars.push({ type: variable, offset: mapsOffset, size: definition.size });
+    mapsOffset += definition.size;
+    maps.push(definition.spec);
   }
   if (mapVars.length > 0) btf.datasec(".maps", mapsOffset, mapVars);
 

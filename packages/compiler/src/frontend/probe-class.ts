@@ -6,15 +6,14 @@ import { ts } from "ts-morph";
 import { inRange, isIntKind, kindSize, type IntKind } from "../checker/kinds.js";
 import { alignUp } from "../checker/layout.js";
 import type { TypeResolver } from "../checker/resolve-type.js";
-import type { Type } from "../checker/types.js";
 import { Codes } from "../diagnostics/codes.js";
 import { CompileError, type DiagnosticBag } from "../diagnostics/diagnostic.js";
 import { evaluateConstant } from "./constant.js";
 import { hookOf, hooks, hookSection } from "./hooks.js";
 import type { TypeOracle } from "./oracle.js";
-import type { GlobalModel, MapModel, ProbeModel, ProgramModel } from "./probe-model.js";
+import type { GlobalModel, ProbeModel, ProgramModel } from "./probe-model.js";
 import { spanOf } from "./span.js";
-import { MapType } from "@tsbpf/object";
+import { readMapField } from "./map-field.js";
 
 export interface FrontendContext {
   oracle: TypeOracle;
@@ -117,7 +116,7 @@ function readField(member: ts.PropertyDeclaration, model: ProbeModel, ctx: Front
   }
   const init = member.initializer;
   if (!isConfig && init && ts.isNewExpression(init)) {
-    model.maps.push(readMap(member, name, init, ctx));
+    model.maps.push(readMapField(member, name, init, ctx));
     return;
   }
   model.globals.push(readGlobal(member, name, isConfig, ctx));
@@ -173,68 +172,6 @@ function layoutGlobals(globals: GlobalModel[]): void {
     global.offset = offset;
     ends.set(global.section, offset + size);
   }
-}
-
-function readMap(member: ts.PropertyDeclaration, name: string, init: ts.NewExpression, ctx: FrontendContext): MapModel {
-  const declaration = ctx.oracle.declarationOf(init.expression);
-  const dslClass = declaration && ctx.oracle.dslNameOf(declaration);
-  if (dslClass !== "HashMap" && dslClass !== "RingBuf") {
-    throw new CompileError(Codes.NewOfNonMap, spanOf(init), `'new ${init.expression.getText()}' is not a map`,
-      "a probe's fields hold maps (new HashMap<K, V>(...), new RingBuf<T>(...)) or integers");
-  }
-  const typeArgs = init.typeArguments ?? (member.type && ts.isTypeReferenceNode(member.type) ? member.type.typeArguments : undefined) ?? [];
-  const expected = dslClass === "HashMap" ? 2 : 1;
-  if (typeArgs.length !== expected) {
-    throw new CompileError(Codes.MapType, spanOf(init), `'${dslClass}' needs its type arguments written out`,
-      dslClass === "HashMap" ? "write new HashMap<K, V>({ maxEntries: N })" : "write new RingBuf<T>({ size: N })");
-  }
-  const options = readOptions(init, ctx);
-  if (dslClass === "HashMap") {
-    const key = dataType(typeArgs[0]!, ctx, "key");
-    const value = dataType(typeArgs[1]!, ctx, "value");
-    const maxEntries = options.get("maxEntries");
-    if (maxEntries === undefined || maxEntries.value < 1n || maxEntries.value > 0xffffffffn) {
-      throw new CompileError(Codes.MapOptions, spanOf(maxEntries?.node ?? init), "maxEntries must be a constant between 1 and 2^32-1");
-    }
-    const flags = options.get("flags")?.value ?? 0n;
-    return { name, node: member, dslClass, mapType: MapType.Hash, key, value, maxEntries: Number(maxEntries.value), flags: Number(flags) };
-  }
-  const value = dataType(typeArgs[0]!, ctx, "record");
-  const size = options.get("size");
-  const n = size?.value ?? 0n;
-  if (size === undefined || n < 4096n || (n & (n - 1n)) !== 0n || n > 1n << 31n) {
-    throw new CompileError(Codes.RingBufSize, spanOf(size?.node ?? init), `the ring buffer size must be a power of two of at least 4096 bytes${size ? `, not ${n}` : ""}`,
-      "e.g. { size: 256 * 1024 }");
-  }
-  return { name, node: member, dslClass, mapType: MapType.RingBuf, key: undefined, value, maxEntries: Number(n), flags: 0 };
-}
-
-function dataType(node: ts.TypeNode, ctx: FrontendContext, role: string): Type {
-  const type = ctx.resolver.resolve(node);
-  if (type.tag === "ptr" || type.tag === "void") {
-    throw new CompileError(Codes.MapType, spanOf(node), `a map ${role} cannot be a pointer`, "store integers or structs of them");
-  }
-  return type;
-}
-
-function readOptions(init: ts.NewExpression, ctx: FrontendContext): Map<string, { value: bigint; node: ts.Node }> {
-  void ctx;
-  const out = new Map<string, { value: bigint; node: ts.Node }>();
-  const arg = init.arguments?.[0];
-  if (!arg || !ts.isObjectLiteralExpression(arg)) {
-    throw new CompileError(Codes.MapOptions, spanOf(arg ?? init), "map options must be an object literal of constants");
-  }
-  for (const property of arg.properties) {
-    if (!ts.isPropertyAssignment(property) || !ts.isIdentifier(property.name)) {
-      throw new CompileError(Codes.MapOptions, spanOf(property), "map options must be plain 'name: constant' properties");
-    }
-    const value = evaluateConstant(property.initializer);
-    if (value === undefined) {
-      throw new CompileError(Codes.MapOptions, spanOf(property.initializer), `the map option '${property.name.text}' must be a constant integer expression`);
-    }
-    out.set(property.name.text, { value, node: property.initializer });
-  }
-  return out;
 }
 
 function readMethod(member: ts.MethodDeclaration, model: ProbeModel, ctx: FrontendContext): void {

@@ -15,19 +15,34 @@ export interface ProbeModel {
 }
 
 export interface MapModel {
-  /** The field's name: the map's symbol name. */
+  /** The field's name: the map's symbol name (for an inner map definition: `<outer>.inner`). */
   name: string;
   node: ts.PropertyDeclaration;
-  /** DSL class: "HashMap", "RingBuf". */
+  /** DSL class: "HashMap", "RingBuf", "PerCpuArray", ... (see frontend/map-kinds.ts). */
   dslClass: string;
   /** `enum bpf_map_type`. */
   mapType: number;
-  /** Undefined for maps without keys (ring buffers). */
+  /** Undefined for maps without keys (ring buffers, perf event arrays, queues, stacks, bloom filters). */
   key: Type | undefined;
-  /** The value type; for a ring buffer, the record type. */
+  /** The value type; for a ring buffer or perf event array, the record type. */
   value: Type;
   maxEntries: number;
   flags: number;
+  /**
+   * Written as `key_size`/`value_size` rather than typed `key`/`value` (maps of descriptors, stack
+   * traces, perf event arrays: the kernel takes no BTF for their values).
+   */
+  sizesOnly?: boolean;
+  /** The value size when it is not the value type's (perf event arrays: 4-byte descriptors). */
+  valueSize?: number;
+  /** Tag the value type as the map's record type (ring buffers, perf event arrays). */
+  record?: boolean;
+  /** `map_extra` (a bloom filter's hash count). */
+  mapExtra?: bigint;
+  /** Pinned by name (LIBBPF_PIN_BY_NAME). */
+  pinned?: boolean;
+  /** A map of maps: the definition of its inner maps. */
+  inner?: MapModel;
 }
 
 /** A global variable: a `@config` field (.rodata) or another primitive field (.data/.bss). */

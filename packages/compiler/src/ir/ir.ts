@@ -80,6 +80,8 @@ export type Inst = InstBase &
     | { op: "copy"; dst: Address; src: Address; size: number }
     /** Zero-fills `size` bytes (struct literals: padding and unset bytes are initialised). */
     | { op: "zero"; dst: Address; size: number }
+    /** `lock *(kind *)addr += value`: an atomic add (32 or 64 bits), as map `increment` needs. */
+    | { op: "atomicAdd"; addr: Address; value: Operand; kind: IntKind }
     /** A BPF helper call; arguments go to r1–r5 as 64-bit values, the result comes in r0. */
     | { op: "call"; helper: number; args: Operand[]; dst?: VReg }
     /** A BPF-to-BPF call of a subprogram of the same program, by its symbol name (r1–r5 in, r0 out). */
@@ -135,6 +137,7 @@ export function instUses(inst: Inst | Terminator): VReg[] {
     case "cmp": operand(inst.a); operand(inst.b); break;
     case "load": address(inst.addr); break;
     case "store": address(inst.addr); operand(inst.value); break;
+    case "atomicAdd": address(inst.addr); operand(inst.value); break;
     case "copy": address(inst.dst); address(inst.src); break;
     case "zero": address(inst.dst); break;
     case "call": inst.args.forEach(operand); break;
@@ -167,7 +170,7 @@ export function instDef(inst: Inst | Terminator): VReg | undefined {
 
 /** Whether removing the instruction (when its result is unused) changes nothing. */
 export function isPure(inst: Inst): boolean {
-  return inst.op !== "store" && inst.op !== "copy" && inst.op !== "zero" && inst.op !== "call" && inst.op !== "callsub";
+  return inst.op !== "store" && inst.op !== "atomicAdd" && inst.op !== "copy" && inst.op !== "zero" && inst.op !== "call" && inst.op !== "callsub";
 }
 
 export function successors(block: Block): Block[] {
@@ -195,6 +198,7 @@ export function instObjects(inst: Inst | Terminator): StackObject[] {
     case "cmp": operand(inst.a); operand(inst.b); break;
     case "load": address(inst.addr); break;
     case "store": address(inst.addr); operand(inst.value); break;
+    case "atomicAdd": address(inst.addr); operand(inst.value); break;
     case "copy": address(inst.dst); address(inst.src); break;
     case "zero": address(inst.dst); break;
     case "call": inst.args.forEach(operand); break;

@@ -35,6 +35,7 @@ export function printInst(inst: Inst | Terminator): string {
     case "cmp": return `${regName(inst.dst)} = ${inst.cmp}.${inst.kind} ${printOperand(inst.a)}, ${printOperand(inst.b)}`;
     case "load": return `${regName(inst.dst)} = load.${inst.kind} ${printAddress(inst.addr)}`;
     case "store": return `store.${inst.kind} ${printAddress(inst.addr)}, ${printOperand(inst.value)}`;
+    case "atomicAdd": return `atomic_add.${inst.kind} ${printAddress(inst.addr)}, ${printOperand(inst.value)}`;
     case "copy": return `copy ${printAddress(inst.dst)}, ${printAddress(inst.src)}, ${inst.size}`;
     case "zero": return `zero ${printAddress(inst.dst)}, ${inst.size}`;
     case "callsub": return `${inst.dst ? `${regName(inst.dst)} = ` : ""}call ${inst.target}(${inst.args.map(printOperand).join(", ")})`;

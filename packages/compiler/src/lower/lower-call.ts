@@ -21,14 +21,7 @@ import { wholeAddress } from "./indexed.js";
 import { calledFunction, lowerSubprogramCall } from "./subprograms.js";
 import { lowerBpfLoop } from "./bpf-loop.js";
 import type { RValue } from "./values.js";
-
-/** Kernel helper ids (enum bpf_func_id) of the map methods. */
-const MAP_HELPERS = {
-  lookup: 1, // bpf_map_lookup_elem(map, key)
-  update: 2, // bpf_map_update_elem(map, key, value, flags)
-  delete: 3, // bpf_map_delete_elem(map, key)
-  output: 130, // bpf_ringbuf_output(ringbuf, data, size, flags)
-} as const;
+import { isMapMethod, lowerMapMethod } from "./map-methods/index.js";
 
 const PRINTK = "printk";
 
@@ -59,9 +52,7 @@ export function lowerCall(L: LowerContext, node: ts.CallExpression): RValue {
       }
       return lowerHelper(L, node, helperSignature(L, method, callee.name.text, node));
     }
-    if (dsl?.startsWith("HashMap.") || dsl?.startsWith("RingBuf.")) {
-      return lowerMapCall(L, node, callee, dsl.slice(dsl.indexOf(".") + 1));
-    }
+    if (dsl && isMapMethod(dsl)) return lowerMapMethod(L, node, callee);
     if (callee.expression.kind === ts.SyntaxKind.ThisKeyword) {
       const target = calledFunction(L, callee);
       if (target) return lowerSubprogramCall(L, node, target);
@@ -176,62 +167,4 @@ function lowerPrintk(L: LowerContext, node: ts.CallExpression, id: number): RVal
   const dst = L.b.newReg("i64");
   L.b.emit({ op: "call", helper: id, args, dst });
   return { type: intType("i64"), op: { tag: "reg", reg: dst } };
-}
-
-function lowerMapCall(L: LowerContext, node: ts.CallExpression, callee: ts.PropertyAccessExpression, method: string): RValue {
-  const map = mapOf(L, callee.expression);
-  const temps: StackObject[] = [];
-  const mapFd: Operand = { tag: "map", map: map.name, ref: "map", offset: 0 };
-  const arg = (i: number, what: string): ts.Expression =>
-    node.arguments[i] ?? fail(Codes.MapMethod, node, `${map.name}.${method}() needs its ${what}`);
-  const flags = (i: number): Operand => {
-    const a = node.arguments[i];
-    if (!a) return imm(0n, "u64");
-    return convertTo(L, lowerExpr(L, a, intType("u64")), intType("u64"), a);
-  };
-  const keyOf = (n: ts.Expression): Operand => {
-    const key = map.key!;
-    const addr = key.tag === "int" ? scalarAddress(L, n, key, temps, `${map.name} key`) : aggregateAddress(L, n, key, temps, `${map.name} key`);
-    return addressOperand(L, addr);
-  };
-  const valueOf = (n: ts.Expression): Operand => {
-    const value = map.value;
-    const addr = value.tag === "int" ? scalarAddress(L, n, value, temps, `${map.name} value`) : aggregateAddress(L, n, value, temps, `${map.name} value`);
-    return addressOperand(L, addr);
-  };
-  let result: RValue;
-  if (map.dslClass === "HashMap" && (method === "lookup" || method === "update" || method === "delete")) {
-    if (method === "lookup") {
-      const dst = L.b.newReg("ptr");
-      L.b.emit({ op: "call", helper: MAP_HELPERS.lookup, args: [mapFd, keyOf(arg(0, "key"))], dst });
-      result = { type: ptrTo(map.value), op: { tag: "reg", reg: dst } };
-    } else if (method === "update") {
-      const key = keyOf(arg(0, "key"));
-      const value = valueOf(arg(1, "value"));
-      const dst = L.b.newReg("i64");
-      L.b.emit({ op: "call", helper: MAP_HELPERS.update, args: [mapFd, key, value, flags(2)], dst });
-      result = { type: intType("i64"), op: { tag: "reg", reg: dst } };
-    } else {
-      const dst = L.b.newReg("i64");
-      L.b.emit({ op: "call", helper: MAP_HELPERS.delete, args: [mapFd, keyOf(arg(0, "key"))], dst });
-      result = { type: intType("i64"), op: { tag: "reg", reg: dst } };
-    }
-  } else if (map.dslClass === "RingBuf" && method === "output") {
-    const value = valueOf(arg(0, "record"));
-    const dst = L.b.newReg("i64");
-    L.b.emit({ op: "call", helper: MAP_HELPERS.output, args: [mapFd, value, imm(BigInt(sizeOf(map.value)), "u64"), flags(1)], dst });
-    result = { type: intType("i64"), op: { tag: "reg", reg: dst } };
-  } else {
-    return fail(Codes.MapMethod, node, `${map.dslClass}.${method}() is not supported in BPF programs`);
-  }
-  L.temps.release(temps);
-  return result;
-}
-
-function mapOf(L: LowerContext, expression: ts.Expression): MapModel {
-  if (ts.isPropertyAccessExpression(expression) && expression.expression.kind === ts.SyntaxKind.ThisKeyword) {
-    const map = L.probe.maps.find((m) => m.name === expression.name.text);
-    if (map) return map;
-  }
-  return fail(Codes.MapMethod, expression, "map methods are called on the probe's map fields", "write this.<map>.lookup(key)");
 }

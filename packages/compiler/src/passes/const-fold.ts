@@ -70,6 +70,7 @@ function foldBlock(block: Block, global: Map<VReg, Operand>, defCount: Map<VReg,
         break;
       }
       case "store": next = { ...inst, value: sub(inst.value) }; break;
+      case "atomicAdd": next = { ...inst, value: sub(inst.value) }; break;
       case "call": next = { ...inst, args: inst.args.map(sub) }; break;
       case "callsub": next = { ...inst, args: inst.args.map(sub) }; break;
       default: break;

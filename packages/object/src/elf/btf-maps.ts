@@ -18,8 +18,9 @@ export function readBtfMaps(btf: Btf, datasec: BtfDatasec): { map: MapSpec; offs
     const variable = tryTypeById(btf, v.type);
     if (variable?.kind !== "var") throw new ObjectFormatError(SECTION, `DATASEC entry ${v.type} is not a VAR`);
     const map = parseMapDefinition(btf, variable.name, variable.type);
-    // Rings have no value type in their definition; tsbpf tags their record type instead.
-    if (map.valueTypeId === 0 && map.valueSize === 0) map.valueTypeId = recordTypeOf(btf, map.name);
+    // Rings and perf event arrays have no record type in their definition (a perf event array's
+    // values are 4-byte descriptors); tsbpf tags their record type instead.
+    if (map.valueTypeId === 0 && (map.valueSize === 0 || map.type === PERF_EVENT_ARRAY)) map.valueTypeId = recordTypeOf(btf, map.name);
     return { map, offset: v.offset };
   });
 }
@@ -27,6 +28,7 @@ export function readBtfMaps(btf: Btf, datasec: BtfDatasec): { map: MapSpec; offs
 const ARRAY_OF_MAPS = 12;
 const HASH_OF_MAPS = 13;
 const PROG_ARRAY = 3;
+const PERF_EVENT_ARRAY = 4;
 
 function parseMapDefinition(btf: Btf, name: string, typeId: number, inner = false): MapSpec {
   const fail = (what: string): never => {

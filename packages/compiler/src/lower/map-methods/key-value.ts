@@ -1,0 +1,67 @@
+/**
+ * `lookup`, `update`, `delete` and `increment` of the key/value maps (hash, array, per-CPU, LRU,
+ * LPM trie).
+ */
+import { sizeOf } from "../../checker/layout.js";
+import { intType, VOID } from "../../checker/types.js";
+import { Codes } from "../../diagnostics/codes.js";
+import { imm, type Operand } from "../../ir/ir.js";
+import { convertTo } from "../convert.js";
+import { fail } from "../errors.js";
+import { lowerExpr } from "../lower-expr.js";
+import type { RValue } from "../values.js";
+import { callHelper, keyArgument, u64Argument, unsupportedMethod, valueArgument, type MapCall } from "./call-support.js";
+import { MapHelper, NOEXIST } from "./helper-ids.js";
+
+export function lowerKeyValueMethod(c: MapCall): RValue {
+  switch (c.method) {
+    case "lookup":
+      return callHelper(c, MapHelper.lookup, [c.mapOperand, keyArgument(c, 0)], "ptr", c.map.value);
+    case "update": {
+      const key = keyArgument(c, 0);
+      const value = valueArgument(c, 1);
+      return callHelper(c, MapHelper.update, [c.mapOperand, key, value, u64Argument(c, 2)], "i64");
+    }
+    case "delete":
+      return callHelper(c, MapHelper.delete, [c.mapOperand, keyArgument(c, 0)], "i64");
+    case "increment":
+      return lowerIncrement(c);
+    default:
+      return unsupportedMethod(c);
+  }
+}
+
+/**
+ * bcc's `increment`: look the key up; when absent insert a zero value (BPF_NOEXIST, so that a
+ * concurrent insert wins) and look it up again; then add atomically in place.
+ */
+function lowerIncrement(c: MapCall): RValue {
+  const { L, map } = c;
+  const value = map.value;
+  if (value.tag !== "int" || (sizeOf(value) !== 4 && sizeOf(value) !== 8)) {
+    fail(Codes.MapMethod, c.node, `${map.name}.increment() needs 32- or 64-bit integer values, not this map's`,
+      "atomic adds exist for u32/i32/u64/i64 only: update the value through lookup() instead");
+  }
+  const kind = value.kind;
+  const key = keyArgument(c, 0);
+  const byNode = c.node.arguments[1];
+  const by: Operand = byNode ? convertTo(L, lowerExpr(L, byNode, intType(kind)), intType(kind), byNode) : imm(1n, kind);
+  const slot = L.b.newReg("ptr");
+  L.b.emit({ op: "call", helper: MapHelper.lookup, args: [c.mapOperand, key], dst: slot });
+  const add = L.b.newBlock();
+  const insert = L.b.newBlock();
+  const done = L.b.newBlock();
+  L.b.terminate({ op: "cbr", cmp: "ne", kind: "ptr", a: { tag: "reg", reg: slot }, b: imm(0n, "ptr"), then: add, else: insert });
+  L.b.setBlock(insert);
+  const zero = L.temps.acquire(8, 8, `${map.name} zero value`);
+  c.temps.push(zero);
+  L.b.emit({ op: "store", addr: { tag: "stack", object: zero, offset: 0 }, value: imm(0n, kind), kind });
+  L.b.emit({ op: "call", helper: MapHelper.update, args: [c.mapOperand, key, { tag: "stack", object: zero, offset: 0 }, imm(NOEXIST, "u64")] });
+  L.b.emit({ op: "call", helper: MapHelper.lookup, args: [c.mapOperand, key], dst: slot });
+  L.b.terminate({ op: "cbr", cmp: "ne", kind: "ptr", a: { tag: "reg", reg: slot }, b: imm(0n, "ptr"), then: add, else: done });
+  L.b.setBlock(add);
+  L.b.emit({ op: "atomicAdd", addr: { tag: "reg", base: slot, offset: 0 }, value: by, kind });
+  L.b.terminate({ op: "br", target: done });
+  L.b.setBlock(done);
+  return { type: VOID, op: imm(0n, "i64") };
+}

@@ -1,0 +1,69 @@
+/**
+ * Event streams to user space: the ring buffer and the per-CPU perf event array.
+ */
+import type { i64, u64 } from "./integers.js";
+import type { Ptr } from "./memory.js";
+import { KernelMap } from "./maps-base.js";
+
+/**
+ * Flags of the ring buffer's `output`, `submit` and `discard`: `NoWakeup` leaves the reader asleep
+ * (batching: a later record or the reader's timeout delivers it), `ForceWakeup` wakes it even when
+ * the kernel would not. Kernel 5.8.
+ */
+export const RingBufFlags = { NoWakeup: 1n, ForceWakeup: 2n } as const;
+
+export interface RingBufOptions {
+  /** Size of the data area in bytes: a power of two and a multiple of the page size. */
+  size: number;
+  /** Pin the map by name under /sys/fs/bpf. */
+  pinned?: boolean;
+}
+
+/** The kernel-side methods of a ring buffer of records of type `T`. */
+export interface RingBufMethods<T> {
+  /** `bpf_ringbuf_output`: copies `value` into the ring; 0 or a negative error. */
+  output(value: T, flags?: u64): i64;
+  /**
+   * `bpf_ringbuf_reserve`: a pointer to room for one record in the ring, or null when it is full.
+   * Fill it in place, then `submit` it (or `discard` it) on every path: the verifier insists.
+   */
+  reserve(): Ptr<T> | null;
+  /** `bpf_ringbuf_submit`: hands a reserved record to user space. */
+  submit(record: Ptr<T>, flags?: u64): void;
+  /** `bpf_ringbuf_discard`: gives a reserved record back unread. */
+  discard(record: Ptr<T>, flags?: u64): void;
+}
+
+/** `BPF_MAP_TYPE_RINGBUF`: a multi-producer ring of records of type `T` read by user space. Kernel 5.8. */
+export interface RingBuf<T> extends RingBufMethods<T> {}
+export class RingBuf<T> extends KernelMap<RingBufOptions> {
+  declare private readonly brand: "RingBuf";
+}
+
+/** `BPF_F_CURRENT_CPU`: `perfOutput`'s default, the ring of the CPU the program runs on. */
+export const BPF_F_CURRENT_CPU = 0xffffffffn;
+
+export interface PerfEventArrayOptions {
+  /** One slot per CPU; 0 or absent: the number of possible CPUs, filled in at load. */
+  maxEntries?: number;
+  pinned?: boolean;
+}
+
+/** The kernel-side methods of a perf event array carrying records of type `T`. */
+export interface PerfEventArrayMethods<T> {
+  /**
+   * `bpf_perf_event_output`: copies `value` into this CPU's perf ring (or the CPU in `flags`),
+   * `ctx` being the program's context argument; 0 or a negative error (-ENOENT when user space
+   * has no ring open on that CPU).
+   */
+  perfOutput(ctx: object, value: T, flags?: u64): i64;
+}
+
+/**
+ * `BPF_MAP_TYPE_PERF_EVENT_ARRAY`: per-CPU perf rings of records of type `T`, the transport of
+ * events before ring buffers (and the one older kernels have). Kernel 4.4.
+ */
+export interface PerfEventArray<T> extends PerfEventArrayMethods<T> {}
+export class PerfEventArray<T> extends KernelMap<PerfEventArrayOptions> {
+  declare private readonly brand: "PerfEventArray";
+}

@@ -2,8 +2,8 @@
  * The user-space face of a probe class: what `load(Class)` returns, typed from the class itself so
  * that tsc checks everything from the kernel struct to the handler.
  */
-import type { BpfObject, BpfProgram, HashMapHandle, Link, RingBufReader, TestRunOptions, TestRunOutput } from "@tsbpf/runtime";
-import type { HashMap, RingBuf } from "./dsl/maps.js";
+import type { BpfMap, BpfObject, BpfProgram, HashMapHandle, Link, RingBufReader, TestRunOptions, TestRunOutput } from "@tsbpf/runtime";
+import type { ArrayMap, HashMap, KernelMap, LpmTrie, LruHash, LruPerCpuHash, PerCpuArray, PerCpuHash, RingBuf } from "./dsl/maps.js";
 import type { Probe } from "./dsl/probe.js";
 
 /**
@@ -24,16 +24,21 @@ export type UserValue<T> = T extends bigint
             ? { [K in keyof T]: UserValue<T[K]> }
             : T;
 
-/** The user-space handle of one map field. */
+/** The user-space handle of one map field: its type follows the map class. */
 export type MapHandleOf<F> =
-  F extends HashMap<infer K, infer V>
-    ? HashMapHandle<UserValue<K>, UserValue<V>>
-    : F extends RingBuf<infer E>
-      ? RingBufReader<UserValue<E>>
-      : never;
+  F extends PerCpuHash<infer K, infer V> ? HashMapHandle<UserValue<K>, UserValue<V>[]>
+  : F extends LruPerCpuHash<infer K, infer V> ? HashMapHandle<UserValue<K>, UserValue<V>[]>
+  : F extends PerCpuArray<infer V> ? HashMapHandle<number, UserValue<V>[]>
+  : F extends ArrayMap<infer V> ? HashMapHandle<number, UserValue<V>>
+  : F extends HashMap<infer K, infer V> ? HashMapHandle<UserValue<K>, UserValue<V>>
+  : F extends LruHash<infer K, infer V> ? HashMapHandle<UserValue<K>, UserValue<V>>
+  : F extends LpmTrie<infer K, infer V> ? HashMapHandle<UserValue<K>, UserValue<V>>
+  : F extends RingBuf<infer E> ? RingBufReader<UserValue<E>>
+  : F extends KernelMap<unknown> ? BpfMap
+  : never;
 
 type MapFieldNames<T> = {
-  [K in keyof T]: T[K] extends HashMap<any, any> | RingBuf<any> ? K : never;
+  [K in keyof T]: T[K] extends KernelMap<unknown> ? K : never;
 }[keyof T];
 
 type ScalarFieldNames<T> = {

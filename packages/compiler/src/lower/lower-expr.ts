@@ -7,6 +7,7 @@ import { inRange, type IntKind } from "../checker/kinds.js";
 import { intType, ptrTo, VOID, type Type } from "../checker/types.js";
 import { Codes } from "../diagnostics/codes.js";
 import { evaluateConstant } from "../frontend/constant.js";
+import { dslConstant } from "./dsl-constants.js";
 import { imm } from "../ir/ir.js";
 import type { LowerContext } from "./context.js";
 import { fail } from "./errors.js";
@@ -69,12 +70,14 @@ export function lowerExpr(L: LowerContext, node: ts.Expression, expected?: Type)
     case ts.SyntaxKind.CallExpression:
       return lowerCall(L, node as ts.CallExpression);
     case ts.SyntaxKind.Identifier: {
-      const constant = moduleConstant(L, node as ts.Identifier);
+      const constant = moduleConstant(L, node as ts.Identifier) ?? dslConstant(L, node as ts.Identifier);
       if (constant) return constant;
       return readPlace(L, lowerPlace(L, node as ts.Identifier), node);
     }
     case ts.SyntaxKind.PropertyAccessExpression: {
       const access = node as ts.PropertyAccessExpression;
+      const constant = dslConstant(L, access);
+      if (constant) return constant;
       if (access.name.text === "length" && !access.questionDotToken) {
         const length = arrayLength(L, access);
         if (length !== undefined) return length;

@@ -108,7 +108,7 @@ describeKernel("map kinds: kernel-side methods", () => {
     await using probe = await load(MapKinds);
     const dispatch = probe.programs.dispatch;
     expect(dispatch.testRun({ args: [0n, 42n] }).retval).toBe(7);
-    mapUpdate(probe.jumps.fd, u32le(0), u32le(probe.programs.target.fd.raw));
+    mapUpdate(probe.jumps.fd as never, u32le(0), u32le(probe.programs.target.fd.raw));
     expect(dispatch.testRun({ args: [0n, 42n] }).retval).toBe(42);
     expect(dispatch.testRun({ args: [1n, 42n] }).retval).toBe(7);
   });

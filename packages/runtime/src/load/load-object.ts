@@ -26,6 +26,7 @@ import { createMaps, type CreatedMap } from "./maps.js";
 import { BpfObject } from "./object.js";
 import { loadProgram, type BpfProgram, type ProgramLoadOptions } from "./program.js";
 import { resolveExterns } from "./externs.js";
+import { createStructOpsMap, structOpsLayout, structOpsMember, type StructOpsSpec } from "../maps/struct-ops.js";
 import { createKconfigMap, kconfigExterns, type KconfigMap } from "./kconfig.js";
 import { relocateMaps } from "./relocate.js";
 
@@ -41,6 +42,13 @@ export interface LoadOptions extends ProgramLoadOptions {
    * libbpf calls this btf_custom_path.
    */
   coreBtf?: Uint8Array | LazyBtf;
+  /**
+   * struct_ops maps to make, by name: the kernel struct each implements, which program
+   * implements which function member, and the other members' values. E.g.
+   * `{ cc: { type: "tcp_congestion_ops", programs: { ssthresh: "ssthresh", ... }, values: { name: "my_cc" } } }`.
+   * `attach()` registers them. Kernel 5.6 (links: 6.4).
+   */
+  structOps?: Record<string, StructOpsSpec>;
   /** Receives, per program, where each CO-RE relocation went (and which were poisoned). */
   onCoreRelocations?: (program: string, report: CoreRelocationReport) => void;
 }
@@ -107,6 +115,7 @@ export async function loadObject(source: ObjectSpec | Uint8Array, options: LoadO
     maps = createMaps(spec, btf?.fd.raw, contents);
     const kconfigNames = kconfigExterns(spec);
     if (kconfigNames.length) kconfig = createKconfigMap(spec, kconfigNames);
+    const structOpsTargets = structOpsPrograms(options.structOps ?? {});
     for (const program of spec.programs) {
       if (programs.has(program.name)) throw new ObjectError(`two programs are named ${program.name}`, { section: program.section });
       const insns = relocateMaps(program, (name) => maps!.get(name)?.fd.raw);
@@ -119,12 +128,19 @@ export async function loadObject(source: ObjectSpec | Uint8Array, options: LoadO
         poisoned = report.poisoned;
       }
       try {
-        programs.set(program.name, loadProgram(program, insns, { btfFd: btf?.fd.raw, strings: btf?.strings, btf: spec.btf, license: spec.license }, options));
+        programs.set(program.name, loadProgram(program, insns, { btfFd: btf?.fd.raw, strings: btf?.strings, btf: spec.btf, license: spec.license, structOps: structOpsTargets.get(program.name) }, options));
       } catch (error) {
         throw explainPoison(error, poisoned, program.lineInfo);
       }
     }
     for (const created of maps.values()) handles.set(created.spec.name, makeHandle(spec, created));
+    for (const [name, ops] of Object.entries(options.structOps ?? {})) {
+      handles.set(name, createStructOpsMap(name, ops, (p) => {
+        const loaded = programs.get(p);
+        if (!loaded) throw new ObjectError(`struct_ops ${name} names program ${p}, which the object does not have`);
+        return loaded.fd.raw;
+      }, btf?.fd.raw));
+    }
     for (const program of programs.values()) program.bindMaps(handles);
     if (kconfig) handles.set(".kconfig", new BpfMap(kconfig.fd, { name: ".kconfig", type: MapType.Array, keySize: 4, valueSize: 8, maxEntries: 1, flags: 0 }));
   } catch (error) {
@@ -136,4 +152,14 @@ export async function loadObject(source: ObjectSpec | Uint8Array, options: LoadO
     throw error;
   }
   return new BpfObject(spec, programs, handles, btf?.fd);
+}
+
+/** For each program a struct_ops map names: the struct's BTF id and the member it implements. */
+function structOpsPrograms(specs: Record<string, StructOpsSpec>): Map<string, { typeId: number; memberIndex: number }> {
+  const out = new Map<string, { typeId: number; memberIndex: number }>();
+  for (const ops of Object.values(specs)) {
+    const layout = structOpsLayout(ops.type);
+    for (const [member, program] of Object.entries(ops.programs)) out.set(program, { typeId: layout.typeId, memberIndex: structOpsMember(layout, member, ops.type).index });
+  }
+  return out;
 }

@@ -6,6 +6,7 @@
 import type { ObjectSpec } from "@tsbpf/object";
 import type { Link } from "../links/link.js";
 import { GlobalDataHandle } from "../maps/global-data.js";
+import { StructOpsMap } from "../maps/struct-ops.js";
 import type { BpfMap } from "../maps/map.js";
 import type { Fd } from "../sys/fd.js";
 import { MapError } from "../errors.js";
@@ -43,7 +44,8 @@ export class BpfObject implements Disposable, AsyncDisposable {
 
   /**
    * Attaches every program whose section names its hook completely (tracepoint/<cat>/<name>,
-   * raw_tp/<name>, fentry/<fn>, ...) and is not attached yet; returns the new links. If one
+   * raw_tp/<name>, fentry/<fn>, uprobe/<binary>:<fn>, usdt/<binary>:<provider>:<name>, ...) and
+   * is not attached yet, and registers every struct_ops map; returns the new links. If one
    * fails, those made by this call are detached again and the error is thrown.
    */
   attach(): Link[] {
@@ -54,6 +56,9 @@ export class BpfObject implements Disposable, AsyncDisposable {
       for (const program of this.programs.values()) {
         if (!program.attachable || attachedPrograms.has(program.name)) continue;
         made.push(this.adopt(program.attach()));
+      }
+      for (const map of this.maps.values()) {
+        if (map instanceof StructOpsMap && !map.attached) made.push(this.adopt(map.attach()));
       }
     } catch (error) {
       for (const link of made) link.close();

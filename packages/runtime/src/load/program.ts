@@ -5,7 +5,7 @@
  * at the TypeScript line.
  */
 import { encodeInstructions, type Btf, type BtfStringTable, type ProgramSpec } from "@tsbpf/object";
-import { BpfError, NotSupportedError, PermissionError } from "../errors.js";
+import { BpfError, NotSupportedError, ObjectError, PermissionError } from "../errors.js";
 import { littleEndian } from "../sys/attr.js";
 import { progLoadRaw, objGetInfo, objPin, type ProgLoadAttr } from "../sys/bpf.js";
 import { missingCapability } from "../sys/capabilities.js";
@@ -178,6 +178,8 @@ export interface ProgramLoadContext {
   btf?: Btf;
   strings?: BtfStringTable;
   license: string;
+  /** struct_ops programs: the kernel struct's BTF id and the member's index (what they implement). */
+  structOps?: { typeId: number; memberIndex: number };
 }
 
 /** Loads one program whose map references are already resolved (`instructions`). */
@@ -193,6 +195,13 @@ export function loadProgram(program: ProgramSpec, instructions: ProgramSpec["ins
   };
   if (kind.progType === ProgType.KPROBE) attr.kernVersion = kernelVersionCode();
   if (kind.needsAttachBtfId) attr.attachBtfId = attachBtfId(program.section, kind);
+  if (kind.progType === ProgType.STRUCT_OPS && !ctx.structOps) {
+    throw new ObjectError(`struct_ops program ${program.name} implements no member of any struct_ops map (name it in loadObject's structOps option)`, { section: program.section });
+  }
+  if (ctx.structOps) {
+    attr.attachBtfId = ctx.structOps.typeId;
+    attr.expectedAttachType = ctx.structOps.memberIndex;
+  }
   if (ctx.btfFd !== undefined && ctx.strings) {
     attr.btfFd = ctx.btfFd;
     if (program.funcInfo.length) attr.funcInfo = funcInfoRecords(program);

@@ -1,0 +1,53 @@
+// sigsnoop: every kill(2) on the machine — who sent which signal to whom, and what it returned.
+// The arguments are kept in a hash map from sys_enter_kill to sys_exit_kill (keyed by thread),
+// and the event goes out at exit, when the result is known.
+//   tsbpf run examples/sigsnoop.bpf.ts --duration 5 [--config targetPid=<sender pid>]
+import {
+  HashMap, Probe, RingBuf, bpf, config, i32, tracepoint, u32,
+  type CharArray, type SysEnterContext, type SysExitContext,
+} from "tsbpf";
+
+/** What sys_enter_kill saw, until sys_exit_kill. */
+export interface KillStart {
+  targetPid: i32;
+  signal: i32;
+}
+
+export interface SignalEvent {
+  /** The sender's process id. */
+  pid: u32;
+  /** The pid kill(2) was given (0, negative: a process group). */
+  targetPid: i32;
+  signal: i32;
+  /** kill(2)'s result: 0 or a negative errno. */
+  result: i32;
+  comm: CharArray<16>;
+}
+
+export class SigSnoop extends Probe {
+  starts = new HashMap<u32, KillStart>({ maxEntries: 10240 });
+  events = new RingBuf<SignalEvent>({ size: 256 * 1024 });
+  /** Only signals sent by this process; 0: every process's. */
+  @config targetPid: u32 = 0;
+
+  @tracepoint("syscalls", "sys_enter_kill")
+  enter(ctx: SysEnterContext): i32 {
+    const pidTgid = bpf.getCurrentPidTgid();
+    if (this.targetPid !== 0 && u32(pidTgid >> 32n) !== this.targetPid) return 0;
+    this.starts.update(u32(pidTgid), { targetPid: i32(ctx.args[0]), signal: i32(ctx.args[1]) });
+    return 0;
+  }
+
+  @tracepoint("syscalls", "sys_exit_kill")
+  exit(ctx: SysExitContext): i32 {
+    const pidTgid = bpf.getCurrentPidTgid();
+    const thread = u32(pidTgid);
+    const start = this.starts.lookup(thread);
+    if (start === null) return 0;
+    const event: SignalEvent = { pid: u32(pidTgid >> 32n), targetPid: start.targetPid, signal: start.signal, result: i32(ctx.ret), comm: "" };
+    bpf.getCurrentComm(event.comm);
+    this.events.output(event);
+    this.starts.delete(thread);
+    return 0;
+  }
+}

@@ -63,7 +63,9 @@ export class BtfBuilder {
   type(type: Type): number {
     switch (type.tag) {
       case "int": return this.int(type.kind);
-      case "ptr": return this.ptr(this.type(type.pointee));
+      // Pointers to kernel structs are `void *` in our BTF: kernel types point at each other in
+      // cycles, and CO-RE only compares pointers as pointers (libbpf's bpf_core_fields_are_compat).
+      case "ptr": return this.ptr(type.pointee.tag === "struct" && type.pointee.kernel ? 0 : this.type(type.pointee));
       case "array": return this.array(type.char ? this.char() : this.type(type.element), type.length);
       case "void": return 0;
       case "struct": return this.struct(type);
@@ -74,8 +76,8 @@ export class BtfBuilder {
     const existing = this.structs.get(struct);
     if (existing !== undefined) return existing;
     // Members first (they get lower ids), then the struct itself, as clang orders them.
-    const members = struct.fields.map((f) => ({ name: f.name, type: this.type(f.type), bitOffset: f.offset * 8, bitfieldSize: 0 }));
-    const id = this.add({ kind: "struct", name: struct.name, size: struct.size, members });
+    const members = struct.fields.map((f) => ({ name: f.name, type: this.type(f.type), bitOffset: f.bits?.offset ?? f.offset * 8, bitfieldSize: f.bits?.size ?? 0 }));
+    const id = this.add({ kind: struct.kernel?.union ? "union" : "struct", name: struct.name, size: struct.size, members });
     this.structs.set(struct, id);
     return id;
   }

@@ -12,6 +12,7 @@ import type { TypeOracle } from "../frontend/oracle.js";
 import { spanOf } from "../frontend/span.js";
 import { isIntKind } from "./kinds.js";
 import { layoutStruct } from "./layout.js";
+import { isKernelInterface, kernelStruct } from "../core/kernel-struct.js";
 import { intType, ptrTo, type StructType, type Type } from "./types.js";
 
 /** The kernel's names of the DSL's context structs, used in BTF as clang would name them. */
@@ -102,6 +103,7 @@ export class TypeResolver {
 
   /** An interface (or a class with only data members): a C struct. */
   struct(declaration: ts.InterfaceDeclaration | ts.ClassDeclaration, cName: string): StructType {
+    if (isKernelInterface(declaration)) return kernelStruct(this, declaration);
     const name = declaration.name?.text ?? cName;
     const cached = this.structs.get(declaration);
     if (cached) return cached;

@@ -16,6 +16,8 @@ export interface StructField {
   type: Type;
   /** Byte offset from the start of the struct. */
   offset: number;
+  /** A kernel struct's bitfield: bit offset from the start of the struct and width in bits. */
+  bits?: { offset: number; size: number };
 }
 
 export interface StructType {
@@ -25,6 +27,11 @@ export interface StructType {
   fields: StructField[];
   size: number;
   align: number;
+  /**
+   * A kernel type (an interface tagged `@kernel`, e.g. from `tsbpf/vmlinux`): its layout is the
+   * compiling kernel's, and every access through a pointer to it is a CO-RE relocation.
+   */
+  kernel?: { union: boolean };
 }
 
 export interface ArrayType {

@@ -20,7 +20,7 @@ export interface LinkedProgram {
 
 export function linkFunctions(functions: LinkedFunction[]): LinkedProgram {
   const starts: { name: string; instruction: number }[] = [];
-  const code: MachineCode = { insns: [], mapRefs: [], calls: [], lines: [] };
+  const code: MachineCode = { insns: [], mapRefs: [], calls: [], lines: [], cores: [] };
   const startOf = new Map<string, number>();
   for (const fn of functions) {
     const base = code.insns.length;
@@ -29,6 +29,7 @@ export function linkFunctions(functions: LinkedFunction[]): LinkedProgram {
     code.insns.push(...fn.code.insns.map((insn) => ({ ...insn })));
     code.mapRefs.push(...fn.code.mapRefs.map((r) => ({ ...r, instruction: r.instruction + base })));
     code.calls.push(...fn.code.calls.map((c) => ({ ...c, instruction: c.instruction + base })));
+    code.cores.push(...fn.code.cores.map((c) => ({ ...c, instruction: c.instruction + base })));
     for (const line of fn.code.lines) {
       const last = code.lines[code.lines.length - 1];
       const at = line.instruction + base;

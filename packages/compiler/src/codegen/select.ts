@@ -10,7 +10,7 @@
  */
 import { AluOp, CallSrc, JmpOp, PseudoSrc, R10, asm, type Instruction, type MapReference } from "@tsbpf/object";
 import { isSigned, kindBits, kindSize, type IntKind } from "../checker/kinds.js";
-import type { Address, Block, CmpOp, Inst, IrFunction, IrKind, Operand, SourceLoc, Terminator, VReg } from "../ir/ir.js";
+import type { Address, Block, CmpOp, CoreRelocRequest, Inst, IrFunction, IrKind, Operand, SourceLoc, Terminator, VReg } from "../ir/ir.js";
 import type { Frame } from "./frame.js";
 import { aluImm, aluReg, jmpImm, jmpReg, negate } from "./insn.js";
 import type { Allocation } from "./regalloc.js";
@@ -22,6 +22,8 @@ export interface MachineCode {
   calls: { instruction: number; target: string }[];
   /** Source positions by instruction index, strictly increasing, the first at 0. */
   lines: { instruction: number; loc: SourceLoc }[];
+  /** CO-RE relocations by instruction index. */
+  cores: { instruction: number; relo: CoreRelocRequest }[];
 }
 
 /** Thrown for what the selector cannot encode (offsets beyond 16 bits); the driver reports it. */
@@ -69,6 +71,7 @@ export function selectInstructions(fn: IrFunction, order: Block[], alloc: Alloca
   const mapRefs: MapReference[] = [];
   const calls: { instruction: number; target: string }[] = [];
   const lines: { instruction: number; loc: SourceLoc }[] = [];
+  const cores: { instruction: number; relo: CoreRelocRequest }[] = [];
   const starts = new Map<Block, number>();
   const fixups: { at: number; target: Block }[] = [];
 
@@ -173,6 +176,14 @@ export function selectInstructions(fn: IrFunction, order: Block[], alloc: Alloca
         const rd = defReg(inst.dst, R0);
         if (inst.src.tag === "imm") materializeImm(rd, inst.src.value, inst.dst.kind === "ptr" ? "ptr" : inst.src.kind);
         else operandInto(inst.src, rd);
+        finishDef(inst.dst, rd);
+        return;
+      }
+      case "core": {
+        // A 64-bit move of a 32-bit immediate: the instruction libbpf relocates (its imm).
+        const rd = defReg(inst.dst, R0);
+        cores.push({ instruction: insns.length, relo: inst.relo });
+        emit(asm.mov64Imm(rd, Number(BigInt.asIntN(32, inst.value))));
         finishDef(inst.dst, rd);
         return;
       }
@@ -421,7 +432,7 @@ export function selectInstructions(fn: IrFunction, order: Block[], alloc: Alloca
     insn.off = checkOff(starts.get(target)! - (at + 1));
   }
   while (lines.length > 0 && lines[lines.length - 1]!.instruction >= insns.length) lines.pop();
-  return { insns, mapRefs, calls, lines };
+  return { insns, mapRefs, calls, lines, cores };
 }
 
 /** `ld_imm64 dst, <function>`: the offset is filled in when the functions are linked. */

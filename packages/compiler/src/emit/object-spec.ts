@@ -55,7 +55,7 @@ export function buildObjectSpec(probe: ProbeModel, programs: CompiledProgram[], 
       mapReferences: code.mapRefs,
       funcInfo,
       lineInfo,
-      coreRelocations: [],
+      coreRelocations: code.cores.map(({ instruction, relo }) => ({ instruction, typeId: btf.type(relo.root), accessString: relo.access, kind: relo.kind })),
     };
   });
 

@@ -22,4 +22,9 @@ export interface TypeOracle {
   typeText(node: ts.Node): string;
   /** The `@bpfHelper <id>` tag of a helper declaration. */
   helperId(declaration: ts.Declaration): number | undefined;
+  /**
+   * The `@kernel` interface tsc's type of the expression is (or points to: `Ptr<T>` is `T & ...`),
+   * for values typed through declaration merging such as `bpf.getCurrentTask()` (compiler/src/core).
+   */
+  kernelInterfaceOf(node: ts.Node): ts.InterfaceDeclaration | undefined;
 }

@@ -4,6 +4,7 @@
 import { ts } from "ts-morph";
 import { isDslFile } from "./dsl-package.js";
 import type { TypeOracle } from "./oracle.js";
+import { isKernelInterface } from "../core/kernel-struct.js";
 
 export class TsOracle implements TypeOracle {
   private readonly checker: ts.TypeChecker;
@@ -51,6 +52,16 @@ export class TsOracle implements TypeOracle {
 
   typeText(node: ts.Node): string {
     return this.checker.typeToString(this.checker.getTypeAtLocation(node));
+  }
+
+  kernelInterfaceOf(node: ts.Node): ts.InterfaceDeclaration | undefined {
+    const type = this.checker.getTypeAtLocation(node);
+    for (const part of type.isIntersection() ? type.types : [type]) {
+      for (const declaration of part.getSymbol()?.declarations ?? []) {
+        if (isKernelInterface(declaration)) return declaration;
+      }
+    }
+    return undefined;
   }
 
   helperId(declaration: ts.Declaration): number | undefined {

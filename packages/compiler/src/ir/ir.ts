@@ -12,6 +12,18 @@
  * are declared on the function with their size and alignment.
  */
 import type { IntKind } from "../checker/kinds.js";
+import type { Type } from "../checker/types.js";
+
+/**
+ * A CO-RE relocation an instruction carries (a `.BTF.ext` core_relo record): `kind` is libbpf's
+ * `enum bpf_core_relo_kind`, `root` the local type whose BTF id the record names, `access` the
+ * access string ("0:1:2"). See compiler/src/core.
+ */
+export interface CoreRelocRequest {
+  root: Type;
+  access: string;
+  kind: number;
+}
 
 export type IrKind = IntKind | "ptr";
 
@@ -84,6 +96,8 @@ export type Inst = InstBase &
     | { op: "atomicAdd"; addr: Address; value: Operand; kind: IntKind }
     /** A BPF helper call; arguments go to r1–r5 as 64-bit values, the result comes in r0. */
     | { op: "call"; helper: number; args: Operand[]; dst?: VReg }
+    /** `dst = value`, where `value` is relocated by CO-RE at load (a kernel field's offset, a type's size, ...). */
+    | { op: "core"; dst: VReg; value: bigint; relo: CoreRelocRequest }
     /** A BPF-to-BPF call of a subprogram of the same program, by its symbol name (r1–r5 in, r0 out). */
     | { op: "callsub"; target: string; args: Operand[]; dst?: VReg }
   );
@@ -130,6 +144,7 @@ export function instUses(inst: Inst | Terminator): VReg[] {
   };
   switch (inst.op) {
     case "param": break;
+    case "core": break;
     case "mov": operand(inst.src); break;
     case "bin": operand(inst.a); operand(inst.b); break;
     case "un": operand(inst.a); break;
@@ -153,6 +168,7 @@ export function instUses(inst: Inst | Terminator): VReg[] {
 export function instDef(inst: Inst | Terminator): VReg | undefined {
   switch (inst.op) {
     case "param":
+    case "core":
     case "mov":
     case "bin":
     case "un":

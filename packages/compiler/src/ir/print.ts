@@ -29,6 +29,7 @@ export function printInst(inst: Inst | Terminator): string {
   switch (inst.op) {
     case "param": return `${regName(inst.dst)} = param ${inst.index}`;
     case "mov": return `${regName(inst.dst)} = ${printOperand(inst.src)}`;
+    case "core": return `${regName(inst.dst)} = core.${inst.relo.kind} ${inst.relo.access} (${inst.value})`;
     case "bin": return `${regName(inst.dst)} = ${inst.bop}.${inst.kind} ${printOperand(inst.a)}, ${printOperand(inst.b)}`;
     case "un": return `${regName(inst.dst)} = ${inst.uop}.${inst.kind} ${printOperand(inst.a)}`;
     case "conv": return `${regName(inst.dst)} = conv.${inst.from}.${inst.to} ${printOperand(inst.src)}`;

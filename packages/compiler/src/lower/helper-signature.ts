@@ -38,7 +38,8 @@ export function helperSignature(L: LowerContext, declaration: ts.Declaration, na
     return { tag: "int", kind: resolved.kind, name: paramName };
   });
   let returns: IntKind = "i64";
-  if (declaration.type) {
+  // `Ptr<KernelType<...>>` results are typed by tsc through declaration merging (core/helpers.ts).
+  if (declaration.type && !/\bKernelType</.test(declaration.type.getText())) {
     const resolved = L.resolver.resolve(declaration.type);
     if (resolved.tag === "int") returns = resolved.kind;
   }

@@ -13,6 +13,7 @@ import type { LowerContext } from "./context.js";
 import { convertTo, toKind } from "./convert.js";
 import { fail } from "./errors.js";
 import { helperSignature } from "./helper-signature.js";
+import { kernelPointerResult } from "../core/helpers.js";
 import { aggregateAddress, scalarAddress } from "./lower-aggregate.js";
 import { lowerExpr } from "./lower-expr.js";
 import { addressOperand, isPlaceExpression, lowerPlace } from "./lower-place.js";
@@ -127,9 +128,10 @@ function lowerHelper(L: LowerContext, node: ts.CallExpression, signature: { name
     args.push(registerArgument(L, { type, op }, arg));
   });
   if (args.length > 5) fail(Codes.HelperArguments, node, "a helper takes at most five register arguments");
-  const dst = L.b.newReg(signature.returns);
+  const kernel = kernelPointerResult(L, node);
+  const dst = L.b.newReg(kernel ? "ptr" : signature.returns);
   L.b.emit({ op: "call", helper: signature.id, args, dst });
-  return { type: intType(signature.returns), op: { tag: "reg", reg: dst } };
+  return { type: kernel ?? intType(signature.returns), op: { tag: "reg", reg: dst } };
 }
 
 /** `bpf.printk(format, ...)`: the format goes to .rodata, `%s` takes a CharArray's address. */

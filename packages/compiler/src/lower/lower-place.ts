@@ -15,6 +15,7 @@ import type { IndexTerm, Place, RValue } from "./values.js";
 import { accessIndexed, indexedPlace } from "./indexed.js";
 import { constantOf } from "./loop-bound.js";
 import { lowerExpr } from "./lower-expr.js";
+import { coreElement, coreMember, coreRead, coreRoot, type CorePath } from "../core/lower-access.js";
 
 const CONFIG_READONLY = "@config fields are read-only in the kernel (they are set before the program loads)";
 
@@ -55,6 +56,8 @@ interface MemBase {
   type: Type;
   readonly?: string;
   index?: IndexTerm[];
+  /** Inside a kernel struct reached through a pointer: the CO-RE access path (compiler/src/core). */
+  core?: CorePath;
 }
 
 /** The memory that `expression` names or points to, for member and element access. */
@@ -65,22 +68,30 @@ function memoryBase(L: LowerContext, expression: ts.Expression): MemBase {
       const base: MemBase = { addr: place.addr, type: place.type };
       if (place.readonly !== undefined) base.readonly = place.readonly;
       if (place.index) base.index = place.index;
+      if (place.core) base.core = place.core;
       return base;
     }
     if (place.tag === "var" && place.type.tag === "ptr") {
       const base: MemBase = { addr: { tag: "reg", base: place.reg, offset: 0 }, type: place.type.pointee };
       if (place.readonlyPointee !== undefined) base.readonly = place.readonlyPointee;
-      return base;
+      return withCoreRoot(base);
     }
     if (place.tag === "mem" && place.type.tag === "ptr") {
       const loaded = readPlace(L, place, expression);
-      return { addr: { tag: "reg", base: pointerReg(L, loaded.op), offset: 0 }, type: place.type.pointee };
+      return withCoreRoot({ addr: { tag: "reg", base: pointerReg(L, loaded.op), offset: 0 }, type: place.type.pointee });
     }
     return fail(Codes.UnknownMember, expression, `a value of type '${typeName(place.type)}' has no members`);
   }
   const value = lowerExpr(L, expression);
   if (value.type.tag !== "ptr") fail(Codes.UnknownMember, expression, `a value of type '${typeName(value.type)}' has no members`);
-  return { addr: { tag: "reg", base: pointerReg(L, value.op), offset: 0 }, type: value.type.pointee };
+  return withCoreRoot({ addr: { tag: "reg", base: pointerReg(L, value.op), offset: 0 }, type: value.type.pointee });
+}
+
+/** A pointer to a kernel struct starts a CO-RE access path. */
+function withCoreRoot(base: MemBase): MemBase {
+  const core = coreRoot(base.type);
+  if (core) base.core = core;
+  return base;
 }
 
 function pointerReg(L: LowerContext, op: Operand) {
@@ -108,7 +119,8 @@ function memberPlace(L: LowerContext, node: ts.PropertyAccessExpression): Place 
   if (base.type.tag === "struct") {
     const field = fieldOf(base.type, name);
     if (!field) fail(Codes.UnknownMember, node.name, `'${base.type.name}' has no member '${name}'`);
-    return withBase({ tag: "mem", addr: offsetAddress(base.addr, field.offset), type: field.type }, base);
+    const place = withBase({ tag: "mem", addr: offsetAddress(base.addr, field.offset), type: field.type }, base);
+    return base.core ? coreMember(place, base.core, base.type, field) : place;
   }
   if (base.type.tag === "int" && name === "value") {
     return withBase({ tag: "mem", addr: base.addr, type: base.type }, base);
@@ -136,6 +148,9 @@ function elementPlace(L: LowerContext, node: ts.ElementAccessExpression): Place 
   const base = memoryBase(L, node.expression);
   if (base.type.tag !== "array") return fail(Codes.UnknownMember, node, `a value of type '${typeName(base.type)}' cannot be indexed`);
   const index = constantOf(L, node.argumentExpression);
+  if (index === undefined && base.core) {
+    return fail(Codes.UnsupportedExpression, node.argumentExpression, "kernel arrays are indexed with constants only", "use a constant index");
+  }
   if (index === undefined) {
     const array: Place = withBase({ tag: "mem", addr: base.addr, type: base.type }, base);
     return indexedPlace(L, array, lowerExpr(L, node.argumentExpression), node.argumentExpression);
@@ -144,12 +159,14 @@ function elementPlace(L: LowerContext, node: ts.ElementAccessExpression): Place 
     return fail(Codes.IndexOutOfRange, node.argumentExpression, `index ${index} is out of bounds for ${typeName(base.type)}`);
   }
   const element = base.type.element;
-  return withBase({ tag: "mem", addr: offsetAddress(base.addr, Number(index) * sizeOf(element)), type: element }, base);
+  const place = withBase({ tag: "mem", addr: offsetAddress(base.addr, Number(index) * sizeOf(element)), type: element }, base);
+  return base.core ? coreElement(place, base.core, Number(index)) : place;
 }
 
 /** Reads a scalar place. */
 export function readPlace(L: LowerContext, place: Place, node: ts.Node): RValue {
   if (place.tag === "var") return { type: place.type, op: { tag: "reg", reg: place.reg } };
+  if (place.core) return coreRead(L, place, node);
   const type = place.type;
   if (type.tag === "int" || type.tag === "ptr") {
     const kind = type.tag === "int" ? type.kind : "ptr";

@@ -4,6 +4,7 @@
  */
 import type { Type } from "../checker/types.js";
 import type { Address, Operand, VReg } from "../ir/ir.js";
+import type { CorePath } from "../core/lower-access.js";
 
 /** An integer or pointer value. */
 export interface RValue {
@@ -21,7 +22,7 @@ export interface RValue {
 /** An lvalue: a local held in a register, or memory at an address. */
 export type Place =
   | { tag: "var"; reg: VReg; type: Type; name: string; readonlyPointee?: string }
-  | { tag: "mem"; addr: Address; type: Type; readonly?: string; index?: IndexTerm[] };
+  | { tag: "mem"; addr: Address; type: Type; readonly?: string; index?: IndexTerm[]; core?: CorePath };
 
 /**
  * A variable array index in a place's address: the address is `addr + index * scale`, valid only

@@ -6,3 +6,4 @@ export * from "./maps.js";
 export * from "./probe.js";
 export { KernelOnlyError } from "./kernel-only.js";
 import "./loop.js";
+export type { KernelTypes, KernelType } from "./kernel-types.js";

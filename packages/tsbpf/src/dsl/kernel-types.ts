@@ -1,0 +1,32 @@
+/**
+ * Kernel types in the DSL: `KernelTypes` maps kernel type names to their declarations, and a
+ * generated `vmlinux.d.ts` (`tsbpf/vmlinux`, or `tsbpf gen vmlinux`) fills it by declaration
+ * merging, so that DSL helpers can be typed with kernel structs without the DSL importing the
+ * whole kernel: `bpf.getCurrentTask()` is a `Ptr<task_struct>` once vmlinux types are imported.
+ *
+ * A probe may declare its own kernel types, as libbpf programs do with
+ * `__attribute__((preserve_access_index))`: an interface tagged `@kernel` (members at natural C
+ * offsets unless `@offset` says otherwise). Every access through a pointer to one is a CO-RE
+ * relocation; a name with a flavour suffix (`task_struct___old`) matches the kernel's
+ * `task_struct`.
+ */
+import type { Ptr } from "./memory.js";
+
+/** Kernel type names to their declarations; filled by vmlinux declarations (or a probe's own). */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface KernelTypes {}
+
+/** The kernel type named `N`, when one is declared (see `KernelTypes`). */
+export type KernelType<N extends string> = N extends keyof KernelTypes ? KernelTypes[N] : { readonly __missingKernelType: N };
+
+declare module "./helpers.js" {
+  interface BpfHelpers {
+    /**
+     * `bpf_get_current_task`: the current task, a pointer to its `task_struct` (read its members
+     * directly: `task.real_parent.tgid`; each read is a CO-RE relocated `bpf_probe_read_kernel`).
+     * Needs kernel types: `import type { task_struct } from "tsbpf/vmlinux"`.
+     * @bpfHelper 35
+     */
+    getCurrentTask(): Ptr<KernelType<"task_struct">>;
+  }
+}

@@ -20,6 +20,6 @@ describeKernel("conformance: compiled programs against the reference evaluator",
       const outcome = await runBatch(batch, kernelLoader, fixturePath(`conformance-${index}.bpf.ts`));
       expect(outcome.runs).toBe(group.programs.length * batch.inputs.length);
       expect(outcome.mismatches, formatMismatches(outcome.mismatches)).toEqual([]);
-    });
+    }, 120_000);
   });
 });

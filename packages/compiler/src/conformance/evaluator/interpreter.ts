@@ -496,36 +496,93 @@ export class Evaluator {
     throw new EvalError(`the evaluator does not model ${ts.SyntaxKind[node.kind]}`, node);
   }
 
-  /**
-   * The kind an expression has, without evaluating it (for the arms of `?:`): evaluated on a
-   * throw-away copy of the frame would run side effects twice, so this reads types only.
-   */
+  /** The kind an expression has, read from types alone (for the arms of `?:`, one of which does not run). */
   #staticKind(frame: Frame, node: ts.Expression, expected: EType | undefined): C.Kind | undefined {
-    if (ts.isParenthesizedExpression(node)) return this.#staticKind(frame, node.expression, expected);
-    if (ts.isNumericLiteral(node) || ts.isBigIntLiteral(node)) {
-      const v = BigInt(ts.isBigIntLiteral(node) ? node.text.slice(0, -1) : node.text);
-      return expected?.tag === "int" ? expected.kind : C.literalKind(v, ts.isBigIntLiteral(node));
-    }
-    if (ts.isPrefixUnaryExpression(node) && node.operator === ts.SyntaxKind.MinusToken && (ts.isNumericLiteral(node.operand) || ts.isBigIntLiteral(node.operand))) {
-      const v = -BigInt(ts.isBigIntLiteral(node.operand) ? node.operand.text.slice(0, -1) : node.operand.text);
-      return expected?.tag === "int" ? expected.kind : C.literalKind(v, ts.isBigIntLiteral(node.operand));
-    }
-    // Anything else: evaluate on a snapshot that discards writes.
-    const snapshot = this.#snapshot(frame);
-    try {
-      const v = this.#expr(snapshot, node, expected);
-      return v.t === "int" ? v.k : undefined;
-    } catch {
-      return undefined;
-    }
+    const t = this.#staticType(frame, node, expected);
+    return t?.tag === "int" ? t.kind : undefined;
   }
 
-  #snapshot(frame: Frame): Frame {
-    const copySlot = (s: Slot): Slot => (s.kind === "mem" ? { ...s, place: { ...s.place, mem: s.place.mem.slice() } } : s);
-    const scopes = frame.scopes.map((m) => new Map([...m].map(([k, s]) => [k, copySlot(s)])));
-    const globals = new Map([...frame.state.globals].map(([k, g]) => [k, { ...g, place: { ...g.place, mem: g.place.mem.slice() } }]));
-    const maps = new Map([...frame.state.maps].map(([k, m]) => [k, { ...m, entries: new Map([...m.entries].map(([kk, vv]) => [kk, vv.slice()])) }]));
-    return { ...frame, scopes, state: { globals, maps } };
+  #staticType(frame: Frame, node: ts.Expression, expected: EType | undefined): EType | undefined {
+    if (ts.isParenthesizedExpression(node) || ts.isNonNullExpression(node)) return this.#staticType(frame, node.expression, expected);
+    if (ts.isNumericLiteral(node) || ts.isBigIntLiteral(node)) {
+      const v = BigInt(ts.isBigIntLiteral(node) ? node.text.slice(0, -1) : node.text);
+      return intT(expected?.tag === "int" ? expected.kind : C.literalKind(v, ts.isBigIntLiteral(node)) ?? "i64");
+    }
+    if (node.kind === ts.SyntaxKind.TrueKeyword || node.kind === ts.SyntaxKind.FalseKeyword) return intT("bool");
+    if (ts.isIdentifier(node)) {
+      const slot = this.#lookupSlot(frame, node.text);
+      if (slot?.kind === "mem") return slot.place.type;
+      if (slot?.kind === "ptr") return { tag: "ptr", to: slot.value.to };
+      const constant = this.#constants.get(node.text);
+      if (constant?.type) return this.types.resolve(constant.type);
+      if (constant) return this.#typeOf(this.#identifier(frame, node, expected));
+      return undefined;
+    }
+    if (ts.isPropertyAccessExpression(node)) {
+      if (node.expression.kind === ts.SyntaxKind.ThisKeyword) return frame.state.globals.get(node.name.text)?.place.type;
+      if (ts.isIdentifier(node.expression) && this.#enums.has(node.expression.text)) return this.#typeOf(this.#enumMember(node)!);
+      let base = this.#staticType(frame, node.expression, undefined);
+      if (base?.tag === "ptr") base = base.to;
+      if (base?.tag === "int" && node.name.text === "value") return base;
+      return base?.tag === "struct" ? base.fields.find((f) => f.name === node.name.text)?.type : undefined;
+    }
+    if (ts.isElementAccessExpression(node)) {
+      const base = this.#staticType(frame, node.expression, undefined);
+      return base?.tag === "array" ? base.elem : undefined;
+    }
+    if (ts.isCallExpression(node)) {
+      const callee = node.expression;
+      if (ts.isIdentifier(callee)) {
+        if (C.isKind(callee.text)) return intT(callee.text);
+        if (callee.text === "zero") return expected;
+        const fn = this.#functions.get(callee.text);
+        return fn?.type ? this.types.resolve(fn.type) : undefined;
+      }
+      if (ts.isPropertyAccessExpression(callee)) {
+        const target = callee.expression;
+        if (target.kind === ts.SyntaxKind.ThisKeyword && frame.cls) {
+          const m = frame.cls.members.find((x): x is ts.MethodDeclaration => ts.isMethodDeclaration(x) && x.name.getText() === callee.name.text);
+          return m?.type ? this.types.resolve(m.type) : undefined;
+        }
+        if (ts.isPropertyAccessExpression(target)) {
+          const map = frame.state.maps.get(target.name.text);
+          if (map) return callee.name.text === "lookup" ? { tag: "ptr", to: map.value } : intT("i64");
+        }
+      }
+      return undefined;
+    }
+    if (ts.isPrefixUnaryExpression(node)) {
+      if (node.operator === ts.SyntaxKind.ExclamationToken) return intT("bool");
+      if (node.operator === ts.SyntaxKind.MinusToken && (ts.isNumericLiteral(node.operand) || ts.isBigIntLiteral(node.operand))) {
+        const v = -BigInt(ts.isBigIntLiteral(node.operand) ? node.operand.text.slice(0, -1) : node.operand.text);
+        return intT(expected?.tag === "int" ? expected.kind : C.literalKind(v, ts.isBigIntLiteral(node.operand)) ?? "i64");
+      }
+      const inner = this.#staticKind(frame, node.operand, undefined);
+      if (!inner) return undefined;
+      if (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken) return intT(inner);
+      return intT(C.promote(inner));
+    }
+    if (ts.isPostfixUnaryExpression(node)) return this.#staticType(frame, node.operand, undefined);
+    if (ts.isBinaryExpression(node)) {
+      const op = node.operatorToken.kind;
+      if (COMPARE[op] || op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken) return intT("bool");
+      if (op === ts.SyntaxKind.EqualsToken || COMPOUND[op]) return this.#staticType(frame, node.left, undefined);
+      const a = this.#staticKind(frame, node.left, undefined);
+      const b = this.#staticKind(frame, node.right, undefined);
+      if (!a || !b) return undefined;
+      const bop = BINARY[op];
+      if (bop === "<<" || bop === ">>") return intT(C.promote(a));
+      if (bop === ">>>") return intT(C.unsignedOf(C.promote(a)));
+      return intT(C.usualArithmetic(a, b));
+    }
+    if (ts.isConditionalExpression(node)) {
+      const a = this.#staticKind(frame, node.whenTrue, expected);
+      const b = this.#staticKind(frame, node.whenFalse, expected);
+      if (!a || !b) return this.#staticType(frame, node.whenTrue, expected);
+      if (isLiteral(node.whenTrue) && isLiteral(node.whenFalse) && expected?.tag === "int") return expected;
+      return intT(C.usualArithmetic(a, b));
+    }
+    return undefined;
   }
 
   #identifier(frame: Frame, node: ts.Identifier, expected: EType | undefined): Value {

@@ -1,0 +1,63 @@
+/**
+ * The campaign loop behind scripts/fuzz.mjs: batches of random programs from consecutive seeds;
+ * each failure is minimised and saved as a regression case.
+ */
+import { fixturePath } from "../../testing/probes.js";
+import { loadInKernel } from "../kernel.test-support.js";
+import { formatMismatches } from "../harness.js";
+import { failsLike, randomInputs, randomPrograms, runPrograms, signature, type Failure } from "./campaign.js";
+import { minimize } from "./minimize.js";
+import { writeRegression } from "./regression-file.js";
+import { render } from "./tree.js";
+
+export interface FuzzOptions {
+  seed: number;
+  batches: number;
+  perBatch: number;
+  minimize: boolean;
+  signal: AbortSignal;
+  log(line: string): void;
+}
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString("hex").replace(/(00)+$/, "") || "00";
+
+async function save(f: Failure, options: FuzzOptions, fileName: string): Promise<string> {
+  let tree = f.program.tree;
+  if (options.minimize) {
+    options.log(`  minimising program ${f.program.seed} (${f.kind})...`);
+    const expected = signature(f);
+    tree = await minimize(tree, (t) => failsLike(expected, t, f.inputs, loadInKernel, fileName));
+  }
+  const found = (f.kind === "mismatch" ? formatMismatches(f.mismatches, 1) : f.message).split("\n").slice(0, 3).join(" ").slice(0, 300);
+  return writeRegression({
+    id: `seed-${f.program.seed}`,
+    kind: f.kind,
+    found,
+    status: "open",
+    body: render(tree),
+    inputs: f.inputs.map(hex),
+  });
+}
+
+export async function runFuzz(options: FuzzOptions): Promise<number> {
+  // In the compiler's fixture folder, so that "tsbpf" resolves (the file itself is never written).
+  const fileName = fixturePath(`fuzz-${process.pid}.bpf.ts`);
+  let programs = 0;
+  let failures = 0;
+  const started = Date.now();
+  for (let b = 0; b < options.batches && !options.signal.aborted; b++) {
+    const seed = options.seed + b * options.perBatch;
+    const list = randomPrograms(seed, options.perBatch);
+    const inputs = randomInputs(seed);
+    const outcome = await runPrograms(list, inputs, loadInKernel, fileName);
+    programs += list.length;
+    for (const f of outcome.failures) {
+      failures++;
+      const path = await save(f, options, fileName);
+      options.log(`FAIL seed ${f.program.seed} (${f.kind}) -> ${path}`);
+    }
+    const rate = (programs / ((Date.now() - started) / 1000)).toFixed(1);
+    options.log(`batch ${b} (seeds ${seed}..${seed + options.perBatch - 1}): ${programs} programs, ${failures} failures, ${rate} programs/s`);
+  }
+  return failures > 0 ? 1 : 0;
+}

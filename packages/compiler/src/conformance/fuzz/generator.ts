@@ -1,0 +1,351 @@
+/**
+ * A seeded generator of random well-typed tsbpf programs: `@syscall` bodies over the `Io` context
+ * that declare locals of every kind (and structs), assign, compound-assign, increment, branch,
+ * loop with bounds the compiler can prove, switch, and finally store results into `ctx.r0..` and
+ * return one. Every program it writes must compile, pass the verifier and compute what the
+ * reference evaluator computes.
+ *
+ * Typing rules it keeps so that tsc and the compiler accept every program: number kinds and
+ * bigint kinds never meet without a cast; a value stored into a declared kind is cast to it;
+ * `>>>` only on numbers; shift counts masked below the width; divisors never constant;
+ * literals fit their default kind.
+ */
+import type { Kind } from "../evaluator/c-ints.js";
+import { operand, OPERAND_KINDS } from "../io.js";
+import type { Rng } from "../random.js";
+import { leaf, list, node, type ExprType, type Node } from "./tree.js";
+
+export interface GenOptions {
+  loops: boolean;
+  switches: boolean;
+  structs: boolean;
+  /** Statements at the top level (nested lists are smaller). */
+  maxStatements: number;
+  /** Result slots written at the end. */
+  results: number;
+  /** Depth of expression trees. */
+  depth: number;
+}
+
+/** The campaign's programs: larger, slower to compile. */
+export const defaultOptions: GenOptions = { loops: true, switches: true, structs: true, maxStatements: 10, results: 4, depth: 3 };
+/** The bounded run of `npm test`: small programs, so that thousands compile in a minute. */
+export const smallOptions: GenOptions = { loops: true, switches: true, structs: true, maxStatements: 4, results: 2, depth: 2 };
+
+/** The struct random programs build on the stack. */
+export const RANDOM_DECLARATIONS = "export interface Rs { a: u8; b: i16; c: u32; d: i64; e: u64 }";
+const STRUCT_FIELDS: [string, Kind][] = [["a", "u8"], ["b", "i16"], ["c", "u32"], ["d", "i64"], ["e", "u64"]];
+
+const N_KINDS: readonly Kind[] = ["u8", "i8", "u16", "i16", "u32", "i32"];
+const B_KINDS: readonly Kind[] = ["u64", "i64"];
+const familyOf = (k: Kind): ExprType => (k === "u64" || k === "i64" ? "b" : "n");
+
+interface Var {
+  name: string;
+  kind: Kind | "bool";
+  mutable: boolean;
+}
+
+const N_LITERALS = [0, 1, 2, 3, 5, 7, 8, 15, 16, 31, 32, 63, 100, 127, 128, 255, 256, 1000, 32767, 32768, 65535, 65536, 0x7fffffff, 0x80000000, 0xffffffff];
+const N_NEGATIVE = [1, 2, 7, 128, 129, 32768, 2147483648];
+const B_LITERALS = [0n, 1n, 3n, 31n, 63n, 255n, 65536n, 0xffffffffn, 0x100000000n, 0x7fffffffffffffffn, 0x8000000000000000n, 0xffffffffffffffffn];
+
+const ARITH = ["+", "-", "*", "/", "%", "&", "|", "^"] as const;
+const COMPARE = ["<", "<=", ">", ">=", "===", "!=="] as const;
+const COMPOUND = ["+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>="] as const;
+
+/** An expression node; `constant` when no variable or operand feeds it. */
+type Expr = Node & { constant?: boolean };
+
+export class ProgramGenerator {
+  readonly #rng: Rng;
+  readonly #options: GenOptions;
+  readonly #scopes: Var[][] = [[]];
+  #counter = 0;
+  #loopDepth = 0;
+  #depth = 0;
+
+  constructor(rng: Rng, options: GenOptions = defaultOptions) {
+    this.#rng = rng;
+    this.#options = options;
+  }
+
+  /** The body of one program: a statement list ending in result stores and a return. */
+  program(): Node {
+    const statements: Node[] = [];
+    const count = 2 + this.#rng.below(this.#options.maxStatements);
+    for (let i = 0; i < count; i++) statements.push(this.#statement());
+    for (let i = 0; i < this.#options.results; i++) {
+      const family: ExprType = this.#rng.chance(0.5) ? "n" : "b";
+      const e = this.#expr(family, this.#options.depth);
+      statements.push(node("stmt", [e], ([x]) => `    ctx.r${i} = u64(${x});`));
+    }
+    statements.push(node("stmt", [this.#expr("n", this.#options.depth)], ([x]) => `    return i32(${x});`, { keep: true }));
+    return list(statements);
+  }
+
+  // ---- scope ----
+
+  #vars(filter: (v: Var) => boolean): Var[] {
+    return this.#scopes.flat().filter(filter);
+  }
+
+  #fresh(prefix: string): string {
+    return `${prefix}${this.#counter++}`;
+  }
+
+  #declare(v: Var): void {
+    this.#scopes.at(-1)!.push(v);
+  }
+
+  #nested(make: () => Node[]): Node {
+    this.#scopes.push([]);
+    this.#depth++;
+    try {
+      return list(make());
+    } finally {
+      this.#depth--;
+      this.#scopes.pop();
+    }
+  }
+
+  #block(max: number): Node {
+    return this.#nested(() => Array.from({ length: 1 + this.#rng.below(max) }, () => this.#statement()));
+  }
+
+  // ---- statements ----
+
+  #statement(): Node {
+    const r = this.#rng;
+    const nestedOk = this.#depth < 2;
+    const choices: [number, () => Node][] = [
+      [4, () => this.#declaration()],
+      [4, () => this.#assignment()],
+      [3, () => this.#compound()],
+      [1, () => this.#increment()],
+      [2, () => this.#resultStore()],
+    ];
+    if (nestedOk) choices.push([2, () => this.#if()]);
+    if (nestedOk && this.#options.loops && this.#loopDepth < 2) choices.push([2, () => this.#for()], [1, () => this.#while()]);
+    if (nestedOk && this.#options.switches) choices.push([1, () => this.#switch()]);
+    if (this.#loopDepth > 0) choices.push([1, () => this.#loopExit()]);
+    if (this.#options.structs) choices.push([1, () => this.#structDeclaration()]);
+    const total = choices.reduce((n, [w]) => n + w, 0);
+    let pick = r.below(total);
+    for (const [w, make] of choices) {
+      if (pick < w) return make();
+      pick -= w;
+    }
+    return choices[0]![1]();
+  }
+
+  #declaration(): Node {
+    if (this.#rng.chance(0.15)) {
+      const name = this.#fresh("c");
+      const c = this.#cond(2);
+      this.#declare({ name, kind: "bool", mutable: false });
+      return node("stmt", [c], ([x]) => `    const ${name}: bool = ${x};`, { removable: true });
+    }
+    const kind = this.#kind();
+    const name = this.#fresh("v");
+    const e = this.#expr(this.#rng.chance(0.8) ? familyOf(kind) : this.#rng.pick(["n", "b"] as const), this.#options.depth);
+    this.#declare({ name, kind, mutable: true });
+    return node("stmt", [e], ([x]) => `    let ${name}: ${kind} = ${kind}(${x});`);
+  }
+
+  #structDeclaration(): Node {
+    const name = this.#fresh("s");
+    const inits = STRUCT_FIELDS.map(([, k]) => this.#expr(familyOf(k), 2));
+    for (const [field, kind] of STRUCT_FIELDS) this.#declare({ name: `${name}.${field}`, kind, mutable: true });
+    return node("stmt", inits, (xs) => `    const ${name}: Rs = { ${STRUCT_FIELDS.map(([f, k], i) => `${f}: ${k}(${xs[i]})`).join(", ")} };`);
+  }
+
+  #target(): Var | undefined {
+    const vars = this.#vars((v) => v.mutable && v.kind !== "bool");
+    return vars.length ? this.#rng.pick(vars) : undefined;
+  }
+
+  #assignment(): Node {
+    const v = this.#target();
+    if (!v) return this.#declaration();
+    const kind = v.kind as Kind;
+    const e = this.#expr(this.#rng.chance(0.8) ? familyOf(kind) : this.#rng.pick(["n", "b"] as const), this.#options.depth);
+    return node("stmt", [e], ([x]) => `    ${v.name} = ${kind}(${x});`, { removable: true });
+  }
+
+  #compound(): Node {
+    const v = this.#target();
+    if (!v) return this.#declaration();
+    const family = familyOf(v.kind as Kind);
+    const op = this.#rng.pick(COMPOUND);
+    let rhs: Expr;
+    if (op === "<<=" || op === ">>=") rhs = this.#masked(this.#expr(family, 2), family);
+    else if (op === "/=" || op === "%=") rhs = this.#divisor(family, 2);
+    else rhs = this.#expr(family, 2);
+    return node("stmt", [rhs], ([x]) => `    ${v.name} ${op} ${x};`, { removable: true });
+  }
+
+  #increment(): Node {
+    const v = this.#target();
+    if (!v) return this.#declaration();
+    const form = this.#rng.pick(["++X", "X++", "--X", "X--"]);
+    return node("stmt", [], () => `    ${form.replace("X", v.name)};`, { removable: true });
+  }
+
+  #resultStore(): Node {
+    const slot = this.#options.results + this.#rng.below(4);
+    const family: ExprType = this.#rng.chance(0.5) ? "n" : "b";
+    return node("stmt", [this.#expr(family, this.#options.depth)], ([x]) => `    ctx.r${slot} = u64(${x});`, { removable: true });
+  }
+
+  #if(): Node {
+    const c = this.#cond(2);
+    const then = this.#block(3);
+    if (this.#rng.chance(0.5)) return node("stmt", [c, then], ([x, t]) => `    if (${x}) {\n${t}\n    }`, { removable: true });
+    const otherwise = this.#block(3);
+    return node("stmt", [c, then, otherwise], ([x, t, e]) => `    if (${x}) {\n${t}\n    } else {\n${e}\n    }`, { removable: true });
+  }
+
+  #loopBody(counter: Var): Node {
+    this.#loopDepth++;
+    try {
+      return this.#nested(() => {
+        this.#declare(counter);
+        return Array.from({ length: 1 + this.#rng.below(3) }, () => this.#statement());
+      });
+    } finally {
+      this.#loopDepth--;
+    }
+  }
+
+  #for(): Node {
+    const i = this.#fresh("k"); // not "i": i8, i16... are casts
+    const bound = 1 + this.#rng.below(6);
+    const kind = this.#rng.pick(["u32", "i32", "u8", "i64"] as const);
+    const lit = kind === "i64" ? "n" : "";
+    const body = this.#loopBody({ name: i, kind, mutable: false });
+    return node("stmt", [body], ([b]) => `    for (let ${i}: ${kind} = 0${lit}; ${i} < ${bound}${lit}; ${i}++) {\n${b}\n    }`, { removable: true });
+  }
+
+  #while(): Node {
+    const w = this.#fresh("w");
+    const bound = 1 + this.#rng.below(6);
+    const body = this.#loopBody({ name: w, kind: "u32", mutable: false });
+    return node("stmt", [body], ([b]) => `    let ${w}: u32 = 0;\n    while (${w} < ${bound}) {\n      ${w}++;\n${b}\n    }`, { removable: true });
+  }
+
+  #loopExit(): Node {
+    const c = this.#cond(2);
+    const word = this.#rng.chance(0.5) ? "break" : "continue";
+    return node("stmt", [c], ([x]) => `    if (${x}) ${word};`, { removable: true });
+  }
+
+  #switch(): Node {
+    const subject = this.#expr("n", 2);
+    const cases = 1 + this.#rng.below(3);
+    const bodies = Array.from({ length: cases + 1 }, () => this.#block(2));
+    const breaks = bodies.map(() => this.#rng.chance(0.7));
+    return node("stmt", [subject, ...bodies], ([s, ...bs]) => {
+      const arms = bs.map((b, i) => `    ${i < cases ? `case ${i}:` : "default:"} {\n${b}\n    }${breaks[i] ? " break;" : ""}`);
+      return `    switch (${s} & 3) {\n${arms.join("\n")}\n    }`;
+    }, { removable: true });
+  }
+
+  // ---- expressions ----
+
+  #kind(): Kind {
+    return this.#rng.pick(OPERAND_KINDS);
+  }
+
+  #leaf(family: ExprType): Expr {
+    const r = this.#rng;
+    const kinds = family === "n" ? N_KINDS : B_KINDS;
+    const vars = this.#vars((v) => v.kind !== "bool" && familyOf(v.kind) === family);
+    const roll = r.below(10);
+    if (roll < 4 && vars.length) return leaf(family, r.pick(vars).name);
+    if (roll < 8) return leaf(family, `ctx.${operand(r.chance(0.5) ? "x" : "y", r.pick(kinds))}`);
+    return { ...this.#literal(family), constant: true };
+  }
+
+  #literal(family: ExprType): Node {
+    const r = this.#rng;
+    if (family === "n") {
+      if (r.chance(0.2)) return leaf("n", `(-${r.pick(N_NEGATIVE)})`);
+      return leaf("n", `${r.chance(0.85) ? r.pick(N_LITERALS) : r.u32()}`);
+    }
+    if (r.chance(0.15)) return leaf("b", `(-${r.pick([1n, 2n, 255n, 0x80000000n, 0x7fffffffffffffffn])}n)`);
+    return leaf("b", `${r.chance(0.85) ? r.pick(B_LITERALS) : r.u64()}n`);
+  }
+
+  #variableLeaf(family: ExprType): Expr {
+    const kinds = family === "n" ? N_KINDS : B_KINDS;
+    return leaf(family, `ctx.${operand(this.#rng.chance(0.5) ? "x" : "y", this.#rng.pick(kinds))}`);
+  }
+
+  /** A divisor that is never a constant (a constant zero divisor is a compile error). */
+  #divisor(family: ExprType, depth: number): Expr {
+    const e = this.#expr(family, depth);
+    return e.constant ? this.#variableLeaf(family) : e;
+  }
+
+  #masked(e: Expr, family: ExprType): Expr {
+    return node(family, [e], ([x]) => `(${x} & ${family === "n" ? "31" : "63n"})`, { constant: e.constant } as Partial<Node>);
+  }
+
+  #expr(family: ExprType, depth: number): Expr {
+    if (family === "c") return this.#cond(depth);
+    const r = this.#rng;
+    if (depth <= 0 || r.chance(0.25)) return this.#leaf(family);
+    const roll = r.below(20);
+    if (roll < 9) {
+      const op = r.pick(ARITH);
+      const a = this.#expr(family, depth - 1);
+      const b = op === "/" || op === "%" ? this.#divisor(family, depth - 1) : this.#expr(family, depth - 1);
+      return node(family, [a, b], ([x, y]) => `(${x} ${op} ${y})`, { constant: a.constant && b.constant } as Partial<Node>);
+    }
+    if (roll < 12) {
+      const op = family === "n" ? r.pick(["<<", ">>", ">>>"] as const) : r.pick(["<<", ">>"] as const);
+      const a = this.#expr(family, depth - 1);
+      const b = this.#masked(this.#expr(family, depth - 1), family);
+      return node(family, [a, b], ([x, y]) => `(${x} ${op} ${y})`, { constant: a.constant && b.constant } as Partial<Node>);
+    }
+    if (roll < 14) {
+      const op = r.pick(["-", "~"]);
+      const a = this.#expr(family, depth - 1);
+      // Parenthesised: `-(5)` negates an int, while `-5` would be a negative literal that must
+      // fit its kind (`-(18446744073709551615n)` wraps; `-18446744073709551615n` is an error).
+      return node(family, [a], ([x]) => `(${op}(${x}))`, { constant: a.constant } as Partial<Node>);
+    }
+    if (roll < 17) {
+      const kind = r.pick(family === "n" ? N_KINDS : B_KINDS);
+      const a = this.#expr(r.chance(0.6) ? family : family === "n" ? "b" : "n", depth - 1);
+      return node(family, [a], ([x]) => `${kind}(${x})`, { constant: a.constant } as Partial<Node>);
+    }
+    const c = this.#cond(depth - 1);
+    const a = this.#expr(family, depth - 1);
+    const b = this.#expr(family, depth - 1);
+    // A negative literal arm is cast to its own default kind (same value and kind): the compiler
+    // gives a literal arm the other arm's kind and refuses e.g. `c ? -1 : u32Value` (see the
+    // regression case literal-arm-of-unsigned-ternary).
+    const arm = (x: string) => (x.startsWith("(-") && /^\(-\d+n?\)$/.test(x) ? `${family === "n" ? "i32" : "i64"}${x}` : x);
+    return node(family, [c, a, b], ([x, y, z]) => `(${x} ? ${arm(y!)} : ${arm(z!)})`, { constant: a.constant && b.constant } as Partial<Node>);
+  }
+
+  #cond(depth: number): Expr {
+    const r = this.#rng;
+    const bools = this.#vars((v) => v.kind === "bool");
+    if (bools.length && r.chance(0.15)) return leaf("c", r.pick(bools).name);
+    const roll = depth <= 0 ? 0 : r.below(10);
+    if (roll < 6) {
+      const family: ExprType = r.chance(0.6) ? "n" : "b";
+      const a = this.#expr(family, Math.max(0, depth - 1));
+      // One side is never a bare literal pair: tsc rejects comparing two literal types.
+      const b = a.constant ? this.#variableLeaf(family) : this.#expr(family, Math.max(0, depth - 1));
+      const op = r.pick(COMPARE);
+      return node("c", [a, b], ([x, y]) => `(${x} ${op} ${y})`);
+    }
+    if (roll < 7) return node("c", [this.#cond(depth - 1)], ([x]) => `!${x}`);
+    const op = r.chance(0.5) ? "&&" : "||";
+    return node("c", [this.#cond(depth - 1), this.#cond(depth - 1)], ([x, y]) => `(${x} ${op} ${y})`);
+  }
+}

@@ -1,0 +1,4 @@
+// Shard 2 of the bounded random-program run (see random.test-support.ts).
+import { describeRandomShard } from "./random.test-support.js";
+
+describeRandomShard(1, 2);

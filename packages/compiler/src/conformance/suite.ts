@@ -32,7 +32,7 @@ export const groups: Group[] = [
   { name: "struct spread", programs: spreadPrograms(), declarations: LAYOUT_DECLARATIONS, io: "Odd", waiting: "object spread in struct literals (TSBPF1013)" },
   { name: "map operations", programs: mapPrograms(), declarations: MAP_DECLARATIONS, fields: MAP_FIELDS },
   { name: "loops, switch, for…of and variable indexes", programs: loopPrograms(), declarations: LOOP_DECLARATIONS },
-  { name: "subprogram calls", programs: callPrograms(), declarations: CALL_DECLARATIONS, fields: CALL_METHODS, waiting: "BPF-to-BPF calls (TSBPF4001, TSBPF3010)" },
+  { name: "subprogram calls", programs: callPrograms(), declarations: CALL_DECLARATIONS, fields: CALL_METHODS },
 ];
 
 /** The batch of a group, with `count` random inputs (plus zeros, ones and all-ones). */

@@ -112,7 +112,7 @@ export class TypeResolver {
         "a struct cannot contain itself by value");
     }
     const at = declaration.name ?? declaration;
-    if (declaration.typeParameters?.length) throw unsupported(at, "generic types are not structs");
+    if (declaration.typeParameters?.length) throw unsupported(at, "generic types are not structs", "declare one struct per element type (C has no generics)");
     if (declaration.heritageClauses?.length) throw unsupported(at, "a struct type cannot extend another", "embed the other struct as a member instead");
     this.inProgress.add(declaration);
     try {

@@ -32,7 +32,8 @@ export function lowerBpfLoop(L: LowerContext, node: ts.CallExpression): RValue {
   const name = target.name?.getText() ?? "callback";
   const [index, state] = sub.params;
   if (sub.params.length > 2 || (index && index.type.tag !== "int") || (state && !state.byReference)) {
-    fail(Codes.LoopCallback, callbackArg, `'${name}' must take (index: u32) or (index: u32, state: S) with S a struct`);
+    fail(Codes.LoopCallback, callbackArg, `'${name}' must take (index: u32) or (index: u32, state: S) with S a struct`,
+      "keep what the loop body needs in one struct and pass it as bpf.loop's third argument");
   }
   if (sub.returnType?.tag !== "int") fail(Codes.LoopCallback, callbackArg, `'${name}' must return an integer: 0 to go on, 1 to stop`);
   if (state && !stateArg) fail(Codes.LoopCallback, node, `'${name}' takes a state: pass it as bpf.loop's third argument`);

@@ -31,6 +31,9 @@ const UNBOUNDED_HINT =
 
 type Cmp = "lt" | "le" | "gt" | "ge" | "ne";
 
+/** Loops whose counter's start value the compiler could not see (for the message). */
+const unknownStart = new WeakSet<ts.Node>();
+
 const CMP: Partial<Record<ts.SyntaxKind, Cmp>> = {
   [ts.SyntaxKind.LessThanToken]: "lt",
   [ts.SyntaxKind.LessThanEqualsToken]: "le",
@@ -54,7 +57,8 @@ export function proveLoopBound(L: LowerContext, loop: LoopShape): number {
   }
   if (best === undefined) fail(Codes.UnboundedLoop, at, `the verifier cannot prove that this loop ends: ${reason}`, UNBOUNDED_HINT);
   if (best > MAX_LOOP_ITERATIONS) {
-    fail(Codes.LoopTooLong, at, `this loop may run ${best} times; the verifier walks every iteration and accepts at most about ${MAX_LOOP_ITERATIONS}`,
+    const why = unknownStart.has(loop.node) ? " (the counter's start is not a constant, so its kind bounds it)" : "";
+    fail(Codes.LoopTooLong, at, `this loop may run ${best} times${why}; the verifier walks every iteration and accepts at most about ${MAX_LOOP_ITERATIONS}`,
       "use bpf.loop(n, callback), which runs the callback n times without the verifier unrolling it");
   }
   return best;
@@ -156,6 +160,7 @@ function boundOf(L: LowerContext, loop: LoopShape, condition: ts.Expression): nu
   if ((cmp === "le" && limit >= kindMax(kind)) || (cmp === "ge" && limit <= kindMin(kind))) {
     return { reason: `the condition holds for every value of ${kind}` };
   }
+  if (start === undefined) unknownStart.add(loop.node);
   const from = start ?? (increasing ? kindMin(kind) : kindMax(kind));
   const span = increasing ? limit - from + (cmp === "le" ? 1n : 0n) : from - limit + (cmp === "ge" ? 1n : 0n);
   if (span <= 0n) return 0;

@@ -84,7 +84,8 @@ function collect(L: LowerContext, node: ts.Expression, type: Type, offset: numbe
   if (type.tag === "array" && type.char && (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node))) {
     const bytes = new TextEncoder().encode(node.text);
     if (bytes.length > type.length) {
-      fail(Codes.StringTooLong, node, `the string is ${bytes.length} bytes long; ${typeName(type)} holds ${type.length}`);
+      fail(Codes.StringTooLong, node, `the string is ${bytes.length} bytes long; ${typeName(type)} holds ${type.length}`,
+        "shorten it, or make the array longer (a string that fills it exactly has no terminating NUL)");
     }
     storeBytes(bytes, offset, out);
     return;

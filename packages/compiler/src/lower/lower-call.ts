@@ -100,7 +100,7 @@ function bufferArgument(L: LowerContext, node: ts.Expression, writes: boolean): 
   }
   const place = lowerPlace(L, node);
   if (place.tag !== "mem" || place.type.tag !== "array") {
-    return fail(Codes.CharArrayArgument, node, `a buffer argument must be a CharArray, not '${typeName(place.type)}'`);
+    return fail(Codes.CharArrayArgument, node, `a buffer argument must be a CharArray, not '${typeName(place.type)}'`, "pass a CharArray<N> member or local, e.g. event.comm");
   }
   if (writes && place.readonly !== undefined) fail(Codes.ReadOnly, node, "the helper would write into read-only memory", place.readonly);
   return { pointer: addressOperand(L, wholeAddress(L, place, node)), size: sizeOf(place.type) };
@@ -138,13 +138,14 @@ function lowerHelper(L: LowerContext, node: ts.CallExpression, signature: { name
 function lowerPrintk(L: LowerContext, node: ts.CallExpression, id: number): RValue {
   const format = node.arguments[0];
   if (!format || !(ts.isStringLiteral(format) || ts.isNoSubstitutionTemplateLiteral(format))) {
-    return fail(Codes.PrintkFormat, format ?? node, "the printk format must be a string literal");
+    return fail(Codes.PrintkFormat, format ?? node, "the printk format must be a string literal", "the format is stored in .rodata when the program is compiled: write it inline");
   }
   const parsed = parsePrintkFormat(format.text);
   if (!parsed.ok) return fail(Codes.PrintkFormat, format, parsed.message, "conversions: %d %i %u %x %ld %lu %lx %lld %llu %llx %s %p %c");
   const values = node.arguments.slice(1);
   if (values.length !== parsed.conversions.length) {
-    fail(Codes.PrintkArguments, node, `the format has ${parsed.conversions.length} conversion${parsed.conversions.length === 1 ? "" : "s"} but ${values.length} argument${values.length === 1 ? " is" : "s are"} given`);
+    fail(Codes.PrintkArguments, node, `the format has ${parsed.conversions.length} conversion${parsed.conversions.length === 1 ? "" : "s"} but ${values.length} argument${values.length === 1 ? " is" : "s are"} given`,
+      "give one argument per conversion (at most three)");
   }
   const string = L.rodata.intern(format.text);
   const args: Operand[] = [
@@ -162,7 +163,7 @@ function lowerPrintk(L: LowerContext, node: ts.CallExpression, id: number): RVal
       fail(Codes.PrintkArguments, arg, `'${conversion.text}' takes an integer, not a ${typeName(value.type)}`);
     }
     if (value.type.tag === "ptr" && conversion.conversion !== "p") {
-      fail(Codes.PrintkArguments, arg, `'${conversion.text}' takes an integer; print pointers with %p`);
+      fail(Codes.PrintkArguments, arg, `'${conversion.text}' takes an integer; print pointers with %p`, "or print one of the members it points to");
     }
     args.push(registerArgument(L, value, arg));
   });

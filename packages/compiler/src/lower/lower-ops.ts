@@ -111,7 +111,8 @@ export function lowerBinary(L: LowerContext, node: ts.BinaryExpression): RValue 
   }
   if (operator === ts.SyntaxKind.CommaToken) fail(Codes.UnsupportedOperator, node.operatorToken, "the comma operator is not supported");
   if (operator === ts.SyntaxKind.InKeyword || operator === ts.SyntaxKind.InstanceOfKeyword) {
-    fail(Codes.UnsupportedOperator, node.operatorToken, `'${node.operatorToken.getText()}' has no meaning in a BPF program`);
+    fail(Codes.UnsupportedOperator, node.operatorToken, `'${node.operatorToken.getText()}' has no meaning in a BPF program`,
+      "every value's type and layout is known when the program is compiled");
   }
   if (operator === ts.SyntaxKind.AsteriskAsteriskToken) fail(Codes.UnsupportedOperator, node.operatorToken, "'**' is not supported", "multiply explicitly");
   const a = lowerExpr(L, node.left);
@@ -157,7 +158,7 @@ export function compareOperands(L: LowerContext, node: ts.BinaryExpression, cmp:
   const b = lowerExpr(L, node.right);
   const text = node.operatorToken.getText();
   if (a.type.tag === "ptr" || b.type.tag === "ptr") {
-    if (cmp !== "eq" && cmp !== "ne") fail(Codes.OperatorType, node.operatorToken, `pointers can only be compared for equality, not with '${text}'`);
+    if (cmp !== "eq" && cmp !== "ne") fail(Codes.OperatorType, node.operatorToken, `pointers can only be compared for equality, not with '${text}'`, "compare the values they point to, or check for null");
     if (b.isNull && a.type.tag === "ptr") return { cmp, kind: "ptr", a: a.op, b: imm(0n, "ptr") };
     if (a.isNull && b.type.tag === "ptr") return { cmp, kind: "ptr", a: b.op, b: imm(0n, "ptr") };
     if (a.type.tag === "ptr" && b.type.tag === "ptr" && sameType(a.type, b.type)) return { cmp, kind: "ptr", a: a.op, b: b.op };

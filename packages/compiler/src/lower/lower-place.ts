@@ -115,10 +115,14 @@ function memberPlace(L: LowerContext, node: ts.PropertyAccessExpression): Place 
   if (node.questionDotToken) fail(Codes.OptionalChaining, node, "optional chaining ('?.') is not supported", "check the pointer with if (p) first");
   const name = node.name.text;
   if (node.expression.kind === ts.SyntaxKind.ThisKeyword) return thisMemberPlace(L, node, name);
+  const owner = ts.isIdentifier(node.expression) ? L.oracle.declarationOf(node.expression) : undefined;
+  if (owner && L.oracle.dslNameOf(owner) === "bpf") {
+    fail(Codes.NotAValue, node, `the helper bpf.${name} can only be called`, `write bpf.${name}(...) where you need its result`);
+  }
   const base = memoryBase(L, node.expression);
   if (base.type.tag === "struct") {
     const field = fieldOf(base.type, name);
-    if (!field) fail(Codes.UnknownMember, node.name, `'${base.type.name}' has no member '${name}'`);
+    if (!field) fail(Codes.UnknownMember, node.name, `'${base.type.name}' has no member '${name}'`, `its members: ${base.type.fields.map((f) => f.name).join(", ")}`);
     const place = withBase({ tag: "mem", addr: offsetAddress(base.addr, field.offset), type: field.type }, base);
     return base.core ? coreMember(place, base.core, base.type, field) : place;
   }
@@ -156,7 +160,8 @@ function elementPlace(L: LowerContext, node: ts.ElementAccessExpression): Place 
     return indexedPlace(L, array, lowerExpr(L, node.argumentExpression), node.argumentExpression);
   }
   if (index < 0n || index >= BigInt(base.type.length)) {
-    return fail(Codes.IndexOutOfRange, node.argumentExpression, `index ${index} is out of bounds for ${typeName(base.type)}`);
+    return fail(Codes.IndexOutOfRange, node.argumentExpression, `index ${index} is out of bounds for ${typeName(base.type)}`,
+      `valid indexes are 0 to ${base.type.length - 1}`);
   }
   const element = base.type.element;
   const place = withBase({ tag: "mem", addr: offsetAddress(base.addr, Number(index) * sizeOf(element)), type: element }, base);

@@ -19,7 +19,7 @@ import { constantOf } from "./loop-bound.js";
 
 export function lowerSwitch(L: LowerContext, node: ts.SwitchStatement): void {
   const value = lowerExpr(L, node.expression);
-  if (value.type.tag !== "int") fail(Codes.OperatorType, node.expression, "switch compares integers");
+  if (value.type.tag !== "int") fail(Codes.OperatorType, node.expression, "switch compares integers", "test pointers with if (p) / if (p === null)");
   const clauses = node.caseBlock.clauses;
   const constants = clauses.map((clause) => {
     if (!ts.isCaseClause(clause)) return undefined;
@@ -39,7 +39,7 @@ export function lowerSwitch(L: LowerContext, node: ts.SwitchStatement): void {
     const c = constants[i];
     if (c === undefined || !ts.isCaseClause(clause)) return;
     const wrapped = wrapToKind(c, kind);
-    if (seen.has(wrapped)) fail(Codes.DuplicateCase, clause.expression, `the case ${c} appears twice in this switch`);
+    if (seen.has(wrapped)) fail(Codes.DuplicateCase, clause.expression, `the case ${c} appears twice in this switch`, "the second one could never be reached: merge the two clauses");
     seen.set(wrapped, clause);
     const next = L.b.newBlock();
     L.b.terminate({ op: "cbr", cmp: "eq", kind, a: { tag: "reg", reg }, b: imm(wrapped, kind), then: bodies[i]!, else: next });

@@ -102,8 +102,8 @@ export class SubprogramTable {
 
 function signatureOf(L: LowerContext, node: FunctionNode, at: ts.Node): Subprogram {
   const name = node.name?.getText() ?? "function";
-  if (node.asteriskToken) fail(Codes.Generator, at, `'${name}' is a generator, which BPF programs cannot run`);
-  if (node.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) fail(Codes.Async, at, `'${name}' is async; BPF programs run to completion`);
+  if (node.asteriskToken) fail(Codes.Generator, at, `'${name}' is a generator, which BPF programs cannot run`, "return one value; loop in the caller");
+  if (node.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) fail(Codes.Async, at, `'${name}' is async; BPF programs run to completion`, "remove async and return the value itself");
   if (!node.body) fail(Codes.CallToNonDsl, at, `'${name}' has no body to compile`);
   if (node.parameters.length > 5) {
     fail(Codes.SubprogramArguments, at, `'${name}' takes ${node.parameters.length} parameters; a BPF subprogram takes at most 5 (r1–r5)`,
@@ -124,11 +124,11 @@ function signatureOf(L: LowerContext, node: FunctionNode, at: ts.Node): Subprogr
   if (node.type && node.type.kind !== ts.SyntaxKind.VoidKeyword) {
     returnType = resolveOrExplain(L, node.type, at, `'${name}': the return type`);
     if (returnType.tag !== "int" && returnType.tag !== "ptr") {
-      fail(Codes.SubprogramArguments, at, `'${name}' returns a ${typeName(returnType)}; a subprogram returns an integer or a pointer (in r0)`,
+      fail(Codes.SubprogramArguments, at, `'${name}' returns the struct '${typeName(returnType)}'; a subprogram returns an integer or a pointer (in r0)`,
         "fill a struct passed as a parameter instead");
     }
   } else if (!node.type) {
-    fail(Codes.SubprogramArguments, at, `'${name}' needs a declared return type (an integer kind, a Ptr or void)`);
+    fail(Codes.SubprogramArguments, at, `'${name}' needs a declared return type (an integer kind, a Ptr or void)`, `write e.g. function ${name}(...): u32`);
   }
   return { name, node, params, returnType };
 }

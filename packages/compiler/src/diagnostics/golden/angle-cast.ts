@@ -1,0 +1,1 @@
+const y = <u32>pid;

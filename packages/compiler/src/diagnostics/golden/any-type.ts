@@ -1,0 +1,1 @@
+const loose: any = 1;

@@ -1,0 +1,1 @@
+const [first] = ctx.args;

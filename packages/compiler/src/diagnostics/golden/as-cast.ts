@@ -1,0 +1,1 @@
+const x = pid as u32;

@@ -1,0 +1,1 @@
+let big: bigint = 1n;

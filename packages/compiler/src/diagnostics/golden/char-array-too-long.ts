@@ -1,0 +1,1 @@
+const e: Event = { pid, comm: "a-name-much-longer-than-16" };

@@ -1,0 +1,1 @@
+this.limit = 5;

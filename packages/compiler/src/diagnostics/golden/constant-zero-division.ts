@@ -1,0 +1,1 @@
+const q = pid / 0;

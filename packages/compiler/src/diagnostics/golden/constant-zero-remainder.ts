@@ -1,0 +1,2 @@
+const none = 0;
+const r = pid % none;

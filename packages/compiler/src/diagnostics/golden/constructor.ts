@@ -1,0 +1,2 @@
+// @members
+  constructor() { super(); }

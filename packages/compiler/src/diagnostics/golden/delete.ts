@@ -1,0 +1,2 @@
+const o: Event = zero();
+delete o.pid;

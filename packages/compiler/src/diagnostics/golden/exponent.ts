@@ -1,0 +1,1 @@
+const sq = pid ** 2;

@@ -1,0 +1,2 @@
+// @members
+  count = 0;

@@ -1,0 +1,1 @@
+for (const key in ctx) { bpf.ktimeGetNs(); }

@@ -1,0 +1,1 @@
+const g = function () { return 1; };

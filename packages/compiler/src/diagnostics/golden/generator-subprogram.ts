@@ -1,0 +1,4 @@
+// @members
+  *gen(): Generator<u32> { yield 1; }
+// @body
+this.gen();

@@ -1,0 +1,1 @@
+const has = "args" in ctx;

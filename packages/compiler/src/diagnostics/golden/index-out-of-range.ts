@@ -1,0 +1,1 @@
+const far = ctx.args[6];

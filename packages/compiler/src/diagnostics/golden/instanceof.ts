@@ -1,0 +1,1 @@
+const is = ctx instanceof Object;

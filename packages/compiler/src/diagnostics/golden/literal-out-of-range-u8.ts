@@ -1,0 +1,1 @@
+const small: u8 = 300;

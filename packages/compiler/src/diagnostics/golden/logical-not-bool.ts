@@ -1,0 +1,1 @@
+const both = pid > 1 || 5;

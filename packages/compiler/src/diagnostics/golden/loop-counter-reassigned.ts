@@ -1,0 +1,1 @@
+for (let i: u32 = 0; i < 10; i++) { i = pid; }

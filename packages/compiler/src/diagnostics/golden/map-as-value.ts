@@ -1,0 +1,1 @@
+const m = this.counts;

@@ -1,0 +1,1 @@
+const back: u32 = -1;

@@ -1,0 +1,1 @@
+function inner(): u32 { return 1; }

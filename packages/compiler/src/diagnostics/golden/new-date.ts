@@ -1,0 +1,1 @@
+const when = new Date();

@@ -1,0 +1,1 @@
+const m = new Map<u32, u32>();

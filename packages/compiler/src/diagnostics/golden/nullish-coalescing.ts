@@ -1,0 +1,2 @@
+const p = this.counts.lookup(pid);
+const v = p ?? p;

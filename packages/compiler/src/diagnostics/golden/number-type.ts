@@ -1,0 +1,1 @@
+let plain: number = 1;

@@ -1,0 +1,3 @@
+const p = this.counts.lookup(pid);
+if (!p) return 0;
+const { value } = p;

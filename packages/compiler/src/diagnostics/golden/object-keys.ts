@@ -1,0 +1,1 @@
+const keys = Object.keys(ctx);

@@ -1,0 +1,1 @@
+const v = this.counts.lookup(pid)?.value;

@@ -1,0 +1,1 @@
+bpf.printk("%d %d", pid);

@@ -1,0 +1,2 @@
+const fmt = 1;
+bpf.printk(fmt);

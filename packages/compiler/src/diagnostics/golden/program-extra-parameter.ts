@@ -1,0 +1,3 @@
+// @members
+  @tracepoint("syscalls", "sys_enter_read")
+  three(ctx: SysEnterContext, extra: u32): i32 { return 0; }

@@ -1,0 +1,4 @@
+// @preamble
+interface Node { next: Node; v: u32 }
+// @body
+const n: Node = zero();

@@ -1,0 +1,1 @@
+if (pid > -1) return 1;

@@ -1,0 +1,4 @@
+// @preamble
+interface Named { name: string }
+// @body
+const n: Named = zero();

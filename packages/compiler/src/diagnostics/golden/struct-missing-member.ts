@@ -1,0 +1,1 @@
+const e: Event = { pid };

@@ -1,0 +1,4 @@
+// @preamble
+function untyped(x: u32) { return x; }
+// @body
+const t = untyped(pid);

@@ -1,0 +1,4 @@
+// @preamble
+function twice(x: number): number { return x * 2; }
+// @body
+const t = twice(pid);

@@ -1,0 +1,4 @@
+// @preamble
+function make(): Event { return zero(); }
+// @body
+const e = make();

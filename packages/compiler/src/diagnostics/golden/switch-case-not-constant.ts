@@ -1,0 +1,1 @@
+switch (pid) { case pid: break; }

@@ -1,0 +1,4 @@
+switch (pid) {
+  case 1: break;
+  case 1: break;
+}

@@ -1,0 +1,2 @@
+const p = this.counts.lookup(pid);
+switch (p) { case null: break; }

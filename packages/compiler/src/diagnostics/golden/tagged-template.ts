@@ -1,0 +1,1 @@
+const raw = String.raw`x`;

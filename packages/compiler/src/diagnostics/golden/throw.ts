@@ -1,0 +1,1 @@
+if (pid === 7) { throw new Error("no"); }

@@ -1,0 +1,3 @@
+// @members
+  @tracepoint("syscalls")
+  one(ctx: SysEnterContext): i32 { return 0; }

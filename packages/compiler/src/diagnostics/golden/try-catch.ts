@@ -1,0 +1,1 @@
+try { bpf.ktimeGetNs(); } catch { return 1; }

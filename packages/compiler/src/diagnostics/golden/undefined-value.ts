@@ -1,0 +1,2 @@
+let u: u32 = 0;
+if (pid === undefined) u = 1;

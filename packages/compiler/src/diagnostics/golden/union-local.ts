@@ -1,0 +1,4 @@
+// @preamble
+type Either = u32 | u64;
+// @body
+const e: Either = pid;

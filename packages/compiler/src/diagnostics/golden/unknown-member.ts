@@ -1,0 +1,2 @@
+const e: Event = zero();
+const x = e.missing;

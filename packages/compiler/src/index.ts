@@ -5,3 +5,4 @@ export { compileFile, compileSource, type CompileOptions, type CompiledProbe, ty
 export type { Diagnostic } from "./diagnostics/diagnostic.js";
 export { formatDiagnostic } from "./diagnostics/format.js";
 export { Codes } from "./diagnostics/codes.js";
+export { generateVmlinux, type GenerateOptions } from "./vmlinux/generate.js";

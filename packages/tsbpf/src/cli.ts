@@ -6,6 +6,7 @@ import { parseCommand, usage, UsageError } from "./cli/args.js";
 import { build } from "./cli/build.js";
 import { CompileFailed } from "./cli/compile.js";
 import { run } from "./cli/run.js";
+import { gen } from "./cli/gen.js";
 
 async function main(argv: string[]): Promise<number> {
   const io = { stdout: process.stdout, stderr: process.stderr };
@@ -17,6 +18,9 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       case "build":
         build(command, io);
+        return 0;
+      case "gen":
+        gen(command, io);
         return 0;
       case "run": {
         const interrupt = new AbortController();

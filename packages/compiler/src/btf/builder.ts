@@ -6,6 +6,7 @@
 import { FuncLinkage, RECORD_TAG_PREFIX, type Btf, type BtfType } from "@tsbpf/object";
 import { kindCName, kindSize, isSigned, type IntKind } from "../checker/kinds.js";
 import type { StructType, Type } from "../checker/types.js";
+import { emittedFields } from "../core/local-btf.js";
 
 export class BtfBuilder {
   private readonly types: BtfType[] = [];
@@ -75,8 +76,10 @@ export class BtfBuilder {
   private struct(struct: StructType): number {
     const existing = this.structs.get(struct);
     if (existing !== undefined) return existing;
+    // Kernel structs hold only the members the program accesses (core/local-btf.ts).
+    const fields = struct.kernel ? emittedFields(struct).map((e) => e.field) : struct.fields;
     // Members first (they get lower ids), then the struct itself, as clang orders them.
-    const members = struct.fields.map((f) => ({ name: f.name, type: this.type(f.type), bitOffset: f.bits?.offset ?? f.offset * 8, bitfieldSize: f.bits?.size ?? 0 }));
+    const members = fields.map((f) => ({ name: f.name, type: this.type(f.type), bitOffset: f.bits?.offset ?? f.offset * 8, bitfieldSize: f.bits?.size ?? 0 }));
     const id = this.add({ kind: struct.kernel?.union ? "union" : "struct", name: struct.name, size: struct.size, members });
     this.structs.set(struct, id);
     return id;

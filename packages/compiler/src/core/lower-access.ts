@@ -13,6 +13,7 @@ import { Codes } from "../diagnostics/codes.js";
 import type { LowerContext } from "../lower/context.js";
 import { fail } from "../lower/errors.js";
 import type { Place, RValue } from "../lower/values.js";
+import { markUsed } from "./local-btf.js";
 
 /** libbpf's BPF_CORE_FIELD_BYTE_OFFSET. */
 const FIELD_BYTE_OFFSET = 0;
@@ -35,7 +36,9 @@ export function coreRoot(pointee: Type): CorePath | undefined {
 /** Extends `place` (a member of a kernel struct at `path`) with the member's index. */
 export function coreMember(place: Place, path: CorePath, struct: StructType, field: StructField): Place {
   if (place.tag !== "mem") return place;
-  place.core = { root: path.root, access: [...path.access, struct.fields.indexOf(field)] };
+  const index = struct.fields.indexOf(field);
+  markUsed(struct, index);
+  place.core = { root: path.root, access: [...path.access, index] };
   place.readonly = KERNEL_READONLY;
   return place;
 }

@@ -214,6 +214,17 @@ class Generator {
     );
   }
 
+  /** Fills the DSL's `KernelTypes` (declaration merging), which types `bpf.getCurrentTask()` and friends. */
+  private kernelTypes(dsl: string): void {
+    const entries: string[] = [];
+    for (const id of this.btf.ids()) {
+      const t = this.type(id)!;
+      const name = this.names.get(id);
+      if ((t.kind === "struct" || t.kind === "union") && t.name !== "" && name === t.name) entries.push(`    ${name}: ${name};`);
+    }
+    this.out.push(`declare module "${dsl}" {`, "  interface KernelTypes {", ...entries, "  }", "}", "");
+  }
+
   generate(options: GenerateOptions): string {
     this.name();
     const dsl = options.dslModule ?? "tsbpf";
@@ -259,6 +270,7 @@ class Generator {
       }
     }
     this.functions();
+    this.kernelTypes(dsl);
     return this.out.join("\n");
   }
 }

@@ -17,6 +17,8 @@ export const usage = `usage:
   tsbpf run <file.bpf.ts> [--duration <seconds>] [--json] [--config name=value]... [--class <Name>]
       compile, load and attach every program; print bpf.printk output and ring buffer events as
       they arrive; on exit (the duration, Ctrl-C) detach and print the maps' contents
+  tsbpf gen vmlinux [--btf <file>] [-o <vmlinux.d.ts>]
+      write TypeScript declarations of the kernel's types (from /sys/kernel/btf/vmlinux or <file>)
   tsbpf help`;
 
 const duration = z.coerce.number().positive("--duration must be a positive number of seconds");
@@ -25,6 +27,7 @@ const configPair = z.string().regex(/^[A-Za-z_$][\w$]*=.+$/, "--config takes nam
 export type Command =
   | { kind: "help" }
   | { kind: "build"; file: string; output?: string; className?: string }
+  | { kind: "gen"; what: "vmlinux"; btf?: string; output?: string }
   | {
       kind: "run";
       file: string;
@@ -48,12 +51,17 @@ export function parseCommand(argv: string[]): Command {
         duration: { type: "string", short: "d" },
         json: { type: "boolean", default: false },
         config: { type: "string", short: "c", multiple: true },
+        btf: { type: "string" },
       },
     });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
   const { values, positionals } = parsed;
+  if (command === "gen") {
+    if (positionals.length !== 1 || positionals[0] !== "vmlinux") throw new UsageError("tsbpf gen takes one target: vmlinux");
+    return { kind: "gen", what: "vmlinux", btf: values.btf, output: values.output };
+  }
   if (positionals.length !== 1) throw new UsageError(`tsbpf ${command} takes exactly one file`);
   const file = positionals[0]!;
   switch (command) {

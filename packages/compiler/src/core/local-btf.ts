@@ -1,0 +1,50 @@
+/**
+ * Kernel structs in the object's own BTF (the "local" types CO-RE relocations name): only the
+ * members the program accesses, at their kernel offsets, sorted by offset, in a struct of the
+ * kernel's size. libbpf matches CO-RE accesses member by member, by name, so the other members
+ * are not needed; and a generated kernel interface flattens anonymous unions, whose overlapping
+ * members a whole-struct BTF could not express (the kernel rejects offsets that go backwards).
+ * Access strings are written against this trimmed layout.
+ */
+import type { StructField, StructType, Type } from "../checker/types.js";
+
+const used = new WeakMap<StructType, Set<number>>();
+
+/** Records that member `index` (of `struct.fields`) of a kernel struct is accessed. */
+export function markUsed(struct: StructType, index: number): void {
+  let set = used.get(struct);
+  if (!set) used.set(struct, (set = new Set()));
+  set.add(index);
+}
+
+function bitOffset(field: StructField): number {
+  return field.bits?.offset ?? field.offset * 8;
+}
+
+/** The members a kernel struct's BTF holds, in order: the accessed ones, by offset. */
+export function emittedFields(struct: StructType): { field: StructField; index: number }[] {
+  const set = used.get(struct) ?? new Set<number>();
+  return [...set]
+    .map((index) => ({ field: struct.fields[index]!, index }))
+    .sort((a, b) => bitOffset(a.field) - bitOffset(b.field) || a.index - b.index);
+}
+
+/** An access string of full member indices ("0:12:3") in terms of the emitted members. */
+export function localAccess(root: Type, access: string): string {
+  const [first, ...rest] = access.split(":").map(Number);
+  const out = [first!];
+  let type: Type = root;
+  for (const index of rest) {
+    if (type.tag === "struct" && type.kernel) {
+      out.push(emittedFields(type).findIndex((e) => e.index === index));
+      type = type.fields[index]!.type;
+    } else if (type.tag === "struct") {
+      out.push(index);
+      type = type.fields[index]!.type;
+    } else if (type.tag === "array") {
+      out.push(index);
+      type = type.element;
+    }
+  }
+  return out.join(":");
+}

@@ -5,7 +5,7 @@
  * its func_info and line_info, handles made for the maps. Everything created is released again
  * if any step fails.
  */
-import { MapType, ObjectFormatError, readElf, type Btf, type LazyBtf, type ObjectSpec } from "@tsbpf/object";
+import { MapType, ObjectFormatError, readElf, recordTypeOf, type Btf, type LazyBtf, type ObjectSpec } from "@tsbpf/object";
 import { applyCoreRelocations, type CoreRelocationReport } from "../core/relocate.js";
 import { customCoreTargets, kernelCoreTargets } from "../core/kernel-btf.js";
 import { explainPoison } from "../core/errors.js";
@@ -14,11 +14,8 @@ import { codecFor, rawCodec, type Codec } from "../btf-values/index.js";
 import { ObjectError } from "../errors.js";
 import { probeBpf, requireFeature } from "../features.js";
 import { GlobalDataHandle, sectionVariables } from "../maps/global-data.js";
-import { checkCodecSize, HashMapHandle } from "../maps/hash-map.js";
 import { BpfMap } from "../maps/map.js";
-import { isPerCpu, perCpuCodec } from "../maps/per-cpu.js";
-import { RingBufReader } from "../maps/ring-buffer.js";
-import { possibleCpus } from "../sys/cpus.js";
+import { makeMapHandle } from "../maps/handles.js";
 import "../sys/native.js";
 import { loadObjectBtf } from "./btf.js";
 import { initialContents } from "./config.js";
@@ -63,10 +60,6 @@ function parseElf(bytes: Uint8Array): ObjectSpec {
   }
 }
 
-const hashLike = new Set<number>([
-  MapType.Hash, MapType.Array, MapType.PerCpuHash, MapType.PerCpuArray, MapType.LruHash, MapType.LruPerCpuHash, MapType.LpmTrie,
-]);
-
 function codecOrRaw(btf: Btf, typeId: number, size: number): Codec {
   return typeId ? codecFor(btf, typeId) : rawCodec(size);
 }
@@ -77,18 +70,15 @@ function makeHandle(spec: ObjectSpec, created: CreatedMap): BpfMap {
   if (map.kind !== "btf-map") {
     return new GlobalDataHandle(fd, shape, sectionVariables(spec.btf, map.name), { readOnly: map.kind === "rodata", mmapable: created.mmapable });
   }
-  if (map.type === MapType.RingBuf) {
-    return new RingBufReader(fd, shape, map.valueTypeId ? codecFor(spec.btf, map.valueTypeId) : undefined);
+  if (map.type === MapType.RingBuf || map.type === MapType.PerfEventArray) {
+    // Perf arrays' BTF value is the fd slot (u32): the record type is only ever the tagged one.
+    const record = map.type === MapType.RingBuf ? map.valueTypeId : recordTypeOf(spec.btf, map.name);
+    return makeMapHandle(fd, shape, { record: record ? codecFor(spec.btf, record) : undefined });
   }
-  if (hashLike.has(map.type)) {
-    const key = codecOrRaw(spec.btf, map.keyTypeId, map.keySize);
-    let value = codecOrRaw(spec.btf, map.valueTypeId, map.valueSize);
-    checkCodecSize(map.name, "key", key, map.keySize);
-    checkCodecSize(map.name, "value", value, map.valueSize);
-    if (isPerCpu(map.type)) value = perCpuCodec(value, possibleCpus());
-    return new HashMapHandle(fd, shape, key, value);
-  }
-  return new BpfMap(fd, shape);
+  return makeMapHandle(fd, shape, {
+    key: map.keyTypeId ? codecOrRaw(spec.btf, map.keyTypeId, map.keySize) : undefined,
+    value: map.valueTypeId ? codecOrRaw(spec.btf, map.valueTypeId, map.valueSize) : undefined,
+  });
 }
 
 /**

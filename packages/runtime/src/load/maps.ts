@@ -95,6 +95,16 @@ function describeFailure(spec: MapSpec, errno: number): BpfError {
 }
 
 function createOne(spec: MapSpec, attr: MapCreateAttr): Fd {
+  // Map-in-map: the kernel takes the inner maps' shape from a template map, which may go once
+  // the outer map exists (libbpf does the same).
+  if (spec.innerMap && attr.innerMapFd === undefined) {
+    const template = createOne(spec.innerMap, mapCreateAttr(spec.innerMap, { types: [] }, undefined));
+    try {
+      return createOne(spec, { ...attr, innerMapFd: template.raw });
+    } finally {
+      template.close();
+    }
+  }
   let r = mapCreateRaw(attr);
   if (r === -Errno.EINVAL && attr.btfFd !== undefined) {
     // Kernels without BTF support for this map type (libbpf retries the same way).

@@ -22,6 +22,7 @@ export { ProgArrayHandle, MapOfMapsHandle, DevMapHandle, CpuMapHandle, XskMapHan
 export { StorageHandle } from "./maps/storage.js";
 export { makeMapHandle, MapKind, type MapShape } from "./maps/handles.js";
 export { openPinnedMap } from "./maps/pinned.js";
+export { pollRings, type PollableReader, type PollOptions, type PolledRecord } from "./events/ring-poller.js";
 export { PerfBufReader, type PerfBufOptions, type PerfReadOptions, type PerfSample } from "./events/perf-buffer.js";
 export { RingBufReader, type RingBufReadOptions } from "./maps/ring-buffer.js";
 export { GlobalDataHandle } from "./maps/global-data.js";

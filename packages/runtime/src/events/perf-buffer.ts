@@ -73,6 +73,12 @@ export class PerfBufReader<T = unknown> extends BpfMap implements AsyncIterable<
     return this;
   }
 
+  /** The descriptor to wait on for samples (an epoll over every CPU's ring; opens them). */
+  get pollFd(): number {
+    this.#open();
+    return this.#epoll!.fd.raw;
+  }
+
   /** Samples the kernel had to drop because a ring was full (PERF_RECORD_LOST), so far. */
   get lost(): bigint {
     return this.#lost;

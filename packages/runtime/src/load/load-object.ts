@@ -16,6 +16,7 @@ import { probeBpf, requireFeature } from "../features.js";
 import { GlobalDataHandle, sectionVariables } from "../maps/global-data.js";
 import { BpfMap } from "../maps/map.js";
 import { makeMapHandle } from "../maps/handles.js";
+import { RingBufReader } from "../maps/ring-buffer.js";
 import "../sys/native.js";
 import { loadObjectBtf } from "./btf.js";
 import { initialContents } from "./config.js";
@@ -132,6 +133,7 @@ export async function loadObject(source: ObjectSpec | Uint8Array, options: LoadO
       }, btf?.fd.raw));
     }
     for (const program of programs.values()) program.bindMaps(handles);
+    bindReserveFailureCounters(handles);
     if (kconfig) handles.set(".kconfig", new BpfMap(kconfig.fd, { name: ".kconfig", type: MapType.Array, keySize: 4, valueSize: 8, maxEntries: 1, flags: 0 }));
   } catch (error) {
     kconfig?.fd.close();
@@ -152,4 +154,15 @@ function structOpsPrograms(specs: Record<string, StructOpsSpec>): Map<string, { 
     for (const [member, program] of Object.entries(ops.programs)) out.set(program, { typeId: layout.typeId, memberIndex: structOpsMember(layout, member, ops.type).index });
   }
   return out;
+}
+
+/** Ring buffers whose object counts failed reservations in `__reserve_failed_<ring>` read it back. */
+function bindReserveFailureCounters(handles: Map<string, BpfMap>): void {
+  const data = [...handles.values()].filter((h): h is GlobalDataHandle => h instanceof GlobalDataHandle);
+  for (const h of handles.values()) {
+    if (!(h instanceof RingBufReader)) continue;
+    const variable = `__reserve_failed_${h.name}`;
+    const section = data.find((d) => d.names.includes(variable));
+    if (section) h.bindReserveFailureCounter(() => BigInt(section.get(variable) as bigint | number));
+  }
 }

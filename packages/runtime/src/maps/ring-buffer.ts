@@ -55,6 +55,27 @@ export class RingBufReader<T = unknown> extends BpfMap implements AsyncIterable<
     this.#codec = codec;
   }
 
+  #failed: (() => bigint) | undefined;
+
+  /** @internal Where the object counts failed reservations of this ring (see failedReservations). */
+  bindReserveFailureCounter(read: () => bigint): void {
+    this.#failed = read;
+  }
+
+  /**
+   * How many records the probe could not reserve because the ring was full, when the object
+   * counts them: a u64 global `__reserve_failed_<ring name>` that the probe increments when
+   * bpf_ringbuf_reserve/output fails (tsbpf's RingBuf methods do). Undefined without one.
+   */
+  get failedReservations(): bigint | undefined {
+    return this.#failed?.();
+  }
+
+  /** The descriptor to wait on for records (the ring's own). */
+  get pollFd(): number {
+    return this.fd.raw;
+  }
+
   /** The ring's data size in bytes (its max_entries). */
   get size(): number {
     return this.maxEntries;

@@ -8,7 +8,7 @@ export { loadObject, type LoadOptions } from "./load/load-object.js";
 export { BpfObject } from "./load/object.js";
 export { BpfProgram, type TestRunOptions, type TestRunOutput, type ProgramInfo, type ProgramLoadOptions } from "./load/program.js";
 export { programKind, type ProgramKind, type Hook } from "./load/sections.js";
-export { ProgType, AttachType } from "./load/types.js";
+export { ProgType, AttachType, progTypeName } from "./load/types.js";
 export { BpfMap, type MapInfo } from "./maps/map.js";
 export { HashMapHandle, type UpdateMode } from "./maps/hash-map.js";
 export { ArrayMapHandle, PerCpuArrayHandle } from "./maps/array.js";

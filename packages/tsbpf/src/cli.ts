@@ -4,6 +4,7 @@
  */
 import { parseCommand, usage, UsageError } from "./cli/args.js";
 import { build } from "./cli/build.js";
+import { inspect } from "./cli/inspect.js";
 import { CompileFailed } from "./cli/compile.js";
 import { run } from "./cli/run.js";
 import { gen } from "./cli/gen.js";
@@ -18,6 +19,9 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       case "build":
         build(command, io);
+        return 0;
+      case "inspect":
+        inspect(command, io);
         return 0;
       case "gen":
         gen(command, io);

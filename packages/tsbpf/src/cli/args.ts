@@ -19,6 +19,9 @@ export const usage = `usage:
       they arrive; on exit (the duration, Ctrl-C) detach and print the maps' contents
   tsbpf gen vmlinux [--btf <file>] [-o <vmlinux.d.ts>]
       write TypeScript declarations of the kernel's types (from /sys/kernel/btf/vmlinux or <file>)
+  tsbpf inspect <obj.o>
+      show a BPF object's programs, maps and BTF, and each program's disassembly interleaved
+      with its source lines (tsbpf-built and clang-built objects alike)
   tsbpf help`;
 
 const duration = z.coerce.number().positive("--duration must be a positive number of seconds");
@@ -27,6 +30,7 @@ const configPair = z.string().regex(/^[A-Za-z_$][\w$]*=.+$/, "--config takes nam
 export type Command =
   | { kind: "help" }
   | { kind: "build"; file: string; output?: string; className?: string }
+  | { kind: "inspect"; file: string }
   | { kind: "gen"; what: "vmlinux"; btf?: string; output?: string }
   | {
       kind: "run";
@@ -67,6 +71,8 @@ export function parseCommand(argv: string[]): Command {
   switch (command) {
     case "build":
       return { kind: "build", file, output: values.output, className: values.class };
+    case "inspect":
+      return { kind: "inspect", file };
     case "run": {
       const config: Record<string, string> = {};
       for (const pair of values.config ?? []) {

@@ -8,6 +8,7 @@ import { ts } from "ts-morph";
 import { Codes } from "../diagnostics/codes.js";
 import { CompileError } from "../diagnostics/diagnostic.js";
 import { spanOf } from "./span.js";
+import { argsHooks, type ArgsLayout } from "../core/args.js";
 
 export interface HookContext {
   /** Whether the program may write its context (undefined) or why it may not. */
@@ -26,6 +27,11 @@ export interface HookDef {
   /** The section name from the decorator's arguments (undefined: the arguments are wrong). */
   section(args: readonly ts.Expression[]): string | undefined;
   context: HookContext;
+  /**
+   * Programs whose method parameters are the hook's typed arguments (tp_btf, fentry, fexit,
+   * kprobe, kretprobe), read from the context at these byte offsets (see compiler/src/core/args.ts).
+   */
+  args?: ArgsLayout;
 }
 
 const IDENT = /^[A-Za-z0-9_]+$/;
@@ -76,6 +82,7 @@ export const hooks: readonly HookDef[] = [
     section: (args) => (args.length === 0 ? "syscall" : undefined),
     context: { hint: "declare an interface for the struct the caller passes in, e.g. (ctx: Args)" },
   },
+  ...argsHooks(identArgs),
 ];
 
 /** The hook of a decorator name, or undefined when it is not a program decorator. */

@@ -9,6 +9,7 @@ import type { TypeResolver } from "../checker/resolve-type.js";
 import { Codes } from "../diagnostics/codes.js";
 import { CompileError, type DiagnosticBag } from "../diagnostics/diagnostic.js";
 import { evaluateConstant } from "./constant.js";
+import { bindArgs } from "../core/args.js";
 import { hookOf, hooks, hookSection } from "./hooks.js";
 import type { TypeOracle } from "./oracle.js";
 import type { GlobalModel, ProbeModel, ProgramModel } from "./probe-model.js";
@@ -203,11 +204,13 @@ function readMethod(member: ts.MethodDeclaration, model: ProbeModel, ctx: Fronte
     context: undefined,
     returnKind: "i32",
   };
-  if (member.parameters.length > 1) {
+  if (hook.args) {
+    bindArgs(ctx.resolver, program, hook, member);
+  } else if (member.parameters.length > 1) {
     throw new CompileError(Codes.ProgramSignature, spanOf(member.parameters[1]!), `a @${hook.decorator} program takes one parameter: its context`,
       hook.context.hint);
   }
-  const param = member.parameters[0];
+  const param = hook.args ? undefined : member.parameters[0];
   if (param) {
     if (!ts.isIdentifier(param.name) || !param.type || param.dotDotDotToken || param.initializer || param.questionToken) {
       throw new CompileError(Codes.ProgramSignature, spanOf(param), "the context parameter must be a plain 'ctx: ContextType'");
@@ -218,7 +221,7 @@ function readMethod(member: ts.MethodDeclaration, model: ProbeModel, ctx: Fronte
         hook.context.hint);
     }
     program.context = { name: param.name.text, node: param, type, readonly: hook.context.readonly };
-  } else if (hook.context.required) {
+  } else if (hook.context.required && !hook.args) {
     throw new CompileError(Codes.ProgramSignature, spanOf(member.name), `a @${hook.decorator} program takes its context as parameter`, hook.context.hint);
   }
   if (member.type) {

@@ -65,5 +65,7 @@ export interface ProgramModel {
   section: string;
   /** The context parameter (a pointer to this struct in r1), if the method takes one. */
   context: { name: string; node: ts.ParameterDeclaration; type: StructType; readonly: string | undefined } | undefined;
+  /** Hooks with typed arguments (tp_btf, fentry, kprobe, ...): each parameter and where the context holds it (core/args.ts). */
+  args?: { node: ts.ParameterDeclaration; name: string; type: Type; offset: number }[];
   returnKind: IntKind;
 }

@@ -13,6 +13,7 @@ import { FunctionBuilder } from "../ir/builder.js";
 import { imm, type IrFunction } from "../ir/ir.js";
 import type { LowerContext } from "./context.js";
 import type { HelperSignature } from "./helper-signature.js";
+import { bindArgLocals } from "../core/args.js";
 import { lowerStatements } from "./lower-stmt.js";
 import type { RodataPool } from "./rodata.js";
 import { SubprogramTable, type Subprogram } from "./subprograms.js";
@@ -86,6 +87,7 @@ function lowerEntry(probe: ProbeModel, program: ProgramModel, services: ProbeSer
       readonlyPointee: program.context.readonly,
     });
   }
+  if (program.args) bindArgLocals(L, program.args);
   finishBody(L, program.node, imm(0n, program.returnKind));
   return b.fn;
 }

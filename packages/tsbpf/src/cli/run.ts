@@ -6,6 +6,7 @@ import { CallSrc, Class, JmpOp, type ObjectSpec } from "@tsbpf/object";
 import { HashMapHandle, loadObject, RingBufReader, tracePipe, type BpfObject } from "@tsbpf/runtime";
 import { compileForCli } from "./compile.js";
 import { configValues } from "./config-values.js";
+import { formatLog2Histogram, isLog2Histogram, log2Buckets } from "./histogram.js";
 import { formatEntry, formatValue, toJson } from "./format.js";
 
 export interface RunCommand {
@@ -115,7 +116,12 @@ async function printMaps(object: BpfObject, json: boolean, print: (line: string)
     if (!(map instanceof HashMapHandle) || name.startsWith(".")) continue;
     const entries: [unknown, unknown][] = [];
     for await (const entry of map.entries()) entries.push(entry);
-    if (json) {
+    if (isLog2Histogram(name, entries)) {
+      // An array of counts named *hist: a log2 histogram (cli/histogram.ts).
+      const buckets = log2Buckets(entries);
+      if (json) print(toJson({ kind: "histogram", map: name, buckets }));
+      else for (const line of formatLog2Histogram(name, buckets)) print(line);
+    } else if (json) {
       print(toJson({ kind: "map", map: name, entries }));
     } else {
       print(`${name}: ${entries.length} entr${entries.length === 1 ? "y" : "ies"}`);

@@ -7,3 +7,4 @@ export * from "./probe.js";
 export { KernelOnlyError } from "./kernel-only.js";
 import "./loop.js";
 export type { KernelTypes, KernelType } from "./kernel-types.js";
+export * from "./btf-hooks.js";

@@ -39,7 +39,8 @@ function recordSource(context: DecoratorContext): void {
   }
 }
 
-function hook(): MethodDecorator {
+/** @internal A method decorator that only records the probe's source file (for other DSL files' decorators). */
+export function hook(): MethodDecorator {
   return (_method, context) => recordSource(context);
 }
 

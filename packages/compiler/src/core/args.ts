@@ -1,0 +1,85 @@
+/**
+ * Hooks whose program parameters are the hooked function's (or tracepoint's) typed arguments:
+ * `@tp_btf("sched_switch") onSwitch(preempt: bool, prev: Ptr<task_struct>, next: Ptr<task_struct>)`,
+ * `@fentry("do_unlinkat") enter(dfd: i32, name: Ptr<filename>)`, `@kprobe(...)` likewise. Each
+ * parameter is read from the context where the kernel puts it: tp_btf, fentry and fexit get a u64
+ * array (argument i at 8·i; fexit's return value after the arguments), kprobes the registers of
+ * `struct pt_regs` (x86_64: rdi, rsi, rdx, rcx, r8, r9; kretprobe: rax).
+ *
+ * Pointer arguments to kernel structs read through CO-RE like any kernel pointer
+ * (compiler/src/core/lower-access.ts). The types are the user's annotations, which tsc checks
+ * against the kernel's declarations (`KernelFunctions`, `KernelTracepoints` of tsbpf/vmlinux).
+ */
+import { ts } from "ts-morph";
+import type { TypeResolver } from "../checker/resolve-type.js";
+import type { StructType } from "../checker/types.js";
+import { Codes } from "../diagnostics/codes.js";
+import { CompileError } from "../diagnostics/diagnostic.js";
+import type { HookDef } from "../frontend/hooks.js";
+import type { ProgramModel } from "../frontend/probe-model.js";
+import { spanOf } from "../frontend/span.js";
+import type { LowerContext } from "../lower/context.js";
+
+export type ArgsLayout = "u64-array" | "pt_regs" | "pt_regs-return";
+
+/** x86_64 `struct pt_regs` offsets of the argument registers (di, si, dx, cx, r8, r9) and of ax. */
+const PT_REGS_ARGS = [112, 104, 96, 88, 72, 64];
+const PT_REGS_AX = 80;
+
+const READONLY = "a hook's arguments are read-only";
+
+/** The hook table rows of the typed-argument hooks. */
+export function argsHooks(identArgs: (args: readonly ts.Expression[], count: number) => string[] | undefined): HookDef[] {
+  const row = (decorator: string, prefix: string, args: ArgsLayout, example: string, what: string): HookDef => ({
+    decorator,
+    example,
+    section: (a) => {
+      const s = identArgs(a, 1);
+      return s && `${prefix}/${s[0]}`;
+    },
+    context: { readonly: READONLY, hint: `declare the ${what} as parameters, typed as tsbpf/vmlinux declares them` },
+    args,
+  });
+  return [
+    row("tp_btf", "tp_btf", "u64-array", '@tp_btf("sched_switch")', "tracepoint's arguments (btf_trace_<name>)"),
+    row("fentry", "fentry", "u64-array", '@fentry("do_unlinkat")', "function's arguments"),
+    row("fexit", "fexit", "u64-array", '@fexit("do_unlinkat")', "function's arguments, then its return value,"),
+    row("kprobe", "kprobe", "pt_regs", '@kprobe("do_unlinkat")', "function's arguments (up to six)"),
+    row("kretprobe", "kretprobe", "pt_regs-return", '@kretprobe("do_unlinkat")', "function's return value"),
+  ];
+}
+
+/** Reads the method's parameters as the hook's arguments into `program.args` (and a context for them). */
+export function bindArgs(resolver: TypeResolver, program: ProgramModel, hook: HookDef, member: ts.MethodDeclaration): void {
+  const layout = hook.args!;
+  const params = member.parameters;
+  const limit = layout === "pt_regs" ? PT_REGS_ARGS.length : layout === "pt_regs-return" ? 1 : 12;
+  if (params.length > limit) {
+    throw new CompileError(Codes.ProgramSignature, spanOf(params[limit]!), `a @${hook.decorator} program takes at most ${limit} parameter${limit === 1 ? "" : "s"}`, hook.context.hint);
+  }
+  program.args = params.map((param, i) => {
+    if (!ts.isIdentifier(param.name) || !param.type || param.dotDotDotToken || param.initializer || param.questionToken) {
+      throw new CompileError(Codes.ProgramSignature, spanOf(param), "each argument must be a plain typed parameter ('name: u32', 'task: Ptr<task_struct>')", hook.context.hint);
+    }
+    const type = resolver.resolve(param.type);
+    if (type.tag !== "int" && type.tag !== "ptr") {
+      throw new CompileError(Codes.ProgramSignature, spanOf(param.type), "an argument is an integer kind or a Ptr<T>", "structs are passed by pointer: Ptr<T>");
+    }
+    const offset = layout === "u64-array" ? 8 * i : layout === "pt_regs" ? PT_REGS_ARGS[i]! : PT_REGS_AX;
+    return { node: param, name: param.name.text, type, offset };
+  });
+  if (params[0]) {
+    const size = layout === "u64-array" ? 8 * params.length : 168; // sizeof(struct pt_regs) on x86_64
+    const context: StructType = { tag: "struct", name: "", fields: [], size, align: 8 };
+    program.context = { name: "ctx", node: params[0], type: context, readonly: READONLY };
+  }
+}
+
+/** Binds each argument parameter to its slot of the context (after the context pointer is bound). */
+export function bindArgLocals(L: LowerContext, args: NonNullable<ProgramModel["args"]>): void {
+  const ctx = L.contextReg;
+  if (!ctx) return;
+  for (const arg of args) {
+    L.locals.set(arg.node, { tag: "stack", addr: { tag: "reg", base: ctx, offset: arg.offset }, type: arg.type, name: arg.name });
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * Hooks whose program parameters are typed arguments, as the kernel's BTF declares them (see
+ * `KernelFunctions` and `KernelTracepoints` in tsbpf/vmlinux): the method declares them
+ * (`onSwitch(preempt: bool, prev: Ptr<task_struct>, next: Ptr<task_struct>)`) and the compiler
+ * reads each from where the kernel passes it. Pointers to kernel structs read through CO-RE.
+ */
+import { hook } from "./probe.js";
+
+type MethodDecorator = (method: Function, context: ClassMethodDecoratorContext) => void;
+
+/**
+ * `SEC("tp_btf/<name>")`: a BTF-enabled raw tracepoint; the parameters are the tracepoint's
+ * arguments (those of `btf_trace_<name>` after its `void *`), e.g. sched_switch's
+ * `(preempt: bool, prev: Ptr<task_struct>, next: Ptr<task_struct>, prevState: u32)`.
+ * Kernel 5.5.
+ */
+export function tp_btf(name: string): MethodDecorator {
+  void name;
+  return hook();
+}
+
+/**
+ * `SEC("fentry/<function>")`: runs at the entry of a kernel function; the parameters are its
+ * arguments. Kernel 5.5 (x86_64); refused under lockdown (integrity), which the runtime reports
+ * as a NotSupportedError.
+ */
+export function fentry(fn: string): MethodDecorator {
+  void fn;
+  return hook();
+}
+
+/**
+ * `SEC("fexit/<function>")`: runs when a kernel function returns; the parameters are its
+ * arguments followed by its return value. Kernel 5.5.
+ */
+export function fexit(fn: string): MethodDecorator {
+  void fn;
+  return hook();
+}
+
+/**
+ * `SEC("kprobe/<function>")`: a kprobe at a kernel function's entry; the parameters are its first
+ * arguments (up to six, read from the x86_64 argument registers). Needs CONFIG_KPROBES.
+ */
+export function kprobe(fn: string): MethodDecorator {
+  void fn;
+  return hook();
+}
+
+/**
+ * `SEC("kretprobe/<function>")`: a kprobe at a kernel function's return; the one parameter is
+ * its return value. Needs CONFIG_KPROBES.
+ */
+export function kretprobe(fn: string): MethodDecorator {
+  void fn;
+  return hook();
+}

@@ -8,6 +8,26 @@ import { objGetInfo, objPin } from "../sys/bpf.js";
 import type { Fd } from "../sys/fd.js";
 import { BpfError } from "../errors.js";
 
+/** Links not closed yet: the exit hook detaches them (classic tc filters outlive the process otherwise). */
+const live = new Set<Link>();
+let exitHookInstalled = false;
+
+/** Closes every link still attached (the process exit hook; also for tests). */
+export function closeAllLinks(): void {
+  for (const link of [...live]) {
+    try {
+      link.close();
+    } catch {
+      // exiting: nothing better to do than go on with the others
+    }
+  }
+}
+
+/** How many links this process holds attached right now. */
+export function openLinkCount(): number {
+  return live.size;
+}
+
 export class Link implements Disposable {
   /** The attached program's name. */
   readonly program: string;
@@ -31,12 +51,20 @@ export class Link implements Disposable {
     this.target = target;
     this.fd = fd;
     this.#also = also;
+    live.add(this);
+    if (!exitHookInstalled) {
+      exitHookInstalled = true;
+      // Registered on first use, so it runs before the Fd exit hook (installed at the first Fd, which
+      // the link's own fd already is): detach first, then close whatever descriptors remain.
+      process.prependOnceListener("exit", closeAllLinks);
+    }
   }
 
   /** One link standing for several (a USDT probe at several sites, a perf_event program on every CPU). */
   static group(program: string, target: string, links: Link[], also: { close(): void }[] = []): Link {
     const [first, ...rest] = links;
     if (!first) throw new Error(`tsbpf: empty link group for ${target}`);
+    for (const l of links) live.delete(l); // the group owns them now
     return new Link(program, target, first.fd, [first.#detachOnly(), ...rest, ...also]);
   }
 
@@ -82,6 +110,7 @@ export class Link implements Disposable {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    live.delete(this);
     const errors: unknown[] = [];
     for (const part of [this.fd, ...this.#also]) {
       try {

@@ -79,7 +79,7 @@ export class BtfBuilder {
     // Kernel structs hold only the members the program accesses (core/local-btf.ts).
     const fields = struct.kernel ? emittedFields(struct).map((e) => e.field) : struct.fields;
     // Members first (they get lower ids), then the struct itself, as clang orders them.
-    const members = fields.map((f) => ({ name: f.name, type: this.type(f.type), bitOffset: f.bits?.offset ?? f.offset * 8, bitfieldSize: f.bits?.size ?? 0 }));
+    const members = fields.map((f) => ({ name: f.name, type: f.pointer ? this.ptr(0) : this.type(f.type), bitOffset: f.bits?.offset ?? f.offset * 8, bitfieldSize: f.bits?.size ?? 0 }));
     const id = this.add({ kind: struct.kernel?.union ? "union" : "struct", name: struct.name, size: struct.size, members });
     this.structs.set(struct, id);
     return id;

@@ -18,6 +18,8 @@ export interface StructField {
   offset: number;
   /** A kernel struct's bitfield: bit offset from the start of the struct and width in bits. */
   bits?: { offset: number; size: number };
+  /** A kernel struct's pointer member typed as a u64 address (`@ptr`): a pointer in BTF. */
+  pointer?: boolean;
 }
 
 export interface StructType {

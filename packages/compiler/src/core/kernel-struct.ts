@@ -87,7 +87,7 @@ function layOut(resolver: TypeResolver, declaration: ts.InterfaceDeclaration, un
     }
     const declared = memberTags.get("offset");
     const offset = declared !== undefined && /^\d+$/.test(declared) ? Number(declared) : union ? 0 : alignUp(end, a);
-    fields.push({ name, type, offset });
+    fields.push(memberTags.has("ptr") ? { name, type, offset, pointer: true } : { name, type, offset });
     end = Math.max(end, offset + sizeOf(type));
   }
   const declaredSize = own.get("size");

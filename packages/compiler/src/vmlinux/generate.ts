@@ -98,6 +98,8 @@ class Generator {
       case "ptr": {
         const [, target] = this.skip(t.type);
         if (target === undefined || target.kind === "func_proto") return "u64"; // void * and function pointers: addresses
+        // char * is a string's address, which helpers (probeReadKernelStr, probeReadUserStr) take as a u64.
+        if (target.kind === "int" && target.size === 1) return "u64";
         return `Ptr<${this.expr(t.type, depth + 1)}>`;
       }
       case "array": {
@@ -158,7 +160,10 @@ class Generator {
       } else {
         type = this.expr(m.type);
       }
-      const layout = m.bitfieldSize > 0 ? `@bits ${bitOffset}:${m.bitfieldSize}` : `@offset ${bitOffset / 8}`;
+      let layout = m.bitfieldSize > 0 ? `@bits ${bitOffset}:${m.bitfieldSize}` : `@offset ${bitOffset / 8}`;
+      // A kernel pointer written as a u64 address (void *, char *, function pointers): CO-RE must
+      // still see a pointer in the object's BTF, or the field would not match the kernel's.
+      if (inner?.kind === "ptr" && type === "u64") layout += " @ptr";
       into.push(`  /** ${layout} */ ${propertyName(m.name)}: ${type};`);
     }
   }

@@ -85,6 +85,16 @@ export class BtfBuilder {
     return id;
   }
 
+  /** A named enum (CO-RE enum value relocations name one with the enumerators they ask about). */
+  enumType(name: string, size: number, values: { name: string; value: bigint }[]): number {
+    const key = `enum:${name}:${values.map((v) => v.name).join(",")}`;
+    return this.once(key, () =>
+      size === 8
+        ? { kind: "enum64", name, size, signed: values.some((v) => v.value < 0n), values }
+        : { kind: "enum", name, size, signed: values.some((v) => v.value < 0n), values: values.map((v) => ({ name: v.name, value: Number(v.value) })) },
+    );
+  }
+
   /** An anonymous struct of pointer members, as the `__uint`/`__type` macros of BTF-defined maps make. */
   mapStruct(members: { name: string; type: number }[]): number {
     return this.add({

@@ -6,7 +6,9 @@
  * members a whole-struct BTF could not express (the kernel rejects offsets that go backwards).
  * Access strings are written against this trimmed layout.
  */
+import type { BtfBuilder } from "../btf/builder.js";
 import type { StructField, StructType, Type } from "../checker/types.js";
+import type { CoreRelocRequest } from "../ir/ir.js";
 
 const used = new WeakMap<StructType, Set<number>>();
 
@@ -47,4 +49,12 @@ export function localAccess(root: Type, access: string): string {
     }
   }
   return out.join(":");
+}
+
+/** The type id and access string of a relocation's `.BTF.ext` record, adding its local type to `btf`. */
+export function coreRecord(btf: BtfBuilder, relo: CoreRelocRequest): { typeId: number; accessString: string } {
+  if (relo.enum) {
+    return { typeId: btf.enumType(relo.enum.name, relo.enum.size, [{ name: relo.enum.member, value: relo.enum.value }]), accessString: "0" };
+  }
+  return { typeId: btf.type(relo.root), accessString: localAccess(relo.root, relo.access) };
 }

@@ -6,7 +6,7 @@ import { FuncLinkage, MapType, VarLinkage, type LineInfo, type MapSpec, type Obj
 import { sizeOf } from "../checker/layout.js";
 import { kindSize } from "../checker/kinds.js";
 import { BtfBuilder } from "../btf/builder.js";
-import { localAccess } from "../core/local-btf.js";
+import { coreRecord } from "../core/local-btf.js";
 import type { ProbeModel, ProgramModel } from "../frontend/probe-model.js";
 import type { MachineCode } from "../codegen/select.js";
 import type { RodataPool } from "../lower/rodata.js";
@@ -56,7 +56,7 @@ export function buildObjectSpec(probe: ProbeModel, programs: CompiledProgram[], 
       mapReferences: code.mapRefs,
       funcInfo,
       lineInfo,
-      coreRelocations: code.cores.map(({ instruction, relo }) => ({ instruction, typeId: btf.type(relo.root), accessString: localAccess(relo.root, relo.access), kind: relo.kind })),
+      coreRelocations: code.cores.map(({ instruction, relo }) => ({ instruction, ...coreRecord(btf, relo), kind: relo.kind })),
     };
   });
 

@@ -23,6 +23,8 @@ export interface CoreRelocRequest {
   root: Type;
   access: string;
   kind: number;
+  /** Enum value relocations: the local enum (one enumerator) the record names instead of `root`. */
+  enum?: { name: string; size: number; member: string; value: bigint };
 }
 
 export type IrKind = IntKind | "ptr";

@@ -14,6 +14,7 @@ import { convertTo, toKind } from "./convert.js";
 import { fail } from "./errors.js";
 import { helperSignature } from "./helper-signature.js";
 import { kernelPointerResult } from "../core/helpers.js";
+import { lowerCoreCheck } from "../core/checks.js";
 import { aggregateAddress, scalarAddress } from "./lower-aggregate.js";
 import { lowerExpr } from "./lower-expr.js";
 import { addressOperand, isPlaceExpression, lowerPlace } from "./lower-place.js";
@@ -40,6 +41,7 @@ export function lowerCall(L: LowerContext, node: ts.CallExpression): RValue {
   if (ts.isPropertyAccessExpression(callee)) {
     const method = L.oracle.declarationOf(callee.name);
     const dsl = method && L.oracle.dslNameOf(method);
+    if (dsl?.startsWith("CoreChecks.")) return lowerCoreCheck(L, node, dsl.slice("CoreChecks.".length));
     if (dsl?.startsWith("BpfHelpers.") && method) {
       const target = L.oracle.declarationOf(callee.expression);
       if (!ts.isIdentifier(callee.expression) || !target || L.oracle.dslNameOf(target) !== "bpf") {

@@ -6,5 +6,5 @@ export * from "./maps.js";
 export * from "./probe.js";
 export { KernelOnlyError } from "./kernel-only.js";
 import "./loop.js";
-export type { KernelTypes, KernelType } from "./kernel-types.js";
+export type { KernelTypes, KernelType, CoreChecks } from "./kernel-types.js";
 export * from "./btf-hooks.js";

@@ -11,6 +11,7 @@
  * `task_struct`.
  */
 import type { Ptr } from "./memory.js";
+import type { bool, i64, u32 } from "./integers.js";
 
 /** Kernel type names to their declarations; filled by vmlinux declarations (or a probe's own). */
 // eslint-disable-next-line @typescript-eslint/no-empty-interface
@@ -19,8 +20,30 @@ export interface KernelTypes {}
 /** The kernel type named `N`, when one is declared (see `KernelTypes`). */
 export type KernelType<N extends string> = N extends keyof KernelTypes ? KernelTypes[N] : { readonly __missingKernelType: N };
 
+/**
+ * CO-RE questions about the running kernel, answered at load time (libbpf's bpf_core_read.h):
+ * each compiles to a constant the loader relocates, so a branch on it is pruned by the verifier
+ * and a guarded access to a missing field never runs.
+ */
+export interface CoreChecks {
+  /** `bpf_core_field_exists`: whether the kernel's struct has this member (`bpf.core.fieldExists(task.loginuid)`); nothing is read. */
+  fieldExists(field: unknown): bool;
+  /** `bpf_core_field_size`: the member's size in bytes in the running kernel. */
+  fieldSize(field: unknown): u32;
+  /** `bpf_core_type_exists`: whether the kernel has the type (flavours match their base name). */
+  typeExists<T>(): bool;
+  /** `bpf_core_type_size`: the type's size in the running kernel. */
+  typeSize<T>(): u32;
+  /** `bpf_core_enum_value_exists`: whether the kernel's enum has this enumerator (`pid_type.PIDTYPE_TGID` from tsbpf/vmlinux). */
+  enumValueExists(value: number | bigint): bool;
+  /** `bpf_core_enum_value`: the enumerator's value in the running kernel. */
+  enumValue(value: number | bigint): i64;
+}
+
 declare module "./helpers.js" {
   interface BpfHelpers {
+    /** CO-RE checks (`bpf.core.fieldExists(task.pid)`, ...), resolved against the running kernel at load. */
+    core: CoreChecks;
     /**
      * `bpf_get_current_task`: the current task, a pointer to its `task_struct` (read its members
      * directly: `task.real_parent.tgid`; each read is a CO-RE relocated `bpf_probe_read_kernel`).

@@ -10,6 +10,7 @@ import { Codes } from "../diagnostics/codes.js";
 import { CompileError } from "../diagnostics/diagnostic.js";
 import type { TypeOracle } from "../frontend/oracle.js";
 import { spanOf } from "../frontend/span.js";
+import { contextStructNames } from "../frontend/hooks-dsl.js";
 import { isIntKind } from "./kinds.js";
 import { layoutStruct } from "./layout.js";
 import { isKernelInterface, kernelStruct } from "../core/kernel-struct.js";
@@ -20,6 +21,7 @@ const KERNEL_STRUCT_NAMES: Record<string, string> = {
   SysEnterContext: "trace_event_raw_sys_enter",
   SysExitContext: "trace_event_raw_sys_exit",
   TraceEntry: "trace_entry",
+  ...contextStructNames,
 };
 
 export interface ResolvedType {

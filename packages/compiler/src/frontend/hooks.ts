@@ -9,6 +9,7 @@ import { Codes } from "../diagnostics/codes.js";
 import { CompileError } from "../diagnostics/diagnostic.js";
 import { spanOf } from "./span.js";
 import { argsHooks, type ArgsLayout } from "../core/args.js";
+import { dslHooks } from "./hooks-dsl.js";
 
 export interface HookContext {
   /** Whether the program may write its context (undefined) or why it may not. */
@@ -83,6 +84,7 @@ export const hooks: readonly HookDef[] = [
     context: { hint: "declare an interface for the struct the caller passes in, e.g. (ctx: Args)" },
   },
   ...argsHooks(identArgs),
+  ...dslHooks,
 ];
 
 /** The hook of a decorator name, or undefined when it is not a program decorator. */

@@ -24,6 +24,7 @@ import { calledFunction, lowerSubprogramCall } from "./subprograms.js";
 import { lowerBpfLoop } from "./bpf-loop.js";
 import type { RValue } from "./values.js";
 import { isMapMethod, lowerMapMethod } from "./map-methods/index.js";
+import { isIntrinsic, lowerIntrinsic } from "./intrinsics.js";
 
 const PRINTK = "printk";
 
@@ -34,6 +35,7 @@ export function lowerCall(L: LowerContext, node: ts.CallExpression): RValue {
     const declaration = L.oracle.declarationOf(callee);
     const dsl = declaration && L.oracle.dslNameOf(declaration);
     if (dsl && isIntKind(dsl) && dsl !== "bool") return lowerCast(L, node, dsl);
+    if (dsl && isIntrinsic(dsl)) return lowerIntrinsic(L, node, dsl);
     const target = calledFunction(L, callee);
     if (target) return lowerSubprogramCall(L, node, target);
     return notCallable(L, node, callee.text, declaration);

@@ -1,9 +1,14 @@
 export * from "./integers.js";
 export * from "./memory.js";
 export * from "./context.js";
+export * from "./context-net.js";
+export * from "./context-trace.js";
 export * from "./helpers.js";
 export * from "./maps.js";
 export * from "./probe.js";
+export * from "./hooks-net.js";
+export * from "./hooks-trace.js";
+export * from "./packet.js";
 export { KernelOnlyError } from "./kernel-only.js";
 import "./loop.js";
 export type { KernelTypes, KernelType, CoreChecks } from "./kernel-types.js";

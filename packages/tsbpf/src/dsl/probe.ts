@@ -16,7 +16,7 @@ export const probeSourceKey: unique symbol = Symbol.for("tsbpf.probeSource");
 /** Base class of every probe: one class is one BPF object. */
 export abstract class Probe {}
 
-type MethodDecorator = (method: Function, context: ClassMethodDecoratorContext) => void;
+export type MethodDecorator = (method: Function, context: ClassMethodDecoratorContext) => void;
 
 function callerFile(): string | undefined {
   const stack = new Error().stack ?? "";
@@ -31,7 +31,8 @@ function callerFile(): string | undefined {
   return undefined;
 }
 
-function recordSource(context: DecoratorContext): void {
+/** Records the decorated class's source file (internal: every decorator of the DSL calls it). */
+export function recordSource(context: DecoratorContext): void {
   const metadata = context.metadata as Record<symbol, unknown> | undefined;
   if (metadata && metadata[probeSourceKey] === undefined) {
     const file = callerFile();

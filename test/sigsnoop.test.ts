@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { expect, it } from "vitest";
 import { load } from "tsbpf";
 import { SigSnoop } from "../examples/sigsnoop.bpf.ts";
-import { start, until } from "./support/child.js";
+import { attached, start } from "./support/child.js";
 import { describeKernel } from "./support/kernel.js";
 import { cliPath, example } from "./support/paths.js";
 
@@ -60,7 +60,7 @@ describeKernel("examples/sigsnoop.bpf.ts", () => {
     const run = start(process.execPath, [cliPath, "run", example("sigsnoop.bpf.ts"), "--duration", "3", "--json"]);
     try {
       // Compiling takes a while: signal once the programs are attached.
-      await until(() => run.stdout().includes('"kind":"attached"'), 20_000, "the attach");
+      await attached(run);
       const sender = start("sh", ["-c", `for i in 1 2 3 4 5; do kill -0 ${sleeper.child.pid}; sleep 0.1; done`]);
       const { stdout, stderr, code } = await run.finished;
       await sender.finished;

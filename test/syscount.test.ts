@@ -4,7 +4,7 @@ import { statSync } from "node:fs";
 import { expect, expectTypeOf, it } from "vitest";
 import { load } from "tsbpf";
 import { SysCount } from "../examples/syscount.bpf.ts";
-import { start, until } from "./support/child.js";
+import { attached, start } from "./support/child.js";
 import { describeKernel } from "./support/kernel.js";
 import { cliPath, example } from "./support/paths.js";
 
@@ -31,7 +31,7 @@ describeKernel("examples/syscount.bpf.ts", () => {
     try {
       const run = start(process.execPath,
         [cliPath, "run", example("syscount.bpf.ts"), "--duration", "2", "--json", "--config", `targetPid=${busy.child.pid}`]);
-      await until(() => run.stdout().includes('"kind":"attached"'), 20_000, "the attach");
+      await attached(run);
       busy.child.stdin.write("go\n");
       const { stdout, stderr, code } = await run.finished;
       expect(stderr).toBe("");

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { load } from "tsbpf";
 import { createTestNetwork, type TestNetwork } from "../packages/runtime/src/testing/netns.ts";
 import { PortFilter } from "../examples/xdp-portfilter.bpf.ts";
-import { start, until } from "./support/child.js";
+import { attached, start } from "./support/child.js";
 import { describeKernel } from "./support/kernel.js";
 import { ipv4Packet } from "./support/packets.js";
 import { cliPath, example } from "./support/paths.js";
@@ -46,7 +46,7 @@ describeKernel("examples/xdp-portfilter.bpf.ts", () => {
   it("runs under `tsbpf run --interface --netns`", async () => {
     const run = start(process.execPath, [cliPath, "run", example("xdp-portfilter.bpf.ts"), "--interface", net.receiverIf,
       "--netns", net.receiver, "--config", "port=9999", "--duration", "2", "--json"]);
-    await until(() => run.stdout().includes('"kind":"attached"'), 20_000, "the attach");
+    await attached(run);
     net.sendUdp(4, 9999);
     const { stdout, stderr, code } = await run.finished;
     expect(stderr).toBe("");

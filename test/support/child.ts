@@ -28,3 +28,16 @@ export async function until(predicate: () => boolean, ms: number, what: string):
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+/**
+ * Waits until a `tsbpf run --json` child has printed its "attached" line (compiling can take a
+ * while on a busy machine); fails at once with the child's output if it exits first.
+ */
+export async function attached(run: ReturnType<typeof start>, ms = 60_000): Promise<void> {
+  let exited: Finished | undefined;
+  void run.finished.then((f) => (exited = f));
+  await until(() => run.stdout().includes('"kind":"attached"') || exited !== undefined, ms, "tsbpf run to attach");
+  if (!run.stdout().includes('"kind":"attached"')) {
+    throw new Error(`tsbpf run exited before attaching (code ${exited?.code}):\n${exited?.stderr}${exited?.stdout}`);
+  }
+}

@@ -6,7 +6,7 @@
  * decorators recorded when the class was defined.
  */
 import type { CompiledProbe } from "@tsbpf/compiler";
-import { loadObject, type BpfObject, type LoadOptions as RuntimeLoadOptions } from "@tsbpf/runtime";
+import { loadObject, type BpfObject, type BpfProgram, type LoadOptions as RuntimeLoadOptions } from "@tsbpf/runtime";
 import { readFileSync } from "node:fs";
 import { probeSourceOf, type Probe } from "./dsl/probe.js";
 import type { ConfigOf, LoadedProbe } from "./loaded.js";
@@ -80,10 +80,24 @@ export async function load<T extends Probe>(
   return wrap<T>(object);
 }
 
+/**
+ * A program whose `attach(options)` hands its link to the object, so that `close()` (and
+ * `await using`) detaches it like the links of `attach()`.
+ */
+function ownedLinks(object: BpfObject, program: BpfProgram): BpfProgram {
+  return new Proxy(program, {
+    get(target, property) {
+      if (property === "attach") return (options?: Parameters<BpfProgram["attach"]>[0]) => object.adopt(target.attach(options));
+      const value = Reflect.get(target, property, target) as unknown;
+      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
 function wrap<T extends Probe>(object: BpfObject): LoadedProbe<T> {
   const loaded: Record<string | symbol, unknown> = {
     object,
-    programs: Object.freeze(Object.fromEntries(object.programs)),
+    programs: Object.freeze(Object.fromEntries([...object.programs].map(([name, program]) => [name, ownedLinks(object, program)]))),
     attach: () => object.attach(),
     close: () => object.close(),
     [Symbol.dispose]: () => object.close(),

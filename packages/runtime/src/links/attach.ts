@@ -109,7 +109,9 @@ export function attachProgram(ctx: AttachContext, o: AttachOptions = {}): Link {
       return attachXdp(program, progFd, { interface: need(o.interface, "interface (name or index)", ctx), mode: o.mode, netns: o.netns });
     case "tcx":
     case "tc": {
-      const fromSection = target === "ingress" || target === "egress" ? target : undefined;
+      // "tc/ingress" and "tcx/egress" are exact section names: the direction is their suffix.
+      const suffix = section.slice(section.lastIndexOf("/") + 1);
+      const fromSection = target === "ingress" || target === "egress" ? target : suffix === "ingress" || suffix === "egress" ? suffix : undefined;
       const direction = need(o.direction ?? fromSection, 'direction ("ingress" or "egress")', ctx);
       const iface = need(o.interface, "interface (name or index)", ctx);
       if (hook === "tcx") return attachTcx(program, progFd, { interface: iface, direction, netns: o.netns });

@@ -15,8 +15,13 @@ export const usage = `usage:
   tsbpf build <file.bpf.ts> [-o <out.o>] [--class <Name>]
       compile the probe classes of a file into BPF ELF objects (one per class)
   tsbpf run <file.bpf.ts> [--duration <seconds>] [--json] [--config name=value]... [--class <Name>]
+            [--interface <name>] [--netns <name>] [--cgroup <path>] [--binary <path>] [--pid <pid>]
+            [--event <perf event>] [--frequency <hz>]
       compile, load and attach every program; print bpf.printk output and ring buffer events as
-      they arrive; on exit (the duration, Ctrl-C) detach and print the maps' contents
+      they arrive; on exit (the duration, Ctrl-C) detach and print the maps' contents.
+      Programs whose hook needs a target take it from the options: XDP and tc an interface (in
+      --netns), cgroup hooks a cgroup, uprobes a binary, perf_event programs an event sampled at
+      --frequency (default 99 Hz) on every CPU
   tsbpf gen vmlinux [--btf <file>] [-o <vmlinux.d.ts>]
       write TypeScript declarations of the kernel's types (from /sys/kernel/btf/vmlinux or <file>)
   tsbpf inspect <obj.o>
@@ -24,6 +29,18 @@ export const usage = `usage:
       with its source lines (tsbpf-built and clang-built objects alike)
   tsbpf help`;
 
+/** Targets for programs whose hook the section does not name completely. */
+export interface AttachTargets {
+  interface?: string;
+  netns?: string;
+  cgroup?: string;
+  binary?: string;
+  pid?: number;
+  event?: string;
+  frequency?: number;
+}
+
+const positiveInt = (what: string) => z.coerce.number().int(`${what} must be an integer`).positive(`${what} must be positive`);
 const duration = z.coerce.number().positive("--duration must be a positive number of seconds");
 const configPair = z.string().regex(/^[A-Za-z_$][\w$]*=.+$/, "--config takes name=value");
 
@@ -39,6 +56,7 @@ export type Command =
       json: boolean;
       config: Record<string, string>;
       className?: string;
+      targets: AttachTargets;
     };
 
 export function parseCommand(argv: string[]): Command {
@@ -56,6 +74,13 @@ export function parseCommand(argv: string[]): Command {
         json: { type: "boolean", default: false },
         config: { type: "string", short: "c", multiple: true },
         btf: { type: "string" },
+        interface: { type: "string", short: "i" },
+        netns: { type: "string" },
+        cgroup: { type: "string" },
+        binary: { type: "string" },
+        pid: { type: "string", short: "p" },
+        event: { type: "string" },
+        frequency: { type: "string" },
       },
     });
   } catch (error) {
@@ -87,7 +112,17 @@ export function parseCommand(argv: string[]): Command {
         if (!checked.success) throw new UsageError(checked.error.issues[0]!.message);
         durationSeconds = checked.data;
       }
-      return { kind: "run", file, durationSeconds, json: values.json ?? false, config, className: values.class };
+      const number = (value: string | undefined, what: string): number | undefined => {
+        if (value === undefined) return undefined;
+        const checked = positiveInt(what).safeParse(value);
+        if (!checked.success) throw new UsageError(checked.error.issues[0]!.message);
+        return checked.data;
+      };
+      const targets: AttachTargets = {
+        interface: values.interface, netns: values.netns, cgroup: values.cgroup, binary: values.binary, event: values.event,
+        pid: number(values.pid, "--pid"), frequency: number(values.frequency, "--frequency"),
+      };
+      return { kind: "run", file, durationSeconds, json: values.json ?? false, config, className: values.class, targets };
     }
     default:
       throw new UsageError(`unknown command '${command}'`);

@@ -8,6 +8,8 @@ import { compileForCli } from "./compile.js";
 import { configValues } from "./config-values.js";
 import { formatLog2Histogram, isLog2Histogram, log2Buckets } from "./histogram.js";
 import { formatEntry, formatValue, toJson } from "./format.js";
+import type { AttachTargets } from "./args.js";
+import { attachAll } from "./attach-targets.js";
 
 export interface RunCommand {
   file: string;
@@ -15,6 +17,7 @@ export interface RunCommand {
   json: boolean;
   config: Record<string, string>;
   className?: string;
+  targets?: AttachTargets;
 }
 
 export interface RunIo {
@@ -54,10 +57,12 @@ export async function run(command: RunCommand, io: RunIo): Promise<void> {
     for (const probe of probes) {
       const object = await loadObject(probe.elf, { config: configValues(probe.spec, command.config) });
       objects.push({ name: probe.className, object });
-      const links = object.attach();
+      const { links, skipped } = attachAll(object, command.targets ?? {});
       if (command.json) {
-        print(toJson({ kind: "attached", probe: probe.className, programs: object.programs.size, links: links.length }));
+        print(toJson({ kind: "attached", probe: probe.className, programs: object.programs.size, links: links.length,
+          ...(skipped.length > 0 ? { unattached: skipped } : {}) }));
       } else {
+        for (const { program, needs } of skipped) io.stderr.write(`${probe.className}.${program}: not attached (needs ${needs}).\n`);
         io.stderr.write(`${probe.className}: ${object.programs.size} program(s) loaded, ${links.length} attached. ` +
           (command.durationSeconds ? `Running for ${command.durationSeconds} s` : "Ctrl-C to stop") + ".\n");
       }

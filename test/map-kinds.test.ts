@@ -5,15 +5,10 @@
 import { expect, expectTypeOf, it } from "vitest";
 import { load } from "tsbpf";
 import { describeKernel } from "@tsbpf/runtime/testing";
-// Prog array slots are set with the raw syscall until the runtime has a ProgArray handle.
-import "../packages/runtime/src/sys/native.ts";
-import { mapUpdate } from "../packages/runtime/src/sys/bpf.ts";
 import { MapKinds } from "./fixtures/map-kinds.bpf.ts";
 
 const args = (over: Partial<{ key: number; count: number; value: bigint; out: bigint; found: number }> = {}) =>
   ({ key: 0, count: 0, value: 0n, out: 0n, found: 0, ...over });
-
-const u32le = (n: number): Uint8Array => new Uint8Array(new Uint32Array([n]).buffer);
 
 describeKernel("map kinds: kernel-side methods", () => {
   it("increment adds atomically, inserting absent keys; per-CPU values read back as arrays", async () => {
@@ -56,8 +51,9 @@ describeKernel("map kinds: kernel-side methods", () => {
     expect(lpm(ip(10, 1, 2, 3))).toBe(2);
     expect(lpm(ip(10, 9, 2, 3))).toBe(1);
     expect(lpm(ip(11, 1, 2, 3))).toBe(-1);
-    expect(probe.routes.get({ prefixLen: 16, data: ip(10, 1, 0, 0) })).toBe(2);
-    probe.routes.set({ prefixLen: 24, data: ip(10, 1, 2, 0) }, 3);
+    expect(probe.routes.get({ prefixLen: 16, data: "10.1.0.0" })).toBe(2);
+    expect(probe.routes.get({ prefixLen: 32, data: [10, 200, 0, 1] })).toBe(1); // longest match: 10/8
+    probe.routes.set({ prefixLen: 24, data: "10.1.2.0" }, 3);
     expect(lpm(ip(10, 1, 2, 3))).toBe(3);
   });
 
@@ -108,7 +104,7 @@ describeKernel("map kinds: kernel-side methods", () => {
     await using probe = await load(MapKinds);
     const dispatch = probe.programs.dispatch;
     expect(dispatch.testRun({ args: [0n, 42n] }).retval).toBe(7);
-    mapUpdate(probe.jumps.fd as never, u32le(0), u32le(probe.programs.target.fd.raw));
+    probe.jumps.set(0, probe.programs.target);
     expect(dispatch.testRun({ args: [0n, 42n] }).retval).toBe(42);
     expect(dispatch.testRun({ args: [1n, 42n] }).retval).toBe(7);
   });

@@ -2,8 +2,16 @@
  * The user-space face of a probe class: what `load(Class)` returns, typed from the class itself so
  * that tsc checks everything from the kernel struct to the handler.
  */
-import type { BpfMap, BpfObject, BpfProgram, HashMapHandle, Link, RingBufReader, TestRunOptions, TestRunOutput } from "@tsbpf/runtime";
-import type { ArrayMap, HashMap, KernelMap, LpmTrie, LruHash, LruPerCpuHash, PerCpuArray, PerCpuHash, RingBuf } from "./dsl/maps.js";
+import type {
+  ArrayMapHandle, BloomFilterHandle, BpfMap, BpfObject, BpfProgram, CpuMapHandle, DevMapHandle, HashMapHandle, Link, LpmTrieHandle,
+  LruHashHandle, LruPerCpuHashHandle, MapOfMapsHandle, PerCpuArrayHandle, PerCpuHashHandle, PerfBufReader, ProgArrayHandle,
+  QueueHandle, RingBufReader, SockMapHandle, StackHandle, StackTraceHandle, StorageHandle, TestRunOptions, TestRunOutput, XskMapHandle,
+} from "@tsbpf/runtime";
+import type {
+  ArrayMap, ArrayOfMaps, BloomFilter, CgrpStorage, CpuMap, DevMap, HashMap, HashOfMaps, InodeStorage, KernelMap, LpmTrie, LruHash,
+  LruPerCpuHash, PerCpuArray, PerCpuHash, PerfEventArray, ProgArray, Queue, RingBuf, SkStorage, SockHash, SockMap, Stack, StackTrace,
+  TaskStorage, XskMap,
+} from "./dsl/maps.js";
 import type { Probe } from "./dsl/probe.js";
 
 /**
@@ -24,16 +32,34 @@ export type UserValue<T> = T extends bigint
             ? { [K in keyof T]: UserValue<T[K]> }
             : T;
 
-/** The user-space handle of one map field: its type follows the map class. */
+/**
+ * The user-space handle of one map field: its type follows the map class. Per-CPU values are
+ * arrays (one per possible CPU), LPM keys `{ prefixLen, data }`, queues and stacks push/pop,
+ * event maps are async iterables of decoded records.
+ */
 export type MapHandleOf<F> =
-  F extends PerCpuHash<infer K, infer V> ? HashMapHandle<UserValue<K>, UserValue<V>[]>
-  : F extends LruPerCpuHash<infer K, infer V> ? HashMapHandle<UserValue<K>, UserValue<V>[]>
-  : F extends PerCpuArray<infer V> ? HashMapHandle<number, UserValue<V>[]>
-  : F extends ArrayMap<infer V> ? HashMapHandle<number, UserValue<V>>
+  F extends PerCpuHash<infer K, infer V> ? PerCpuHashHandle<UserValue<K>, UserValue<V>>
+  : F extends LruPerCpuHash<infer K, infer V> ? LruPerCpuHashHandle<UserValue<K>, UserValue<V>>
+  : F extends PerCpuArray<infer V> ? PerCpuArrayHandle<UserValue<V>>
+  : F extends ArrayMap<infer V> ? ArrayMapHandle<UserValue<V>>
   : F extends HashMap<infer K, infer V> ? HashMapHandle<UserValue<K>, UserValue<V>>
-  : F extends LruHash<infer K, infer V> ? HashMapHandle<UserValue<K>, UserValue<V>>
-  : F extends LpmTrie<infer K, infer V> ? HashMapHandle<UserValue<K>, UserValue<V>>
+  : F extends LruHash<infer K, infer V> ? LruHashHandle<UserValue<K>, UserValue<V>>
+  : F extends LpmTrie<infer _K, infer V> ? LpmTrieHandle<UserValue<V>>
+  : F extends Queue<infer V> ? QueueHandle<UserValue<V>>
+  : F extends Stack<infer V> ? StackHandle<UserValue<V>>
+  : F extends BloomFilter<infer V> ? BloomFilterHandle<UserValue<V>>
   : F extends RingBuf<infer E> ? RingBufReader<UserValue<E>>
+  : F extends PerfEventArray<infer E> ? PerfBufReader<UserValue<E>>
+  : F extends StackTrace ? StackTraceHandle
+  : F extends ProgArray ? ProgArrayHandle
+  : F extends ArrayOfMaps<infer _M> ? MapOfMapsHandle<number>
+  : F extends HashOfMaps<infer K, infer _M> ? MapOfMapsHandle<UserValue<K>>
+  : F extends DevMap ? DevMapHandle
+  : F extends CpuMap ? CpuMapHandle
+  : F extends XskMap ? XskMapHandle
+  : F extends SockMap ? SockMapHandle<number>
+  : F extends SockHash<infer K> ? SockMapHandle<UserValue<K>>
+  : F extends TaskStorage<infer V> | SkStorage<infer V> | InodeStorage<infer V> | CgrpStorage<infer V> ? StorageHandle<UserValue<V>>
   : F extends KernelMap<unknown> ? BpfMap
   : never;
 

@@ -27,6 +27,8 @@ export interface BatchProgram {
   body: string;
   /** What result slot rN holds, for messages (e.g. the expression). */
   labels?: readonly string[];
+  /** Module-level declarations the program needs (functions it calls). */
+  declarations?: string;
 }
 
 export interface Batch {
@@ -62,7 +64,8 @@ export class BatchError extends Error {
 export function batchSource(batch: Batch): string {
   const io = batch.io ?? "Io";
   const methods = batch.programs.map((p) => `  @syscall\n  ${p.name}(ctx: ${io}): i32 {\n${p.body}\n  }`);
-  return `${batch.preamble}\n\nexport class ${batch.className} extends Probe {\n${batch.fields ?? ""}\n${methods.join("\n\n")}\n}\n`;
+  const declarations = batch.programs.map((p) => p.declarations ?? "").filter(Boolean).join("\n\n");
+  return `${batch.preamble}\n${declarations}\n\nexport class ${batch.className} extends Probe {\n${batch.fields ?? ""}\n${methods.join("\n\n")}\n}\n`;
 }
 
 /** Compiles a batch; compile errors throw with every diagnostic and its code frame. */

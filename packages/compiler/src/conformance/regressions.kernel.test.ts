@@ -19,7 +19,7 @@ describeKernel("fuzzer regressions", () => {
   for (const c of readRegressions()) {
     const test = c.status === "open" ? it.fails : it;
     test(`${c.id} (${c.kind}${c.status === "open" ? ", open" : ""})`, async () => {
-      const program: RandomProgram = { name: "regression", body: c.body, tree: leaf("stmt", c.body), seed: 0 };
+      const program: RandomProgram = { name: "regression", body: c.body, tree: leaf("stmt", c.body), seed: 0, declarations: c.declarations };
       const inputs = c.inputs.map((h) => inputFromHex(h, size));
       const { failures } = await runPrograms([program], inputs, loadInKernel, fixturePath(`regression-${c.id}.bpf.ts`));
       expect(failures.map((f) => (f.kind === "mismatch" ? formatMismatches(f.mismatches) : f.message)).join("\n")).toBe("");

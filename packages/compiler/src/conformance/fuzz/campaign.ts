@@ -8,7 +8,7 @@ import { BatchError, runBatch, type Batch, type BatchProgram, type KernelLoader,
 import { Evaluator } from "../evaluator/interpreter.js";
 import { IMPORTS, inputsFor, ioDeclaration } from "../io.js";
 import { Rng } from "../random.js";
-import { defaultOptions, ProgramGenerator, RANDOM_DECLARATIONS, type GenOptions } from "./generator.js";
+import { defaultOptions, ProgramGenerator, RANDOM_DECLARATIONS, RANDOM_FIELDS, type GenOptions } from "./generator.js";
 import { render, type Node } from "./tree.js";
 
 export const RANDOM_PREAMBLE = [IMPORTS, ioDeclaration(), RANDOM_DECLARATIONS].join("\n");
@@ -30,8 +30,10 @@ export interface Failure {
 export function randomPrograms(seed: number, count: number, options: GenOptions = defaultOptions): RandomProgram[] {
   return Array.from({ length: count }, (_, i) => {
     const s = seed + i;
-    const tree = new ProgramGenerator(new Rng(s), options).program();
-    return { name: `p${s}`, body: render(tree), tree, seed: s };
+    const generator = new ProgramGenerator(new Rng(s), options, `f${s}`);
+    const functions = generator.makeFunctions().map((f) => render(f.tree)).join("\n\n");
+    const tree = generator.program();
+    return { name: `p${s}`, body: render(tree), tree, seed: s, declarations: functions };
   });
 }
 
@@ -41,7 +43,7 @@ export function randomInputs(seed: number, count = 3): Uint8Array[] {
 }
 
 export function randomBatch(programs: readonly BatchProgram[], inputs: readonly Uint8Array[], tag: string): Batch {
-  return { className: `Random_${tag}`, preamble: RANDOM_PREAMBLE, programs, inputs };
+  return { className: `Random_${tag}`, preamble: RANDOM_PREAMBLE, fields: RANDOM_FIELDS, programs, inputs };
 }
 
 /**
@@ -82,8 +84,8 @@ export function signature(f: Pick<Failure, "kind" | "message">): string {
 }
 
 /** Whether a single program (a tree) still fails the same way: the minimiser's predicate. */
-export async function failsLike(expected: string, tree: Node, inputs: readonly Uint8Array[], load: KernelLoader, fileName: string): Promise<boolean> {
-  const program: RandomProgram = { name: "p", body: render(tree), tree, seed: 0 };
+export async function failsLike(expected: string, tree: Node, declarations: string | undefined, inputs: readonly Uint8Array[], load: KernelLoader, fileName: string): Promise<boolean> {
+  const program: RandomProgram = { name: "p", body: render(tree), tree, seed: 0, declarations };
   try {
     const { failures } = await runPrograms([program], inputs, load, fileName);
     return failures.some((f) => signature(f) === expected);

@@ -26,7 +26,7 @@ async function save(f: Failure, options: FuzzOptions, fileName: string): Promise
   if (options.minimize) {
     options.log(`  minimising program ${f.program.seed} (${f.kind})...`);
     const expected = signature(f);
-    tree = await minimize(tree, (t) => failsLike(expected, t, f.inputs, loadInKernel, fileName));
+    tree = await minimize(tree, (t) => failsLike(expected, t, f.program.declarations, f.inputs, loadInKernel, fileName));
   }
   const found = (f.kind === "mismatch" ? formatMismatches(f.mismatches, 1) : f.message).split("\n").slice(0, 3).join(" ").slice(0, 300);
   return writeRegression({
@@ -35,6 +35,7 @@ async function save(f: Failure, options: FuzzOptions, fileName: string): Promise
     found,
     status: "open",
     body: render(tree),
+    declarations: f.program.declarations ?? "",
     inputs: f.inputs.map(hex),
   });
 }

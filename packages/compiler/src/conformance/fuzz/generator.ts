@@ -13,7 +13,7 @@
 import type { Kind } from "../evaluator/c-ints.js";
 import { operand, OPERAND_KINDS } from "../io.js";
 import type { Rng } from "../random.js";
-import { leaf, list, node, type ExprType, type Node } from "./tree.js";
+import { leaf, list, node, render, type ExprType, type Node } from "./tree.js";
 
 export interface GenOptions {
   loops: boolean;
@@ -25,15 +25,24 @@ export interface GenOptions {
   results: number;
   /** Depth of expression trees. */
   depth: number;
+  /** Module functions (BPF-to-BPF subprograms) the program calls. */
+  calls: boolean;
+  /** Globals (`this.g8`...) and a hash map (`this.m`), whose state outlives a run. */
+  state: boolean;
+  /** Fixed-array locals, indexed in range and (reading 0, writing nothing) out of range. */
+  arrays: boolean;
 }
 
 /** The campaign's programs: larger, slower to compile. */
-export const defaultOptions: GenOptions = { loops: true, switches: true, structs: true, maxStatements: 10, results: 4, depth: 3 };
+export const defaultOptions: GenOptions = { loops: true, switches: true, structs: true, maxStatements: 10, results: 4, depth: 3, calls: true, state: true, arrays: true };
 /** The bounded run of `npm test`: small programs, so that thousands compile in a minute. */
-export const smallOptions: GenOptions = { loops: true, switches: true, structs: true, maxStatements: 4, results: 2, depth: 2 };
+export const smallOptions: GenOptions = { loops: true, switches: true, structs: true, maxStatements: 4, results: 2, depth: 2, calls: true, state: true, arrays: true };
 
 /** The struct random programs build on the stack. */
 export const RANDOM_DECLARATIONS = "export interface Rs { a: u8; b: i16; c: u32; d: i64; e: u64 }";
+/** Globals and a map of the random programs' class: their state carries over between runs. */
+export const RANDOM_FIELDS = "  g8: u8 = 7;\n  g16: i16 = -3;\n  g32: u32 = 100;\n  g64: i64 = -5n;\n  m = new HashMap<u32, u64>({ maxEntries: 6 });";
+const GLOBALS: [string, Kind][] = [["this.g8", "u8"], ["this.g16", "i16"], ["this.g32", "u32"], ["this.g64", "i64"]];
 const STRUCT_FIELDS: [string, Kind][] = [["a", "u8"], ["b", "i16"], ["c", "u32"], ["d", "i64"], ["e", "u64"]];
 
 const N_KINDS: readonly Kind[] = ["u8", "i8", "u16", "i16", "u32", "i32"];
@@ -44,6 +53,16 @@ interface Var {
   name: string;
   kind: Kind | "bool";
   mutable: boolean;
+  /** A fixed array of this many elements of `kind`. */
+  length?: number;
+}
+
+/** A module function a program may call. */
+export interface GeneratedFunction {
+  name: string;
+  params: Kind[];
+  returns: Kind;
+  tree: Node;
 }
 
 const N_LITERALS = [0, 1, 2, 3, 5, 7, 8, 15, 16, 31, 32, 63, 100, 127, 128, 255, 256, 1000, 32767, 32768, 65535, 65536, 0x7fffffff, 0x80000000, 0xffffffff];
@@ -64,10 +83,39 @@ export class ProgramGenerator {
   #counter = 0;
   #loopDepth = 0;
   #depth = 0;
+  /** Inside a module function: no context, no globals, no result slots. */
+  readonly #inFunction: boolean;
+  readonly #prefix: string;
+  /** The functions this program's body may call. */
+  readonly functions: GeneratedFunction[] = [];
 
-  constructor(rng: Rng, options: GenOptions = defaultOptions) {
+  constructor(rng: Rng, options: GenOptions = defaultOptions, prefix = "f", inFunction = false) {
     this.#rng = rng;
     this.#options = options;
+    this.#prefix = prefix;
+    this.#inFunction = inFunction;
+    if (options.state && !inFunction) for (const [name, kind] of GLOBALS) this.#declare({ name, kind, mutable: true });
+  }
+
+  /** Module functions (0 to 2) for the program to call; generate them before `program()`. */
+  makeFunctions(): GeneratedFunction[] {
+    if (!this.#options.calls) return [];
+    const count = this.#rng.below(3);
+    for (let i = 0; i < count; i++) {
+      const params = Array.from({ length: 1 + this.#rng.below(5) }, () => this.#kind());
+      const returns = this.#kind();
+      const inner = new ProgramGenerator(this.#rng, { ...this.#options, maxStatements: 3, calls: false, state: false }, this.#prefix, true);
+      params.forEach((k, j) => inner.#declare({ name: `a${j}`, kind: k, mutable: true }));
+      const statements: Node[] = [];
+      const n = this.#rng.below(4);
+      for (let j = 0; j < n; j++) statements.push(inner.#statement());
+      statements.push(node("stmt", [inner.#expr(familyOf(returns), 2)], ([x]) => `    return ${returns}(${x});`, { keep: true }));
+      const name = `${this.#prefix}_${i}`;
+      const signature = params.map((k, j) => `a${j}: ${k}`).join(", ");
+      const body = list(statements);
+      this.functions.push({ name, params, returns, tree: node("stmt", [body], ([b]) => `function ${name}(${signature}): ${returns} {\n${b}\n}`) });
+    }
+    return this.functions;
   }
 
   /** The body of one program: a statement list ending in result stores and a return. */
@@ -123,8 +171,10 @@ export class ProgramGenerator {
       [4, () => this.#assignment()],
       [3, () => this.#compound()],
       [1, () => this.#increment()],
-      [2, () => this.#resultStore()],
     ];
+    if (!this.#inFunction) choices.push([2, () => this.#resultStore()]);
+    if (this.#options.state && !this.#inFunction) choices.push([2, () => this.#mapStatement()]);
+    if (this.#options.arrays) choices.push([1, () => this.#arrayDeclaration()]);
     if (nestedOk) choices.push([2, () => this.#if()]);
     if (nestedOk && this.#options.loops && this.#loopDepth < 2) choices.push([2, () => this.#for()], [1, () => this.#while()]);
     if (nestedOk && this.#options.switches) choices.push([1, () => this.#switch()]);
@@ -165,12 +215,60 @@ export class ProgramGenerator {
     return vars.length ? this.#rng.pick(vars) : undefined;
   }
 
+  /** How to name a variable: arrays with an index, in range mostly, out of range sometimes. */
+  #access(v: Var): string {
+    if (v.length === undefined) return v.name;
+    const index = this.#indexLeaf();
+    // A constant index out of range is a compile error: only variable ones may miss.
+    const outOfRange = !index.constant && this.#rng.chance(0.2);
+    return `${v.name}[${render(index)} & ${outOfRange ? 2 * v.length - 1 : v.length - 1}]`;
+  }
+
+  /** An index: a scalar number variable, an operand, or a literal (never another array element). */
+  #indexLeaf(): Expr {
+    const vars = this.#vars((v) => v.kind !== "bool" && v.length === undefined && familyOf(v.kind) === "n");
+    const roll = this.#rng.below(10);
+    if (roll < 5 && vars.length) return leaf("n", this.#rng.pick(vars).name);
+    if (roll < 8 && !this.#inFunction) return leaf("n", `ctx.${operand(this.#rng.chance(0.5) ? "x" : "y", this.#rng.pick(N_KINDS))}`);
+    return { ...leaf("n", `${this.#rng.below(16)}`), constant: true };
+  }
+
+  #arrayDeclaration(): Node {
+    const name = this.#fresh("arr"); // not "a": function parameters are a0, a1...
+    const kind = this.#kind();
+    const length = this.#rng.pick([2, 4, 8]);
+    this.#declare({ name, kind, mutable: true, length });
+    return node("stmt", [], () => `    const ${name}: FixedArray<${kind}, ${length}> = zero();`);
+  }
+
+  #mapStatement(): Node {
+    const r = this.#rng;
+    const key = this.#expr("n", 1);
+    const roll = r.below(4);
+    if (roll === 0) {
+      const value = this.#expr("b", 2);
+      const flags = r.pick(["", ", 0n", ", 1n", ", 2n"]);
+      const slot = this.#options.results + r.below(4);
+      return node("stmt", [key, value], ([k, v]) => `    ctx.r${slot} = u64(this.m.update(u32(${k}) & 7, u64(${v})${flags}));`, { removable: true });
+    }
+    if (roll === 1) {
+      return node("stmt", [key], ([k]) => `    this.m.delete(u32(${k}) & 7);`, { removable: true });
+    }
+    const p = this.#fresh("p");
+    const value = this.#expr("b", 2);
+    const slot = this.#options.results + r.below(4);
+    const check = r.pick([`if (${p})`, `if (${p} !== null)`]);
+    return node("stmt", [key, value], ([k, v]) =>
+      `    const ${p} = this.m.lookup(u32(${k}) & 7);\n    ${check} { ${p}.value += u64(${v}); ctx.r${slot} = ${p}.value; }`, { removable: true });
+  }
+
   #assignment(): Node {
     const v = this.#target();
     if (!v) return this.#declaration();
     const kind = v.kind as Kind;
     const e = this.#expr(this.#rng.chance(0.8) ? familyOf(kind) : this.#rng.pick(["n", "b"] as const), this.#options.depth);
-    return node("stmt", [e], ([x]) => `    ${v.name} = ${kind}(${x});`, { removable: true });
+    const target = this.#access(v);
+    return node("stmt", [e], ([x]) => `    ${target} = ${kind}(${x});`, { removable: true });
   }
 
   #compound(): Node {
@@ -182,14 +280,16 @@ export class ProgramGenerator {
     if (op === "<<=" || op === ">>=") rhs = this.#masked(this.#expr(family, 2), family);
     else if (op === "/=" || op === "%=") rhs = this.#divisor(family, 2);
     else rhs = this.#expr(family, 2);
-    return node("stmt", [rhs], ([x]) => `    ${v.name} ${op} ${x};`, { removable: true });
+    const target = this.#access(v);
+    return node("stmt", [rhs], ([x]) => `    ${target} ${op} ${x};`, { removable: true });
   }
 
   #increment(): Node {
     const v = this.#target();
     if (!v) return this.#declaration();
     const form = this.#rng.pick(["++X", "X++", "--X", "X--"]);
-    return node("stmt", [], () => `    ${form.replace("X", v.name)};`, { removable: true });
+    const target = this.#access(v);
+    return node("stmt", [], () => `    ${form.replace("X", target)};`, { removable: true });
   }
 
   #resultStore(): Node {
@@ -262,8 +362,8 @@ export class ProgramGenerator {
     const kinds = family === "n" ? N_KINDS : B_KINDS;
     const vars = this.#vars((v) => v.kind !== "bool" && familyOf(v.kind) === family);
     const roll = r.below(10);
-    if (roll < 4 && vars.length) return leaf(family, r.pick(vars).name);
-    if (roll < 8) return leaf(family, `ctx.${operand(r.chance(0.5) ? "x" : "y", r.pick(kinds))}`);
+    if ((roll < 4 || (this.#inFunction && roll < 8)) && vars.length) return leaf(family, this.#access(r.pick(vars)));
+    if (roll < 8 && !this.#inFunction) return leaf(family, `ctx.${operand(r.chance(0.5) ? "x" : "y", r.pick(kinds))}`);
     return { ...this.#literal(family), constant: true };
   }
 
@@ -279,6 +379,12 @@ export class ProgramGenerator {
 
   #variableLeaf(family: ExprType): Expr {
     const kinds = family === "n" ? N_KINDS : B_KINDS;
+    if (this.#inFunction) {
+      const vars = this.#vars((v) => v.kind !== "bool" && v.length === undefined && familyOf(v.kind) === family);
+      // Every function has a parameter; a cast of one serves when none is of this family.
+      const any = this.#vars((v) => v.kind !== "bool" && v.length === undefined);
+      return leaf(family, vars.length ? this.#rng.pick(vars).name : `${family === "n" ? "i32" : "i64"}(${this.#rng.pick(any).name})`);
+    }
     return leaf(family, `ctx.${operand(this.#rng.chance(0.5) ? "x" : "y", this.#rng.pick(kinds))}`);
   }
 
@@ -316,6 +422,12 @@ export class ProgramGenerator {
       // fit its kind (`-(18446744073709551615n)` wraps; `-18446744073709551615n` is an error).
       return node(family, [a], ([x]) => `(${op}(${x}))`, { constant: a.constant } as Partial<Node>);
     }
+    const callable = this.functions.filter((f) => familyOf(f.returns) === family);
+    if (roll === 17 && callable.length) {
+      const f = r.pick(callable);
+      const args = f.params.map((k) => this.#expr(r.chance(0.7) ? familyOf(k) : family, depth - 1));
+      return node(family, args, (xs) => `${f.name}(${xs.map((x, i) => `${f.params[i]}(${x})`).join(", ")})`);
+    }
     if (roll < 17) {
       const kind = r.pick(family === "n" ? N_KINDS : B_KINDS);
       const a = this.#expr(r.chance(0.6) ? family : family === "n" ? "b" : "n", depth - 1);
@@ -342,6 +454,9 @@ export class ProgramGenerator {
       // One side is never a bare literal pair: tsc rejects comparing two literal types.
       const b = a.constant ? this.#variableLeaf(family) : this.#expr(family, Math.max(0, depth - 1));
       const op = r.pick(COMPARE);
+      // `a << (b > (c))` is a parse error in TypeScript (it reads `<(b>(c)...` as a generic arrow
+      // function's type parameters), so `x > y` is written `y < x`, which means the same.
+      if (op === ">") return node("c", [a, b], ([x, y]) => `(${y} < ${x})`);
       return node("c", [a, b], ([x, y]) => `(${x} ${op} ${y})`);
     }
     if (roll < 7) return node("c", [this.#cond(depth - 1)], ([x]) => `!${x}`);

@@ -20,6 +20,8 @@ export interface RegressionCase {
   status: "open" | "fixed";
   /** The `@syscall` method's body over `Io`. */
   body: string;
+  /** Module functions the body calls. */
+  declarations?: string;
   /** Inputs, hex (trailing zero bytes left out). */
   inputs: string[];
 }

@@ -18,7 +18,7 @@ export const operand = (side: "x" | "y", k: Kind) => `${side}_${k}`;
 export const RESULT_SLOTS = 48;
 
 export const IMPORTS =
-  'import { Probe, syscall, HashMap, u8, i8, u16, i16, u32, i32, u64, i64, zero, type bool, type FixedArray } from "tsbpf";';
+  'import { Probe, syscall, config, HashMap, u8, i8, u16, i16, u32, i32, u64, i64, zero, type bool, type FixedArray } from "tsbpf";';
 
 /** `interface Io { x_u8: u8; y_u8: u8; ...; r0: u64; ... }` */
 export function ioDeclaration(slots = RESULT_SLOTS): string {

@@ -5,6 +5,7 @@
  */
 import { CALL_DECLARATIONS, CALL_METHODS, callPrograms } from "./cases/calls.js";
 import { LAYOUT_DECLARATIONS, layoutPrograms, spreadPrograms } from "./cases/data.js";
+import { ENUM_DECLARATIONS, enumPrograms, GLOBAL_DECLARATIONS, GLOBAL_FIELDS, globalPrograms } from "./cases/globals.js";
 import { MAP_DECLARATIONS, MAP_FIELDS, mapPrograms } from "./cases/maps.js";
 import { castPrograms, operatorPrograms, unaryPrograms } from "./cases/operators.js";
 import { conditionPrograms, LOOP_DECLARATIONS, loopPrograms } from "./cases/statements.js";
@@ -29,7 +30,9 @@ export const groups: Group[] = [
   { name: "casts", programs: castPrograms() },
   { name: "conditions and returns", programs: conditionPrograms() },
   { name: "struct layout and struct values", programs: layoutPrograms(), declarations: LAYOUT_DECLARATIONS, io: "Odd" },
-  { name: "struct spread", programs: spreadPrograms(), declarations: LAYOUT_DECLARATIONS, io: "Odd", waiting: "object spread in struct literals (TSBPF1013)" },
+  { name: "struct spread", programs: spreadPrograms(), declarations: LAYOUT_DECLARATIONS, io: "Odd"},
+  { name: "globals, config and constants", programs: globalPrograms(), declarations: GLOBAL_DECLARATIONS, fields: GLOBAL_FIELDS },
+  { name: "enums", programs: enumPrograms(), declarations: ENUM_DECLARATIONS, waiting: "enum members as constants (TSBPF2015 today)" },
   { name: "map operations", programs: mapPrograms(), declarations: MAP_DECLARATIONS, fields: MAP_FIELDS },
   { name: "loops, switch, for…of and variable indexes", programs: loopPrograms(), declarations: LOOP_DECLARATIONS },
   { name: "subprogram calls", programs: callPrograms(), declarations: CALL_DECLARATIONS, fields: CALL_METHODS },

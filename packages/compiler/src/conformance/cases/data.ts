@@ -53,7 +53,7 @@ export function layoutPrograms(): BatchProgram[] {
   ];
 }
 
-/** Object spread for struct values: waiting for the compiler (TSBPF1013 today). */
+/** Object spread for struct values. */
 export function spreadPrograms(): BatchProgram[] {
   return [
     {

@@ -31,12 +31,14 @@ export interface GenOptions {
   state: boolean;
   /** Fixed-array locals, indexed in range and (reading 0, writing nothing) out of range. */
   arrays: boolean;
+  /** Statements that keep many values live at once (register pressure, spills). */
+  pressure: boolean;
 }
 
 /** The campaign's programs: larger, slower to compile. */
-export const defaultOptions: GenOptions = { loops: true, switches: true, structs: true, maxStatements: 10, results: 4, depth: 3, calls: true, state: true, arrays: true };
+export const defaultOptions: GenOptions = { loops: true, switches: true, structs: true, maxStatements: 10, results: 4, depth: 3, calls: true, state: true, arrays: true, pressure: true };
 /** The bounded run of `npm test`: small programs, so that thousands compile in a minute. */
-export const smallOptions: GenOptions = { loops: true, switches: true, structs: true, maxStatements: 4, results: 2, depth: 2, calls: true, state: true, arrays: true };
+export const smallOptions: GenOptions = { loops: true, switches: true, structs: true, maxStatements: 4, results: 2, depth: 2, calls: true, state: true, arrays: true, pressure: false };
 
 /** The struct random programs build on the stack. */
 export const RANDOM_DECLARATIONS = "export interface Rs { a: u8; b: i16; c: u32; d: i64; e: u64 }";
@@ -173,6 +175,7 @@ export class ProgramGenerator {
       [1, () => this.#increment()],
     ];
     if (!this.#inFunction) choices.push([2, () => this.#resultStore()]);
+    if (!this.#inFunction && this.#options.pressure) choices.push([1, () => this.#pressure()]);
     if (this.#options.state && !this.#inFunction) choices.push([2, () => this.#mapStatement()]);
     if (this.#options.arrays) choices.push([1, () => this.#arrayDeclaration()]);
     if (nestedOk) choices.push([2, () => this.#if()]);
@@ -296,6 +299,35 @@ export class ProgramGenerator {
     const slot = this.#options.results + this.#rng.below(4);
     const family: ExprType = this.#rng.chance(0.5) ? "n" : "b";
     return node("stmt", [this.#expr(family, this.#options.depth)], ([x]) => `    ctx.r${slot} = u64(${x});`, { removable: true });
+  }
+
+  /**
+   * Register pressure: many values live at once (more than the six callee-saved and scratch
+   * registers the allocator has), combined in one expression, across a call when there is one.
+   */
+  #pressure(): Node {
+    const r = this.#rng;
+    const count = 7 + r.below(8);
+    const names: { name: string; kind: Kind }[] = [];
+    const decls: Node[] = [];
+    for (let i = 0; i < count; i++) {
+      const kind = this.#kind();
+      const name = this.#fresh("q");
+      decls.push(node("stmt", [this.#expr(familyOf(kind), 1)], ([x]) => `    const ${name}: ${kind} = ${kind}(${x});`));
+      names.push({ name, kind });
+    }
+    for (const n of names) this.#declare({ name: n.name, kind: n.kind, mutable: false });
+    const family: ExprType = r.chance(0.5) ? "n" : "b";
+    const cast = family === "n" ? "i32" : "i64";
+    const ops = ["+", "-", "^", "|", "&", "*"];
+    const middle = this.#expr(family, 1); // may be a call, clobbering r1-r5 while all are live
+    const slot = this.#options.results + r.below(4);
+    return node("stmt", [...decls, middle], (parts) => {
+      const m = parts.at(-1)!;
+      const terms = names.map((n) => `${cast}(${n.name})`);
+      const sum = terms.reduce((acc, t, i) => (i === 0 ? t : `(${acc} ${ops[(i + count) % ops.length]} ${t})`));
+      return `${parts.slice(0, -1).join("\n")}\n    ctx.r${slot} = u64(${sum} + ${m});`;
+    }, { removable: true });
   }
 
   #if(): Node {

@@ -13,6 +13,7 @@ import { convertTo } from "./convert.js";
 import { fail } from "./errors.js";
 import { lowerExpr } from "./lower-expr.js";
 import type { RValue } from "./values.js";
+import { lowerUsdtArg } from "./usdt-arg.js";
 
 /** x86-64 `struct pt_regs` members of libbpf's PT_REGS_* macros. */
 const REGISTERS: Record<string, string> = {
@@ -23,11 +24,12 @@ const REGISTERS: Record<string, string> = {
 const BYTE_ORDER = new Set(["ntohs", "htons", "ntohl", "htonl"]);
 
 export function isIntrinsic(dslName: string): boolean {
-  return dslName === "packetAt" || dslName === "packetLength" || BYTE_ORDER.has(dslName) || dslName in REGISTERS;
+  return dslName === "packetAt" || dslName === "packetLength" || dslName === "usdtArg" || BYTE_ORDER.has(dslName) || dslName in REGISTERS;
 }
 
 export function lowerIntrinsic(L: LowerContext, node: ts.CallExpression, name: string): RValue {
   if (name === "packetAt") return lowerPacketAt(L, node);
+  if (name === "usdtArg") return lowerUsdtArg(L, node);
   if (name === "packetLength") {
     const { data, end } = packetBounds(L, node);
     const length = L.b.newReg("u64");

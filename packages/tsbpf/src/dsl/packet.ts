@@ -2,7 +2,7 @@
  * Direct packet access, byte order, and register access: functions the compiler expands inline
  * (in user space each throws `KernelOnlyError`).
  */
-import type { u16, u32, u64 } from "./integers.js";
+import type { i64, u16, u32, u64 } from "./integers.js";
 import type { Ptr } from "./memory.js";
 import type { SkBuff, XdpContext } from "./context-net.js";
 import type { PtRegs } from "./context-trace.js";
@@ -71,3 +71,16 @@ export function PT_REGS_RC(ctx: PtRegs): u64 { void ctx; return kernelOnly("PT_R
 export function PT_REGS_IP(ctx: PtRegs): u64 { void ctx; return kernelOnly("PT_REGS_IP"); }
 /** The stack pointer (`sp`). */
 export function PT_REGS_SP(ctx: PtRegs): u64 { void ctx; return kernelOnly("PT_REGS_SP"); }
+
+/**
+ * The `index`-th argument (from 0) of the USDT probe that fired, sign- or zero-extended from its
+ * size as the probe's note describes it (libbpf's `bpf_usdt_arg`); 0 when the probe has fewer
+ * arguments. Only in `@usdt` programs; `index` is a constant. The compiler adds the
+ * `__bpf_usdt_specs` map the runtime fills with each probe site's argument specs at attach.
+ * Kernel 5.15 (uprobes with BPF cookies).
+ */
+export function usdtArg(ctx: PtRegs, index: number): i64 {
+  void ctx;
+  void index;
+  return kernelOnly("usdtArg");
+}

@@ -427,7 +427,7 @@ export class ProgramGenerator {
   }
 
   #masked(e: Expr, family: ExprType): Expr {
-    return node(family, [e], ([x]) => `(${x} & ${family === "n" ? "31" : "63n"})`, { constant: e.constant } as Partial<Node>);
+    return node(family, [e], ([x]) => `(${x} & ${family === "n" ? "31" : "63n"})`, { constant: e.constant, fixed: true } as Partial<Node>);
   }
 
   #expr(family: ExprType, depth: number): Expr {

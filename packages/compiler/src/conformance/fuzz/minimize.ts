@@ -20,7 +20,7 @@ function* candidates(root: Node): Generator<Node> {
   }
   for (const e of nodes) {
     const type = e.node.type;
-    if (type === "stmt" || !e.parent || e.node.kids.length === 0) continue;
+    if (type === "stmt" || !e.parent || e.node.kids.length === 0 || e.node.fixed) continue;
     for (const kid of e.node.kids.filter((k) => k.type === type)) {
       const copy = clone(root);
       locate(copy, root, e.parent).kids[e.index] = clone(kid);

@@ -15,6 +15,8 @@ export interface Node {
   removable?: boolean;
   /** A statement the minimiser keeps (the final return). */
   keep?: boolean;
+  /** An expression the minimiser must not replace (a shift count's mask: without it the shift is undefined). */
+  fixed?: boolean;
   /** A node that holds a statement list in its kids (blocks, loop and if bodies). */
   list?: boolean;
 }

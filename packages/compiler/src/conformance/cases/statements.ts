@@ -27,6 +27,15 @@ export function conditionPrograms(): BatchProgram[] {
     ctx.r10 = ctx.x_i64 < ctx.y_i64 ? u64(ctx.x_i64) : ctx.y_u64;
     ctx.r11 = (ctx.x_u32 & 1) === 0 ? (ctx.y_u32 & 2) === 0 ? 1n : 2n : 3n;
     if (ctx.x_u8 === ctx.y_u8) { if (ctx.x_i8 === ctx.y_i8) ctx.r12 = 1n; else ctx.r12 = 2n; }
+    const b1: bool = ctx.x_u8 > 3;
+    const b2: bool = ctx.y_i8 < 0;
+    ctx.r13 = b1 === b2 ? 1n : 0n;
+    ctx.r14 = b1 !== b2 ? 1n : 0n;
+    ctx.r15 = u64(b1) + u64(b2) * 2n;
+    ctx.r16 = u64(i32(b1) - i32(b2));
+    let b3: bool = b1;
+    b3 = !b3;
+    ctx.r17 = b3 ? 5n : 6n;
     return 0;`,
     },
     {
@@ -77,6 +86,43 @@ export function loopPrograms(): BatchProgram[] {
       }
     }
     ctx.r0 = u64(s);
+    return 0;`,
+    },
+    {
+      name: "continue_forms",
+      body: `
+    let d: u32 = 0;
+    let n: u32 = 0;
+    do {
+      d += 3;
+      if ((d & 1) === 0) continue;
+      n += d ^ u32(ctx.x_u8);
+    } while (d < 30);
+    ctx.r0 = u64(n);
+    ctx.r1 = u64(d);
+    let s: i32 = 0;
+    for (let i: u32 = 0; i < 12; i++) {
+      switch (i % 4) {
+        case 0: continue;
+        case 1: s += ctx.x_i8; break;
+        case 2: s -= i32(i); // falls through
+        default: s ^= ctx.y_i16;
+      }
+      s += 1;
+    }
+    ctx.r2 = u64(s);
+    let t: u32 = 0;
+    blk: {
+      t = 1;
+      if (ctx.x_u8 > 100) break blk;
+      t = 2;
+    }
+    ctx.r3 = u64(t);
+    let w: i64 = 0n;
+    let k: u32 = 0;
+    while (k < 9 && w < 1000n) { k++; if (k === 4) continue; w += i64(ctx.x_i16) * i64(k); }
+    ctx.r4 = u64(w);
+    ctx.r5 = u64(k);
     return 0;`,
     },
     {

@@ -2,9 +2,9 @@
  * Code generation for one IR function: block layout, liveness, register allocation, frame layout
  * (with the 512-byte limit), instruction selection and branch fixups.
  */
-import { instObjects, type IrFunction, type StackObject } from "../ir/ir.js";
+import { instObjects, type Block, type IrFunction, type StackObject, type VReg } from "../ir/ir.js";
 import { layoutFrame, MAX_STACK } from "./frame.js";
-import { liveIntervals } from "./liveness.js";
+import { blockPositions, liveIntervals } from "./liveness.js";
 import { layoutBlocks } from "./order.js";
 import { allocateRegisters } from "./regalloc.js";
 import { selectInstructions, type MachineCode } from "./select.js";
@@ -16,7 +16,8 @@ export type GenerateResult =
 export function generate(fn: IrFunction): GenerateResult {
   const order = layoutBlocks(fn);
   const intervals = liveIntervals(order);
-  const alloc = allocateRegisters(intervals);
+  const params = new Map(fn.blocks.flatMap((b) => b.insts).flatMap((i) => (i.op === "param" ? [[i.dst, i.index] as const] : [])));
+  const alloc = allocateRegisters(intervals, coalescingHints(order), callPositions(order), params);
   const referenced = usedObjects(fn);
   const used = fn.stack.filter((object) => referenced.has(object));
   const frame = layoutFrame(used, alloc.spillSlots);
@@ -24,6 +25,32 @@ export function generate(fn: IrFunction): GenerateResult {
     return { ok: false, reason: "stack", stackSize: frame.size, objects: used, spillBytes: alloc.spillSlots * 8 };
   }
   return { ok: true, code: selectInstructions(fn, order, alloc, frame), stackSize: frame.size };
+}
+
+/** The first register each copy, conversion or two-address operation reads (see allocateRegisters). */
+function coalescingHints(order: Block[]): Map<VReg, VReg> {
+  const hints = new Map<VReg, VReg>();
+  for (const block of order) {
+    for (const inst of block.insts) {
+      if ((inst.op === "mov" || inst.op === "conv") && inst.src.tag === "reg") hints.set(inst.dst, inst.src.reg);
+      else if ((inst.op === "bin" || inst.op === "un") && inst.a.tag === "reg") hints.set(inst.dst, inst.a.reg);
+      else if (inst.op === "load" && inst.addr.tag === "reg") hints.set(inst.dst, inst.addr.base);
+    }
+  }
+  return hints;
+}
+
+/** The instructions that clobber r0–r5, by position (as liveness numbers them), with the registers they pass. */
+function callPositions(order: Block[]): Map<number, (VReg | undefined)[]> {
+  const positions = blockPositions(order);
+  const out = new Map<number, (VReg | undefined)[]>();
+  for (const block of order) {
+    const start = positions.get(block)!.start;
+    block.insts.forEach((inst, j) => {
+      if (inst.op === "call" || inst.op === "callsub") out.set(start + j, inst.args.map((a) => (a.tag === "reg" ? a.reg : undefined)));
+    });
+  }
+  return out;
 }
 
 /** Stack objects that dead-code removal left unreferenced take no space. */

@@ -174,7 +174,7 @@ export function selectInstructions(fn: IrFunction, order: Block[], alloc: Alloca
       }
       case "mov": {
         const rd = defReg(inst.dst, R0);
-        if (inst.src.tag === "imm") materializeImm(rd, inst.src.value, inst.dst.kind === "ptr" ? "ptr" : inst.src.kind);
+        if (inst.src.tag === "imm") materializeImm(rd, inst.src.value, inst.dst.kind);
         else operandInto(inst.src, rd);
         finishDef(inst.dst, rd);
         return;
@@ -267,6 +267,8 @@ export function selectInstructions(fn: IrFunction, order: Block[], alloc: Alloca
         if (inst.args.length > 5) throw new SelectionError("a helper takes at most five arguments");
         inst.args.forEach((arg, i) => operandInto(arg, R1 + i));
         emit(asm.call(inst.helper));
+        // Registers of 32-bit kinds hold zero-extended values: a helper's int result may be sign-extended.
+        if (inst.dst && !is64(inst.dst.kind)) emit(asm.mov32Reg(R0, R0));
         if (inst.dst) finishDef(inst.dst, R0);
         return;
       }
@@ -340,7 +342,8 @@ export function selectInstructions(fn: IrFunction, order: Block[], alloc: Alloca
         if (fromWide) {
           if (rs !== rd) emit(asm.mov64Reg(rd, rs));
         } else if (!isSigned(from)) {
-          emit(asm.mov32Reg(rd, rs));
+          // Already zero-extended (the IR invariant): a copy at most.
+          if (rs !== rd) emit(asm.mov64Reg(rd, rs));
         } else {
           if (rs !== rd) emit(asm.mov64Reg(rd, rs));
           emit(asm.alu64Imm(AluOp.LSH, rd, 32), asm.alu64Imm(AluOp.ARSH, rd, 32));

@@ -3,9 +3,10 @@
  *
  * Virtual registers are not SSA: a local variable is one register assigned as often as the source
  * assigns it. Each register has a kind (an integer kind, or `ptr`); the value invariant, which
- * every instruction keeps, is the one of BPF's 32-bit subregisters: a register of a kind up to 32
- * bits holds its value correctly extended to 32 bits (zero- or sign-), and its upper 32 bits are
- * unspecified; 64-bit kinds and pointers use the whole register.
+ * every instruction keeps, is the one of BPF's 32-bit ALU: a register of a kind up to 32 bits holds
+ * its value correctly extended to 32 bits (zero- or sign-), and its upper 32 bits are zero (every
+ * ALU32 operation, load and 32-bit move clears them; helper results are cleared after the call);
+ * 64-bit kinds and pointers use the whole register.
  *
  * Memory is explicit: loads and stores name an address (a pointer register, a stack object or a
  * global variable, plus a constant offset), and stack objects (struct locals, map keys, temporaries)

@@ -96,7 +96,8 @@ function lowerSubprogram(probe: ProbeModel, program: ProgramModel, services: Pro
   const b = new FunctionBuilder(sub.name, locOf(sub.node.name ?? sub.node));
   const L = context(probe, program, services, b, table, sub.returnType);
   L.self = sub.node;
-  sub.params.forEach((param, index) => {
+  // Last parameter first: a parameter's home may be r4/r5, which still hold the 4th and 5th arguments.
+  [...sub.params.entries()].reverse().forEach(([index, param]) => {
     const reg = b.newReg(param.byReference || param.type.tag === "ptr" ? "ptr" : param.type.tag === "int" ? param.type.kind : "ptr", param.name);
     b.emit({ op: "param", dst: reg, index });
     if (param.byReference) L.locals.set(param.node, { tag: "stack", addr: { tag: "reg", base: reg, offset: 0 }, type: param.type, name: param.name });

@@ -76,7 +76,11 @@ export async function load<T extends Probe>(
   options: LoadOptions<T> = {},
 ): Promise<LoadedProbe<T>> {
   const probe = await compileProbeClass(probeClass);
-  const object = await loadObject(probe.elf, { ...options, config: options.config as Record<string, unknown> });
+  const object = await loadObject(probe.elf, {
+    ...options,
+    config: options.config as Record<string, unknown>,
+    ...(probe.structOps ? { structOps: { ...probe.structOps, ...options.structOps } } : {}),
+  });
   return wrap<T>(object);
 }
 

@@ -103,6 +103,11 @@ export const dslHooks: readonly HookDef[] = [
     context: { readonly: "an iterator's context is read-only", hint: "use IterTaskContext, IterMapElemContext or the target's context struct" },
   },
   {
+    decorator: "structOps", example: '@structOps("cc", "ssthresh")',
+    section: (args) => { const s = literals(args, 2, 2); return s && IDENT.test(s[0]!) && IDENT.test(s[1]!) ? `struct_ops/${s[1]}` : undefined; },
+    context: { readonly: "the member's arguments are read-only", hint: "use TracingArgs" },
+  },
+  {
     decorator: "lsm", example: '@lsm("file_open")',
     section: (args) => { const s = literals(args, 1, 1); return s && IDENT.test(s[0]!) ? `lsm/${s[0]}` : undefined; },
     context: { readonly: "the hook's arguments are read-only", hint: "use TracingArgs" },

@@ -15,6 +15,7 @@ import type { TypeOracle } from "./oracle.js";
 import type { GlobalModel, ProbeModel, ProgramModel } from "./probe-model.js";
 import { spanOf } from "./span.js";
 import { readMapField } from "./map-field.js";
+import { bindStructOpsPrograms, isStructOpsNew, readStructOps } from "./struct-ops.js";
 
 export interface FrontendContext {
   oracle: TypeOracle;
@@ -74,6 +75,7 @@ export function readProbe(node: ts.ClassDeclaration, ctx: FrontendContext): Prob
     }
   }
   layoutGlobals(model.globals);
+  bindStructOpsPrograms(model, ctx);
   return model;
 }
 
@@ -117,7 +119,8 @@ function readField(member: ts.PropertyDeclaration, model: ProbeModel, ctx: Front
   }
   const init = member.initializer;
   if (!isConfig && init && ts.isNewExpression(init)) {
-    model.maps.push(readMapField(member, name, init, ctx));
+    if (isStructOpsNew(init, ctx)) (model.structOps ??= {})[name] = readStructOps(name, init);
+    else model.maps.push(readMapField(member, name, init, ctx));
     return;
   }
   model.globals.push(readGlobal(member, name, isConfig, ctx));

@@ -4,6 +4,7 @@
 import type { ts } from "ts-morph";
 import type { IntKind } from "../checker/kinds.js";
 import type { StructType, Type } from "../checker/types.js";
+import type { StructOpsModel } from "./struct-ops.js";
 
 export interface ProbeModel {
   className: string;
@@ -12,6 +13,8 @@ export interface ProbeModel {
   maps: MapModel[];
   globals: GlobalModel[];
   programs: ProgramModel[];
+  /** struct_ops fields by name (frontend/struct-ops.ts). */
+  structOps?: Record<string, StructOpsModel>;
 }
 
 export interface MapModel {

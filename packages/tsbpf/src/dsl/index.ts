@@ -9,6 +9,7 @@ export * from "./probe.js";
 export * from "./hooks-net.js";
 export * from "./hooks-trace.js";
 export * from "./packet.js";
+export * from "./struct-ops.js";
 export { KernelOnlyError } from "./kernel-only.js";
 import "./loop.js";
 export type { KernelTypes, KernelType, CoreChecks } from "./kernel-types.js";

@@ -46,11 +46,11 @@ export class UnlinkKprobes extends Probe {
   }
 
   @kretprobe("do_unlinkat")
-  exit(ret: i64): i32 {
+  exit(ret: i32): i32 {
     const id = bpf.getCurrentPidTgid();
     const address = this.names.lookup(id);
     if (!address) return 0;
-    const event: UnlinkEvent = { pid: u32(id >> 32n), ret, name: "" };
+    const event: UnlinkEvent = { pid: u32(id >> 32n), ret: i64(ret), name: "" };
     bpf.probeReadKernelStr(event.name, address.value);
     this.events.output(event);
     this.names.delete(id);

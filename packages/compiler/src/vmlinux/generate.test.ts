@@ -59,7 +59,7 @@ describe("generateVmlinux", () => {
     expect(text).toContain("export type pid_t = i32;");
     expect(text).not.toContain("export type task ="); // `typedef struct task task`
     expect(text).toContain("export type task___2 = u32;"); // enum task clashes with struct task
-    expect(text).toContain("  wake_up(t: Ptr<task>, arg1: pid_t): i32;");
+    expect(text).toContain("    wake_up(t: Ptr<task>, arg1: pid_t): i32;");
     expect(text).toContain('declare module "tsbpf" {\n  interface KernelTypes {\n    task: task;');
   });
 
@@ -68,7 +68,7 @@ describe("generateVmlinux", () => {
       "export type u8 = number; export type i8 = number; export type u16 = number; export type i16 = number;",
       "export type u32 = number; export type i32 = number; export type u64 = bigint; export type i64 = bigint; export type bool = boolean;",
       "export type Ptr<T> = T; export type FixedArray<T, N extends number> = T[]; export type CharArray<N extends number> = string;",
-      "export interface KernelTypes {}",
+      "export interface KernelTypes {}", "export interface KernelFunctions {}", "export interface KernelTracepoints {}",
     ].join("\n");
     const files = new Map([["/t/node_modules/tsbpf/index.d.ts", dsl], ["/t/vmlinux.d.ts", text], ["/t/node_modules/tsbpf/package.json", '{"name":"tsbpf","types":"index.d.ts"}']]);
     const options: ts.CompilerOptions = { strict: true, noEmit: true, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, types: [], noLib: true };

@@ -195,7 +195,18 @@ class Generator {
     this.out.push("");
   }
 
-  private functions(): void {
+  /** A method signature for a FUNC_PROTO: `(name: T, ...): R`. */
+  private signature(proto: Extract<BtfType, { kind: "func_proto" }>, skipFirst = false): string {
+    const params = proto.params
+      .filter((p) => p.type !== 0)
+      .slice(skipFirst ? 1 : 0)
+      .map((p, i) => `${p.name && isIdentifier(p.name) && !RESERVED.has(p.name) ? p.name : `arg${i}`}: ${this.expr(p.type)}`);
+    const returns = proto.returnType === 0 ? "void" : this.expr(proto.returnType);
+    return `(${params.join(", ")}): ${returns}`;
+  }
+
+  /** Every kernel function's prototype (fentry/fexit/kprobe arguments). */
+  private functions(): string[] {
     const lines: string[] = [];
     const seen = new Set<string>();
     for (const id of this.btf.ids()) {
@@ -204,30 +215,56 @@ class Generator {
       const proto = this.type(t.type);
       if (proto?.kind !== "func_proto") continue;
       seen.add(t.name);
-      const params = proto.params
-        .filter((p) => p.type !== 0)
-        .map((p, i) => `${p.name && isIdentifier(p.name) && !RESERVED.has(p.name) ? p.name : `arg${i}`}: ${this.expr(p.type)}`);
-      const returns = proto.returnType === 0 ? "void" : this.expr(proto.returnType);
-      lines.push(`  ${t.name}(${params.join(", ")}): ${returns};`);
+      lines.push(`    ${t.name}${this.signature(proto)};`);
     }
-    this.out.push(
-      "/** Every kernel function BTF describes, by name: what fentry/fexit/kprobe arguments are typed from. */",
-      "export interface KernelFunctions {",
-      ...lines,
-      "}",
-      "",
-    );
+    return lines;
   }
 
-  /** Fills the DSL's `KernelTypes` (declaration merging), which types `bpf.getCurrentTask()` and friends. */
-  private kernelTypes(dsl: string): void {
+  /** Every BTF tracepoint's arguments, from its `btf_trace_<name>` typedef (a pointer to a prototype whose first parameter is the `void *` context). */
+  private tracepoints(): string[] {
+    const lines: string[] = [];
+    for (const id of this.btf.ids()) {
+      const t = this.type(id)!;
+      if (t.kind !== "typedef" || !t.name.startsWith("btf_trace_")) continue;
+      const name = t.name.slice("btf_trace_".length);
+      const ptr = this.type(t.type);
+      const proto = ptr?.kind === "ptr" ? this.type(ptr.type) : undefined;
+      if (proto?.kind !== "func_proto" || !isIdentifier(name)) continue;
+      lines.push(`    ${name}${this.signature(proto, true)};`);
+    }
+    return lines;
+  }
+
+  /**
+   * Fills the DSL's `KernelTypes` (which types `bpf.getCurrentTask()` and friends),
+   * `KernelFunctions` and `KernelTracepoints` (which type the parameters of @fentry, @fexit,
+   * @kprobe, @kretprobe and @tp_btf programs) by declaration merging.
+   */
+  private augment(dsl: string): void {
     const entries: string[] = [];
     for (const id of this.btf.ids()) {
       const t = this.type(id)!;
       const name = this.names.get(id);
       if ((t.kind === "struct" || t.kind === "union") && t.name !== "" && name === t.name) entries.push(`    ${name}: ${name};`);
     }
-    this.out.push(`declare module "${dsl}" {`, "  interface KernelTypes {", ...entries, "  }", "}", "");
+    this.out.push(
+      `export type { KernelFunctions, KernelTracepoints } from "${dsl}";`,
+      "",
+      `declare module "${dsl}" {`,
+      "  interface KernelTypes {",
+      ...entries,
+      "  }",
+      "  /** Every kernel function BTF describes, by name. */",
+      "  interface KernelFunctions {",
+      ...this.functions(),
+      "  }",
+      "  /** Every BTF-enabled tracepoint's arguments (tp_btf), by name. */",
+      "  interface KernelTracepoints {",
+      ...this.tracepoints(),
+      "  }",
+      "}",
+      "",
+    );
   }
 
   generate(options: GenerateOptions): string {
@@ -274,8 +311,7 @@ class Generator {
         this.composite(next.id, next.name);
       }
     }
-    this.functions();
-    this.kernelTypes(dsl);
+    this.augment(dsl);
     return this.out.join("\n");
   }
 }

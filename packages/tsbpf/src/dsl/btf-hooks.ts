@@ -1,12 +1,15 @@
 /**
  * Hooks whose program parameters are typed arguments, as the kernel's BTF declares them (see
- * `KernelFunctions` and `KernelTracepoints` in tsbpf/vmlinux): the method declares them
+ * `KernelFunctions` and `KernelTracepoints` in tsbpf/vmlinux; tsc does not check a program's
+ * parameters against them: a decorator typed from a 60k-member interface costs tsc minutes):
+ * the method declares them
  * (`onSwitch(preempt: bool, prev: Ptr<task_struct>, next: Ptr<task_struct>)`) and the compiler
  * reads each from where the kernel passes it. Pointers to kernel structs read through CO-RE.
  */
 import { hook } from "./probe.js";
 
 type MethodDecorator = (method: Function, context: ClassMethodDecoratorContext) => void;
+
 
 /**
  * `SEC("tp_btf/<name>")`: a BTF-enabled raw tracepoint; the parameters are the tracepoint's

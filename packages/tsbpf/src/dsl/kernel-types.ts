@@ -17,6 +17,14 @@ import type { bool, i64, u32 } from "./integers.js";
 // eslint-disable-next-line @typescript-eslint/no-empty-interface
 export interface KernelTypes {}
 
+/** Kernel function names to their prototypes; filled by vmlinux declarations. Types @fentry/@fexit/@kprobe/@kretprobe. */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface KernelFunctions {}
+
+/** BTF tracepoint names to their arguments (`btf_trace_<name>`); filled by vmlinux declarations. Types @tp_btf. */
+// eslint-disable-next-line @typescript-eslint/no-empty-interface
+export interface KernelTracepoints {}
+
 /** The kernel type named `N`, when one is declared (see `KernelTypes`). */
 export type KernelType<N extends string> = N extends keyof KernelTypes ? KernelTypes[N] : { readonly __missingKernelType: N };
 

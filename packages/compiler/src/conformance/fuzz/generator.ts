@@ -85,6 +85,8 @@ export class ProgramGenerator {
   #counter = 0;
   #loopDepth = 0;
   #depth = 0;
+  /** Labels of the enclosing loops (for labelled break/continue). */
+  readonly #labels: string[] = [];
   /** Inside a module function: no context, no globals, no result slots. */
   readonly #inFunction: boolean;
   readonly #prefix: string;
@@ -179,7 +181,7 @@ export class ProgramGenerator {
     if (this.#options.state && !this.#inFunction) choices.push([2, () => this.#mapStatement()]);
     if (this.#options.arrays) choices.push([1, () => this.#arrayDeclaration()]);
     if (nestedOk) choices.push([2, () => this.#if()]);
-    if (nestedOk && this.#options.loops && this.#loopDepth < 2) choices.push([2, () => this.#for()], [1, () => this.#while()]);
+    if (nestedOk && this.#options.loops && this.#loopDepth < 2) choices.push([2, () => this.#for()], [1, () => this.#while()], [1, () => this.#doWhile()], [1, () => this.#forOf()]);
     if (nestedOk && this.#options.switches) choices.push([1, () => this.#switch()]);
     if (this.#loopDepth > 0) choices.push([1, () => this.#loopExit()]);
     if (this.#options.structs) choices.push([1, () => this.#structDeclaration()]);
@@ -338,16 +340,23 @@ export class ProgramGenerator {
     return node("stmt", [c, then, otherwise], ([x, t, e]) => `    if (${x}) {\n${t}\n    } else {\n${e}\n    }`, { removable: true });
   }
 
-  #loopBody(counter: Var): Node {
+  #loopBody(counter: Var | undefined, label: string | undefined): Node {
     this.#loopDepth++;
+    if (label) this.#labels.push(label);
     try {
       return this.#nested(() => {
-        this.#declare(counter);
+        if (counter) this.#declare(counter);
         return Array.from({ length: 1 + this.#rng.below(3) }, () => this.#statement());
       });
     } finally {
+      if (label) this.#labels.pop();
       this.#loopDepth--;
     }
+  }
+
+  /** A label for a loop, half of the time. */
+  #label(): string | undefined {
+    return this.#rng.chance(0.5) ? this.#fresh("L") : undefined;
   }
 
   #for(): Node {
@@ -355,21 +364,48 @@ export class ProgramGenerator {
     const bound = 1 + this.#rng.below(6);
     const kind = this.#rng.pick(["u32", "i32", "u8", "i64"] as const);
     const lit = kind === "i64" ? "n" : "";
-    const body = this.#loopBody({ name: i, kind, mutable: false });
-    return node("stmt", [body], ([b]) => `    for (let ${i}: ${kind} = 0${lit}; ${i} < ${bound}${lit}; ${i}++) {\n${b}\n    }`, { removable: true });
+    const label = this.#label();
+    const body = this.#loopBody({ name: i, kind, mutable: false }, label);
+    const head = label ? `${label}: ` : "";
+    return node("stmt", [body], ([b]) => `    ${head}for (let ${i}: ${kind} = 0${lit}; ${i} < ${bound}${lit}; ${i}++) {\n${b}\n    }`, { removable: true });
   }
 
   #while(): Node {
     const w = this.#fresh("w");
     const bound = 1 + this.#rng.below(6);
-    const body = this.#loopBody({ name: w, kind: "u32", mutable: false });
-    return node("stmt", [body], ([b]) => `    let ${w}: u32 = 0;\n    while (${w} < ${bound}) {\n      ${w}++;\n${b}\n    }`, { removable: true });
+    const label = this.#label();
+    const body = this.#loopBody({ name: w, kind: "u32", mutable: false }, label);
+    const head = label ? `${label}: ` : "";
+    return node("stmt", [body], ([b]) => `    let ${w}: u32 = 0;\n    ${head}while (${w} < ${bound}) {\n      ${w}++;\n${b}\n    }`, { removable: true });
+  }
+
+  /** `do { d++; ... } while (d < N)`: a `continue` in the body goes to the condition. */
+  #doWhile(): Node {
+    const d = this.#fresh("d");
+    const bound = 1 + this.#rng.below(5);
+    const label = this.#label();
+    const body = this.#loopBody({ name: d, kind: "u32", mutable: false }, label);
+    const head = label ? `${label}: ` : "";
+    return node("stmt", [body], ([b]) => `    let ${d}: u32 = 0;\n    ${head}do {\n      ${d}++;\n${b}\n    } while (${d} < ${bound});`, { removable: true });
+  }
+
+  /** `for (const e of array)` over a fixed-array local in scope (else a counted loop). */
+  #forOf(): Node {
+    const arrays = this.#vars((v) => v.length !== undefined);
+    if (!arrays.length) return this.#for();
+    const array = this.#rng.pick(arrays);
+    const e = this.#fresh("e");
+    const label = this.#label();
+    const body = this.#loopBody({ name: e, kind: array.kind, mutable: false }, label);
+    const head = label ? `${label}: ` : "";
+    return node("stmt", [body], ([b]) => `    ${head}for (const ${e} of ${array.name}) {\n${b}\n    }`, { removable: true });
   }
 
   #loopExit(): Node {
     const c = this.#cond(2);
     const word = this.#rng.chance(0.5) ? "break" : "continue";
-    return node("stmt", [c], ([x]) => `    if (${x}) ${word};`, { removable: true });
+    const label = this.#labels.length && this.#rng.chance(0.4) ? ` ${this.#rng.pick(this.#labels)}` : "";
+    return node("stmt", [c], ([x]) => `    if (${x}) ${word}${label};`, { removable: true });
   }
 
   #switch(): Node {

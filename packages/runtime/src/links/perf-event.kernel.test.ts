@@ -1,6 +1,7 @@
 // perf_event programs on software events: a cpu-clock sampled at a frequency on every online
 // CPU, and page faults of this process with a sample period of 1.
 import { expect, it } from "vitest";
+import { NotSupportedError } from "../errors.js";
 import { loadObject } from "../load/load-object.js";
 import { describeKernel } from "../testing/kernel.js";
 import { counterObject } from "../testing/programs.js";
@@ -33,5 +34,24 @@ describeKernel("perf_event programs on the kernel", () => {
     const buffer = new Uint8Array(pages * 4096 * 4);
     for (let i = 0; i < buffer.length; i += 4096) buffer[i] = 1;
     expect(object.variable("hits")).toBeGreaterThanOrEqual(BigInt(pages));
+  });
+
+  it("samples a hardware event where the machine has a PMU, else says there is none", async () => {
+    await using object = await loadObject(counterObject("perf_event"));
+    const result = (() => {
+      try {
+        return attachPerfEvent("count", object.programs.get("count")!.fd.raw, { event: "cpu-cycles", samplePeriod: 100_000 });
+      } catch (error) {
+        return error as Error;
+      }
+    })();
+    if (result instanceof Error) {
+      expect(result).toBeInstanceOf(NotSupportedError);
+      expect(result.message).toMatch(/no hardware PMU/);
+      return;
+    }
+    spin(50);
+    result.close();
+    expect(object.variable("hits")).toBeGreaterThan(0n);
   });
 });

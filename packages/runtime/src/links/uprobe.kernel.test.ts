@@ -50,5 +50,12 @@ describeKernel("uprobes on the kernel", () => {
     expect(object.variable("hits")).toBe(8n); // two functions, four calls each
     link.close();
   });
-});
 
+  it("attaches from the section alone through object.attach()", async () => {
+    await using object = await loadObject(counterObject(`uprobe/${targetBinary()}:tsbpf_target_twice`));
+    const [link] = object.attach();
+    expect(link!.target).toBe(`uprobe/${targetBinary()}:tsbpf_target_twice`);
+    await startTarget(3).run();
+    expect(object.variable("hits")).toBeGreaterThanOrEqual(3n);
+  });
+});

@@ -3,7 +3,7 @@
 // as before and the kernel lists none of the programs and links it made. A child process that
 // exits without closing leaves no tc filter behind (the exit hook detaches it).
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { loadObject } from "./load/load-object.js";
@@ -21,7 +21,19 @@ import type { RingBufReader } from "./maps/ring-buffer.js";
 import type { PerfBufReader } from "./events/perf-buffer.js";
 import { MapType, type ObjectSpec } from "@tsbpf/object";
 
-const fds = () => readdirSync("/proc/self/fd").sort().join(",");
+/** This process's descriptors of the kinds the runtime opens (bpf objects, perf events, epoll, sockets), with what they are. */
+const fds = () =>
+  readdirSync("/proc/self/fd")
+    .map((fd) => {
+      try {
+        return `${fd}=${readlinkSync(`/proc/self/fd/${fd}`)}`;
+      } catch {
+        return "";
+      }
+    })
+    .filter((l) => /anon_inode:(bpf|\[perf_event\]|\[eventpoll\])|socket:/.test(l))
+    .sort()
+    .join(",");
 const bpfMappings = () => readFileSync("/proc/self/maps", "utf8").split("\n").filter((l) => /anon_inode:(bpf|\[perf_event\])|bpf-ringbuf|perf_event/.test(l)).length;
 
 function withBuffers(): ObjectSpec {
@@ -62,6 +74,7 @@ describeKernel("lifecycle on the kernel", () => {
       (object.map("ring") as RingBufReader).consume(() => undefined);
       (object.map("perf") as PerfBufReader).consume(() => undefined);
       expect(bpfMappings()).toBeGreaterThan(mappingsBefore);
+      expect(fds()).not.toBe(fdsBefore);
       expect(objectIds("link")).toEqual(expect.arrayContaining(ourLinks));
       expect(execFileSync("tc", ["-n", net.receiver, "filter", "show", "dev", net.receiverIf, "egress"]).toString()).toContain("bpf");
     }

@@ -16,13 +16,20 @@ export function mapOperands<T extends Inst | Terminator>(inst: T, sub: (o: Opera
     case "cmp": out = { ...i, a: sub(i.a), b: sub(i.b) }; break;
     case "load": out = { ...i, addr: addr(i.addr) }; break;
     case "store": out = { ...i, addr: addr(i.addr), value: sub(i.value) }; break;
+    case "atomicAdd": out = { ...i, addr: addr(i.addr), value: sub(i.value) }; break;
     case "copy": out = { ...i, dst: addr(i.dst), src: addr(i.src) }; break;
     case "zero": out = { ...i, dst: addr(i.dst) }; break;
     case "call": out = { ...i, args: i.args.map(sub) }; break;
     case "callsub": out = { ...i, args: i.args.map(sub) }; break;
     case "ret": out = { ...i, value: sub(i.value) }; break;
     case "cbr": out = { ...i, a: sub(i.a), b: sub(i.b) }; break;
-    default: out = i; // param, core (a relocated constant), br: no register operands
+    // No register operands: a parameter, a relocated constant, a jump.
+    case "param": case "core": case "br": out = i; break;
+    default: {
+      // Every instruction must be listed: one forgotten here keeps stale registers after a rewrite.
+      const unhandled: never = i;
+      throw new Error(`mapOperands: unknown instruction ${(unhandled as { op: string }).op}`);
+    }
   }
   return out as T;
 }

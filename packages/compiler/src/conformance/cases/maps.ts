@@ -49,5 +49,21 @@ export function mapPrograms(): BatchProgram[] {
     if (again) ctx.r3 = again.count + u64(again.last);
     return 0;`,
     },
+    {
+      // The added amount is computed before the lookup and used in another block (the atomic add):
+      // a pass that forgets the add's operand loses it.
+      name: "map_increment",
+      body: `
+    const key: u32 = ctx.x_u32 & 3;
+    const by: u64 = u64(ctx.x_u8) + 3n;
+    this.counts.increment(key, by);
+    this.counts.increment(key ^ 1);
+    this.counts.increment(key, ctx.y_u64);
+    const p = this.counts.lookup(key);
+    ctx.r0 = p ? p.value : 999n;
+    const q = this.counts.lookup(key ^ 1);
+    ctx.r1 = q ? q.value : 999n;
+    return 0;`,
+    },
   ];
 }

@@ -806,6 +806,17 @@ export class Evaluator {
       }
       case "delete":
         return status(map.entries.delete(key) ? 0n : -ERRNO.ENOENT);
+      case "increment": {
+        // bcc's increment: a missing key starts at zero (unless the map is full), then an add that
+        // wraps at the value's width.
+        if (map.value.tag !== "int") throw new EvalError("increment needs integer values", node);
+        const kind = map.value.kind;
+        const by = node.arguments[1] ? this.#toInt(this.#expr(frame, node.arguments[1], map.value), node).v : 1n;
+        let value = map.entries.get(key);
+        if (!value && map.entries.size < map.maxEntries) map.entries.set(key, (value = new Uint8Array(sizeOf(map.value))));
+        if (value) writeInt(value, 0, kind, C.wrap(readInt(value, 0, kind).v + by, kind));
+        return status(0n);
+      }
     }
     throw new EvalError(`the map method ${method} is not modelled`, node);
   }

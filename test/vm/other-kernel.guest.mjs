@@ -1,0 +1,141 @@
+// Runs INSIDE the VM of ../shared/vm (a stock kernel with kprobes, BPF trampolines and the BPF
+// LSM): loads objects compiled on the host with tsbpf's runtime (built dist: the guest runs plain
+// node, no TypeScript), which relocates their CO-RE accesses against this kernel's BTF; attaches
+// them, triggers them, and prints one `TSBPF-VM-CASE <json>` line per case with what it expected
+// and what the programs reported. The host (test/other-kernel.test.ts) asserts on those lines;
+// scripts/core-on-vm.sh shows the `ok`/`FAIL` summary lines. Also copies this kernel's BTF into
+// <dir> so that the host can check the relocated offsets with bpftool.
+//
+//   node test/vm/other-kernel.guest.mjs <dir with unlink-fentry.o unlink-kprobes.o execsnoop.o deny-open.o>
+import { spawnSync } from "node:child_process";
+import { closeSync, openSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { isDeepStrictEqual } from "node:util";
+import { release } from "node:os";
+import { loadObject } from "../../packages/runtime/dist/index.js";
+
+const dir = process.argv[2];
+if (!dir) throw new Error("usage: other-kernel.guest.mjs <objects dir>");
+const WAIT_MS = 20_000; // everything is emulated (TCG): be patient with events
+const scratch = `/tmp/tsbpf-core-vm-${process.pid}`;
+const comm = readFileSync("/proc/self/comm", "utf8").trim();
+let failures = 0;
+
+/** JSON with bigints as "<n>n", so that expected and reported values compare as equal strings. */
+const json = (value) => JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? `${v}n` : v));
+
+/** The first event of `object`'s ring buffer `events` that `match` accepts, or undefined. */
+async function firstEvent(object, match) {
+  for await (const event of object.map("events").events({ signal: AbortSignal.timeout(WAIT_MS) })) {
+    if (match(event)) return event;
+  }
+  return undefined;
+}
+
+/**
+ * Loads `file`, attaches every program and runs `body(object)`, which returns checks
+ * ({ what, expected, actual }). Reports the stage reached, the relocations and the checks.
+ */
+async function runCase(name, file, body) {
+  const result = { case: name, object: file, kernel: release(), loaded: false, attached: false, relocations: [], checks: [] };
+  let object;
+  try {
+    object = await loadObject(new Uint8Array(readFileSync(`${dir}/${file}`)), {
+      onCoreRelocations: (program, report) => {
+        for (const r of report.applied) result.relocations.push({ program, field: r.field, kind: r.kind, value: r.value });
+        for (const p of report.poisoned) result.relocations.push({ program, field: p.field, kind: p.kind, poisoned: p.reason });
+      },
+    });
+    result.loaded = true;
+    object.attach();
+    result.attached = true;
+    result.checks = await body(object);
+  } catch (error) {
+    result.error = `${error?.name}: ${String(error?.message).split("\n")[0]}`;
+  } finally {
+    object?.close();
+  }
+  const bad = result.error ? [result.error] : result.checks.filter((c) => !isDeepStrictEqual(c.expected, c.actual)).map((c) => `${c.what}: expected ${json(c.expected)}, got ${json(c.actual)}`);
+  if (bad.length || result.checks.length === 0) failures++;
+  console.log(`TSBPF-VM-CASE ${json(result)}`);
+  console.log(bad.length || result.checks.length === 0 ? `FAIL ${name} on ${release()}: ${bad.join("; ") || "no checks ran"}` : `ok   ${name} on ${release()}: ${result.checks.map((c) => json(c.actual)).join(" ")}`);
+}
+
+/** Unlinks a new file and a missing one; checks both events (name, pid, do_unlinkat's result). */
+async function unlinkChecks(object) {
+  const present = `${scratch}-present`;
+  const missing = `${scratch}-missing`;
+  writeFileSync(present, "");
+  unlinkSync(present);
+  try {
+    unlinkSync(missing);
+  } catch (error) {
+    if (error.code !== "ENOENT") throw error;
+  }
+  const checks = [];
+  for (const [path, ret] of [[present, 0n], [missing, -2n]]) {
+    const event = await firstEvent(object, (e) => e.name === path);
+    checks.push({ what: `unlink ${path}`, expected: { pid: process.pid, ret, name: path }, actual: event ?? null });
+  }
+  return checks;
+}
+
+/**
+ * Runs `sh -c '/bin/true & echo $!; wait'`: two execs, sh's (parent: this process, comm before
+ * exec: ours) and /bin/true's (parent: sh, comm: sh); checks every field of both events.
+ */
+async function execChecks(object) {
+  const child = spawnSync("/bin/sh", ["-c", "/bin/true & echo $!; wait"], { encoding: "utf8" });
+  if (child.status !== 0) throw new Error(`sh failed: ${child.stderr}`);
+  const grandchild = Number(child.stdout.trim());
+  const uid = process.getuid();
+  const checks = [];
+  for (const expected of [
+    { pid: child.pid, ppid: process.pid, uid, comm, filename: "/bin/sh" },
+    { pid: grandchild, ppid: child.pid, uid, comm: "sh", filename: "/bin/true" },
+  ]) {
+    const event = await firstEvent(object, (e) => e.pid === expected.pid);
+    checks.push({ what: `exec of ${expected.filename}`, expected, actual: event ?? null });
+  }
+  return checks;
+}
+
+/** open(2) with the LSM program armed (EACCES), fmod_ret armed (EPERM), neither (opens). */
+async function denyChecks(object) {
+  const file = `${scratch}-open`;
+  writeFileSync(file, "");
+  const armed = object.map("armed");
+  const tryOpen = () => {
+    try {
+      closeSync(openSync(file, "r"));
+      return "opened";
+    } catch (error) {
+      return error.code;
+    }
+  };
+  const outcome = (slot) => {
+    armed.set(slot, process.pid);
+    try {
+      return tryOpen();
+    } finally {
+      armed.set(slot, 0);
+    }
+  };
+  const lsm = outcome(0);
+  const fmodRet = outcome(1);
+  const disarmed = tryOpen();
+  unlinkSync(file);
+  const denied = object.map("denied");
+  return [
+    { what: "open with lsm/file_open armed", expected: "EACCES", actual: lsm },
+    { what: "open with fmod_ret/security_file_open armed", expected: "EPERM", actual: fmodRet },
+    { what: "open with neither armed", expected: "opened", actual: disarmed },
+    { what: "refusals counted by the programs", expected: [1n, 1n], actual: [denied.get(0), denied.get(1)] },
+  ];
+}
+
+writeFileSync(`${dir}/vmlinux-${release()}.btf`, readFileSync("/sys/kernel/btf/vmlinux"));
+await runCase("unlink fentry/fexit", "unlink-fentry.o", unlinkChecks);
+await runCase("unlink kprobe/kretprobe", "unlink-kprobes.o", unlinkChecks);
+await runCase("execsnoop", "execsnoop.o", execChecks);
+await runCase("lsm + fmod_ret", "deny-open.o", denyChecks);
+process.exit(failures ? 1 : 0);

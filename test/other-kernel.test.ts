@@ -1,0 +1,187 @@
+// Compile once, run on another kernel. The probes this kernel refuses (fentry/fexit, kprobes:
+// locked down and not built in; LSM and fmod_ret: lockdown) are compiled HERE, against the shipped
+// tsbpf/vmlinux (this kernel's layouts), then ONE boot of the stock Debian kernel of ../shared/vm
+// (qemu, 6.1 by default; TSBPF_VM_SUITE=trixie: 6.12) loads them with tsbpf's runtime, which
+// relocates their CO-RE accesses against THAT kernel's BTF, attaches, triggers (unlink, exec, open)
+// and reports every event (test/vm/other-kernel.guest.mjs). This file checks each field against
+// what the guest knew (file names, PIDs, do_unlinkat's result, errnos), and each relocated offset
+// against bpftool's reading of the guest kernel's BTF, which differs from this kernel's.
+//
+// Needs the built runtime (the guest runs plain node on packages/runtime/dist: `npm run build`,
+// which `npm test` does first) and root (the VM runner's 9p shares). Skipped, saying why, when the
+// VM runner or qemu is absent; any failure to load, attach or see an event fails.
+import { execFileSync, spawn } from "node:child_process";
+import { accessSync, constants, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { compileFile } from "@tsbpf/compiler";
+import { example, fixture, repoRoot } from "./support/paths.js";
+import { toolPath } from "./support/kernel.js";
+
+const runner = process.env.TSBPF_VM_RUNNER ?? join(repoRoot, "..", "shared", "vm", "run-in-vm.sh");
+const VM_SECONDS = 300;
+
+/** Why the VM cannot run here, or undefined. */
+function vmSkipReason(): string | undefined {
+  try {
+    accessSync(runner, constants.X_OK);
+  } catch {
+    return `no VM runner at ${runner} (set TSBPF_VM_RUNNER)`;
+  }
+  const qemu = (process.env.PATH ?? "").split(":").concat("/usr/bin").some((dir) => existsSync(join(dir, "qemu-system-x86_64")));
+  if (!qemu) return "qemu-system-x86_64 is not installed";
+  if (process.geteuid?.() !== 0) return "the VM runner needs root (9p shares of /)";
+  return undefined;
+}
+
+interface Relocation {
+  program: string;
+  field: string;
+  kind: string;
+  value?: string;
+  poisoned?: string;
+}
+interface Check {
+  what: string;
+  expected: unknown;
+  actual: unknown;
+}
+interface CaseResult {
+  case: string;
+  object: string;
+  kernel: string;
+  loaded: boolean;
+  attached: boolean;
+  error?: string;
+  relocations: Relocation[];
+  checks: Check[];
+}
+
+/** The objects the guest loads, compiled here: file name → [source, class]. */
+const objects: Record<string, [string, string]> = {
+  "unlink-fentry.o": [example("unlink.bpf.ts"), "UnlinkSnoop"],
+  "unlink-kprobes.o": [example("unlink.bpf.ts"), "UnlinkKprobes"],
+  "execsnoop.o": [example("execsnoop.bpf.ts"), "ExecSnoop"],
+  "deny-open.o": [fixture("deny-open.bpf.ts"), "DenyOpen"],
+};
+
+function compileObjects(dir: string): void {
+  const compiled = new Map<string, ReturnType<typeof compileFile>>();
+  for (const [file, [source, className]] of Object.entries(objects)) {
+    if (!compiled.has(source)) compiled.set(source, compileFile(source));
+    const result = compiled.get(source)!;
+    const probe = result.probes.find((p) => p.className === className);
+    if (!probe) throw new Error(`${source}: no probe ${className}: ${result.diagnostics.map((d) => d.message).join("; ")}`);
+    writeFileSync(join(dir, file), probe.elf);
+  }
+}
+
+/** Boots the VM once; resolves to its exit status and output. */
+function runGuest(dir: string): Promise<{ status: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(runner, ["-t", String(VM_SECONDS), "-w", dir, "node", "test/vm/other-kernel.guest.mjs", dir], { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, output }));
+  });
+}
+
+/** Byte offsets of `struct`'s members in a BTF file, as bpftool reads them (an independent reader). */
+function bpftoolOffsets(btfFile: string, struct: string): Map<string, number> {
+  const dump = execFileSync(toolPath("bpftool"), ["btf", "dump", "file", btfFile, "format", "raw"], { encoding: "utf8", maxBuffer: 1 << 30 });
+  const lines = dump.split("\n");
+  const start = lines.findIndex((l) => new RegExp(`^\\[\\d+\\] STRUCT '${struct}' size=\\d+ vlen=\\d+$`).test(l));
+  if (start < 0) throw new Error(`bpftool finds no struct ${struct} in ${btfFile}`);
+  const offsets = new Map<string, number>();
+  for (const line of lines.slice(start + 1)) {
+    const m = /^\s+'(\w*)' type_id=\d+ bits_offset=(\d+)/.exec(line);
+    if (!m) break;
+    offsets.set(m[1]!, Number(m[2]) / 8);
+  }
+  return offsets;
+}
+
+const skip = vmSkipReason();
+if (skip) console.warn(`tsbpf: skipping the other-kernel tests: ${skip}`);
+
+describe.skipIf(skip)(`compile once, run on another kernel (${runner})`, () => {
+  let dir: string;
+  let status: number | null;
+  let output: string;
+  let results: Map<string, CaseResult>;
+
+  beforeAll(async () => {
+    if (!existsSync(join(repoRoot, "packages", "runtime", "dist", "index.js"))) throw new Error("the guest runs the built runtime: run `npm run build` first");
+    dir = mkdtempSync(join(tmpdir(), "tsbpf-core-vm-"));
+    compileObjects(dir);
+    ({ status, output } = await runGuest(dir));
+    results = new Map();
+    for (const line of output.split("\n")) {
+      if (line.startsWith("TSBPF-VM-CASE ")) {
+        const result = JSON.parse(line.slice("TSBPF-VM-CASE ".length)) as CaseResult;
+        results.set(result.case, result);
+      }
+    }
+  }, (VM_SECONDS + 120) * 1000);
+
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** The case's result; fails with the VM's output when the guest did not report it. */
+  function reported(name: string): CaseResult {
+    const result = results.get(name);
+    if (!result) throw new Error(`the guest reported no "${name}" (VM exit status ${status}); its output:\n${output.slice(-4000)}`);
+    expect(result.error, `${name} on ${result.kernel}`).toBeUndefined();
+    expect(result).toMatchObject({ loaded: true, attached: true });
+    expect(result.checks.length).toBeGreaterThan(0);
+    for (const check of result.checks) expect(check.actual, `${check.what} on ${result.kernel}`).toEqual(check.expected);
+    return result;
+  }
+
+  it("the guest ran on another kernel and every case passed", () => {
+    expect([...results.keys()].sort()).toEqual(["execsnoop", "lsm + fmod_ret", "unlink fentry/fexit", "unlink kprobe/kretprobe"]);
+    const kernels = new Set([...results.values()].map((r) => r.kernel));
+    expect(kernels.size).toBe(1);
+    expect([...kernels][0]).not.toBe(execFileSync("uname", ["-r"], { encoding: "utf8" }).trim());
+    expect(status, output.slice(-4000)).toBe(0);
+  });
+
+  for (const name of ["unlink fentry/fexit", "unlink kprobe/kretprobe"]) {
+    it(`${name}: an unlinked file's name, the unlinking PID and do_unlinkat's result (0, then -ENOENT)`, () => {
+      const result = reported(name);
+      expect(result.checks.map((c) => (c.expected as { ret: string }).ret)).toEqual(["0n", "-2n"]);
+      // filename->name is the one CO-RE access: relocated, never poisoned.
+      expect(result.relocations.length).toBeGreaterThan(0);
+      for (const r of result.relocations) expect(r).toMatchObject({ field: "filename.name", kind: "byte_off" });
+    });
+  }
+
+  it("execsnoop: pid, ppid (task->real_parent->tgid through CO-RE), uid, comm and filename of two execs", () => {
+    const result = reported("execsnoop");
+    const [sh, child] = result.checks.map((c) => c.expected as { pid: number; ppid: number; comm: string; filename: string });
+    expect(sh).toMatchObject({ filename: "/bin/sh" });
+    expect(child).toMatchObject({ ppid: sh!.pid, comm: "sh", filename: "/bin/true" });
+  });
+
+  it("execsnoop's relocated offsets are the guest kernel's (bpftool), not the ones it was compiled with", () => {
+    const result = reported("execsnoop");
+    const guest = bpftoolOffsets(join(dir, `vmlinux-${result.kernel}.btf`), "task_struct");
+    const here = bpftoolOffsets("/sys/kernel/btf/vmlinux", "task_struct");
+    const fields = result.relocations.map((r) => r.field).sort();
+    expect(fields).toEqual(["task_struct.real_parent", "task_struct.tgid"]);
+    for (const r of result.relocations) {
+      const member = r.field.split(".")[1]!;
+      expect(r, `${r.field} on ${result.kernel}`).toMatchObject({ kind: "byte_off", value: `${guest.get(member)}n` });
+      expect(guest.get(member), `${r.field}: the layouts must differ for this to prove anything`).not.toBe(here.get(member));
+    }
+  });
+
+  it("lsm/file_open refuses open(2) with EACCES and fmod_ret/security_file_open with EPERM, each counting once", () => {
+    const result = reported("lsm + fmod_ret");
+    expect(result.checks.map((c) => c.expected)).toEqual(["EACCES", "EPERM", "opened", ["1n", "1n"]]);
+  });
+});

@@ -116,8 +116,12 @@ describe.skipIf(skip)(`compile once, run on another kernel (${runner})`, () => {
   beforeAll(async () => {
     if (!existsSync(join(repoRoot, "packages", "runtime", "dist", "index.js"))) throw new Error("the guest runs the built runtime: run `npm run build` first");
     dir = mkdtempSync(join(tmpdir(), "tsbpf-core-vm-"));
+    const start = performance.now();
     compileObjects(dir);
+    const compiled = performance.now();
     ({ status, output } = await runGuest(dir));
+    // Information for whoever watches the suite's time, not a test of it.
+    console.info(`other-kernel: compiled in ${((compiled - start) / 1000).toFixed(1)} s; VM boot, run and power-off in ${((performance.now() - compiled) / 1000).toFixed(1)} s`);
     results = new Map();
     for (const line of output.split("\n")) {
       if (line.startsWith("TSBPF-VM-CASE ")) {

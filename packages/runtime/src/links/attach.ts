@@ -10,7 +10,7 @@ import { AttachType, progTypeName } from "../load/types.js";
 import { attachCgroup } from "./cgroup.js";
 import { attachFlowDissector } from "./flow-dissector.js";
 import { attachIter } from "./iter.js";
-import { attachKprobe } from "./kprobe.js";
+import { attachKprobe, attachKprobeMulti } from "./kprobe.js";
 import type { Link } from "./link.js";
 import { attachPerfEvent, type PerfEventAttachOptions } from "./perf-event.js";
 import { attachRawTracepoint, attachTracing } from "./raw-tracepoint.js";
@@ -26,6 +26,7 @@ import { attachXdp, type XdpMode } from "./xdp.js";
  * What a hook needs besides its section name. Only the fields of the program's hook matter:
  * - uprobe/uretprobe: `binary` + `symbol` (+ `offset`), `pid`, `cookie` (default: from the section);
  *   uprobe.multi: `binary` + `symbols` | `pattern` | `offsets`;
+ * - kprobe.multi/kretprobe.multi: `symbols` | `pattern` (default: the section's glob), `cookies`;
  * - usdt: `binary`, `provider`, `name` (default: from the section), `pid`, `cookie`;
  * - perf_event: `event`, `frequency` | `samplePeriod`, `cpus`, `pid`;
  * - xdp: `interface`, `mode`, `netns`;  tc/tcx: `interface`, `direction` (default: from the section), `netns`;
@@ -39,6 +40,8 @@ export interface AttachOptions extends Partial<Omit<PerfEventAttachOptions, "eve
   offset?: number | bigint;
   offsets?: readonly bigint[];
   cookie?: bigint;
+  /** kprobe.multi: bpf_get_attach_cookie() per function, in the order of `symbols` (or of the sorted matches). */
+  cookies?: readonly bigint[];
   provider?: string;
   name?: string;
   event?: PerfEventAttachOptions["event"];
@@ -76,6 +79,9 @@ export function attachProgram(ctx: AttachContext, o: AttachOptions = {}): Link {
       return attachRawTracepoint(program, progFd, target, section);
     case "kprobe":
     case "kretprobe":
+      if (kind.expectedAttachType === AttachType.TRACE_KPROBE_MULTI) {
+        return attachKprobeMulti(program, progFd, { symbols: o.symbols, pattern: o.pattern ?? (o.symbols ? undefined : target), cookies: o.cookies, retprobe: hook === "kretprobe" });
+      }
       return attachKprobe(program, progFd, target, hook === "kretprobe");
     case "tracing":
       if (kind.expectedAttachType === AttachType.TRACE_ITER) return attachIter(program, progFd, section, { map: o.map });

@@ -36,6 +36,11 @@ export interface LoadSegment {
   filesz: bigint;
 }
 
+/** A glob over symbol names ("*" any run, "?" one character) as an anchored RegExp. */
+export function globRegExp(pattern: string): RegExp {
+  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+}
+
 /** A parsed 64-bit little-endian ELF file (what Linux runs on x86-64 and arm64). */
 export class UserElf {
   readonly path: string;
@@ -138,7 +143,7 @@ export class UserElf {
 
   /** Names and file offsets of the functions matching a glob ("*" and "?"). */
   matchFunctions(pattern: string): { name: string; offset: bigint }[] {
-    const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+    const re = globRegExp(pattern);
     const seen = new Map<string, bigint>();
     for (const s of this.functions()) if (re.test(s.name) && !seen.has(s.name)) seen.set(s.name, this.fileOffset(s.address));
     return [...seen].map(([name, offset]) => ({ name, offset }));

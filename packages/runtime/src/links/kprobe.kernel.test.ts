@@ -7,6 +7,7 @@ import { NotSupportedError } from "../errors.js";
 import { loadObject } from "../load/load-object.js";
 import { BtfBuilder } from "../testing/btf.js";
 import { describeKernel } from "../testing/kernel.js";
+import { counterObject } from "../testing/programs.js";
 import { kprobesUnavailableReason } from "./kprobe.js";
 
 function counter(section: string): ObjectSpec {
@@ -46,6 +47,29 @@ describeKernel("kprobes on the kernel", () => {
       expect(link!.target).toBe(`${kind}/do_sys_openat2`);
       for (let i = 0; i < 3; i++) closeSync(openSync("/dev/null", "r"));
       expect(object.variable("hits")).toBeGreaterThanOrEqual(3n);
+    });
+  }
+});
+
+describeKernel("kprobe.multi on the kernel", () => {
+  // A glob (functions listed from tracefs) and a plain name (passed through).
+  for (const [kind, target] of [["kprobe.multi", "do_sys_opena?2"], ["kretprobe.multi", "do_sys_openat2"]] as const) {
+    it(`attaches ${kind}/${target} with a cookie per function where the kernel has it, else says why not`, async () => {
+      await using object = await loadObject(counterObject(`${kind}/${target}`, { cookie: true }));
+      let link;
+      try {
+        link = object.programs.get("count")!.attach({ cookies: [0x7e57n] });
+      } catch (error) {
+        expect(error).toBeInstanceOf(NotSupportedError);
+        expect((error as Error).message).toMatch(/KPROBE_MULTI|available_filter_functions/);
+        console.warn(`${kind} not run here: ${(error as Error).message}`);
+        return;
+      }
+      object.adopt(link);
+      expect(link.target).toBe(`${kind}/${target}`);
+      for (let i = 0; i < 3; i++) closeSync(openSync("/dev/null", "r"));
+      expect(object.variable("hits")).toBeGreaterThanOrEqual(3n);
+      expect(object.variable("cookie")).toBe(0x7e57n);
     });
   }
 });

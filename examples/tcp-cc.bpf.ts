@@ -4,9 +4,10 @@
 // net.ipv4.tcp_congestion_control).
 //   tsbpf run examples/tcp-cc.bpf.ts --duration 10
 import { ArrayMap, Probe, StructOps, structOps, type i32, type u32, type u64 } from "tsbpf";
+import type { tcp_congestion_ops } from "tsbpf/vmlinux";
 
 export class FixedCc extends Probe {
-  cc = new StructOps({ type: "tcp_congestion_ops", values: { name: "tsbpf_fixed" } });
+  cc = new StructOps<tcp_congestion_ops>({ values: { name: "tsbpf_fixed" } });
   /** [0]: ssthresh calls, [1]: cong_avoid calls, [2]: undo_cwnd calls. */
   calls = new ArrayMap<u64>({ maxEntries: 3 });
 

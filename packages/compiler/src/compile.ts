@@ -23,7 +23,6 @@ import { lowerProgramFunctions, type ProbeServices } from "./lower/lower-program
 import { linkFunctions, type LinkedFunction } from "./codegen/link.js";
 import { RodataPool } from "./lower/rodata.js";
 import { optimize } from "./passes/pipeline.js";
-import type { StructOpsModel } from "./frontend/struct-ops.js";
 import type { ObjectSpec } from "@tsbpf/object";
 
 export interface CompileOptions {
@@ -35,11 +34,6 @@ export interface CompiledProbe {
   className: string;
   spec: ObjectSpec;
   elf: Uint8Array;
-  /**
-   * The probe's struct_ops maps (kernel struct, member → program, member values): not part of
-   * the ELF object; pass them to the runtime's loadObject({ structOps }) (load() does).
-   */
-  structOps?: Record<string, StructOpsModel>;
 }
 
 export interface CompileResult {
@@ -149,7 +143,7 @@ function compileProbe(model: ProbeModel, services: ProbeServices, source: { file
   if (diagnostics.items.slice(before).some((d) => d.category === "error")) return undefined;
   const spec = buildObjectSpec(model, programs, services.rodata, source);
   try {
-    return { className: model.className, spec, elf: writeElf(spec), ...(model.structOps ? { structOps: model.structOps } : {}) };
+    return { className: model.className, spec, elf: writeElf(spec) };
   } catch (error) {
     if (!(error instanceof ObjectSpecError)) throw error;
     diagnostics.error(Codes.Internal, spanOf(model.node.name ?? model.node), `the object cannot be written: ${error.message}`);

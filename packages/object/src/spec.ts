@@ -21,6 +21,30 @@ export interface ObjectSpec {
    * FUNC_PROTOs, DATASECs for `.maps`, `.rodata`, `.data` and `.bss` are all in here.
    */
   btf: Btf;
+  /**
+   * struct_ops variables (libbpf's `SEC(".struct_ops")` / `SEC(".struct_ops.link")` structs), each
+   * of which becomes a BPF_MAP_TYPE_STRUCT_OPS map. Absent when there are none.
+   */
+  structOps?: StructOpsSpec[];
+}
+
+/**
+ * One struct_ops variable: a struct named as the kernel's (`tcp_congestion_ops`) holding the
+ * members the object sets, laid out in its own BTF, as clang writes
+ * `SEC(".struct_ops") struct tcp_congestion_ops cc = { .ssthresh = (void *)prog, .name = "x" }`.
+ * The loader matches members to the running kernel's struct by name, as libbpf does.
+ */
+export interface StructOpsSpec {
+  /** The variable's symbol name, which is also the map's name. */
+  name: string;
+  /** ".struct_ops" or ".struct_ops.link" (libbpf 1.2+: registered through a BPF link). */
+  section: string;
+  /** The BTF id of the variable's struct in the object's BTF (a STRUCT named as the kernel's). */
+  typeId: number;
+  /** The variable's bytes: data members' initial values; function-pointer members are 0 here. */
+  data: Uint8Array;
+  /** Function-pointer members set to programs: byte offset inside `data` → program (entry symbol) name. */
+  functions: { offset: number; program: string }[];
 }
 
 /**

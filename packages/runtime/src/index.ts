@@ -43,7 +43,7 @@ export { attachSocketFilter, type SocketFilterOptions } from "./links/socket-fil
 export { attachCgroup, type CgroupOptions } from "./links/cgroup.js";
 export { attachFlowDissector, type FlowDissectorOptions } from "./links/flow-dissector.js";
 export { cgroupV2Root } from "./sys/cgroup.js";
-export { StructOpsMap, createStructOpsMap, structOpsLayout, type StructOpsSpec } from "./maps/struct-ops.js";
+export { StructOpsMap, createStructOpsMap, planStructOps, structOpsLayout, type StructOpsPlan } from "./maps/struct-ops.js";
 export { inNetns, interfaceIndex } from "./sys/netns.js";
 export { tracePipe, parseTraceLine, type TraceLine, type TracePipeOptions } from "./trace-pipe.js";
 export { encodeValue, decodeValue, codecFor, type Codec } from "./btf-values/index.js";

@@ -79,7 +79,6 @@ export async function load<T extends Probe>(
   const object = await loadObject(probe.elf, {
     ...options,
     config: options.config as Record<string, unknown>,
-    ...(probe.structOps ? { structOps: { ...probe.structOps, ...options.structOps } } : {}),
   });
   return wrap<T>(object);
 }

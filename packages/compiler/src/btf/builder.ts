@@ -95,6 +95,11 @@ export class BtfBuilder {
     );
   }
 
+  /** A named struct with the members given (a struct_ops variable's local view of a kernel struct). */
+  namedStruct(name: string, size: number, members: { name: string; type: number; offset: number }[]): number {
+    return this.add({ kind: "struct", name, size, members: members.map((m) => ({ name: m.name, type: m.type, bitOffset: m.offset * 8, bitfieldSize: 0 })) });
+  }
+
   /** An anonymous struct of pointer members, as the `__uint`/`__type` macros of BTF-defined maps make. */
   mapStruct(members: { name: string; type: number }[]): number {
     return this.add({

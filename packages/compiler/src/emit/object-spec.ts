@@ -1,6 +1,7 @@
 /**
  * A probe's `ObjectSpec`: its programs' code with func_info and line_info, its maps (BTF-defined
- * maps in `.maps`, global data in `.rodata`/`.data`/`.bss`) and the BTF describing all of them.
+ * maps in `.maps`, global data in `.rodata`/`.data`/`.bss`), its struct_ops variables (`.struct_ops`)
+ * and the BTF describing all of them.
  */
 import { FuncLinkage, MapType, VarLinkage, type LineInfo, type MapSpec, type ObjectSpec, type ProgramSpec } from "@tsbpf/object";
 import { sizeOf } from "../checker/layout.js";
@@ -11,7 +12,9 @@ import type { ProbeModel, ProgramModel } from "../frontend/probe-model.js";
 import type { MachineCode } from "../codegen/select.js";
 import type { RodataPool } from "../lower/rodata.js";
 import type { Subprogram } from "../lower/subprograms.js";
+import { writeLittleEndian } from "./little-endian.js";
 import { mapDefinition } from "./map-definition.js";
+import { structOpsVariables } from "./struct-ops.js";
 
 export interface SourceInfo {
   /** The path written into line_info (relative to the source root, forward slashes). */
@@ -107,12 +110,9 @@ export function buildObjectSpec(probe: ProbeModel, programs: CompiledProgram[], 
     maps.push(map);
   }
 
+  const structOps = structOpsVariables(btf, Object.values(probe.structOps ?? {}));
+
   // A ring buffer's record type is not reachable from its map definition: it was added above by
   // btf.type(map.value) so that user space can decode the records.
-  return { license: probe.license, programs: programSpecs, maps, btf: btf.btf };
-}
-
-function writeLittleEndian(view: DataView, offset: number, width: number, value: bigint): void {
-  const bits = BigInt.asUintN(width * 8, value);
-  for (let i = 0; i < width; i++) view.setUint8(offset + i, Number((bits >> BigInt(i * 8)) & 0xffn));
+  return { license: probe.license, programs: programSpecs, maps, btf: btf.btf, ...(structOps.length > 0 ? { structOps } : {}) };
 }

@@ -119,7 +119,7 @@ function readField(member: ts.PropertyDeclaration, model: ProbeModel, ctx: Front
   }
   const init = member.initializer;
   if (!isConfig && init && ts.isNewExpression(init)) {
-    if (isStructOpsNew(init, ctx)) (model.structOps ??= {})[name] = readStructOps(name, init);
+    if (isStructOpsNew(init, ctx)) (model.structOps ??= {})[name] = readStructOps(name, init, ctx);
     else model.maps.push(readMapField(member, name, init, ctx));
     return;
   }

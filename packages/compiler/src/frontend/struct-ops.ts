@@ -1,78 +1,128 @@
 /**
- * struct_ops fields (`cc = new StructOps({ type, values })`) and the programs that implement
- * their members (`@structOps("cc", "ssthresh")`). They are not BTF maps of the object: the runtime
- * creates the struct_ops map from the kernel's BTF at load, with the programs' descriptors, from
- * the description collected here (CompiledProbe.structOps).
+ * struct_ops fields (`cc = new StructOps<tcp_congestion_ops>({ values: { name: "my_cc" } })`) and
+ * the programs that implement their members (`@structOps("cc", "ssthresh")`). The type argument is
+ * the kernel struct (a `@kernel` interface, as `tsbpf/vmlinux` declares them): its layout gives
+ * the members' offsets and types, so that the object carries the variable in `.struct_ops` as
+ * clang would write it (emit/struct-ops.ts), and member names and values are checked here.
  */
 import { ts } from "ts-morph";
+import { inRange } from "../checker/kinds.js";
+import type { StructField, StructType } from "../checker/types.js";
 import { Codes } from "../diagnostics/codes.js";
 import { CompileError } from "../diagnostics/diagnostic.js";
 import type { FrontendContext } from "./probe-class.js";
 import type { ProbeModel } from "./probe-model.js";
 import { spanOf } from "./span.js";
 
-/** What the runtime needs to build and register one struct_ops map. */
-export interface StructOpsModel {
-  /** The kernel struct: "tcp_congestion_ops". */
-  type: string;
-  /** Function member → program name. */
-  programs: Record<string, string>;
-  values: Record<string, number | bigint | string>;
+/** One data member's initial value: a string for a char array, an integer otherwise. */
+export interface StructOpsValue {
+  field: StructField;
+  value: bigint | string;
 }
 
-const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** One struct_ops variable of the object. */
+export interface StructOpsModel {
+  /** The field's name: the variable's symbol and the map's name. */
+  name: string;
+  /** The kernel struct ("tcp_congestion_ops"), with the layout the `@kernel` interface declares. */
+  struct: StructType;
+  /** Function members set to programs: member → program name. */
+  programs: Map<string, { field: StructField; program: string }>;
+  /** Data members' values, by member. */
+  values: Map<string, StructOpsValue>;
+}
+
+const EXAMPLE = 'import type { tcp_congestion_ops } from "tsbpf/vmlinux"; … cc = new StructOps<tcp_congestion_ops>({ values: { name: "my_cc" } })';
 
 export function isStructOpsNew(init: ts.NewExpression, ctx: FrontendContext): boolean {
   const declaration = ctx.oracle.declarationOf(init.expression);
   return declaration !== undefined && ctx.oracle.dslNameOf(declaration) === "StructOps";
 }
 
-/** Reads `new StructOps({ type: "...", values: { ... } })`. */
-export function readStructOps(name: string, init: ts.NewExpression): StructOpsModel {
-  const bad = (node: ts.Node, message: string): never => {
-    throw new CompileError(Codes.MapOptions, spanOf(node), message, 'write new StructOps({ type: "tcp_congestion_ops", values: { name: "my_cc" } })');
+/** Reads `new StructOps<kernel_struct>({ values: { ... } })`. */
+export function readStructOps(name: string, init: ts.NewExpression, ctx: FrontendContext): StructOpsModel {
+  const bad = (node: ts.Node, message: string, hint = EXAMPLE): never => {
+    throw new CompileError(Codes.MapOptions, spanOf(node), message, hint);
   };
+  const typeArg = init.typeArguments?.[0];
+  if (!typeArg) return bad(init, `the struct_ops field '${name}' needs the kernel struct it implements as its type argument`);
+  const struct = ctx.resolver.resolve(typeArg);
+  if (struct.tag !== "struct" || !struct.kernel || struct.kernel.union) {
+    return bad(typeArg, `'${typeArg.getText()}' is not a kernel struct (a @kernel interface such as tsbpf/vmlinux's tcp_congestion_ops)`);
+  }
+  const model: StructOpsModel = { name, struct, programs: new Map(), values: new Map() };
   const arg = init.arguments?.[0];
-  if (!arg || !ts.isObjectLiteralExpression(arg)) return bad(init, `the struct_ops field '${name}' needs its options as an object literal`);
-  const model: StructOpsModel = { type: "", programs: {}, values: {} };
+  if (!arg) return model;
+  if (!ts.isObjectLiteralExpression(arg)) return bad(arg, `the struct_ops field '${name}' takes its options as an object literal`);
   for (const property of arg.properties) {
     if (!ts.isPropertyAssignment(property) || !ts.isIdentifier(property.name)) return bad(property, "struct_ops options are plain properties");
-    const value = property.initializer;
-    if (property.name.text === "type") {
-      if (!ts.isStringLiteralLike(value) || !IDENT.test(value.text)) return bad(value, "type is the kernel struct's name, a string literal");
-      model.type = value.text;
-    } else if (property.name.text === "values") {
-      if (!ts.isObjectLiteralExpression(value)) return bad(value, "values is an object literal of literals");
-      for (const v of value.properties) {
-        if (!ts.isPropertyAssignment(v) || !ts.isIdentifier(v.name)) return bad(v, "values holds 'member: literal' entries");
-        const literal = v.initializer;
-        if (ts.isStringLiteralLike(literal)) model.values[v.name.text] = literal.text;
-        else if (ts.isNumericLiteral(literal)) model.values[v.name.text] = Number(literal.text);
-        else if (ts.isBigIntLiteral(literal)) model.values[v.name.text] = BigInt(literal.text.slice(0, -1));
-        else return bad(literal, "a struct_ops value is a string, number or bigint literal");
-      }
-    } else {
-      return bad(property.name, `unknown struct_ops option '${property.name.text}'`);
+    if (property.name.text !== "values") return bad(property.name, `unknown struct_ops option '${property.name.text}'`);
+    const values = property.initializer;
+    if (!ts.isObjectLiteralExpression(values)) return bad(values, "values is an object literal of literals");
+    for (const v of values.properties) {
+      if (!ts.isPropertyAssignment(v) || !ts.isIdentifier(v.name)) return bad(v, "values holds 'member: literal' entries");
+      const member = v.name.text;
+      const field = struct.fields.find((f) => f.name === member);
+      if (!field) return bad(v.name, `struct ${struct.name} has no member '${member}'`, `its members: ${struct.fields.map((f) => f.name).join(", ")}`);
+      model.values.set(member, { field, value: readValue(struct, field, v.initializer, bad) });
     }
   }
-  if (!model.type) return bad(arg, "struct_ops options need the kernel struct's type");
   return model;
 }
 
-/** Binds the `@structOps(field, member)` programs to their fields; a wrong field is a diagnostic. */
+function readValue(struct: StructType, field: StructField, literal: ts.Expression, bad: (node: ts.Node, message: string, hint?: string) => never): bigint | string {
+  const where = `${struct.name}.${field.name}`;
+  if (field.pointer || field.bits || field.type.tag === "ptr") {
+    return bad(literal, `${where} is a pointer or bitfield, which a struct_ops value cannot set`, "function members are set by @structOps methods");
+  }
+  const type = field.type;
+  if (ts.isStringLiteralLike(literal)) {
+    if (type.tag !== "array" || !type.char) return bad(literal, `${where} is not a char array: it takes no string`);
+    const bytes = new TextEncoder().encode(literal.text);
+    if (bytes.length >= type.length) return bad(literal, `${where} holds at most ${type.length - 1} bytes and a NUL; "${literal.text}" has ${bytes.length}`);
+    return literal.text;
+  }
+  let n: bigint | undefined;
+  const negative = ts.isPrefixUnaryExpression(literal) && literal.operator === ts.SyntaxKind.MinusToken;
+  const operand = negative ? (literal as ts.PrefixUnaryExpression).operand : literal;
+  if (ts.isNumericLiteral(operand) && Number.isSafeInteger(Number(operand.text))) n = BigInt(Number(operand.text));
+  else if (ts.isBigIntLiteral(operand)) n = BigInt(operand.text.slice(0, -1));
+  if (n === undefined) return bad(literal, "a struct_ops value is a string, integer or bigint literal");
+  if (negative) n = -n;
+  if (type.tag !== "int") return bad(literal, `${where} is not an integer member`);
+  if (!inRange(n, type.kind)) return bad(literal, `${n} does not fit ${where}, a ${type.kind}`);
+  return n;
+}
+
+/** Binds the `@structOps(field, member)` programs to their fields; a wrong field or member is a diagnostic. */
 export function bindStructOpsPrograms(model: ProbeModel, ctx: FrontendContext): void {
   for (const program of model.programs) {
     if (!program.section.startsWith("struct_ops/")) continue;
     const decorator = (ts.getDecorators(program.node) ?? [])[0];
     const call = decorator && ts.isCallExpression(decorator.expression) ? decorator.expression : undefined;
     const field = call?.arguments[0];
+    const memberArg = call?.arguments[1] ?? program.node.name;
     const member = program.section.slice("struct_ops/".length);
     const ops = field && ts.isStringLiteralLike(field) ? model.structOps?.[field.text] : undefined;
+    const error = (at: ts.Node, message: string, hint: string) => ctx.diagnostics.add(new CompileError(Codes.DecoratorArguments, spanOf(at), message, hint));
     if (!ops) {
-      ctx.diagnostics.add(new CompileError(Codes.DecoratorArguments, spanOf(field ?? program.node.name), `'${field?.getText() ?? ""}' is not a StructOps field of this probe`,
-        'declare it: cc = new StructOps({ type: "tcp_congestion_ops" })'));
+      error(field ?? program.node.name, `'${field?.getText() ?? ""}' is not a StructOps field of this probe`, `declare it: ${EXAMPLE}`);
       continue;
     }
-    ops.programs[member] = program.name;
+    const target = ops.struct.fields.find((f) => f.name === member);
+    if (!target) {
+      error(memberArg, `struct ${ops.struct.name} has no member '${member}'`, `its members: ${ops.struct.fields.map((f) => f.name).join(", ")}`);
+      continue;
+    }
+    if (!target.pointer) {
+      error(memberArg, `${ops.struct.name}.${member} is not a function pointer: a program cannot implement it`, "set data members in the field's values");
+      continue;
+    }
+    const taken = ops.programs.get(member);
+    if (taken) {
+      error(memberArg, `${ops.struct.name}.${member} of '${ops.name}' is already implemented by ${taken.program}`, "one program per member");
+      continue;
+    }
+    ops.programs.set(member, { field: target, program: program.name });
   }
 }

@@ -1,7 +1,7 @@
 /**
  * BPF ELF object → `ObjectSpec`: reads what `writeElf` writes and what clang writes for libbpf
  * (`clang -O2 -g -target bpf`). Programs come linked with their subprograms (see link.ts), maps
- * from the `.maps` DATASEC and the global-data sections, BTF with the DATASEC layout filled in.
+ * from the `.maps` DATASEC and the global-data sections, struct_ops variables from `.struct_ops*`, BTF with the DATASEC layout filled in.
  * Malformed input raises ObjectFormatError naming the section and the defect.
  */
 import { decodeUtf8 } from "../bytes.js";
@@ -12,11 +12,12 @@ import type { Btf, BtfDatasec } from "../btf/types.js";
 import { ObjectFormatError } from "../errors.js";
 import { MapType, type MapSpec, type ObjectSpec } from "../spec.js";
 import { readBtfMaps } from "./btf-maps.js";
-import { SHF, SHT } from "./constants.js";
+import { SHF, SHT, STT } from "./constants.js";
 import { fixupDatasecs } from "./datasec-fixup.js";
 import { parseElf, type ElfFile, type ElfSection } from "./file.js";
 import { linkPrograms, type MapLocator } from "./link.js";
 import { dataSectionKind } from "./sections.js";
+import { readStructOps } from "./struct-ops.js";
 
 /** BPF_F_RDONLY_PROG: the program may not write the map (libbpf's flag for `.rodata`). */
 const BPF_F_RDONLY_PROG = 0x80;
@@ -62,12 +63,14 @@ export function readElf(bytes: Uint8Array): ObjectSpec {
     mapAt: (index, offset) => (index === mapsSection?.index ? mapOffsets.get(offset) : undefined),
     dataMap: (index) => dataMaps.get(index),
   };
-  return {
-    license: license(byName.get("license")),
-    programs: linkPrograms(elf, ext, locator),
-    maps,
-    btf,
-  };
+  const programs = linkPrograms(elf, ext, locator);
+  const spec: ObjectSpec = { license: license(byName.get("license")), programs, maps, btf };
+  const names = new Set(programs.map((p) => p.name));
+  const programAt = (section: number, offset: number) =>
+    elf.symbols.find((s) => s.shndx === section && s.type === STT.FUNC && s.value === offset && names.has(s.name))?.name;
+  const structOps = readStructOps(elf, btf, programAt);
+  if (structOps.length > 0) spec.structOps = structOps;
+  return spec;
 }
 
 /** libbpf's internal maps: one single-element array per `.rodata*`, `.data*` and `.bss*` section. */

@@ -3,7 +3,7 @@
  * function in its hook section (`tracepoint/...`, `xdp`, ...), the subprograms it calls in `.text`
  * behind relocated calls, `license`, global data in `.rodata*`/`.data*`/`.bss*`, BTF-defined maps
  * as symbols in `.maps`, `.BTF` and `.BTF.ext` sharing one string table, the symbol table and the
- * `.rel<section>` relocations libbpf resolves. The output is deterministic: same spec, same bytes.
+ * `.rel<section>` relocations libbpf resolves, struct_ops variables in `.struct_ops*` (struct-ops.ts). The output is deterministic: same spec, same bytes.
  */
 import { encodeUtf8, StringTableWriter } from "../bytes.js";
 import { assembleBtf, encodeBtfTypes, newStringTable } from "../btf/codec.js";
@@ -13,13 +13,16 @@ import { btfExt, hasRecords, placeCode, relocateCode } from "./code-layout.js";
 import { REL_SIZE, SHF, SHT, SYM_SIZE } from "./constants.js";
 import { dataSections } from "./data-sections.js";
 import { emitElf, type EmitSection } from "./emit.js";
+import { structOpsSections } from "./struct-ops.js";
 import { encodeRelocs, encodeSymbols, LICENSE, symbolSpecs } from "./symbols.js";
 
 export function writeElf(spec: ObjectSpec): Uint8Array {
   const code = placeCode(spec);
   const data = dataSections(spec);
-  const symbols = symbolSpecs(spec, code, data);
+  const structOps = structOpsSections(spec);
+  const symbols = symbolSpecs(spec, code, [...data, ...structOps.sections]);
   const { sections: codeSections, relocs } = relocateCode(spec, code);
+  for (const [section, list] of structOps.relocs) relocs.set(section, list);
 
   // Section order: code (each followed by its relocations), license, data, .maps, BTF, symbols, strings.
   const names = new StringTableWriter();
@@ -31,16 +34,18 @@ export function writeElf(spec: ObjectSpec): Uint8Array {
     return out.length;
   };
   const relSections: { rel: EmitSection; target: string }[] = [];
-  for (const [name, bytes] of codeSections) {
-    add({ name, type: SHT.PROGBITS, flags: SHF.ALLOC | SHF.EXECINSTR, data: bytes, align: 8 });
-    if ((relocs.get(name) ?? []).length > 0) {
-      const rel: EmitSection = { name: `.rel${name}`, type: SHT.REL, flags: SHF.INFO_LINK, data: new Uint8Array(0), align: 8, entsize: REL_SIZE };
+  const addRelocated = (section: EmitSection) => {
+    add(section);
+    if ((relocs.get(section.name) ?? []).length > 0) {
+      const rel: EmitSection = { name: `.rel${section.name}`, type: SHT.REL, flags: SHF.INFO_LINK, data: new Uint8Array(0), align: 8, entsize: REL_SIZE };
       add(rel);
-      relSections.push({ rel, target: name });
+      relSections.push({ rel, target: section.name });
     }
-  }
+  };
+  for (const [name, bytes] of codeSections) addRelocated({ name, type: SHT.PROGBITS, flags: SHF.ALLOC | SHF.EXECINSTR, data: bytes, align: 8 });
   add({ name: LICENSE, type: SHT.PROGBITS, flags: SHF.ALLOC | SHF.WRITE, data: encodeUtf8(`${spec.license}\0`), align: 1 });
   for (const d of data) add(d);
+  for (const section of structOps.sections) addRelocated(section);
 
   const strings = newStringTable(spec.btf);
   const btfTypes = encodeBtfTypes(spec.btf, strings);

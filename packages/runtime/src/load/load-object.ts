@@ -24,7 +24,7 @@ import { createMaps, type CreatedMap } from "./maps.js";
 import { BpfObject } from "./object.js";
 import { loadProgram, type BpfProgram, type ProgramLoadOptions } from "./program.js";
 import { resolveExterns } from "./externs.js";
-import { createStructOpsMap, structOpsLayout, structOpsMember, type StructOpsSpec } from "../maps/struct-ops.js";
+import { createStructOpsMap, planStructOps, type StructOpsPlan } from "../maps/struct-ops.js";
 import { createKconfigMap, kconfigExterns, type KconfigMap } from "./kconfig.js";
 import { relocateMaps } from "./relocate.js";
 
@@ -40,13 +40,6 @@ export interface LoadOptions extends ProgramLoadOptions {
    * libbpf calls this btf_custom_path.
    */
   coreBtf?: Uint8Array | LazyBtf;
-  /**
-   * struct_ops maps to make, by name: the kernel struct each implements, which program
-   * implements which function member, and the other members' values. E.g.
-   * `{ cc: { type: "tcp_congestion_ops", programs: { ssthresh: "ssthresh", ... }, values: { name: "my_cc" } } }`.
-   * `attach()` registers them. Kernel 5.6 (links: 6.4).
-   */
-  structOps?: Record<string, StructOpsSpec>;
   /** Receives, per program, where each CO-RE relocation went (and which were poisoned). */
   onCoreRelocations?: (program: string, report: CoreRelocationReport) => void;
 }
@@ -106,7 +99,10 @@ export async function loadObject(source: ObjectSpec | Uint8Array, options: LoadO
     maps = createMaps(spec, btf?.fd.raw, contents);
     const kconfigNames = kconfigExterns(spec);
     if (kconfigNames.length) kconfig = createKconfigMap(spec, kconfigNames);
-    const structOpsTargets = structOpsPrograms(options.structOps ?? {});
+    // struct_ops variables (`.struct_ops*` sections) are matched to the kernel's structs first:
+    // their programs load with the struct's BTF id and the member's index.
+    const structOps = (spec.structOps ?? []).map((ops) => planStructOps(spec.btf, ops));
+    const structOpsTargets = structOpsPrograms(structOps);
     for (const program of spec.programs) {
       if (programs.has(program.name)) throw new ObjectError(`two programs are named ${program.name}`, { section: program.section });
       const insns = relocateMaps(program, (name) => maps!.get(name)?.fd.raw);
@@ -125,10 +121,12 @@ export async function loadObject(source: ObjectSpec | Uint8Array, options: LoadO
       }
     }
     for (const created of maps.values()) handles.set(created.spec.name, makeHandle(spec, created));
-    for (const [name, ops] of Object.entries(options.structOps ?? {})) {
-      handles.set(name, createStructOpsMap(name, ops, (p) => {
+    for (const plan of structOps) {
+      const { name, section } = plan.spec;
+      if (handles.has(name)) throw new ObjectError(`struct_ops ${name} has the name of another map`, { section });
+      handles.set(name, createStructOpsMap(plan, (p) => {
         const loaded = programs.get(p);
-        if (!loaded) throw new ObjectError(`struct_ops ${name} names program ${p}, which the object does not have`);
+        if (!loaded) throw new ObjectError(`struct_ops ${name} names program ${p}, which the object does not have`, { section });
         return loaded.fd.raw;
       }, btf?.fd.raw));
     }
@@ -146,12 +144,18 @@ export async function loadObject(source: ObjectSpec | Uint8Array, options: LoadO
   return new BpfObject(spec, programs, handles, btf?.fd);
 }
 
-/** For each program a struct_ops map names: the struct's BTF id and the member it implements. */
-function structOpsPrograms(specs: Record<string, StructOpsSpec>): Map<string, { typeId: number; memberIndex: number }> {
+/** For each program a struct_ops variable points at: the struct's BTF id and the member it implements. */
+function structOpsPrograms(plans: StructOpsPlan[]): Map<string, { typeId: number; memberIndex: number }> {
   const out = new Map<string, { typeId: number; memberIndex: number }>();
-  for (const ops of Object.values(specs)) {
-    const layout = structOpsLayout(ops.type);
-    for (const [member, program] of Object.entries(ops.programs)) out.set(program, { typeId: layout.typeId, memberIndex: structOpsMember(layout, member, ops.type).index });
+  for (const plan of plans) {
+    for (const [program, target] of plan.programs) {
+      const earlier = out.get(program);
+      // libbpf allows one program in several variables only for the same member of the same struct.
+      if (earlier && (earlier.typeId !== target.typeId || earlier.memberIndex !== target.memberIndex)) {
+        throw new ObjectError(`program ${program} implements members of two different struct_ops`, { section: plan.spec.section });
+      }
+      out.set(program, target);
+    }
   }
   return out;
 }

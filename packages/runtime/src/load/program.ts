@@ -196,7 +196,7 @@ export function loadProgram(program: ProgramSpec, instructions: ProgramSpec["ins
   if (kind.progType === ProgType.KPROBE) attr.kernVersion = kernelVersionCode();
   if (kind.needsAttachBtfId) attr.attachBtfId = attachBtfId(program.section, kind);
   if (kind.progType === ProgType.STRUCT_OPS && !ctx.structOps) {
-    throw new ObjectError(`struct_ops program ${program.name} implements no member of any struct_ops map (name it in loadObject's structOps option)`, { section: program.section });
+    throw new ObjectError(`struct_ops program ${program.name} implements no member of any struct_ops variable (no relocation in .struct_ops points at it)`, { section: program.section });
   }
   if (ctx.structOps) {
     attr.attachBtfId = ctx.structOps.typeId;

@@ -7,7 +7,7 @@
  * struct's BTF id as attach_btf_id and i as expected_attach_type. Registering is a BPF link on
  * the map (BPF_LINK_CREATE with BPF_STRUCT_OPS); closing the link unregisters.
  */
-import { LazyBtf, type BtfMember, type BtfStruct, type BtfType } from "@tsbpf/object";
+import { LazyBtf, resolveModifiers, tryTypeById, typeSize, typeSizeVia, type Btf, type BtfStruct, type BtfType, type StructOpsSpec } from "@tsbpf/object";
 import { MapError, NotSupportedError, ObjectError } from "../errors.js";
 import { littleEndian } from "../sys/attr.js";
 import { bpfFailure, Cmd, linkCreateRaw, mapCreate, mapUpdate } from "../sys/bpf.js";
@@ -20,16 +20,6 @@ import { BpfMap } from "./map.js";
 
 const BPF_MAP_TYPE_STRUCT_OPS = 26;
 const BPF_F_LINK = 1 << 13;
-
-/** What a struct_ops map implements: the kernel struct, programs for its function members, values for the rest. */
-export interface StructOpsSpec {
-  /** The kernel struct: "tcp_congestion_ops". */
-  type: string;
-  /** Function member → program name in the object. */
-  programs: Record<string, string>;
-  /** Other members: numbers, bigints, strings for char arrays (`{ name: "my_cc" }`). */
-  values?: Record<string, number | bigint | string>;
-}
 
 let vmlinux: LazyBtf | undefined;
 
@@ -48,6 +38,8 @@ function resolve(btf: LazyBtf, id: number): BtfType {
 }
 
 export interface StructOpsLayout {
+  /** The struct's name: "tcp_congestion_ops". */
+  type: string;
   /** BTF id of the struct (programs' attach_btf_id). */
   typeId: number;
   struct: BtfStruct;
@@ -69,14 +61,7 @@ export function structOpsLayout(type: string): StructOpsLayout {
   const w = wrapper.type as BtfStruct;
   const data = w.members.find((m) => m.name === "data");
   if (!data) throw new NotSupportedError(`struct_ops ${type}`, `bpf_struct_ops_${type} has no data member`);
-  return { typeId: found.id, struct: found.type as BtfStruct, valueTypeId: wrapper.id, valueSize: w.size, dataOffset: data.bitOffset / 8 };
-}
-
-/** Member index of a function member (the expected_attach_type of the program implementing it). */
-export function structOpsMember(layout: StructOpsLayout, member: string, type: string): { index: number; member: BtfMember } {
-  const index = layout.struct.members.findIndex((m) => m.name === member);
-  if (index < 0) throw new MapError(`struct ${type} has no member ${member} (it has: ${layout.struct.members.map((m) => m.name).join(", ")})`);
-  return { index, member: layout.struct.members[index]! };
+  return { type, typeId: found.id, struct: found.type as BtfStruct, valueTypeId: wrapper.id, valueSize: w.size, dataOffset: data.bitOffset / 8 };
 }
 
 export class StructOpsMap extends BpfMap {
@@ -104,45 +89,80 @@ export class StructOpsMap extends BpfMap {
   }
 }
 
-/** Creates and fills a struct_ops map: each function member gets its program's fd. */
-export function createStructOpsMap(name: string, spec: StructOpsSpec, programFd: (program: string) => number, btfFd: number | undefined): StructOpsMap {
-  // The kernel wants the object's BTF alongside the vmlinux value type (it reads neither key nor value from it).
-  if (btfFd === undefined) throw new ObjectError(`struct_ops map ${name} needs the object to carry BTF`, { section: ".BTF" });
-  const layout = structOpsLayout(spec.type);
-  const btf = kernelBtf();
+/** What loading one struct_ops variable takes, worked out before any program is loaded. */
+export interface StructOpsPlan {
+  spec: StructOpsSpec;
+  layout: StructOpsLayout;
+  /** Program → what it implements (its attach_btf_id and expected_attach_type). */
+  programs: Map<string, { typeId: number; memberIndex: number }>;
+  /** The map's value with the data members copied in; program fds go at `slots`. */
+  value: Uint8Array;
+  slots: { offset: number; program: string }[];
+}
+
+/**
+ * Matches a struct_ops variable of the object to the running kernel's struct, by member name as
+ * libbpf does (bpf_map__init_kern_struct_ops): function members to the kernel's member index,
+ * data members copied to the kernel's offset when their kind and size agree.
+ */
+export function planStructOps(btf: Btf, spec: StructOpsSpec): StructOpsPlan {
+  const bad = (message: string): never => {
+    throw new ObjectError(`struct_ops ${spec.name}: ${message}`, { section: spec.section });
+  };
+  const local = tryTypeById(btf, spec.typeId);
+  if (local?.kind !== "struct" || !local.name) return bad(`type ${spec.typeId} is not a named struct of the object's BTF`);
+  const layout = structOpsLayout(local.name);
+  const kernel = kernelBtf();
   const value = new Uint8Array(layout.valueSize);
-  const view = new DataView(value.buffer);
-  for (const [member, program] of Object.entries(spec.programs)) {
-    const { member: m } = structOpsMember(layout, member, spec.type);
-    const t = resolve(btf, m.type);
-    if (t.kind !== "ptr" || resolve(btf, t.type).kind !== "func_proto") throw new MapError(`${spec.type}.${member} is not a function pointer`, { map: name });
-    view.setBigUint64(layout.dataOffset + m.bitOffset / 8, BigInt(programFd(program)), littleEndian);
-  }
-  for (const [member, v] of Object.entries(spec.values ?? {})) {
-    const { member: m } = structOpsMember(layout, member, spec.type);
-    const at = layout.dataOffset + m.bitOffset / 8;
-    const t = resolve(btf, m.type);
-    if (typeof v === "string") {
-      if (t.kind !== "array") throw new MapError(`${spec.type}.${member} is not a char array`, { map: name });
-      const bytes = new TextEncoder().encode(v);
-      if (bytes.length >= t.nelems) throw new MapError(`${spec.type}.${member} holds at most ${t.nelems - 1} bytes; "${v}" has ${bytes.length}`, { map: name });
-      value.set(bytes, at);
-    } else if (t.kind === "int" || t.kind === "enum") {
-      const n = BigInt(v);
-      if (t.size === 8) view.setBigUint64(at, BigInt.asUintN(64, n), littleEndian);
-      else if (t.size === 4) view.setUint32(at, Number(BigInt.asUintN(32, n)), littleEndian);
-      else if (t.size === 2) view.setUint16(at, Number(BigInt.asUintN(16, n)), littleEndian);
-      else view.setUint8(at, Number(BigInt.asUintN(8, n)));
-    } else {
-      throw new MapError(`${spec.type}.${member} is a ${t.kind}, which tsbpf cannot set from user space`, { map: name });
+  const programs = new Map<string, { typeId: number; memberIndex: number }>();
+  const slots: StructOpsPlan["slots"] = [];
+  const functions = new Map(spec.functions.map((f) => [f.offset, f.program]));
+  for (const member of local.members) {
+    const at = member.bitOffset / 8;
+    const index = layout.struct.members.findIndex((m) => m.name === member.name);
+    if (index < 0) return bad(`struct ${local.name} of the running kernel has no member ${member.name} (it has: ${layout.struct.members.map((m) => m.name).join(", ")})`);
+    const theirs = layout.struct.members[index]!;
+    if (member.bitfieldSize || theirs.bitfieldSize) return bad(`${local.name}.${member.name} is a bitfield, which struct_ops cannot set`);
+    const mine = tryTypeById(btf, resolveModifiers(btf, member.type));
+    const kernelType = resolve(kernel, theirs.type);
+    if ((mine?.kind ?? "void") !== kernelType.kind) return bad(`${local.name}.${member.name} is a ${mine?.kind ?? "void"} in the object but a ${kernelType.kind} in the kernel`);
+    const program = functions.get(at);
+    functions.delete(at);
+    if (kernelType.kind === "ptr") {
+      if (program === undefined) continue; // a function member left unset (NULL)
+      if (resolve(kernel, kernelType.type).kind !== "func_proto") return bad(`${local.name}.${member.name} is not a function pointer in the kernel`);
+      const target = { typeId: layout.typeId, memberIndex: index };
+      const earlier = programs.get(program);
+      if (earlier && earlier.memberIndex !== index) return bad(`program ${program} implements two members (${layout.struct.members[earlier.memberIndex]!.name} and ${member.name})`);
+      programs.set(program, target);
+      slots.push({ offset: layout.dataOffset + theirs.bitOffset / 8, program });
+      continue;
     }
+    if (program !== undefined) return bad(`${local.name}.${member.name} is not a function pointer, but a relocation points it at ${program}`);
+    const size = typeSize(btf, member.type);
+    const kernelSize = typeSizeVia((id) => kernel.typeById(id), theirs.type);
+    if (size !== kernelSize) return bad(`${local.name}.${member.name} has ${size} bytes in the object but ${kernelSize} in the kernel`);
+    if (at + size > spec.data.length) return bad(`${local.name}.${member.name} lies outside the variable's ${spec.data.length} bytes`);
+    value.set(spec.data.subarray(at, at + size), layout.dataOffset + theirs.bitOffset / 8);
   }
-  const fd = mapCreate({ type: BPF_MAP_TYPE_STRUCT_OPS, keySize: 4, valueSize: layout.valueSize, maxEntries: 1, flags: BPF_F_LINK, name, btfFd, btfVmlinuxValueTypeId: layout.valueTypeId });
+  for (const [offset, program] of functions) bad(`program ${program} is set at +${offset}, where ${local.name} has no member`);
+  return { spec, layout, programs, value, slots };
+}
+
+/** Creates and fills a struct_ops map (BPF_F_LINK: `attach()` registers it through a link). */
+export function createStructOpsMap(plan: StructOpsPlan, programFd: (program: string) => number, btfFd: number | undefined): StructOpsMap {
+  const { spec, layout } = plan;
+  // The kernel wants the object's BTF alongside the vmlinux value type (it reads neither key nor value from it).
+  if (btfFd === undefined) throw new ObjectError(`struct_ops map ${spec.name} needs the object to carry BTF`, { section: ".BTF" });
+  const value = plan.value.slice();
+  const view = new DataView(value.buffer);
+  for (const slot of plan.slots) view.setBigUint64(slot.offset, BigInt(programFd(slot.program)), littleEndian);
+  const fd = mapCreate({ type: BPF_MAP_TYPE_STRUCT_OPS, keySize: 4, valueSize: layout.valueSize, maxEntries: 1, flags: BPF_F_LINK, name: spec.name, btfFd, btfVmlinuxValueTypeId: layout.valueTypeId });
   try {
     mapUpdate(fd, new Uint8Array(4), value);
   } catch (error) {
     fd.close();
     throw error;
   }
-  return new StructOpsMap(fd, name, spec.type, layout.valueSize);
+  return new StructOpsMap(fd, spec.name, layout.type, layout.valueSize);
 }

@@ -55,7 +55,7 @@ export async function run(command: RunCommand, io: RunIo): Promise<void> {
   const readers: Promise<void>[] = [];
   try {
     for (const probe of probes) {
-      const object = await loadObject(probe.elf, { config: configValues(probe.spec, command.config), ...(probe.structOps ? { structOps: probe.structOps } : {}) });
+      const object = await loadObject(probe.elf, { config: configValues(probe.spec, command.config) });
       objects.push({ name: probe.className, object });
       const { links, skipped } = attachAll(object, command.targets ?? {});
       if (command.json) {

@@ -5,21 +5,25 @@
 import { KernelMap } from "./maps-base.js";
 import { hook, type MethodDecorator } from "./probe.js";
 
-export interface StructOpsOptions {
-  /** The kernel struct implemented, e.g. "tcp_congestion_ops". */
-  type: string;
-  /** Values of its data members, as literals: `{ name: "my_cc" }` names a congestion control. */
-  values?: Record<string, number | bigint | string>;
+export interface StructOpsOptions<T> {
+  /**
+   * Values of its data members, as literals: `{ name: "my_cc" }` names a congestion control
+   * (strings for char arrays, integers for integer members; checked against T's layout).
+   */
+  values?: { [K in keyof T]?: number | bigint | string };
 }
 
 /**
- * A struct_ops map: `cc = new StructOps({ type: "tcp_congestion_ops", values: { name: "tsbpf_cc" } })`.
- * Methods decorated `@structOps("cc", "<member>")` implement its function members. `attach()`
- * registers it (a TCP congestion control then appears in
- * /proc/sys/net/ipv4/tcp_available_congestion_control); closing unregisters it.
+ * A struct_ops map of the kernel struct T (a `@kernel` interface of `tsbpf/vmlinux`):
+ * `cc = new StructOps<tcp_congestion_ops>({ values: { name: "tsbpf_cc" } })`. Methods decorated
+ * `@structOps("cc", "<member>")` implement its function members. The object carries it in
+ * `.struct_ops` as libbpf reads it. `attach()` registers it through a BPF link (Linux 6.4; a TCP
+ * congestion control then appears in /proc/sys/net/ipv4/tcp_available_congestion_control);
+ * closing the link unregisters it.
  */
-export class StructOps extends KernelMap<StructOpsOptions> {
+export class StructOps<T = unknown> extends KernelMap<StructOpsOptions<T>> {
   declare private readonly brand: "StructOps";
+  declare private readonly struct: T;
 }
 
 /**

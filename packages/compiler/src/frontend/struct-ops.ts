@@ -94,6 +94,11 @@ function readValue(struct: StructType, field: StructField, literal: ts.Expressio
   return n;
 }
 
+function declaresStructOps(model: ProbeModel, name: string, ctx: FrontendContext): boolean {
+  return model.node.members.some((m) => ts.isPropertyDeclaration(m) && ts.isIdentifier(m.name) && m.name.text === name &&
+    m.initializer !== undefined && ts.isNewExpression(m.initializer) && isStructOpsNew(m.initializer, ctx));
+}
+
 /** Binds the `@structOps(field, member)` programs to their fields; a wrong field or member is a diagnostic. */
 export function bindStructOpsPrograms(model: ProbeModel, ctx: FrontendContext): void {
   for (const program of model.programs) {
@@ -106,6 +111,8 @@ export function bindStructOpsPrograms(model: ProbeModel, ctx: FrontendContext): 
     const ops = field && ts.isStringLiteralLike(field) ? model.structOps?.[field.text] : undefined;
     const error = (at: ts.Node, message: string, hint: string) => ctx.diagnostics.add(new CompileError(Codes.DecoratorArguments, spanOf(at), message, hint));
     if (!ops) {
+      // A StructOps field whose declaration failed has its own diagnostic already.
+      if (field && ts.isStringLiteralLike(field) && declaresStructOps(model, field.text, ctx)) continue;
       error(field ?? program.node.name, `'${field?.getText() ?? ""}' is not a StructOps field of this probe`, `declare it: ${EXAMPLE}`);
       continue;
     }

@@ -3,6 +3,7 @@
  * disassembly interleaved with the source lines its line_info names. Pure: from an ObjectSpec
  * (tsbpf-built or clang-built alike) to text.
  */
+import { structOpsRows } from "./inspect-struct-ops.js";
 import { disassemble, typeById, type Btf, type BtfType, type ObjectSpec, type ProgramSpec } from "@tsbpf/object";
 
 export interface InspectOptions {
@@ -95,7 +96,10 @@ function mapsSection(spec: ObjectSpec, options: InspectOptions): string[] {
       m.valueTypeId ? describeBtfType(spec.btf, m.valueTypeId) : "-",
     ]);
   }
-  return [`maps (${spec.maps.length})`, ...(spec.maps.length ? table(rows) : [])];
+  const out = [`maps (${spec.maps.length})`, ...(spec.maps.length ? table(rows) : [])];
+  // struct_ops variables become struct_ops maps at load (registered by attach()).
+  if (spec.structOps?.length) out.push("", `struct_ops (${spec.structOps.length})`, ...table(structOpsRows(spec)));
+  return out;
 }
 
 function btfSection(spec: ObjectSpec): string[] {

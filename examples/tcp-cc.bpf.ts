@@ -1,7 +1,8 @@
 // tcp-cc: a TCP congestion control written in TypeScript (struct_ops on tcp_congestion_ops).
 // It keeps a fixed slow-start threshold and counts how often the kernel asks it for decisions;
 // once attached, sockets choose it by name (setsockopt TCP_CONGESTION, or the sysctl
-// net.ipv4.tcp_congestion_control).
+// net.ipv4.tcp_congestion_control). The object carries `cc` in `.struct_ops` as clang would, so
+// libbpf loads it too (`bpftool prog loadall`).
 //   tsbpf run examples/tcp-cc.bpf.ts --duration 10
 import { ArrayMap, Probe, StructOps, structOps, type i32, type u32, type u64 } from "tsbpf";
 import type { tcp_congestion_ops } from "tsbpf/vmlinux";

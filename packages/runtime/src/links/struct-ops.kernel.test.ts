@@ -2,12 +2,15 @@
 // programs, pointed at by a `.struct_ops` variable of the ELF (read back by readElf), registered by object.attach(), used by a TCP transfer on loopback (a Python child sets
 // TCP_CONGESTION on its socket), and gone again once the link closes.
 import { execFileSync } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { readFileSync } from "node:fs";
 import { expect, it } from "vitest";
 import { writeElf, type ObjectSpec } from "@tsbpf/object";
 import { ObjectError } from "../errors.js";
 import { loadObject } from "../load/load-object.js";
 import { StructOpsMap } from "../maps/struct-ops.js";
+import { compileOrSkip } from "../testing/clang.js";
 import { describeKernel } from "../testing/kernel.js";
 import { counterObject } from "../testing/programs.js";
 import { withStructOps } from "../testing/struct-ops.js";
@@ -53,6 +56,34 @@ describeKernel("struct_ops on the kernel", () => {
     const used = execFileSync("python3", ["-c", transfer(name)]).toString().trim();
     expect(used).toBe(name);
     expect(object.variable("hits")).toBeGreaterThan(0n);
+    link!.close();
+    expect(available()).not.toContain(name);
+  });
+
+  it("reads .struct_ops.link (libbpf 1.2's name) the same way: registered through a link", async () => {
+    const name = `tsbpf_l${process.pid % 1_000_000}`;
+    const spec = congestionControl(name);
+    const [ops] = spec.structOps!;
+    const datasec = spec.btf.types.find((t) => t.kind === "datasec" && t.name === ".struct_ops")!;
+    if (datasec.kind === "datasec") datasec.name = ".struct_ops.link";
+    ops!.section = ".struct_ops.link";
+    await using object = await loadObject(writeElf(spec));
+    const [link] = object.attach();
+    expect(available().split(/\s+/)).toContain(name);
+    link!.close();
+    expect(available()).not.toContain(name);
+  });
+
+  it("registers a clang-built congestion control from its .struct_ops section", async (context) => {
+    const elf = compileOrSkip(join(dirname(fileURLToPath(import.meta.url)), "..", "load", "__fixtures__", "struct-ops.bpf.c"), context);
+    const name = "tsbpf_clang_cc";
+    await using object = await loadObject(elf);
+    expect(object.map("clang_cc")).toBeInstanceOf(StructOpsMap);
+    const [link] = object.attach();
+    expect(link!.target).toBe("struct_ops tcp_congestion_ops clang_cc");
+    expect(available().split(/\s+/)).toContain(name);
+    expect(execFileSync("python3", ["-c", transfer(name)]).toString().trim()).toBe(name);
+    expect(object.variable("calls")).toBeGreaterThan(0n);
     link!.close();
     expect(available()).not.toContain(name);
   });

@@ -5,10 +5,12 @@
  * member is the vtable itself: each function member gets a program's fd, other members their
  * values (`name` for a congestion control). Programs implementing member i are loaded with the
  * struct's BTF id as attach_btf_id and i as expected_attach_type. Registering is a BPF link on
- * the map (BPF_LINK_CREATE with BPF_STRUCT_OPS); closing the link unregisters.
+ * the map (BPF_LINK_CREATE with BPF_STRUCT_OPS); closing the link unregisters. What the map
+ * holds comes from the object's `.struct_ops*` variables, matched to the kernel's struct by member
+ * name as libbpf does; the map is always made with BPF_F_LINK, whichever section named it.
  */
 import { LazyBtf, resolveModifiers, tryTypeById, typeSize, typeSizeVia, type Btf, type BtfStruct, type BtfType, type StructOpsSpec } from "@tsbpf/object";
-import { MapError, NotSupportedError, ObjectError } from "../errors.js";
+import { NotSupportedError, ObjectError } from "../errors.js";
 import { littleEndian } from "../sys/attr.js";
 import { bpfFailure, Cmd, linkCreateRaw, mapCreate, mapUpdate } from "../sys/bpf.js";
 import { Errno } from "../sys/errno.js";

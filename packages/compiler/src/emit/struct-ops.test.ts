@@ -88,6 +88,11 @@ describe("struct_ops diagnostics", () => {
     one(source("ops = new StructOps<demo_ops>({ values: { flags: 4294967296 } });"), /does not fit demo_ops.flags/, "4294967296");
   });
 
+  it("lets tsc check values against the struct's members", () => {
+    const found = errors(source("ops = new StructOps<demo_ops>({ values: { name: 5 } });"));
+    expect(found.some((d) => d.source === "tsc" && /not assignable to type 'string'/.test(d.message))).toBe(true);
+  });
+
   it("names a @structOps field that is not a StructOps", () => {
     one(source("ops = new StructOps<demo_ops>();", '@structOps("nope", "first") f(): i32 { return 1; }'), /'"nope"' is not a StructOps field/, '"nope"');
   });

@@ -5,12 +5,15 @@
 import { KernelMap } from "./maps-base.js";
 import { hook, type MethodDecorator } from "./probe.js";
 
+/** What a member of type V takes: a string for a char array, an integer for an integer member. */
+export type StructOpsValue<V> = V extends string ? string : V extends bigint ? bigint | number : V extends number ? number : never;
+
 export interface StructOpsOptions<T> {
   /**
    * Values of its data members, as literals: `{ name: "my_cc" }` names a congestion control
    * (strings for char arrays, integers for integer members; checked against T's layout).
    */
-  values?: { [K in keyof T]?: number | bigint | string };
+  values?: { [K in keyof T]?: StructOpsValue<T[K]> };
 }
 
 /**

@@ -212,6 +212,7 @@ export function selectInstructions(fn: IrFunction, order: Block[], alloc: Alloca
       case "load": {
         const { reg, off } = addressBase(inst.addr, R1);
         const rd = defReg(inst.dst, R0);
+        if (inst.relo) cores.push({ instruction: insns.length, relo: inst.relo });
         emit(asm.ldx(memSize(inst.kind), rd, reg, off));
         if (inst.kind === "i8" || inst.kind === "i16") {
           const shift = 32 - kindBits(inst.kind);

@@ -7,7 +7,8 @@
  * `struct pt_regs` (x86_64: rdi, rsi, rdx, rcx, r8, r9; kretprobe: rax).
  *
  * Pointer arguments to kernel structs read through CO-RE like any kernel pointer
- * (compiler/src/core/lower-access.ts). The types are the user's annotations, which tsc checks
+ * (compiler/src/core/lower-access.ts); those of tp_btf, fentry and fexit are BTF-typed, read
+ * with direct loads (core/origin.ts). The types are the user's annotations, which tsc checks
  * against the kernel's declarations (`KernelFunctions`, `KernelTracepoints` of tsbpf/vmlinux).
  */
 import { ts } from "ts-morph";
@@ -19,6 +20,7 @@ import type { HookDef } from "../frontend/hooks.js";
 import type { ProgramModel } from "../frontend/probe-model.js";
 import { spanOf } from "../frontend/span.js";
 import type { LowerContext } from "../lower/context.js";
+import { btfTyped } from "./origin.js";
 
 export type ArgsLayout = "u64-array" | "pt_regs" | "pt_regs-return";
 
@@ -66,7 +68,9 @@ export function bindArgs(resolver: TypeResolver, program: ProgramModel, hook: Ho
       throw new CompileError(Codes.ProgramSignature, spanOf(param.type), "an argument is an integer kind or a Ptr<T>", "structs are passed by pointer: Ptr<T>");
     }
     const offset = layout === "u64-array" ? 8 * i : layout === "pt_regs" ? PT_REGS_ARGS[i]! : PT_REGS_AX;
-    return { node: param, name: param.name.text, type, offset };
+    // tp_btf/fentry/fexit arguments are BTF-typed (PTR_TO_BTF_ID): their members load directly.
+    // A kprobe's registers are plain numbers to the verifier.
+    return { node: param, name: param.name.text, type: layout === "u64-array" ? btfTyped(type) : type, offset };
   });
   if (params[0]) {
     const size = layout === "u64-array" ? 8 * params.length : 168; // sizeof(struct pt_regs) on x86_64

@@ -5,6 +5,9 @@
  * access, with the access string of the member path from the pointer ("0:12:3"), so the runtime
  * (or libbpf) puts the running kernel's offset there. Embedded structs and constant array indices
  * extend the path; each pointer dereference starts a new one.
+ *
+ * Through a pointer whose BTF type the verifier knows (core/origin.ts) the read is a plain load
+ * whose offset carries the relocation, as clang emits for `task->pid` in a tp_btf program.
  */
 import type { ts } from "ts-morph";
 import { sizeOf } from "../checker/layout.js";
@@ -13,24 +16,33 @@ import { Codes } from "../diagnostics/codes.js";
 import type { LowerContext } from "../lower/context.js";
 import { fail } from "../lower/errors.js";
 import type { Place, RValue } from "../lower/values.js";
+import { imm, type Address, type CoreRelocRequest, type VReg } from "../ir/ir.js";
+import { bitfieldRead } from "./bitfield.js";
 import { markUsed } from "./local-btf.js";
+import { directAccess, loadedMemberType, type DirectAccess } from "./origin.js";
 
 /** libbpf's BPF_CORE_FIELD_BYTE_OFFSET. */
-const FIELD_BYTE_OFFSET = 0;
-const PROBE_READ_KERNEL = 113;
+export const FIELD_BYTE_OFFSET = 0;
+export const PROBE_READ_KERNEL = 113;
 
 /** The access path of a place inside a kernel struct reached through a pointer. */
 export interface CorePath {
   root: StructType;
   /** Access string indices: 0 (the pointer itself), then member and array indices. */
   access: number[];
+  /** Set when the pointer's BTF type is known to the verifier: members are loaded directly. */
+  direct?: DirectAccess;
 }
 
 export const KERNEL_READONLY = "kernel memory is read through bpf_probe_read_kernel in a probe; it cannot be written";
 
-/** The start of a path when `pointee` (what a pointer points to) is a kernel struct. */
-export function coreRoot(pointee: Type): CorePath | undefined {
-  return pointee.tag === "struct" && pointee.kernel ? { root: pointee, access: [0] } : undefined;
+/** The start of a path when `pointer` points to a kernel struct. */
+export function coreRoot(pointer: Type): CorePath | undefined {
+  if (pointer.tag !== "ptr") return undefined;
+  const pointee = pointer.pointee;
+  if (pointee.tag !== "struct" || !pointee.kernel) return undefined;
+  const direct = directAccess(pointer);
+  return direct ? { root: pointee, access: [0], direct } : { root: pointee, access: [0] };
 }
 
 /** Extends `place` (a member of a kernel struct at `path`) with the member's index. */
@@ -38,7 +50,7 @@ export function coreMember(place: Place, path: CorePath, struct: StructType, fie
   if (place.tag !== "mem") return place;
   const index = struct.fields.indexOf(field);
   markUsed(struct, index);
-  place.core = { root: path.root, access: [...path.access, index] };
+  place.core = { ...path, access: [...path.access, index] };
   place.readonly = KERNEL_READONLY;
   return place;
 }
@@ -46,7 +58,7 @@ export function coreMember(place: Place, path: CorePath, struct: StructType, fie
 /** Extends `place` (an element of a kernel array at `path`) with its constant index. */
 export function coreElement(place: Place, path: CorePath, index: number): Place {
   if (place.tag !== "mem") return place;
-  place.core = { root: path.root, access: [...path.access, index] };
+  place.core = { ...path, access: [...path.access, index] };
   place.readonly = KERNEL_READONLY;
   return place;
 }
@@ -59,10 +71,12 @@ export function coreRead(L: LowerContext, place: Extract<Place, { tag: "mem" }>,
     return fail(Codes.NotAValue, node, `a kernel ${type.tag === "struct" ? "struct" : "array"} cannot be read as a whole here`, "read one of its members");
   }
   const field = fieldAt(path);
-  if (field?.bits) return fail(Codes.UnsupportedExpression, node, `'${field.name}' is a bitfield; reading kernel bitfields is not supported yet`);
   if (place.addr.tag !== "reg") return fail(Codes.UnsupportedExpression, node, "internal: a kernel member read without a pointer");
+  if (field?.bits && type.tag === "int") return bitfieldRead(L, place.addr, path, field, type);
+  const relo = { root: path.root, access: path.access.join(":"), kind: FIELD_BYTE_OFFSET };
+  if (path.direct) return directRead(L, place.addr, type, relo, path.direct);
   const offset = L.b.newReg("u64", "core_off");
-  L.b.emit({ op: "core", dst: offset, value: BigInt(place.addr.offset), relo: { root: path.root, access: path.access.join(":"), kind: FIELD_BYTE_OFFSET } });
+  L.b.emit({ op: "core", dst: offset, value: BigInt(place.addr.offset), relo });
   const address = L.b.newReg("u64", "core_addr");
   L.b.emit({ op: "bin", bop: "add", kind: "u64", dst: address, a: { tag: "reg", reg: offset }, b: { tag: "reg", reg: place.addr.base } });
   const size = sizeOf(type);
@@ -75,8 +89,36 @@ export function coreRead(L: LowerContext, place: Extract<Place, { tag: "mem" }>,
   return { type, op: { tag: "reg", reg: dst } };
 }
 
+/**
+ * `*(size *)(ptr + off)` with the relocation on the load's offset. Through a pointer that may
+ * be null the load is guarded (the verifier refuses a load through PTR_TO_BTF_ID_OR_NULL) and
+ * a null pointer reads 0, as bpf_probe_read_kernel's zero-filled result would.
+ */
+function directRead(L: LowerContext, addr: Extract<Address, { tag: "reg" }>, type: Type & { tag: "int" | "ptr" }, relo: CoreRelocRequest, direct: DirectAccess): RValue {
+  const kind = type.tag === "int" ? type.kind : "ptr";
+  const dst = L.b.newReg(kind);
+  nullGuarded(L, addr.base, direct, dst, () => L.b.emit({ op: "load", dst, addr, kind, relo }));
+  return { type: type.tag === "ptr" ? loadedMemberType(type, direct) : type, op: { tag: "reg", reg: dst } };
+}
+
+/** Emits `read` (which sets `dst`), behind `if (base != 0)` when the pointer may be null (else `dst = 0`). */
+export function nullGuarded(L: LowerContext, base: VReg, direct: DirectAccess, dst: VReg, read: () => void): void {
+  if (!direct.nullable) return read();
+  const present = L.b.newBlock();
+  const absent = L.b.newBlock();
+  const join = L.b.newBlock();
+  L.b.terminate({ op: "cbr", cmp: "ne", kind: "ptr", a: { tag: "reg", reg: base }, b: imm(0n, "ptr"), then: present, else: absent });
+  L.b.setBlock(present);
+  read();
+  L.b.jumpTo(join);
+  L.b.setBlock(absent);
+  L.b.emit({ op: "mov", dst, src: imm(0n, dst.kind) });
+  L.b.jumpTo(join);
+  L.b.setBlock(join);
+}
+
 /** The struct field a path ends at (undefined when it ends at an array element). */
-function fieldAt(path: CorePath): StructField | undefined {
+export function fieldAt(path: CorePath): StructField | undefined {
   let type: Type = path.root;
   let field: StructField | undefined;
   for (const index of path.access.slice(1)) {

@@ -89,7 +89,8 @@ export type Inst = InstBase &
     | { op: "conv"; dst: VReg; src: Operand; from: IntKind; to: IntKind }
     /** dst = (a cmp b) ? 1 : 0, compared as `kind`. */
     | { op: "cmp"; cmp: CmpOp; kind: IrKind; dst: VReg; a: Operand; b: Operand }
-    | { op: "load"; dst: VReg; addr: Address; kind: IrKind }
+    /** `relo`: the load's offset is a kernel field's, relocated by CO-RE (a read through a BTF-typed pointer, compiler/src/core). */
+    | { op: "load"; dst: VReg; addr: Address; kind: IrKind; relo?: CoreRelocRequest }
     | { op: "store"; addr: Address; value: Operand; kind: IrKind }
     /** Copies `size` bytes between two memory areas (struct assignment, struct arguments). */
     | { op: "copy"; dst: Address; src: Address; size: number }

@@ -34,7 +34,7 @@ export function printInst(inst: Inst | Terminator): string {
     case "un": return `${regName(inst.dst)} = ${inst.uop}.${inst.kind} ${printOperand(inst.a)}`;
     case "conv": return `${regName(inst.dst)} = conv.${inst.from}.${inst.to} ${printOperand(inst.src)}`;
     case "cmp": return `${regName(inst.dst)} = ${inst.cmp}.${inst.kind} ${printOperand(inst.a)}, ${printOperand(inst.b)}`;
-    case "load": return `${regName(inst.dst)} = load.${inst.kind} ${printAddress(inst.addr)}`;
+    case "load": return `${regName(inst.dst)} = load.${inst.kind} ${printAddress(inst.addr)}${inst.relo ? ` core.${inst.relo.kind} ${inst.relo.access}` : ""}`;
     case "store": return `store.${inst.kind} ${printAddress(inst.addr)}, ${printOperand(inst.value)}`;
     case "atomicAdd": return `atomic_add.${inst.kind} ${printAddress(inst.addr)}, ${printOperand(inst.value)}`;
     case "copy": return `copy ${printAddress(inst.dst)}, ${printAddress(inst.src)}, ${inst.size}`;

@@ -132,10 +132,10 @@ function lowerHelper(L: LowerContext, node: ts.CallExpression, signature: { name
     args.push(registerArgument(L, { type, op }, arg));
   });
   if (args.length > 5) fail(Codes.HelperArguments, node, "a helper takes at most five register arguments");
-  const kernel = kernelPointerResult(L, node);
+  const kernel = kernelPointerResult(L, node, signature.id);
   const dst = L.b.newReg(kernel ? "ptr" : signature.returns);
-  L.b.emit({ op: "call", helper: signature.id, args, dst });
-  return { type: kernel ?? intType(signature.returns), op: { tag: "reg", reg: dst } };
+  L.b.emit({ op: "call", helper: kernel?.helper ?? signature.id, args, dst });
+  return { type: kernel?.type ?? intType(signature.returns), op: { tag: "reg", reg: dst } };
 }
 
 /** `bpf.printk(format, ...)`: the format goes to .rodata, `%s` takes a CharArray's address. */

@@ -74,22 +74,22 @@ function memoryBase(L: LowerContext, expression: ts.Expression): MemBase {
     if (place.tag === "var" && place.type.tag === "ptr") {
       const base: MemBase = { addr: { tag: "reg", base: place.reg, offset: 0 }, type: place.type.pointee };
       if (place.readonlyPointee !== undefined) base.readonly = place.readonlyPointee;
-      return withCoreRoot(base);
+      return withCoreRoot(base, place.type);
     }
     if (place.tag === "mem" && place.type.tag === "ptr") {
       const loaded = readPlace(L, place, expression);
-      return withCoreRoot({ addr: { tag: "reg", base: pointerReg(L, loaded.op), offset: 0 }, type: place.type.pointee });
+      return withCoreRoot({ addr: { tag: "reg", base: pointerReg(L, loaded.op), offset: 0 }, type: place.type.pointee }, loaded.type);
     }
     return fail(Codes.UnknownMember, expression, `a value of type '${typeName(place.type)}' has no members`);
   }
   const value = lowerExpr(L, expression);
   if (value.type.tag !== "ptr") fail(Codes.UnknownMember, expression, `a value of type '${typeName(value.type)}' has no members`);
-  return withCoreRoot({ addr: { tag: "reg", base: pointerReg(L, value.op), offset: 0 }, type: value.type.pointee });
+  return withCoreRoot({ addr: { tag: "reg", base: pointerReg(L, value.op), offset: 0 }, type: value.type.pointee }, value.type);
 }
 
-/** A pointer to a kernel struct starts a CO-RE access path. */
-function withCoreRoot(base: MemBase): MemBase {
-  const core = coreRoot(base.type);
+/** A pointer to a kernel struct starts a CO-RE access path (`pointer` is its type, which says how to read it). */
+function withCoreRoot(base: MemBase, pointer: Type): MemBase {
+  const core = coreRoot(pointer);
   if (core) base.core = core;
   return base;
 }

@@ -4,7 +4,7 @@
  */
 import { ts } from "ts-morph";
 import type { TypeResolver } from "../checker/resolve-type.js";
-import { intType, ptrTo, type Type } from "../checker/types.js";
+import { intType, type Type } from "../checker/types.js";
 import type { DiagnosticBag } from "../diagnostics/diagnostic.js";
 import type { TypeOracle } from "../frontend/oracle.js";
 import type { ProbeModel, ProgramModel } from "../frontend/probe-model.js";
@@ -14,6 +14,7 @@ import { imm, type IrFunction } from "../ir/ir.js";
 import type { LowerContext } from "./context.js";
 import type { HelperSignature } from "./helper-signature.js";
 import { bindArgLocals } from "../core/args.js";
+import { contextPointer } from "../core/origin.js";
 import { lowerStatements } from "./lower-stmt.js";
 import type { RodataPool } from "./rodata.js";
 import { SubprogramTable, type Subprogram } from "./subprograms.js";
@@ -82,7 +83,7 @@ function lowerEntry(probe: ProbeModel, program: ProgramModel, services: ProbeSer
     L.locals.set(program.context.node, {
       tag: "reg",
       reg: ctx,
-      type: ptrTo(program.context.type),
+      type: contextPointer(program.context.type, program.section),
       name: program.context.name,
       readonlyPointee: program.context.readonly,
     });

@@ -18,6 +18,7 @@ import { lowerCond } from "./lower-cond.js";
 import { lowerExpr } from "./lower-expr.js";
 import { isPlaceExpression, lowerPlace } from "./lower-place.js";
 import { unsupportedStatement } from "./unsupported.js";
+import { localPointerType } from "../core/origin.js";
 import { lowerBreakContinue, lowerDo, lowerFor, lowerForOf, lowerLabeled, lowerWhile } from "./lower-loop.js";
 import { lowerSwitch } from "./lower-switch.js";
 import type { Local } from "./values.js";
@@ -146,6 +147,7 @@ function lowerVariable(L: LowerContext, node: ts.VariableDeclaration): void {
     type = value.type;
   }
   if (type.tag !== "int" && type.tag !== "ptr") return fail(Codes.UnsupportedType, node, `a local cannot hold a ${typeName(type)}`);
+  type = localPointerType(type, value, (node.parent.flags & ts.NodeFlags.Const) !== 0);
   const reg = L.b.newReg(type.tag === "int" ? type.kind : "ptr", name);
   const op = value ? convertTo(L, value, type, init!) : imm(0n, type.tag === "int" ? type.kind : "ptr");
   L.b.emit({ op: "mov", dst: reg, src: op });

@@ -53,8 +53,11 @@ declare module "./helpers.js" {
     /** CO-RE checks (`bpf.core.fieldExists(task.pid)`, ...), resolved against the running kernel at load. */
     core: CoreChecks;
     /**
-     * `bpf_get_current_task`: the current task, a pointer to its `task_struct` (read its members
-     * directly: `task.real_parent.tgid`; each read is a CO-RE relocated `bpf_probe_read_kernel`).
+     * The current task, a pointer to its `task_struct` (read its members directly:
+     * `task.real_parent.tgid`, each read CO-RE relocated). In tracing programs (tracepoint,
+     * raw_tp, tp_btf, kprobe, uprobe, perf_event, fentry, iter, ...) it calls
+     * `bpf_get_current_task_btf` (kernel 5.11) and the reads are direct loads the verifier checks;
+     * elsewhere `bpf_get_current_task` and `bpf_probe_read_kernel` reads.
      * Needs kernel types: `import type { task_struct } from "tsbpf/vmlinux"`.
      * @bpfHelper 35
      */

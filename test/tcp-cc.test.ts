@@ -49,9 +49,12 @@ describeKernel("examples/tcp-cc.bpf.ts", () => {
     const run = start(process.execPath, [cliPath, "run", example("tcp-cc.bpf.ts"), "--duration", "2", "--json"]);
     await attached(run);
     expect(available()).toContain(NAME);
-    const { stderr, code } = await run.finished;
+    const { stdout, stderr, code } = await run.finished;
     expect(stderr).toBe("");
     expect(code).toBe(0);
+    // The struct_ops programs run through the registered map: none is reported unattached.
+    const attachedLine = stdout.split("\n").find((l) => l.includes('"kind":"attached"'))!;
+    expect(JSON.parse(attachedLine)).toEqual({ kind: "attached", probe: "FixedCc", programs: 3, links: 1 });
     expect(available()).not.toContain(NAME);
   });
 });

@@ -26,6 +26,8 @@ export function attachAll(object: BpfObject, targets: AttachTargets): AttachResu
   const links = object.attach();
   const skipped: AttachResult["skipped"] = [];
   const attached = new Set(links.map((l) => l.program));
+  // struct_ops programs run once object.attach() has registered their struct_ops map.
+  for (const ops of object.spec.structOps ?? []) for (const f of ops.functions) attached.add(f.program);
   for (const program of object.programs.values()) {
     if (program.attachable || attached.has(program.name)) continue;
     const need = needs.find(([pattern]) => pattern.test(program.section));

@@ -2,11 +2,11 @@
 // BTF and BTF.ext, creates the maps, applies relocations (CO-RE included) and the kernel verifies
 // every program.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, expect, it } from "vitest";
-import { compileFile, type CompiledProbe } from "@tsbpf/compiler";
+import { compileFile, compileSource, type CompiledProbe } from "@tsbpf/compiler";
 import { loadObject, NotSupportedError } from "@tsbpf/runtime";
 import { describeKernel, toolPath } from "./support/kernel.js";
 import { repoRoot } from "./support/paths.js";
@@ -35,6 +35,15 @@ async function kernelRefusal(probe: CompiledProbe): Promise<string | undefined> 
   } catch (error) {
     if (error instanceof NotSupportedError) return error.message;
     throw error;
+  }
+}
+
+/** Unregisters (bpftool struct_ops unregister) every struct_ops map whose data names `name`. */
+function unregisterStructOps(name: string): void {
+  const bpftool = (...args: string[]) => spawnSync(toolPath("bpftool"), ["-j", ...args], { encoding: "utf8" }).stdout;
+  const maps = JSON.parse(bpftool("struct_ops", "show") || "[]") as { id: number }[];
+  for (const { id } of maps) {
+    if (bpftool("struct_ops", "dump", "id", String(id)).includes(`"name":"${name}"`)) bpftool("struct_ops", "unregister", "id", String(id));
   }
 }
 
@@ -77,4 +86,32 @@ describeKernel("libbpf interop", () => {
       }
     });
   }
+
+  it("libbpf registers tcp-cc's congestion control from its .struct_ops section (bpftool struct_ops register)", () => {
+    // The example's own name may be registered by test/tcp-cc.test.ts meanwhile: this copy has its own.
+    const name = `tsbpf_i${process.pid % 100_000}`;
+    const text = readFileSync(join(repoRoot, "examples", "tcp-cc.bpf.ts"), "utf8").replace('"tsbpf_fixed"', `"${name}"`);
+    const result = compileSource(join(repoRoot, "examples", `tcp-cc-interop-${process.pid}.bpf.ts`), text);
+    expect(result.diagnostics.filter((d) => d.category === "error")).toEqual([]);
+    const dir = mkdtempSync(join(tmpdir(), "tsbpf-interop-"));
+    const available = () => readFileSync("/proc/sys/net/ipv4/tcp_available_congestion_control", "utf8").split(/\s+/);
+    try {
+      const object = join(dir, "tcp-cc.o");
+      writeFileSync(object, result.probes[0]!.elf);
+      const run = spawnSync(toolPath("bpftool"), ["struct_ops", "register", object], { encoding: "utf8" });
+      try {
+        // bpftool reports the registration ("Registered tcp_congestion_ops cc id N") on stderr.
+        expect(run.stderr).toMatch(/Registered tcp_congestion_ops cc id \d+/);
+        expect(run.stderr).not.toMatch(/libbpf:|Error|failed/i);
+        expect(run.status).toBe(0);
+        expect(available()).toContain(name);
+      } finally {
+        unregisterStructOps(name);
+      }
+      expect(available()).not.toContain(name);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
+

@@ -14,7 +14,8 @@ import { closeSync, openSync, readFileSync, unlinkSync, writeFileSync } from "no
 import { isDeepStrictEqual } from "node:util";
 import { release } from "node:os";
 import { loadObject } from "../../packages/runtime/dist/index.js";
-import { counterObject } from "../../packages/runtime/dist/testing/index.js";
+// (programs.js, not the testing index: every module costs ~0.1 s to load under TCG)
+import { counterObject } from "../../packages/runtime/dist/testing/programs.js";
 
 const dir = process.argv[2];
 if (!dir) throw new Error("usage: other-kernel.guest.mjs <objects dir>");
@@ -49,6 +50,7 @@ function kernelHas(option) {
  */
 async function runCase(name, file, body, options = {}) {
   const attach = options.attach ?? ((object) => object.attach());
+  const started = performance.now();
   const result = { case: name, object: typeof file === "string" ? file : file.programs[0].section, kernel: release(), loaded: false, attached: false, relocations: [], checks: [] };
   let object;
   try {
@@ -76,7 +78,8 @@ async function runCase(name, file, body, options = {}) {
   const bad = result.error ? [result.error] : result.checks.filter((c) => !isDeepStrictEqual(c.expected, c.actual)).map((c) => `${c.what}: expected ${json(c.expected)}, got ${json(c.actual)}`);
   if (bad.length || result.checks.length === 0) failures++;
   console.log(`TSBPF-VM-CASE ${json(result)}`);
-  console.log(bad.length || result.checks.length === 0 ? `FAIL ${name} on ${release()}: ${bad.join("; ") || "no checks ran"}` : `ok   ${name} on ${release()}: ${result.checks.map((c) => json(c.actual)).join(" ")}`);
+  const took = `${((performance.now() - started) / 1000).toFixed(1)} s`;
+  console.log(bad.length || result.checks.length === 0 ? `FAIL ${name} on ${release()} (${took}): ${bad.join("; ") || "no checks ran"}` : `ok   ${name} on ${release()} (${took}): ${result.checks.map((c) => json(c.actual)).join(" ")}`);
 }
 
 /** Unlinks a new file, then a missing one (two calls of do_unlinkat); returns their paths. */
@@ -173,6 +176,7 @@ async function multiChecks(object) {
 }
 const multi = { needs: "CONFIG_FPROBE", attach: (object) => object.adopt(object.programs.get("count").attach({ cookies: [0x7e57n] })) };
 
+console.log(`guest: runtime imported ${(performance.now() / 1000).toFixed(1)} s after node started`);
 writeFileSync(`${dir}/vmlinux-${release()}.btf`, readFileSync("/sys/kernel/btf/vmlinux"));
 await runCase("unlink fentry/fexit", "unlink-fentry.o", unlinkChecks);
 await runCase("unlink kprobe/kretprobe", "unlink-kprobes.o", unlinkChecks);

@@ -12,6 +12,7 @@ import type { CoreRelocRequest } from "../ir/ir.js";
 import type { LowerContext } from "../lower/context.js";
 import { fail } from "../lower/errors.js";
 import { lowerPlace } from "../lower/lower-place.js";
+import { coreRead } from "./lower-access.js";
 import type { RValue } from "../lower/values.js";
 
 const Kind = { FIELD_BYTE_SIZE: 1, FIELD_EXISTS: 2, TYPE_EXISTS: 8, TYPE_SIZE: 9, ENUMVAL_EXISTS: 10, ENUMVAL_VALUE: 11 } as const;
@@ -60,9 +61,37 @@ export function lowerCoreCheck(L: LowerContext, node: ts.CallExpression, name: s
         ? constant(L, 1n, { ...relo, kind: Kind.ENUMVAL_EXISTS }, intType("bool"))
         : constant(L, enumerator.value, { ...relo, kind: Kind.ENUMVAL_VALUE }, intType("i64"));
     }
+    case "dataLoc":
+      return lowerDataLoc(L, node);
     default:
       return fail(Codes.UnknownHelper, node, `bpf.core.${name}() is not a CO-RE check`);
   }
+}
+
+/**
+ * `bpf.core.dataLoc(ctx.__data_loc_x)`: a `__data_loc` member holds the offset of its data from
+ * the start of the record in its low 16 bits (its length in the high 16). The member is read
+ * with a relocated context load; the result is the context pointer plus that offset, an
+ * address for bpf_probe_read_kernel_str (the verifier lets a context pointer with a variable
+ * offset be passed to a helper's "anything" argument, never loaded through).
+ */
+function lowerDataLoc(L: LowerContext, node: ts.CallExpression): RValue {
+  const arg = node.arguments[0];
+  if (!arg || node.arguments.length !== 1) return fail(Codes.HelperArguments, node, "bpf.core.dataLoc() takes one __data_loc member");
+  const place = lowerPlace(L, arg);
+  const base = place.tag === "mem" && place.addr.tag === "reg" ? place.addr.base : undefined;
+  if (place.tag !== "mem" || !place.core?.direct || base === undefined || base !== L.contextReg || place.type.tag !== "int" || sizeOf(place.type) !== 4) {
+    return fail(Codes.UnsupportedExpression, arg, "bpf.core.dataLoc() takes a 32-bit __data_loc member of the tracepoint's context",
+      'type the context as the tracepoint\'s record: @tracepoint("sched", "sched_process_exec") onExec(ctx: trace_event_raw_sched_process_exec), then bpf.core.dataLoc(ctx.__data_loc_filename)');
+  }
+  const loc = coreRead(L, place, arg);
+  const wide = L.b.newReg("u64", "data_loc");
+  L.b.emit({ op: "conv", dst: wide, src: loc.op, from: place.type.kind, to: "u64" });
+  const offset = L.b.newReg("u64", "data_offset");
+  L.b.emit({ op: "bin", bop: "and", kind: "u64", dst: offset, a: { tag: "reg", reg: wide }, b: { tag: "imm", value: 0xffffn, kind: "u64" } });
+  const address = L.b.newReg("u64", "data_addr");
+  L.b.emit({ op: "bin", bop: "add", kind: "u64", dst: address, a: { tag: "reg", reg: base }, b: { tag: "reg", reg: offset } });
+  return { type: intType("u64"), op: { tag: "reg", reg: address } };
 }
 
 /** `pid_type.PIDTYPE_TGID`: a `const` of the namespace tsbpf/vmlinux declares beside an enum's type. */

@@ -1,13 +1,13 @@
 // Which pointers read their kernel members with direct loads (core/origin.ts): the compiled
 // instructions, their CO-RE records and their count. test/kernel-direct.test.ts runs such
 // programs in the kernel.
-import { expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Instruction } from "@tsbpf/object";
 import { formatDiagnostic } from "../diagnostics/format.js";
 import { compileText } from "../testing/probes.js";
 
 const PREAMBLE = `
-import { Probe, bpf, iter, syscall, tp_btf, tracepoint, u32, type i32, type Ptr, type SysEnterContext } from "tsbpf";
+import { Probe, bpf, iter, syscall, tp_btf, tracepoint, u32, type CharArray, type i32, type Ptr, type SysEnterContext } from "tsbpf";
 /** @kernel */
 interface task_struct { pid: i32; tgid: i32; real_parent: Ptr<task_struct>; }
 /** @kernel */
@@ -101,4 +101,37 @@ it("direct loads take fewer instructions than bpf_probe_read_kernel", () => {
   // 5 reads: each probe_read is ~6 instructions (offset, address, three arguments, call, reload),
   // a direct load 1 (plus a null check for each pointer loaded from the kernel).
   expect(direct!.instructions.length).toBeLessThan(probed!.instructions.length / 2);
+});
+
+describe("classic tracepoint records typed from BTF", () => {
+  const record = `
+/** @kernel */
+interface trace_entry { type: u16; flags: u8; preempt_count: u8; pid: i32; }
+/** @kernel */
+interface trace_event_raw_sched_process_exec { ent: trace_entry; __data_loc_filename: u32; pid: i32; old_pid: i32; }
+`;
+  const compile = (body: string) => {
+    const source = `${PREAMBLE.replace("type SysEnterContext", "type SysEnterContext, type u8, type u16")}${record}
+export class T extends Probe {
+  @tracepoint("sched", "sched_process_exec")
+  onExec(ctx: trace_event_raw_sched_process_exec): i32 { ${body} }
+}
+`;
+    return { source, result: compileText(source) };
+  };
+
+  it("reads members with relocated context loads and __data_loc addresses from the context", () => {
+    const { source, result } = compile("const buf: CharArray<64> = \"\"; bpf.probeReadKernelStr(buf, bpf.core.dataLoc(ctx.__data_loc_filename)); return ctx.pid;");
+    const errors = result.diagnostics.filter((d) => d.category === "error");
+    expect(errors.map((d) => formatDiagnostic(d, source))).toEqual([]);
+    const program = result.probes[0]!.spec.programs[0]!;
+    // Access strings count the members the object's BTF holds: the two read.
+    expect(relocated(program)).toEqual([{ access: "0:0", code: LDX, off: 8 }, { access: "0:1", code: LDX, off: 12 }]);
+    expect(helpers(program.instructions)).toEqual([115]);
+  });
+
+  it("refuses the record's common header, which the kernel does not let a program read", () => {
+    const { result } = compile("return ctx.ent.pid;");
+    expect(result.diagnostics.map((d) => d.message)).toContain("a tracepoint program cannot read its record's common header (the kernel refuses context reads of its first 8 bytes)");
+  });
 });

@@ -24,6 +24,8 @@ import { directAccess, loadedMemberType, type DirectAccess } from "./origin.js";
 /** libbpf's BPF_CORE_FIELD_BYTE_OFFSET. */
 export const FIELD_BYTE_OFFSET = 0;
 export const PROBE_READ_KERNEL = 113;
+/** `struct trace_entry` (type, flags, preempt_count, pid) at the start of a tracepoint record. */
+const TRACE_HEADER = 8;
 
 /** The access path of a place inside a kernel struct reached through a pointer. */
 export interface CorePath {
@@ -74,6 +76,10 @@ export function coreRead(L: LowerContext, place: Extract<Place, { tag: "mem" }>,
   if (place.addr.tag !== "reg") return fail(Codes.UnsupportedExpression, node, "internal: a kernel member read without a pointer");
   if (field?.bits && type.tag === "int") return bitfieldRead(L, place.addr, path, field, type);
   const relo = { root: path.root, access: path.access.join(":"), kind: FIELD_BYTE_OFFSET };
+  if (path.direct && place.addr.base === L.contextReg && place.addr.offset < TRACE_HEADER && /^(tracepoint|tp)\//.test(L.program.section)) {
+    return fail(Codes.UnsupportedExpression, node, "a tracepoint program cannot read its record's common header (the kernel refuses context reads of its first 8 bytes)",
+      "the header's pid is the current task's: bpf.getCurrentPidTgid()");
+  }
   if (path.direct) return directRead(L, place.addr, type, relo, path.direct);
   const offset = L.b.newReg("u64", "core_off");
   L.b.emit({ op: "core", dst: offset, value: BigInt(place.addr.offset), relo });

@@ -11,7 +11,7 @@
  * `task_struct`.
  */
 import type { Ptr } from "./memory.js";
-import type { bool, i64, u32 } from "./integers.js";
+import type { bool, i64, u32, u64 } from "./integers.js";
 
 /** Kernel type names to their declarations; filled by vmlinux declarations (or a probe's own). */
 // eslint-disable-next-line @typescript-eslint/no-empty-interface
@@ -38,6 +38,12 @@ export interface CoreChecks {
   fieldExists(field: unknown): bool;
   /** `bpf_core_field_size`: the member's size in bytes in the running kernel. */
   fieldSize(field: unknown): u32;
+  /**
+   * The address of a classic tracepoint record's variable-length field, from its `__data_loc`
+   * member (`ctx: trace_event_raw_<name>` from tsbpf/vmlinux): the record's address plus the
+   * low 16 bits of the member. Read it with `bpf.probeReadKernelStr(buf, bpf.core.dataLoc(ctx.__data_loc_filename))`.
+   */
+  dataLoc(field: u32): u64;
   /** `bpf_core_type_exists`: whether the kernel has the type (flavours match their base name). */
   typeExists<T>(): bool;
   /** `bpf_core_type_size`: the type's size in the running kernel. */

@@ -7,12 +7,13 @@
  * struct's BTF id as attach_btf_id and i as expected_attach_type. Registering is a BPF link on
  * the map (BPF_LINK_CREATE with BPF_STRUCT_OPS); closing the link unregisters. What the map
  * holds comes from the object's `.struct_ops*` variables, matched to the kernel's struct by member
- * name as libbpf does; the map is always made with BPF_F_LINK, whichever section named it.
+ * name as libbpf does; the map is made with BPF_F_LINK (registered through a link) wherever the
+ * kernel has struct_ops links (6.4), whichever section named it, else registered by the map update.
  */
 import { LazyBtf, resolveModifiers, tryTypeById, typeSize, typeSizeVia, type Btf, type BtfStruct, type BtfType, type StructOpsSpec } from "@tsbpf/object";
-import { NotSupportedError, ObjectError } from "../errors.js";
+import { MapError, NotSupportedError, ObjectError } from "../errors.js";
 import { littleEndian } from "../sys/attr.js";
-import { bpfFailure, Cmd, linkCreateRaw, mapCreate, mapUpdate } from "../sys/bpf.js";
+import { bpfFailure, Cmd, linkCreateRaw, mapCreate, mapCreateRaw, mapDelete, mapUpdate } from "../sys/bpf.js";
 import { Errno } from "../sys/errno.js";
 import { Fd } from "../sys/fd.js";
 import { readFile } from "../sys/files.js";
@@ -69,10 +70,16 @@ export function structOpsLayout(type: string): StructOpsLayout {
 export class StructOpsMap extends BpfMap {
   readonly structType: string;
   #link: Link | undefined;
+  /**
+   * For a map made without BPF_F_LINK (kernels before 6.4): the value that registers it, written
+   * by attach() only, since on such a map the update is the registration.
+   */
+  readonly #registration: Uint8Array | undefined;
 
-  constructor(fd: Fd, name: string, structType: string, valueSize: number) {
-    super(fd, { name, type: BPF_MAP_TYPE_STRUCT_OPS, keySize: 4, valueSize, maxEntries: 1, flags: BPF_F_LINK });
+  constructor(fd: Fd, name: string, structType: string, valueSize: number, registration?: Uint8Array) {
+    super(fd, { name, type: BPF_MAP_TYPE_STRUCT_OPS, keySize: 4, valueSize, maxEntries: 1, flags: registration ? 0 : BPF_F_LINK });
     this.structType = structType;
+    this.#registration = registration;
   }
 
   /** Whether a link currently registers it. */
@@ -80,9 +87,22 @@ export class StructOpsMap extends BpfMap {
     return this.#link !== undefined && !this.#link.closed;
   }
 
-  /** Registers the vtable with the kernel (the congestion control becomes available). Kernel 6.4. */
+  /**
+   * Registers the vtable with the kernel (the congestion control becomes available) and returns
+   * the link whose close() unregisters it. Through a BPF link on Linux 6.4+; on older kernels
+   * (5.6+) by updating the map, as libbpf 1.1 does, and the returned link deletes the element
+   * again on close() or at process exit. Such a registration outlives a process killed before
+   * its exit handlers run: the kernel ties it to no descriptor.
+   */
   attach(): Link {
     const what = `struct_ops ${this.structType} ${this.name}`;
+    if (this.attached) throw new MapError(`${what} is registered already`, { map: this.name });
+    if (this.#registration) {
+      mapUpdate(this.fd, new Uint8Array(4), this.#registration);
+      const fd = this.fd;
+      this.#link = new Link(this.name, what, undefined, [{ close: () => void mapDelete(fd, new Uint8Array(4)) }]);
+      return this.#link;
+    }
     const r = linkCreateRaw({ progFd: this.fd.raw, targetFd: 0, attachType: AttachType.STRUCT_OPS });
     if (r === -Errno.EINVAL) throw new NotSupportedError(what, "the kernel refused a struct_ops link (EINVAL)", { remedy: "needs Linux 6.4", errno: -r, syscall: "BPF_LINK_CREATE" });
     if (r < 0) throw bpfFailure(Cmd.LINK_CREATE, -r, what);
@@ -151,7 +171,7 @@ export function planStructOps(btf: Btf, spec: StructOpsSpec): StructOpsPlan {
   return { spec, layout, programs, value, slots };
 }
 
-/** Creates and fills a struct_ops map (BPF_F_LINK: `attach()` registers it through a link). */
+/** Creates and fills a struct_ops map (BPF_F_LINK where the kernel has struct_ops links: `attach()` registers it through one). */
 export function createStructOpsMap(plan: StructOpsPlan, programFd: (program: string) => number, btfFd: number | undefined): StructOpsMap {
   const { spec, layout } = plan;
   // The kernel wants the object's BTF alongside the vmlinux value type (it reads neither key nor value from it).
@@ -159,7 +179,16 @@ export function createStructOpsMap(plan: StructOpsPlan, programFd: (program: str
   const value = plan.value.slice();
   const view = new DataView(value.buffer);
   for (const slot of plan.slots) view.setBigUint64(slot.offset, BigInt(programFd(slot.program)), littleEndian);
-  const fd = mapCreate({ type: BPF_MAP_TYPE_STRUCT_OPS, keySize: 4, valueSize: layout.valueSize, maxEntries: 1, flags: BPF_F_LINK, name: spec.name, btfFd, btfVmlinuxValueTypeId: layout.valueTypeId });
+  const attr = { type: BPF_MAP_TYPE_STRUCT_OPS, keySize: 4, valueSize: layout.valueSize, maxEntries: 1, name: spec.name, btfFd, btfVmlinuxValueTypeId: layout.valueTypeId };
+  const linked = mapCreateRaw({ ...attr, flags: BPF_F_LINK });
+  if (linked === -Errno.EINVAL) {
+    // No struct_ops links here (before 6.4: BPF_F_LINK is refused, the same map without it is
+    // not): attach() registers by the map update instead, which must wait until then.
+    const fd = mapCreate(attr);
+    return new StructOpsMap(fd, spec.name, layout.type, layout.valueSize, value);
+  }
+  if (linked < 0) throw bpfFailure(Cmd.MAP_CREATE, -linked, `map ${spec.name}`);
+  const fd = new Fd(linked, `map ${spec.name}`);
   try {
     mapUpdate(fd, new Uint8Array(4), value);
   } catch (error) {

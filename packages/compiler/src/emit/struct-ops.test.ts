@@ -61,6 +61,19 @@ describe("a StructOps field", () => {
   });
 });
 
+it("puts two StructOps fields one after the other, each with its own programs", () => {
+  const result = compileText(source('a = new StructOps<demo_ops>({ values: { name: "a" } });\n  b = new StructOps<demo_ops>({ values: { name: "b" } });',
+    '@structOps("a", "first") one(): i32 { return 1; }\n  @structOps("b", "second") two(): i32 { return 2; }'));
+  expect(result.diagnostics).toEqual([]);
+  const back = readElf(result.probes[0]!.elf);
+  expect(back.structOps!.map((o) => [o.name, o.functions, new TextDecoder().decode(o.data.subarray(16, 17))])).toEqual([
+    ["a", [{ offset: 0, program: "one" }], "a"],
+    ["b", [{ offset: 8, program: "two" }], "b"],
+  ]);
+  const datasec = back.btf.types.find((t) => t.kind === "datasec" && t.name === ".struct_ops");
+  expect(datasec).toMatchObject({ size: 80, vars: [{ offset: 0, size: 40 }, { offset: 40, size: 40 }] });
+});
+
 describe("struct_ops diagnostics", () => {
   const errors = (text: string) => compileText(text).diagnostics.filter((d) => d.category === "error");
   const one = (text: string, message: RegExp, snippet: string) => {

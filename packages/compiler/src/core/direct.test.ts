@@ -135,3 +135,20 @@ export class T extends Probe {
     expect(result.diagnostics.map((d) => d.message)).toContain("a tracepoint program cannot read its record's common header (the kernel refuses context reads of its first 8 bytes)");
   });
 });
+
+it("a conditional of a BTF-typed pointer and a plain one (or null) is not loaded through unchecked", () => {
+  const [mixed] = programs(`
+  @tp_btf("sched_process_fork")
+  onFork(parent: Ptr<task_struct>, child: Ptr<task_struct>): i32 { let other = parent; const p = child.pid > 0 ? child : other; return p.pid; }`);
+  expect(helpers(mixed!.instructions)).toEqual([PROBE_READ_KERNEL]);
+  const [orNull] = programs(`
+  @tp_btf("sched_process_fork")
+  onFork(parent: Ptr<task_struct>, child: Ptr<task_struct>): i32 { const p = child.pid > 0 ? child : null; return p ? 1 : 0; }`);
+  expect(helpers(orNull!.instructions)).toEqual([]);
+  const [guarded] = programs(`
+  @tp_btf("sched_process_fork")
+  onFork(parent: Ptr<task_struct>, child: Ptr<task_struct>): i32 { const p: Ptr<task_struct> | null = child.pid > 0 ? child : null; return p!.tgid; }`);
+  const insns = guarded!.instructions;
+  const load = guarded!.coreRelocations.at(-1)!.instruction;
+  expect(insns.slice(0, load).some((i) => (i.code === 0x15 || i.code === 0x55) && i.dst === insns[load]!.src && i.imm === 0)).toBe(true);
+});

@@ -81,6 +81,17 @@ export function localPointerType(declared: Type, value: { type: Type } | undefin
 }
 
 /**
+ * The type of `c ? a : b` for pointer arms (a null arm is `undefined`): direct only when both arms
+ * are, possibly null when either may be, so the merged value is never loaded through unchecked.
+ */
+export function mergedPointerType(a: PtrType, b: PtrType | undefined): PtrType {
+  const left = directAccess(a);
+  const right = b === undefined ? { nullable: true, members: left?.members ?? "plain" } : directAccess(b);
+  if (!left || !right || left.members !== right.members) return ptrTo(a.pointee);
+  return directPointer(a.pointee, { nullable: left.nullable || right.nullable, members: left.members });
+}
+
+/**
  * Program types whose helpers include `bpf_get_current_task_btf` (kernel 5.11,
  * bpf_tracing_func_proto): there `bpf.getCurrentTask()` is a BTF-typed, trusted pointer.
  */

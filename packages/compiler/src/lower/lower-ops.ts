@@ -21,6 +21,7 @@ import { lowerPlace, readPlace, writePlace } from "./lower-place.js";
 import { unsupportedExpression } from "./unsupported.js";
 import { constantOf } from "./loop-bound.js";
 import type { RValue } from "./values.js";
+import { mergedPointerType } from "../core/origin.js";
 
 const ARITHMETIC: Partial<Record<ts.SyntaxKind, BinOp>> = {
   [ts.SyntaxKind.PlusToken]: "add",
@@ -262,9 +263,9 @@ export function lowerConditional(L: LowerContext, node: ts.ConditionalExpression
   const endFalse = L.b.current;
   let type: Type;
   if (a.type.tag === "int" && b.type.tag === "int") type = intType(usualArithmetic(a.type.kind, b.type.kind));
-  else if (a.type.tag === "ptr" && b.isNull) type = a.type;
-  else if (b.type.tag === "ptr" && a.isNull) type = b.type;
-  else if (a.type.tag === "ptr" && b.type.tag === "ptr" && sameType(a.type, b.type)) type = a.type;
+  else if (a.type.tag === "ptr" && b.isNull) type = mergedPointerType(a.type, undefined);
+  else if (b.type.tag === "ptr" && a.isNull) type = mergedPointerType(b.type, undefined);
+  else if (a.type.tag === "ptr" && b.type.tag === "ptr" && sameType(a.type, b.type)) type = mergedPointerType(a.type, b.type);
   else return fail(Codes.OperatorType, node, `the arms of '?:' have incompatible types '${typeName(a.type)}' and '${typeName(b.type)}'`);
   if (expected?.tag === "int" && type.tag === "int" && a.literal !== undefined && b.literal !== undefined) type = expected;
   const dst = L.b.newReg(type.tag === "int" ? type.kind : "ptr");

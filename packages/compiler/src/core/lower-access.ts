@@ -36,7 +36,7 @@ export interface CorePath {
   direct?: DirectAccess;
 }
 
-export const KERNEL_READONLY = "kernel memory is read through bpf_probe_read_kernel in a probe; it cannot be written";
+export const KERNEL_READONLY = "a probe reads kernel structs (and contexts typed as kernel structs) through CO-RE; it cannot write them";
 
 /** The start of a path when `pointer` points to a kernel struct. */
 export function coreRoot(pointer: Type): CorePath | undefined {

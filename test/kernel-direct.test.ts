@@ -35,14 +35,14 @@ describeKernel("direct loads through BTF-typed pointers", () => {
       const link = probe.programs.eachTask.attach() as unknown as { read(): Uint8Array };
       link.read();
       const plain = { resetOnFork: 0, resetOnForkProbed: 0 };
-      expect(probe.tasks.get(process.pid)).toEqual({ tgid: process.pid, ppid: process.ppid, ...plain });
-      expect(probe.tasks.get(child.child.pid!)).toEqual({ tgid: child.child.pid, ppid: process.pid, resetOnFork: 1, resetOnForkProbed: 1 });
+      expect(probe.tasks.get(process.pid)).toEqual({ tgid: process.pid, ppid: process.ppid, tracerOrParent: process.ppid, ...plain });
+      expect(probe.tasks.get(child.child.pid!)).toEqual({ tgid: child.child.pid, ppid: process.pid, tracerOrParent: process.pid, resetOnFork: 1, resetOnForkProbed: 1 });
       // Node's other threads: same thread group, same parent (threads that started after the
       // iteration are not in the map).
       const threads = execFileSync("ls", [`/proc/${process.pid}/task`]).toString().trim().split("\n").map(Number);
       const seen = threads.filter((tid) => tid !== process.pid && probe.tasks.get(tid) !== undefined);
       expect(seen.length).toBeGreaterThan(0);
-      for (const tid of seen) expect(probe.tasks.get(tid)).toEqual({ tgid: process.pid, ppid: process.ppid, ...plain });
+      for (const tid of seen) expect(probe.tasks.get(tid)).toEqual({ tgid: process.pid, ppid: process.ppid, tracerOrParent: process.ppid, ...plain });
     } finally {
       child.child.kill();
       await child.finished;

@@ -95,6 +95,9 @@ export class TypeResolver {
       case "Ptr":
         if (!args[0]) throw unsupported(node, "Ptr needs a pointee type");
         return ptrTo(this.resolve(args[0]));
+      case "UserPtr":
+        if (!args[0]) throw unsupported(node, "UserPtr needs a pointee type");
+        return { tag: "ptr", pointee: this.resolve(args[0]), user: true };
       default:
         if (ts.isInterfaceDeclaration(declaration)) {
           return this.struct(declaration, KERNEL_STRUCT_NAMES[name] ?? name);

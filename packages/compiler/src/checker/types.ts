@@ -47,6 +47,8 @@ export interface ArrayType {
 export interface PtrType {
   tag: "ptr";
   pointee: Type;
+  /** `UserPtr<T>`: user memory, read through bpf_probe_read_user (never dereferenced directly). */
+  user?: true;
 }
 
 export interface VoidType {
@@ -80,7 +82,7 @@ export function typeName(type: Type): string {
     case "int": return type.kind;
     case "struct": return type.name;
     case "array": return type.char ? `CharArray<${type.length}>` : `FixedArray<${typeName(type.element)}, ${type.length}>`;
-    case "ptr": return `Ptr<${typeName(type.pointee)}>`;
+    case "ptr": return `${type.user ? "UserPtr" : "Ptr"}<${typeName(type.pointee)}>`;
     case "void": return "void";
   }
 }
@@ -95,7 +97,7 @@ export function sameType(a: Type, b: Type): boolean {
       const other = b as ArrayType;
       return a.length === other.length && a.char === other.char && sameType(a.element, other.element);
     }
-    case "ptr": return sameType(a.pointee, (b as PtrType).pointee);
+    case "ptr": return sameType(a.pointee, (b as PtrType).pointee) && !a.user === !(b as PtrType).user;
     case "void": return true;
   }
 }

@@ -4,9 +4,12 @@
  */
 import { ts } from "ts-morph";
 
-/** The value of a constant integer expression, or undefined when it is not one. */
-export function evaluateConstant(node: ts.Expression): bigint | undefined {
-  if (ts.isParenthesizedExpression(node)) return evaluateConstant(node.expression);
+/**
+ * The value of a constant integer expression, or undefined when it is not one. `leaf` gives the
+ * value of names (constants, enum members) where the caller can resolve them.
+ */
+export function evaluateConstant(node: ts.Expression, leaf?: (node: ts.Expression) => bigint | undefined): bigint | undefined {
+  if (ts.isParenthesizedExpression(node)) return evaluateConstant(node.expression, leaf);
   if (ts.isNumericLiteral(node)) {
     const value = Number(node.text);
     return Number.isSafeInteger(value) ? BigInt(value) : undefined;
@@ -15,7 +18,7 @@ export function evaluateConstant(node: ts.Expression): bigint | undefined {
   if (node.kind === ts.SyntaxKind.TrueKeyword) return 1n;
   if (node.kind === ts.SyntaxKind.FalseKeyword) return 0n;
   if (ts.isPrefixUnaryExpression(node)) {
-    const operand = evaluateConstant(node.operand);
+    const operand = evaluateConstant(node.operand, leaf);
     if (operand === undefined) return undefined;
     switch (node.operator) {
       case ts.SyntaxKind.MinusToken: return -operand;
@@ -25,8 +28,8 @@ export function evaluateConstant(node: ts.Expression): bigint | undefined {
     }
   }
   if (ts.isBinaryExpression(node)) {
-    const a = evaluateConstant(node.left);
-    const b = evaluateConstant(node.right);
+    const a = evaluateConstant(node.left, leaf);
+    const b = evaluateConstant(node.right, leaf);
     if (a === undefined || b === undefined) return undefined;
     switch (node.operatorToken.kind) {
       case ts.SyntaxKind.PlusToken: return a + b;
@@ -43,5 +46,5 @@ export function evaluateConstant(node: ts.Expression): bigint | undefined {
       default: return undefined;
     }
   }
-  return undefined;
+  return leaf?.(node);
 }

@@ -34,6 +34,8 @@ export function toKind(L: LowerContext, value: RValue, kind: IntKind, node: ts.N
  * integer kind (a literal must fit the target), `null` to pointers, pointers to the same pointer.
  */
 export function convertTo(L: LowerContext, value: RValue, to: Type, node: ts.Node): Operand {
+  // A UserPtr is its address where an integer address is expected (bpf.probeReadUserStr).
+  if (to.tag === "int" && to.kind === "u64" && value.type.tag === "ptr" && value.type.user) return value.op;
   if (to.tag === "int") {
     if (value.literal !== undefined && !inRange(value.literal, to.kind)) {
       fail(Codes.LiteralOutOfRange, node, `${value.literal} is out of range for ${to.kind}`,

@@ -75,9 +75,8 @@ function conjuncts(node: ts.Expression): ts.Expression[] {
 /** A compile-time integer: literals, module and local constants, enum members, fixed array lengths. */
 export function constantOf(L: LowerContext, node: ts.Expression, depth = 0): bigint | undefined {
   if (depth > 8) return undefined;
-  const direct = evaluateConstant(node);
+  const direct = evaluateConstant(node, (leaf) => (leaf === node ? undefined : constantOf(L, leaf, depth + 1)));
   if (direct !== undefined) return direct;
-  if (ts.isParenthesizedExpression(node)) return constantOf(L, node.expression, depth + 1);
   if (ts.isIdentifier(node)) {
     const declaration = L.oracle.declarationOf(node);
     if (declaration && ts.isVariableDeclaration(declaration) && declaration.initializer

@@ -13,12 +13,16 @@ import type { LowerContext } from "./context.js";
 import { convertTo } from "./convert.js";
 import { fail } from "./errors.js";
 import { lowerExpr } from "./lower-expr.js";
-import { isPlaceExpression, lowerPlace, offsetAddress } from "./lower-place.js";
+import { addressOperand, isPlaceExpression, lowerPlace, offsetAddress } from "./lower-place.js";
+import { userCopy } from "./user-memory.js";
+import type { Place } from "./values.js";
 import { wholeAddress } from "./indexed.js";
 
 type Action =
   | { tag: "store"; offset: number; value: Operand; kind: IrKind; size: number }
-  | { tag: "copy"; offset: number; src: Address; size: number };
+  | { tag: "copy"; offset: number; src: Address; size: number }
+  /** A struct in user memory, copied by bpf_probe_read_user. */
+  | { tag: "user"; offset: number; place: Extract<Place, { tag: "mem" }>; size: number; node: ts.Node };
 
 /** Writes the value of `node`, of aggregate type `type`, into memory at `dst`. */
 export function lowerAggregateInto(L: LowerContext, node: ts.Expression, type: Type, dst: Address): void {
@@ -40,6 +44,7 @@ export function lowerAggregateInto(L: LowerContext, node: ts.Expression, type: T
   for (const action of actions) {
     const at = offsetAddress(dst, action.offset);
     if (action.tag === "store") L.b.emit({ op: "store", addr: at, value: action.value, kind: action.kind });
+    else if (action.tag === "user") userCopy(L, action.place, addressOperand(L, at), action.node);
     else L.b.emit({ op: "copy", dst: at, src: action.src, size: action.size });
   }
 }
@@ -93,7 +98,13 @@ function collect(L: LowerContext, node: ts.Expression, type: Type, offset: numbe
   if (isPlaceExpression(node)) {
     const place = lowerPlace(L, node);
     if (place.tag === "mem" && sameType(place.type, type)) {
-      out.push({ tag: "copy", offset, src: wholeAddress(L, place, node), size: sizeOf(type) });
+      if (place.user) out.push({ tag: "user", offset, place, size: sizeOf(type), node });
+      else out.push({ tag: "copy", offset, src: wholeAddress(L, place, node), size: sizeOf(type) });
+      return;
+    }
+    if (place.tag === "var" && place.type.tag === "ptr" && place.type.user && sameType(place.type.pointee, type)) {
+      // `const copy: T = userPointer`: the struct it points to, copied out of user memory.
+      out.push({ tag: "user", offset, place: { tag: "mem", addr: { tag: "reg", base: place.reg, offset: 0 }, type, user: true }, size: sizeOf(type), node });
       return;
     }
     fail(Codes.NotAssignable, node, `a '${typeName(place.type)}' cannot initialise a '${typeName(type)}'`);

@@ -35,6 +35,7 @@ export function lowerCall(L: LowerContext, node: ts.CallExpression): RValue {
     const declaration = L.oracle.declarationOf(callee);
     const dsl = declaration && L.oracle.dslNameOf(declaration);
     if (dsl && isIntKind(dsl) && dsl !== "bool") return lowerCast(L, node, dsl);
+    if (dsl === "userPtr") return lowerUserPtr(L, node);
     if (dsl && isIntrinsic(dsl)) return lowerIntrinsic(L, node, dsl);
     const target = calledFunction(L, callee);
     if (target) return lowerSubprogramCall(L, node, target);
@@ -89,6 +90,20 @@ function lowerCast(L: LowerContext, node: ts.CallExpression, kind: IntKind): RVa
   if (value.type.tag !== "int") fail(Codes.NotAssignable, arg, `a ${typeName(value.type)} cannot be cast to ${kind}`);
   if (value.op.tag === "imm") return { type: intType(kind), op: imm(wrapToKind(value.op.value, kind), kind) };
   return { type: intType(kind), op: toKind(L, value, kind, node) };
+}
+
+/** `userPtr<T>(address)`: the same register, typed as a pointer into user memory. */
+function lowerUserPtr(L: LowerContext, node: ts.CallExpression): RValue {
+  const typeArg = node.typeArguments?.[0];
+  const arg = node.arguments[0];
+  if (!typeArg || !arg || node.arguments.length !== 1) {
+    return fail(Codes.ProbeRead, node, "userPtr takes the pointee type and the address: userPtr<T>(address)", "e.g. userPtr<OpenHow>(ctx.args[2])");
+  }
+  const pointee = L.resolver.resolve(typeArg);
+  const address = convertTo(L, lowerExpr(L, arg, intType("u64")), intType("u64"), arg);
+  const dst = L.b.newReg("ptr");
+  L.b.emit({ op: "mov", dst, src: address });
+  return { type: { tag: "ptr", pointee, user: true }, op: { tag: "reg", reg: dst } };
 }
 
 /** A helper's integer argument, extended to the 64 bits of its argument register. */

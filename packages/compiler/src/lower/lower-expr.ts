@@ -6,7 +6,7 @@ import { ts } from "ts-morph";
 import { inRange, type IntKind } from "../checker/kinds.js";
 import { intType, ptrTo, VOID, type Type } from "../checker/types.js";
 import { Codes } from "../diagnostics/codes.js";
-import { evaluateConstant } from "../frontend/constant.js";
+import { constantOf, enumValue } from "./loop-bound.js";
 import { dslConstant } from "./dsl-constants.js";
 import { imm } from "../ir/ir.js";
 import type { LowerContext } from "./context.js";
@@ -76,6 +76,13 @@ export function lowerExpr(L: LowerContext, node: ts.Expression, expected?: Type)
     }
     case ts.SyntaxKind.PropertyAccessExpression: {
       const access = node as ts.PropertyAccessExpression;
+      const member = L.oracle.declarationOf(access.name);
+      if (member && ts.isEnumMember(member)) {
+        // Enum members are compile-time constants, typed as the literals they stand for.
+        const value = enumValue(L, member);
+        if (value === undefined) fail(Codes.NotAValue, node, "this enum member has no constant integer value", "give every member an integer initialiser");
+        return literalValue(value, false, node, expected);
+      }
       const constant = dslConstant(L, access);
       if (constant) return constant;
       if (access.name.text === "length" && !access.questionDotToken) {
@@ -132,7 +139,7 @@ function moduleConstant(L: LowerContext, node: ts.Identifier): RValue | undefine
   if (!ts.isVariableDeclarationList(list) || !(list.flags & ts.NodeFlags.Const)) return undefined;
   if (!ts.isVariableStatement(list.parent) || !ts.isSourceFile(list.parent.parent)) return undefined;
   if (declaration.getSourceFile() !== L.probe.node.getSourceFile()) return undefined;
-  const value = evaluateConstant(declaration.initializer);
+  const value = constantOf(L, declaration.initializer);
   if (value === undefined) return undefined;
   const wide = isBigintLiteralExpression(declaration.initializer);
   const expected = declaration.type ? L.resolver.resolve(declaration.type) : undefined;

@@ -15,6 +15,7 @@ import type { IndexTerm, Place, RValue } from "./values.js";
 import { accessIndexed, indexedPlace } from "./indexed.js";
 import { constantOf } from "./loop-bound.js";
 import { lowerExpr } from "./lower-expr.js";
+import { USER_READONLY, userRead } from "./user-memory.js";
 import { coreElement, coreMember, coreRead, coreRoot, type CorePath } from "../core/lower-access.js";
 
 const CONFIG_READONLY = "@config fields are read-only in the kernel (they are set before the program loads)";
@@ -58,6 +59,8 @@ interface MemBase {
   index?: IndexTerm[];
   /** Inside a kernel struct reached through a pointer: the CO-RE access path (compiler/src/core). */
   core?: CorePath;
+  /** In user memory (reached through a UserPtr). */
+  user?: true;
 }
 
 /** The memory that `expression` names or points to, for member and element access. */
@@ -69,6 +72,7 @@ function memoryBase(L: LowerContext, expression: ts.Expression): MemBase {
       if (place.readonly !== undefined) base.readonly = place.readonly;
       if (place.index) base.index = place.index;
       if (place.core) base.core = place.core;
+      if (place.user) base.user = true;
       return base;
     }
     if (place.tag === "var" && place.type.tag === "ptr") {
@@ -87,8 +91,18 @@ function memoryBase(L: LowerContext, expression: ts.Expression): MemBase {
   return withCoreRoot({ addr: { tag: "reg", base: pointerReg(L, value.op), offset: 0 }, type: value.type.pointee }, value.type);
 }
 
-/** A pointer to a kernel struct starts a CO-RE access path (`pointer` is its type, which says how to read it). */
+/**
+ * What a pointer's memory is: a kernel struct starts a CO-RE access path (compiler/src/core;
+ * `pointer` is the pointer's type, which says how to read it); a UserPtr's memory is read with
+ * bpf_probe_read_user (lower/user-memory.ts); anything else is memory the verifier tracks (map
+ * values, the context, the stack), accessed directly.
+ */
 function withCoreRoot(base: MemBase, pointer: Type): MemBase {
+  if (pointer.tag === "ptr" && pointer.user) {
+    base.user = true;
+    base.readonly = USER_READONLY;
+    return base;
+  }
   const core = coreRoot(pointer);
   if (core) base.core = core;
   return base;
@@ -106,6 +120,7 @@ export function offsetAddress(addr: Address, delta: number): Address {
 }
 
 function withBase(place: Place, base: MemBase): Place {
+  if (base.user && place.tag === "mem") place.user = true;
   if (base.readonly !== undefined && place.tag === "mem") place.readonly = base.readonly;
   if (base.index && place.tag === "mem") place.index = base.index;
   return place;
@@ -172,6 +187,7 @@ function elementPlace(L: LowerContext, node: ts.ElementAccessExpression): Place 
 export function readPlace(L: LowerContext, place: Place, node: ts.Node): RValue {
   if (place.tag === "var") return { type: place.type, op: { tag: "reg", reg: place.reg } };
   if (place.core) return coreRead(L, place, node);
+  if (place.user) return userRead(L, place, node);
   const type = place.type;
   if (type.tag === "int" || type.tag === "ptr") {
     const kind = type.tag === "int" ? type.kind : "ptr";

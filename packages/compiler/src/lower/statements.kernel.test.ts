@@ -195,6 +195,22 @@ const cases: Case[] = [
       return { 0: b < 8n ? v[Number(b)]! : 0n, 1: 0n, 2: v.reduce((a, x) => a + x, 0n), 3: U64(t) };
     },
   },
+  {
+    name: "enums and module constants fold, also as case labels",
+    preamble: "enum Color { Red = 1, Green, Blue = 10 }\nconst enum Flag { A = 1 << 3 }\nconst LIMIT = Color.Blue * 2;",
+    body: `
+    out(0, u64(Color.Green + LIMIT));
+    const c: u32 = u32(A % 3n) + 1;
+    switch (c) {
+      case Color.Red: out(1, 1n); break;
+      case Color.Green: out(1, 2n); break;
+      default: out(1, u64(Flag.A));
+    }
+    let n: u32 = 0;
+    for (let i: u32 = 0; i < LIMIT; i += Color.Green) n++;
+    out(2, u64(n));`,
+    model: (A) => ({ 0: 22n, 1: [1n, 2n, 8n][Number(A % 3n)]!, 2: 10n }),
+  },
 ];
 
 describeKernel("statements run in the kernel", () => {

@@ -22,7 +22,7 @@ export interface RValue {
 /** An lvalue: a local held in a register, or memory at an address. */
 export type Place =
   | { tag: "var"; reg: VReg; type: Type; name: string; readonlyPointee?: string }
-  | { tag: "mem"; addr: Address; type: Type; readonly?: string; index?: IndexTerm[]; core?: CorePath };
+  | { tag: "mem"; addr: Address; type: Type; readonly?: string; index?: IndexTerm[]; user?: true; core?: CorePath };
 
 /**
  * A variable array index in a place's address: the address is `addr + index * scale`, valid only

@@ -19,6 +19,8 @@ export interface KernelCase {
   preamble?: string;
   /** Extra class members (maps, fields, methods). */
   members?: string;
+  /** The bytes the triggering write(2) passes (ctx.args[1] points to them); default "x". */
+  payload?: Uint8Array;
 }
 
 export function kernelProbeSource(c: KernelCase): string {
@@ -67,7 +69,7 @@ export async function runKernelCase(c: KernelCase, inputs: bigint[][]): Promise<
       [0, 1, 2].forEach((i) => inputMap.set(i, set[i] ?? 0n));
       const fd = openSync("/dev/null", "w");
       try {
-        writeSync(fd, "x");
+        writeSync(fd, c.payload ?? Buffer.from("x"));
       } finally {
         closeSync(fd);
       }

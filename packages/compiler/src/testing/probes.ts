@@ -25,7 +25,7 @@ export function fixturePath(name: string): string {
 
 export const IMPORTS =
   'import { Probe, tracepoint, config, bpf, HashMap, RingBuf, u8, i8, u16, i16, u32, i32, u64, i64, ' +
-  'zero, type bool, type CharArray, type FixedArray, type Ptr, type SysEnterContext, type SysExitContext } from "tsbpf";';
+  'zero, userPtr, type UserPtr, type bool, type CharArray, type FixedArray, type Ptr, type SysEnterContext, type SysExitContext } from "tsbpf";';
 
 /**
  * A probe file: the DSL imports, `preamble` (interfaces, constants), then a class `T` holding

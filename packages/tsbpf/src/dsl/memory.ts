@@ -3,6 +3,7 @@
  */
 
 import { KernelOnlyError } from "./kernel-only.js";
+import type { u64 } from "./integers.js";
 
 export declare const charArrayLength: unique symbol;
 export declare const fixedArrayLength: unique symbol;
@@ -30,4 +31,19 @@ export type Ptr<T> = (T extends number | bigint | boolean ? { value: T } : T) & 
  */
 export function zero<T>(): T {
   throw new KernelOnlyError("zero()");
+}
+
+export declare const userPointee: unique symbol;
+
+/**
+ * A pointer into the calling process's memory (a system call's buffer argument, say). Members
+ * read through it are copied with `bpf_probe_read_user` (kernel 5.5); it is never written. It
+ * converts to its address (a `u64`) where one is expected, e.g. for `bpf.probeReadUserStr`.
+ */
+export type UserPtr<T> = (T extends number | bigint | boolean ? { value: T } : T) & { readonly [userPointee]?: T };
+
+/** Views a user-space address as a `UserPtr<T>`: `userPtr<OpenHow>(ctx.args[2])`. Kernel only. */
+export function userPtr<T>(address: u64): UserPtr<T> {
+  void address;
+  throw new KernelOnlyError("userPtr()");
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench`: runs every benchmark in bench/ (after the build) and prints a table each.
 // Benchmarks measure; tests never time anything. Each benchmark module exports `run()`, which
-// returns { title, rows: [{ what, value, unit, note? }], ratios?: string[] }.
+// returns { title, rows: [{ what, value, unit, note? }], ratios?: string[], text?: string }
+// (text: printed after the rows, e.g. a Markdown table).
 import { readdirSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { join } from "node:path";
@@ -22,4 +23,5 @@ for (const file of files) {
     console.log(`${r.what.padEnd(width)}  ${value.padStart(10)} ${r.unit ?? ""}${r.note ? `   (${r.note})` : ""}`);
   }
   for (const line of result.ratios ?? []) console.log(`  ${line}`);
+  if (result.text) console.log(`\n${result.text}`);
 }

@@ -1,0 +1,32 @@
+// C twin of examples/execsnoop.bpf.ts (task->real_parent->tgid through CO-RE).
+#include "core.h"
+
+struct exec_event {
+	u32 pid;
+	u32 ppid;
+	u32 uid;
+	char comm[16];
+	char filename[256];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 256 * 1024);
+} events SEC(".maps");
+
+SEC("tracepoint/syscalls/sys_enter_execve")
+int onExecve(struct trace_event_raw_sys_enter *ctx)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct exec_event event = {
+		.pid = bpf_get_current_pid_tgid() >> 32,
+		.ppid = BPF_CORE_READ(task, real_parent, tgid),
+		.uid = bpf_get_current_uid_gid(),
+	};
+	bpf_get_current_comm(event.comm, sizeof(event.comm));
+	bpf_probe_read_user_str(event.filename, sizeof(event.filename), (void *)ctx->args[0]);
+	bpf_ringbuf_output(&events, &event, sizeof(event), 0);
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "GPL";

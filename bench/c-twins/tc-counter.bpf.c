@@ -1,4 +1,5 @@
-// C twin of examples/tc-counter.bpf.ts (increment: lookup and atomic add, else insert).
+// C twin of examples/tc-counter.bpf.ts (ArrayMap.increment: lookup and atomic add; HashMap.increment
+// as bcc's: lookup, else insert zero with BPF_NOEXIST and look up again, then an atomic add).
 #include "common.h"
 #include <linux/if_ether.h>
 #include <linux/ip.h>
@@ -39,12 +40,13 @@ int count(struct __sk_buff *ctx)
 	if ((void *)(ip + 1) <= end) {
 		__u8 proto = ip->protocol;
 		__u64 *n = bpf_map_lookup_elem(&protocols, &proto);
-		if (n) {
-			__sync_fetch_and_add(n, 1);
-		} else {
-			__u64 one = 1;
-			bpf_map_update_elem(&protocols, &proto, &one, BPF_NOEXIST);
+		if (!n) {
+			__u64 zero = 0;
+			bpf_map_update_elem(&protocols, &proto, &zero, BPF_NOEXIST);
+			n = bpf_map_lookup_elem(&protocols, &proto);
 		}
+		if (n)
+			__sync_fetch_and_add(n, 1);
 	}
 	return TC_ACT_OK;
 }

@@ -25,6 +25,32 @@ export function blockPositions(order: Block[]): Map<Block, { start: number; end:
 
 export function liveIntervals(order: Block[]): Interval[] {
   const positions = blockPositions(order);
+  const { liveIn, liveOut } = liveSets(order);
+  const ranges = new Map<VReg, { start: number; end: number }>();
+  const extend = (r: VReg, at: number): void => {
+    const range = ranges.get(r);
+    if (!range) ranges.set(r, { start: at, end: at });
+    else {
+      range.start = Math.min(range.start, at);
+      range.end = Math.max(range.end, at);
+    }
+  };
+  for (const block of order) {
+    const { start, end } = positions.get(block)!;
+    for (const r of liveIn.get(block)!) extend(r, start);
+    for (const r of liveOut.get(block)!) extend(r, end);
+    const all = [...block.insts, ...(block.term ? [block.term] : [])];
+    all.forEach((inst, j) => {
+      const def = instDef(inst);
+      if (def) extend(def, start + j);
+      for (const r of instUses(inst)) extend(r, start + j);
+    });
+  }
+  return [...ranges].map(([reg, range]) => ({ reg, ...range })).sort((a, b) => a.start - b.start || a.reg.id - b.reg.id);
+}
+
+/** Registers live into and out of each block (any block order; the reverse one converges fastest). */
+export function liveSets(order: Block[]): { liveIn: Map<Block, Set<VReg>>; liveOut: Map<Block, Set<VReg>> } {
   // Backward dataflow to a fixed point: liveIn = uses ∪ (liveOut − defs).
   const liveIn = new Map<Block, Set<VReg>>();
   const liveOut = new Map<Block, Set<VReg>>();
@@ -54,27 +80,7 @@ export function liveIntervals(order: Block[]): Interval[] {
       }
     }
   }
-  const ranges = new Map<VReg, { start: number; end: number }>();
-  const extend = (r: VReg, at: number): void => {
-    const range = ranges.get(r);
-    if (!range) ranges.set(r, { start: at, end: at });
-    else {
-      range.start = Math.min(range.start, at);
-      range.end = Math.max(range.end, at);
-    }
-  };
-  for (const block of order) {
-    const { start, end } = positions.get(block)!;
-    for (const r of liveIn.get(block)!) extend(r, start);
-    for (const r of liveOut.get(block)!) extend(r, end);
-    const all = [...block.insts, ...(block.term ? [block.term] : [])];
-    all.forEach((inst, j) => {
-      const def = instDef(inst);
-      if (def) extend(def, start + j);
-      for (const r of instUses(inst)) extend(r, start + j);
-    });
-  }
-  return [...ranges].map(([reg, range]) => ({ reg, ...range })).sort((a, b) => a.start - b.start || a.reg.id - b.reg.id);
+  return { liveIn, liveOut };
 }
 
 function sameSet<T>(a: Set<T>, b: Set<T>): boolean {

@@ -63,6 +63,7 @@ const JUMP: Record<CmpOp, { unsigned: number; signed: number }> = {
   ge: { unsigned: JmpOp.JGE, signed: JmpOp.JSGE },
 };
 
+const COMMUTATIVE = new Set(["add", "mul", "and", "or", "xor"]);
 const INVERSE: Record<CmpOp, CmpOp> = { eq: "ne", ne: "eq", lt: "ge", ge: "lt", le: "gt", gt: "le" };
 const MIRROR: Record<CmpOp, CmpOp> = { eq: "eq", ne: "ne", lt: "gt", gt: "lt", le: "ge", ge: "le" };
 
@@ -193,7 +194,8 @@ export function selectInstructions(fn: IrFunction, order: Block[], alloc: Alloca
         const rd = defReg(inst.dst, R0);
         const ra = operandReg(inst.a, R1);
         if (ra !== rd) emit(asm.mov64Reg(rd, ra));
-        emit(inst.uop === "neg" ? negate(wide, rd) : aluImm(wide, AluOp.XOR, rd, -1));
+        if (inst.uop === "be16" || inst.uop === "be32") emit(asm.endian("be", rd, inst.uop === "be16" ? 16 : 32));
+        else emit(inst.uop === "neg" ? negate(wide, rd) : aluImm(wide, AluOp.XOR, rd, -1));
         finishDef(inst.dst, rd);
         return;
       }
@@ -276,7 +278,9 @@ export function selectInstructions(fn: IrFunction, order: Block[], alloc: Alloca
     }
   };
 
-  const selectBinary = (inst: Extract<Inst, { op: "bin" }>): void => {
+  const selectBinary = (original: Extract<Inst, { op: "bin" }>): void => {
+    // A constant first operand of a commutative operation goes second, where it is an immediate.
+    const inst = original.a.tag === "imm" && original.b.tag !== "imm" && COMMUTATIVE.has(original.bop) ? { ...original, a: original.b, b: original.a } : original;
     const wide = is64(inst.kind);
     const signed = isSigned(inst.kind);
     const rd = defReg(inst.dst, R0);

@@ -35,6 +35,8 @@ export interface VReg {
   readonly kind: IrKind;
   /** The source name of the local it holds, for dumps and messages. */
   readonly name?: string;
+  /** A pointer that is never null wherever it is defined (a packet pointer `data + offset`). */
+  nonNull?: boolean;
 }
 
 /** A stack object: lives in the program's 512-byte frame. */
@@ -64,7 +66,8 @@ export type Address =
   | { tag: "global"; map: string; offset: number };
 
 export type BinOp = "add" | "sub" | "mul" | "div" | "mod" | "and" | "or" | "xor" | "shl" | "shr";
-export type UnOp = "neg" | "not";
+/** `be16`/`be32`: network byte order of the low 16/32 bits (a byte swap on little-endian hosts), zero-extended. */
+export type UnOp = "neg" | "not" | "be16" | "be32";
 /** Comparisons; the kind operand says whether they are signed. */
 export type CmpOp = "eq" | "ne" | "lt" | "le" | "gt" | "ge";
 

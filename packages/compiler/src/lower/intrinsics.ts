@@ -71,12 +71,11 @@ function packetBounds(L: LowerContext, node: ts.CallExpression): { data: VReg; e
   }
   if (ctx.tag !== "reg") fail(Codes.Internal, node, "the context is not in a register");
   const pointer = (offset: number): VReg => {
-    // The context member is a u32 in the UAPI struct; the verifier turns its load into a 64-bit
-    // packet pointer, which from then on only moves with 64-bit instructions.
-    const raw = L.b.newReg("u32");
-    L.b.emit({ op: "load", dst: raw, addr: { tag: "reg", base: ctx.reg, offset }, kind: "u32" });
+    // The context member is a u32 in the UAPI struct; the verifier turns its 32-bit load into a
+    // 64-bit packet pointer, which from then on only moves with 64-bit instructions.
     const p = L.b.newReg("ptr");
-    L.b.emit({ op: "mov", dst: p, src: reg(raw) });
+    p.nonNull = true;
+    L.b.emit({ op: "load", dst: p, addr: { tag: "reg", base: ctx.reg, offset }, kind: "u32" });
     return p;
   };
   return { data: pointer(dataField!.offset), end: pointer(endField!.offset) };
@@ -94,6 +93,8 @@ function lowerPacketAt(L: LowerContext, node: ts.CallExpression): RValue {
   const offsetNode = node.arguments[1]!;
   const offset = convertTo(L, lowerExpr(L, offsetNode, intType("u32")), intType("u32"), offsetNode);
   const at = L.b.newReg("ptr");
+  // Lets the null check after the bounds check fold into it (passes/known-branches.ts).
+  at.nonNull = true;
   if (offset.tag === "imm") {
     if (offset.value < 0n || offset.value > 0xffffn) fail(Codes.LiteralOutOfRange, offsetNode, "a packet offset is below 65536");
     L.b.emit({ op: "bin", bop: "add", kind: "u64", dst: at, a: reg(data), b: imm(offset.value, "u64") });
@@ -119,7 +120,7 @@ function lowerPacketAt(L: LowerContext, node: ts.CallExpression): RValue {
   return { type: ptrTo(type), op: reg(result) };
 }
 
-/** Byte order: a swap of the 16 or 32 bits (x86-64 is little-endian), in 32-bit arithmetic. */
+/** Byte order: a swap of the 16 or 32 bits (x86-64 is little-endian). */
 function lowerByteSwap(L: LowerContext, node: ts.CallExpression, bits: 16 | 32): RValue {
   const name = (node.expression as ts.Identifier).text;
   onlyArguments(node, 1, name);
@@ -131,25 +132,9 @@ function lowerByteSwap(L: LowerContext, node: ts.CallExpression, bits: 16 | 32):
     for (let i = 0; i < bits / 8; i++) v |= ((x.value >> BigInt(8 * i)) & 0xffn) << BigInt(bits - 8 - 8 * i);
     return { type: intType(kind), op: imm(v, kind) };
   }
-  const op = (bop: "shl" | "shr" | "and" | "or", a: Operand, b: Operand): Operand => {
-    const dst = L.b.newReg("u32");
-    L.b.emit({ op: "bin", bop, kind: "u32", dst, a, b });
-    return reg(dst);
-  };
-  const n = (v: number) => imm(BigInt(v), "u32");
-  let out: Operand;
-  if (bits === 16) {
-    out = op("and", op("or", op("shl", x, n(8)), op("shr", x, n(8))), n(0xffff));
-  } else {
-    const b0 = op("shl", x, n(24));
-    const b1 = op("and", op("shl", x, n(8)), n(0xff0000));
-    const b2 = op("and", op("shr", x, n(8)), n(0xff00));
-    const b3 = op("shr", x, n(24));
-    out = op("or", op("or", b0, b1), op("or", b2, b3));
-  }
-  if (out.tag !== "reg") return { type: intType(kind), op: out };
+  // One BPF_END instruction (`be16`/`be32`), which also clears the bits above the swapped ones.
   const result = L.b.newReg(kind);
-  L.b.emit({ op: "mov", dst: result, src: out });
+  L.b.emit({ op: "un", uop: bits === 16 ? "be16" : "be32", kind, dst: result, a: x });
   return { type: intType(kind), op: reg(result) };
 }
 

@@ -3,8 +3,8 @@
  * everywhere when they have a single definition) are replaced by the constant, operations on
  * constants are computed, and branches on constants become jumps.
  */
-import { wrapToKind } from "../checker/kinds.js";
-import { imm, instDef, type Block, type Inst, type IrFunction, type Operand, type VReg } from "../ir/ir.js";
+import { kindBits, wrapToKind, type IntKind } from "../checker/kinds.js";
+import { imm, instDef, type BinOp, type Block, type Inst, type IrFunction, type Operand, type VReg } from "../ir/ir.js";
 import { evalBinary, evalCompare, evalUnary } from "./evaluate.js";
 
 export function constantFold(fn: IrFunction): boolean {
@@ -25,6 +25,16 @@ export function constantFold(fn: IrFunction): boolean {
   let changed = false;
   for (const block of fn.blocks) changed = foldBlock(block, global, defCount) || changed;
   return changed;
+}
+
+/**
+ * `x + 0`, `x - 0`, `x | 0`, `x ^ 0`, `x << 0`, `x >> 0` of a register of the result's own kind, at
+ * least as wide as the operation keeps (`packetAt(ctx, 0)` is `data + 0`).
+ */
+function isIdentity(bop: BinOp, kind: IntKind, dst: VReg, a: Operand, b: Operand): boolean {
+  if (b.tag !== "imm" || b.value !== 0n || a.tag !== "reg" || a.reg.kind !== dst.kind) return false;
+  if (bop !== "add" && bop !== "sub" && bop !== "or" && bop !== "xor" && bop !== "shl" && bop !== "shr") return false;
+  return dst.kind === "ptr" || kindBits(dst.kind) <= kindBits(kind);
 }
 
 function foldBlock(block: Block, global: Map<VReg, Operand>, defCount: Map<VReg, number>): boolean {
@@ -48,7 +58,7 @@ function foldBlock(block: Block, global: Map<VReg, Operand>, defCount: Map<VReg,
         const b = sub(inst.b);
         next = a.tag === "imm" && b.tag === "imm"
           ? { op: "mov", dst: inst.dst, src: imm(evalBinary(inst.bop, inst.kind, a.value, b.value), inst.dst.kind) }
-          : { ...inst, a, b };
+          : isIdentity(inst.bop, inst.kind, inst.dst, a, b) ? { op: "mov", dst: inst.dst, src: a } : { ...inst, a, b };
         break;
       }
       case "un": {

@@ -9,13 +9,14 @@ import { instDef, type Inst, type IrFunction, type Operand, type VReg } from "..
 import { mapOperands } from "./operands.js";
 
 /**
- * Whether `src`'s register can stand for `dst`: same kind, or an unsigned kind of up to 32 bits
- * read as a 64-bit integer (its register is zero-extended, so the bits are the same).
+ * Whether `src`'s register can stand for `dst`: same kind, or a narrower unsigned kind read as a
+ * wider one (its register is zero-extended, so the bits are the same).
  */
 function sameBits(src: VReg, dst: VReg): boolean {
   if (src.kind === dst.kind) return true;
   if (src.kind === "ptr" || dst.kind === "ptr") return false;
-  return kindBits(dst.kind) === 64 && kindBits(src.kind) <= 32 && !isSigned(src.kind);
+  // A narrower unsigned value is zero-extended: the same bits in any wider kind, signed or not.
+  return kindBits(dst.kind) > kindBits(src.kind) && !isSigned(src.kind);
 }
 
 export function propagateCopies(fn: IrFunction): boolean {

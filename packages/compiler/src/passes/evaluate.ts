@@ -26,6 +26,12 @@ export function evalBinary(op: BinOp, kind: IntKind, a: bigint, b: bigint): bigi
 }
 
 export function evalUnary(op: UnOp, kind: IntKind, a: bigint): bigint {
+  if (op === "be16" || op === "be32") {
+    const bytes = op === "be16" ? 2 : 4;
+    let v = 0n;
+    for (let i = 0; i < bytes; i++) v |= ((a >> BigInt(8 * i)) & 0xffn) << BigInt(8 * (bytes - 1 - i));
+    return wrapToKind(v, kind);
+  }
   return op === "neg" ? wrapToKind(-a, kind) : wrapToKind(~a, kind);
 }
 

@@ -2,7 +2,7 @@
  * Local rewrites that make code smaller without changing it:
  * - `conv u64→u32` of a value shifted right by 32 or more (unsigned) is a copy: the value fits,
  *   and the IR's registers of 32-bit kinds hold their values zero-extended.
- * - `conv` from an unsigned kind of up to 32 bits to a 64-bit kind is a copy, for the same reason.
+ * - `conv` from an unsigned kind to a wider kind (signed or not) is a copy, for the same reason.
  */
 import { kindBits, isSigned } from "../checker/kinds.js";
 import { instDef, instUses, type Inst, type IrFunction, type VReg } from "../ir/ir.js";
@@ -23,7 +23,7 @@ export function peephole(fn: IrFunction): boolean {
     block.insts = block.insts.map((inst): Inst => {
       if (inst.op !== "conv" || inst.src.tag !== "reg") return inst;
       const copy: Inst = { op: "mov", dst: inst.dst, src: inst.src, ...(inst.loc ? { loc: inst.loc } : {}) };
-      if (kindBits(inst.to) === 64 && kindBits(inst.from) <= 32 && !isSigned(inst.from)) {
+      if (kindBits(inst.to) > kindBits(inst.from) && !isSigned(inst.from)) {
         changed = true;
         return copy;
       }

@@ -5,7 +5,8 @@
 import { sizeOf } from "../../checker/layout.js";
 import { intType, VOID } from "../../checker/types.js";
 import { Codes } from "../../diagnostics/codes.js";
-import { imm, type Operand } from "../../ir/ir.js";
+import type { IntKind } from "../../checker/kinds.js";
+import { imm, type Block, type Operand, type VReg } from "../../ir/ir.js";
 import { convertTo } from "../convert.js";
 import { fail } from "../errors.js";
 import { lowerExpr } from "../lower-expr.js";
@@ -34,6 +35,8 @@ export function lowerKeyValueMethod(c: MapCall): RValue {
 /**
  * bcc's `increment`: look the key up; when absent insert a zero value (BPF_NOEXIST, so that a
  * concurrent insert wins) and look it up again; then add atomically in place.
+ * Arrays have every key below max_entries from their creation and no other: a failed lookup
+ * means an out-of-range key, which the insert would refuse too (E2BIG), so they only look up.
  */
 function lowerIncrement(c: MapCall): RValue {
   const { L, map } = c;
@@ -49,9 +52,10 @@ function lowerIncrement(c: MapCall): RValue {
   const slot = L.b.newReg("ptr");
   L.b.emit({ op: "call", helper: MapHelper.lookup, args: [c.mapOperand, key], dst: slot });
   const add = L.b.newBlock();
-  const insert = L.b.newBlock();
   const done = L.b.newBlock();
+  const insert = isArray(map.mapType) ? done : L.b.newBlock();
   L.b.terminate({ op: "cbr", cmp: "ne", kind: "ptr", a: { tag: "reg", reg: slot }, b: imm(0n, "ptr"), then: add, else: insert });
+  if (insert === done) return finishIncrement(c, add, done, slot, by, kind);
   L.b.setBlock(insert);
   const zero = L.temps.acquire(8, 8, `${map.name} zero value`);
   c.temps.push(zero);
@@ -59,6 +63,17 @@ function lowerIncrement(c: MapCall): RValue {
   L.b.emit({ op: "call", helper: MapHelper.update, args: [c.mapOperand, key, { tag: "stack", object: zero, offset: 0 }, imm(NOEXIST, "u64")] });
   L.b.emit({ op: "call", helper: MapHelper.lookup, args: [c.mapOperand, key], dst: slot });
   L.b.terminate({ op: "cbr", cmp: "ne", kind: "ptr", a: { tag: "reg", reg: slot }, b: imm(0n, "ptr"), then: add, else: done });
+  return finishIncrement(c, add, done, slot, by, kind);
+}
+
+/** BPF_MAP_TYPE_ARRAY and BPF_MAP_TYPE_PERCPU_ARRAY. */
+function isArray(mapType: number): boolean {
+  return mapType === 2 || mapType === 6;
+}
+
+/** The atomic add in `add` (the slot is there), then on at `done`. */
+function finishIncrement(c: MapCall, add: Block, done: Block, slot: VReg, by: Operand, kind: IntKind): RValue {
+  const { L } = c;
   L.b.setBlock(add);
   L.b.emit({ op: "atomicAdd", addr: { tag: "reg", base: slot, offset: 0 }, value: by, kind });
   L.b.terminate({ op: "br", target: done });

@@ -1,0 +1,109 @@
+/**
+ * Branches whose outcome a predecessor already knows, and definitions nobody reads on any path.
+ *
+ * `packetAt` (and any `x = cond ? p : null` shape) lowers to a merge: one path sets the result to
+ * null, the other to a pointer known not to be null, and the code after the merge tests the result
+ * against null at once. Each predecessor knows how that test goes, so its edge jumps straight to
+ * the outcome (as clang's bounds check does); the null constant then has no reader left, which the
+ * liveness-based removal below sees (the use-count one in dce.ts cannot: the register is still
+ * read on the other path).
+ */
+import { instDef, instUses, isPure, type Block, type CmpOp, type Inst, type IrFunction, type Operand, type VReg } from "../ir/ir.js";
+import { liveSets } from "../codegen/liveness.js";
+
+/** What a predecessor knows of a register at its end: a constant, or "not zero". */
+type Known = { value: bigint } | "nonzero" | undefined;
+
+function knownAtEnd(block: Block, r: VReg): Known {
+  for (let i = block.insts.length - 1; i >= 0; i--) {
+    const inst = block.insts[i]!;
+    if (instDef(inst) !== r) continue;
+    if (inst.op !== "mov") return undefined;
+    if (inst.src.tag === "imm") return { value: inst.src.value };
+    if (inst.src.tag === "reg" && inst.src.reg.nonNull) return "nonzero";
+    if (inst.src.tag === "stack" || inst.src.tag === "map") return "nonzero";
+    return undefined;
+  }
+  return undefined;
+}
+
+/** The outcome of `r == 0` / `r != 0` given what is known of r, if it is decided. */
+function decide(cmp: CmpOp, known: Known): boolean | undefined {
+  if (known === undefined || (cmp !== "eq" && cmp !== "ne")) return undefined;
+  const zero = known !== "nonzero" && known.value === 0n;
+  return cmp === "eq" ? zero : !zero;
+}
+
+/** The register of a `cbr r ==/!= 0` (either side), if that is what the test is. */
+function testedRegister(a: Operand, b: Operand): VReg | undefined {
+  if (a.tag === "reg" && b.tag === "imm" && b.value === 0n) return a.reg;
+  if (a.tag === "imm" && a.value === 0n && b.tag === "reg") return b.reg;
+  return undefined;
+}
+
+/**
+ * Retargets edges into a test block (`cbr r ==/!= 0` after at most a few copies) whose outcome the
+ * source block knows; the copies go along, in a block of their own on the new edge.
+ */
+export function threadKnownBranches(fn: IrFunction): boolean {
+  let changed = false;
+  for (const block of [...fn.blocks]) {
+    const term = block.term;
+    if (!term || term.op === "ret") continue;
+    const thread = (target: Block): Block => {
+      const test = target.term;
+      if (target === block || test?.op !== "cbr" || target.insts.length > 4 || !target.insts.every((i) => i.op === "mov")) return target;
+      let tested = testedRegister(test.a, test.b);
+      if (!tested) return target;
+      // Through the copies: the register the source block defines.
+      for (let i = target.insts.length - 1; i >= 0; i--) {
+        const copy = target.insts[i] as Extract<Inst, { op: "mov" }>;
+        if (copy.dst !== tested) continue;
+        if (copy.src.tag !== "reg") return target;
+        tested = copy.src.reg;
+      }
+      const outcome = decide(test.cmp, knownAtEnd(block, tested));
+      if (outcome === undefined) return target;
+      changed = true;
+      const next = outcome ? test.then : test.else;
+      if (target.insts.length === 0) return next;
+      const copies: Block = { id: Math.max(...fn.blocks.map((b) => b.id)) + 1, insts: target.insts.map((i) => ({ ...i })), term: { op: "br", target: next, ...(test.loc ? { loc: test.loc } : {}) } };
+      fn.blocks.push(copies);
+      return copies;
+    };
+    if (term.op === "br") term.target = thread(term.target);
+    else {
+      term.then = thread(term.then);
+      term.else = thread(term.else);
+    }
+    if (term.op === "cbr" && term.then === term.else) {
+      block.term = { op: "br", target: term.then, ...(term.loc ? { loc: term.loc } : {}) };
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+/** Drops pure instructions whose result is dead where they write it (no path reads it before a rewrite). */
+export function removeDeadDefinitions(fn: IrFunction): boolean {
+  const { liveOut } = liveSets(fn.blocks);
+  let changed = false;
+  for (const block of fn.blocks) {
+    const live = new Set(liveOut.get(block));
+    if (block.term) for (const r of instUses(block.term)) live.add(r);
+    const kept: Inst[] = [];
+    for (let i = block.insts.length - 1; i >= 0; i--) {
+      const inst = block.insts[i]!;
+      const def = instDef(inst);
+      if (def && isPure(inst) && !live.has(def)) {
+        changed = true;
+        continue;
+      }
+      if (def) live.delete(def);
+      for (const r of instUses(inst)) live.add(r);
+      kept.push(inst);
+    }
+    if (kept.length !== block.insts.length) block.insts = kept.reverse();
+  }
+  return changed;
+}

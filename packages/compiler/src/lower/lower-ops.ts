@@ -267,11 +267,16 @@ export function lowerConditional(L: LowerContext, node: ts.ConditionalExpression
   else if (b.type.tag === "ptr" && a.isNull) type = mergedPointerType(b.type, undefined);
   else if (a.type.tag === "ptr" && b.type.tag === "ptr" && sameType(a.type, b.type)) type = mergedPointerType(a.type, b.type);
   else return fail(Codes.OperatorType, node, `the arms of '?:' have incompatible types '${typeName(a.type)}' and '${typeName(b.type)}'`);
-  if (expected?.tag === "int" && type.tag === "int" && a.literal !== undefined && b.literal !== undefined) type = expected;
+  // Two literal arms take the context's kind (range-checked, as any literal in context); otherwise
+  // the arms convert to the result's kind by the usual arithmetic conversions, which wrap as C's
+  // do: `c ? -129 : v` with v: u32 is 4294967167 on the literal's side, as for `-129 + v`.
+  const contextual = expected?.tag === "int" && type.tag === "int" && a.literal !== undefined && b.literal !== undefined;
+  if (contextual) type = expected;
   const dst = L.b.newReg(type.tag === "int" ? type.kind : "ptr");
   for (const [end, value, arm] of [[endTrue, a, node.whenTrue], [endFalse, b, node.whenFalse]] as const) {
     L.b.setBlock(end);
-    L.b.emit({ op: "mov", dst, src: convertTo(L, value, type, arm) });
+    const src = type.tag === "int" && !contextual ? toKind(L, value, type.kind, arm) : convertTo(L, value, type, arm);
+    L.b.emit({ op: "mov", dst, src });
     L.b.jumpTo(join);
   }
   L.b.setBlock(join);

@@ -1,4 +1,5 @@
-// C twin of examples/syscount.bpf.ts: PerCpuHash.increment is lookup, add in place, else insert 1.
+// C twin of examples/syscount.bpf.ts: PerCpuHash.increment as bcc's (lookup, else insert zero with
+// BPF_NOEXIST and look up again, then an atomic add).
 #include "common.h"
 
 struct {
@@ -17,12 +18,13 @@ int onSyscall(void *ctx)
 	if (targetPid != 0 && pid != targetPid)
 		return 0;
 	__u64 *count = bpf_map_lookup_elem(&counts, &pid);
-	if (count) {
-		*count += 1;
-	} else {
-		__u64 one = 1;
-		bpf_map_update_elem(&counts, &pid, &one, BPF_NOEXIST);
+	if (!count) {
+		__u64 zero = 0;
+		bpf_map_update_elem(&counts, &pid, &zero, BPF_NOEXIST);
+		count = bpf_map_lookup_elem(&counts, &pid);
 	}
+	if (count)
+		__sync_fetch_and_add(count, 1);
 	return 0;
 }
 

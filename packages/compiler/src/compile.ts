@@ -22,6 +22,7 @@ import { TsOracle } from "./frontend/ts-oracle.js";
 import { lowerProgramFunctions, type ProbeServices } from "./lower/lower-program.js";
 import { linkFunctions, type LinkedFunction } from "./codegen/link.js";
 import { RodataPool } from "./lower/rodata.js";
+import { inlineCalls, reachable, references } from "./passes/inline.js";
 import { optimize } from "./passes/pipeline.js";
 import type { ObjectSpec } from "@tsbpf/object";
 
@@ -113,14 +114,21 @@ function compileProbe(model: ProbeModel, services: ProbeServices, source: { file
     const errorsBefore = diagnostics.items.filter((d) => d.category === "error").length;
     const lowered = lowerProgramFunctions(model, program, services);
     if (diagnostics.items.filter((d) => d.category === "error").length > errorsBefore) continue;
-    const functions = [
+    const all = [
       { fn: lowered.entry, at: program.node.name as ts.Node, what: `the program '${program.name}'`, sub: undefined },
       ...lowered.subprograms.map(({ sub, fn }) => ({ fn, at: (sub.node.name ?? sub.node) as ts.Node, what: `the function '${sub.name}'`, sub })),
     ];
+    // Subprograms first, so that inlining copies optimised bodies; the ones no longer called go.
+    for (const f of all.slice(1)) optimize(f.fn);
+    const byName = new Map(all.map((f) => [f.fn.name, f.fn]));
+    const refs = references(all.map((f) => f.fn));
+    for (const f of all) if (inlineCalls(f.fn, byName, refs) || f.sub === undefined) optimize(f.fn);
+    const kept = reachable(lowered.entry, byName);
+    const functions = all.filter((f) => kept.has(f.fn));
+    const subprograms = lowered.subprograms.filter(({ fn }) => kept.has(fn));
     try {
       const linked: LinkedFunction[] = [];
       for (const f of functions) {
-        optimize(f.fn);
         const result = generate(f.fn);
         if (!result.ok) {
           const parts = result.objects.map((o) => o.name);
@@ -134,7 +142,7 @@ function compileProbe(model: ProbeModel, services: ProbeServices, source: { file
       }
       if (linked.length !== functions.length) continue;
       const { code, starts } = linkFunctions(linked);
-      programs.push({ model: program, code, subprograms: lowered.subprograms.map(({ sub }, i) => ({ sub, instruction: starts[i + 1]!.instruction })) });
+      programs.push({ model: program, code, subprograms: subprograms.map(({ sub }, i) => ({ sub, instruction: starts[i + 1]!.instruction })) });
     } catch (error) {
       if (!(error instanceof SelectionError)) throw error;
       diagnostics.error(Codes.ProgramTooLarge, spanOf(program.node.name), error.message);

@@ -60,6 +60,42 @@ const cases: Case[] = [
     model: (A, B, C) => ({ 0: U64(A + B), 1: 2n, 2: U64(C + 1n) }),
   },
   {
+    // Called twice and too large to copy: stays a BPF-to-BPF call (passes/inline.ts), which the
+    // other cases' small or once-called functions no longer are.
+    name: "a larger method called twice stays a call, its struct argument by reference",
+    preamble: PREAMBLE,
+    members: `
+  blend(s: Acc, a: u64, b: u64): u32 {
+    s.total += a * 3n + b;
+    s.k = s.k ^ (a << 3n);
+    s.total = s.total + (s.k >> 1n);
+    if (a > b) s.count += 2;
+    else s.count++;
+    return s.count * 7 + u32(s.total & 0xffn);
+  }`,
+    body: `
+    const acc: Acc = { total: 0n, count: 0, k: B };
+    const x = this.blend(acc, A, B);
+    const y = this.blend(acc, C, A);
+    out(0, acc.total);
+    out(1, u64(acc.count));
+    out(2, acc.k);
+    out(3, u64(x) + u64(y));`,
+    model: (A, B, C) => {
+      const acc = { total: 0n, count: 0n, k: B };
+      const blend = (a: bigint, b: bigint) => {
+        acc.total = U64(acc.total + U64(a * 3n) + b);
+        acc.k = U64(acc.k ^ U64(a << 3n));
+        acc.total = U64(acc.total + (acc.k >> 1n));
+        acc.count = U32(acc.count + (a > b ? 2n : 1n));
+        return U32(acc.count * 7n + (acc.total & 0xffn));
+      };
+      const x = blend(A, B);
+      const y = blend(C, A);
+      return { 0: acc.total, 1: acc.count, 2: acc.k, 3: x + y };
+    },
+  },
+  {
     name: "bpf.loop runs a callback with state a non-constant number of times",
     preamble: PREAMBLE,
     members: `

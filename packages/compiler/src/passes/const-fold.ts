@@ -15,13 +15,20 @@ export function constantFold(fn: IrFunction): boolean {
       if (def) defCount.set(def, (defCount.get(def) ?? 0) + 1);
     }
   }
-  // Registers with one definition that is a constant hold it wherever they are read.
+  // Registers whose every definition sets the same constant hold it wherever they are read (one
+  // definition, or a result every path sets alike: `return 0` on both sides of an inlined call).
   const global = new Map<VReg, Operand>();
+  const constantDefs = new Map<VReg, number>();
   for (const block of fn.blocks) {
     for (const inst of block.insts) {
-      if (inst.op === "mov" && inst.src.tag === "imm" && defCount.get(inst.dst) === 1) global.set(inst.dst, inst.src);
+      if (inst.op !== "mov" || inst.src.tag !== "imm") continue;
+      const seen = global.get(inst.dst);
+      if (seen && (seen.tag !== "imm" || seen.value !== inst.src.value || seen.kind !== inst.src.kind)) continue;
+      global.set(inst.dst, inst.src);
+      constantDefs.set(inst.dst, (constantDefs.get(inst.dst) ?? 0) + 1);
     }
   }
+  for (const [r, n] of constantDefs) if (defCount.get(r) !== n) global.delete(r);
   let changed = false;
   for (const block of fn.blocks) changed = foldBlock(block, global, defCount) || changed;
   return changed;

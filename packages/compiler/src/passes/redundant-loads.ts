@@ -64,7 +64,7 @@ export function reuseRedundantLoads(fn: IrFunction): boolean {
   let changed = false;
   for (const block of fn.blocks) {
     block.insts.forEach((inst, index) => {
-      if (inst.op !== "load" || inst.addr.tag !== "reg" || !once(inst.addr.base)) return;
+      if (inst.op !== "load" || inst.addr.tag !== "reg" || inst.relo || !once(inst.addr.base)) return;
       const { base, offset } = inst.addr;
       const twin = seen.find((s) =>
         s.base === base && s.offset === offset && s.kind === inst.kind && s.dst.kind === inst.dst.kind &&

@@ -38,6 +38,11 @@ describe("inlining", () => {
     expect(calls(LARGE, "return i32((large(ctx.args[0], ctx.args[1]) + large(ctx.args[1], ctx.args[2])) & 1n);").calls).toBe(2);
   });
 
+  it("keeps a function tagged @noinline a call", () => {
+    const tagged = "/** @noinline */\nfunction mix(a: u32, b: u32): u32 { return a * 31 + b; }";
+    expect(calls(tagged, "return i32(mix(u32(ctx.args[0]), 1));").calls).toBe(1);
+  });
+
   it("makes the once-called function's program smaller than the call", () => {
     const inlined = calls(LARGE, "return i32(large(ctx.args[0], ctx.args[1]) & 1n);");
     const called = calls(LARGE, "return i32((large(ctx.args[0], ctx.args[1]) + large(ctx.args[1], ctx.args[2])) & 1n);");

@@ -4,7 +4,8 @@
  * one small enough that a copy costs less than the call. The callee's registers, stack objects
  * and blocks are copied fresh into the caller; its `param`s become copies of the arguments and
  * its `ret`s copies into the call's result followed by a jump to the code after the call.
- * Subprograms passed by address (bpf_loop callbacks) and ones that call others stay calls.
+ * Subprograms passed by address (bpf_loop callbacks), ones that call others and ones with a
+ * `@noinline` JSDoc tag (C's `__noinline`) stay calls.
  */
 import { type Address, type Block, type Inst, type IrFunction, type Operand, type StackObject, type Terminator, type VReg } from "../ir/ir.js";
 
@@ -52,7 +53,7 @@ export function references(functions: readonly IrFunction[]): Map<string, { call
  * Inlines into `caller` the calls to `callees` (already optimised) that pay; returns whether it
  * changed anything. `refs` counts the calls of each callee across the whole program.
  */
-export function inlineCalls(caller: IrFunction, callees: ReadonlyMap<string, IrFunction>, refs: Map<string, { calls: number; addressTaken: boolean }>): boolean {
+export function inlineCalls(caller: IrFunction, callees: ReadonlyMap<string, IrFunction>, refs: Map<string, { calls: number; addressTaken: boolean }>, keep: ReadonlySet<string> = new Set()): boolean {
   let changed = false;
   for (let bi = 0; bi < caller.blocks.length; bi++) {
     const block = caller.blocks[bi]!;
@@ -60,7 +61,7 @@ export function inlineCalls(caller: IrFunction, callees: ReadonlyMap<string, IrF
       if (inst.op !== "callsub") return false;
       const callee = callees.get(inst.target);
       const r = refs.get(inst.target);
-      if (!callee || !r || r.addressTaken || callee === caller || callsOthers(callee)) return false;
+      if (!callee || !r || r.addressTaken || keep.has(inst.target) || callee === caller || callsOthers(callee)) return false;
       return r.calls === 1 || size(callee) <= SMALL;
     });
     if (at < 0) continue;

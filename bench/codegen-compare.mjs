@@ -39,12 +39,12 @@ function clangObject(source, includes) {
 }
 
 /** Per section: emitted slots, and verified instructions once loaded (or why it did not load). */
-async function measure(spec, structOps) {
+async function measure(spec) {
   const rows = new Map();
   for (const p of spec.programs) rows.set(p.section, { name: p.name, emitted: p.instructions.length, verified: undefined });
   let object;
   try {
-    object = await loadObject(spec, structOps ? { structOps: structOpsOf(spec, structOps) } : {});
+    object = await loadObject(spec);
     for (const [name, program] of object.programs) {
       const row = [...rows.values()].find((r) => r.name === name);
       if (row) row.verified = program.info().verifiedInstructions;
@@ -55,23 +55,6 @@ async function measure(spec, structOps) {
     object?.close();
   }
   return rows;
-}
-
-/**
- * The example's struct_ops maps with each member bound to the program of `spec` in section
- * `struct_ops/<member>` (the C twin's programs have their own names).
- */
-function structOpsOf(spec, structOps) {
-  const out = {};
-  for (const [map, ops] of Object.entries(structOps)) {
-    const programs = {};
-    for (const member of Object.keys(ops.programs)) {
-      const program = spec.programs.find((p) => p.section === `struct_ops/${member}`);
-      if (program) programs[member] = program.name;
-    }
-    out[map] = { ...ops, programs };
-  }
-  return out;
 }
 
 const ratio = (a, b) => (a !== undefined && b ? +(a / b).toFixed(2) : undefined);
@@ -101,8 +84,8 @@ export async function compare() {
       for (const probe of compiled.probes) {
         const label = compiled.probes.length > 1 ? `${example} (${probe.className})` : example;
         const twin = [join(twins, `${example}.${probe.className}.bpf.c`), join(twins, `${example}.bpf.c`)].find(existsSync);
-        const ours = await measure(probe.spec, probe.structOps);
-        const theirs = twin ? await measure(readElf(clangObject(twin, includes)), probe.structOps) : new Map();
+        const ours = await measure(probe.spec);
+        const theirs = twin ? await measure(readElf(clangObject(twin, includes))) : new Map();
         for (const [section, row] of ours) {
           const c = theirs.get(section);
           table.push({

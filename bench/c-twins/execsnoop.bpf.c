@@ -1,4 +1,5 @@
-// C twin of examples/execsnoop.bpf.ts (task->real_parent->tgid through CO-RE).
+// C twin of examples/execsnoop.bpf.ts: task->real_parent->tgid read directly through the BTF-typed
+// current task (bpf_get_current_task_btf, 5.11), its offsets relocated by CO-RE, as tsbpf does.
 #include "core.h"
 
 struct exec_event {
@@ -17,10 +18,10 @@ struct {
 SEC("tracepoint/syscalls/sys_enter_execve")
 int onExecve(struct trace_event_raw_sys_enter *ctx)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct task_struct *task = bpf_get_current_task_btf();
 	struct exec_event event = {
 		.pid = bpf_get_current_pid_tgid() >> 32,
-		.ppid = BPF_CORE_READ(task, real_parent, tgid),
+		.ppid = task->real_parent->tgid,
 		.uid = bpf_get_current_uid_gid(),
 	};
 	bpf_get_current_comm(event.comm, sizeof(event.comm));

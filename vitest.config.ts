@@ -1,5 +1,6 @@
 import swc from "unplugin-swc";
 import { defineConfig } from "vitest/config";
+import SlowFirstSequencer from "./test/support/slow-first-sequencer.ts";
 
 // Probe classes use standard decorators, which Vite's own transform does not lower on Node 20:
 // swc does. Workspace packages resolve to their sources through the "tsbpf-source" condition, so
@@ -18,6 +19,11 @@ export default defineConfig({
   test: {
     include: ["packages/*/src/**/*.test.ts", "test/**/*.test.ts"],
     pool: "forks",
+    // Two workers on this 2-core machine (vitest's default is cores - 1 = one): most kernel and
+    // e2e tests wait (for events, child processes, `tsbpf run` start-up) rather than compute.
+    // Tests that share a kernel resource use unique names or the test lock (runtime testing/exclusive.ts).
+    maxWorkers: 2,
+    sequence: { sequencer: SlowFirstSequencer },
     testTimeout: 30_000,
     hookTimeout: 30_000,
     reporters: ["default", "./scripts/summary-reporter.ts"],

@@ -1,6 +1,7 @@
 // hello: built, loaded and attached from the test; the test's own writes show up in the trace
 // output with its PID and the fd it wrote to, and with the filter set to another PID they do not.
-// printk output goes to the one global trace buffer: every trace_pipe reader lives in this file.
+// printk output goes to the one global trace buffer, which reading consumes: every test here holds
+// the trace-pipe test lock (packages/runtime/src/testing/exclusive.ts) while it reads.
 import { closeSync, openSync, writeSync } from "node:fs";
 import { spawn } from "node:child_process";
 import { start } from "./support/child.js";
@@ -8,7 +9,7 @@ import { cliPath, example } from "./support/paths.js";
 import { expect, it } from "vitest";
 import { load, tracePipe } from "tsbpf";
 import { Hello } from "../examples/hello.bpf.ts";
-import { describeKernel } from "./support/kernel.js";
+import { describeKernel, exclusively } from "./support/kernel.js";
 
 /** Collects trace lines for `ms` milliseconds while `act` runs. */
 async function traceWhile(ms: number, act: () => void): Promise<string[]> {
@@ -30,7 +31,7 @@ async function traceWhile(ms: number, act: () => void): Promise<string[]> {
 }
 
 describeKernel("examples/hello.bpf.ts", () => {
-  it("prints the PID and fd of this process's writes", async () => {
+  it("prints the PID and fd of this process's writes", () => exclusively("trace-pipe", async () => {
     await using hello = await load(Hello, { config: { targetPid: process.pid } });
     hello.attach();
     const fd = openSync("/dev/null", "w");
@@ -45,9 +46,9 @@ describeKernel("examples/hello.bpf.ts", () => {
     } finally {
       closeSync(fd);
     }
-  });
+  }));
 
-  it("prints nothing for this process when the filter names another PID", async () => {
+  it("prints nothing for this process when the filter names another PID", () => exclusively("trace-pipe", async () => {
     const other = spawn("sleep", ["5"]);
     try {
       await using hello = await load(Hello, { config: { targetPid: other.pid! } });
@@ -64,11 +65,11 @@ describeKernel("examples/hello.bpf.ts", () => {
     } finally {
       other.kill();
     }
-  });
+  }));
 });
 
 describeKernel("tsbpf run examples/hello.bpf.ts", () => {
-  it("streams printk lines while it runs and exits after --duration", async () => {
+  it("streams printk lines while it runs and exits after --duration", () => exclusively("trace-pipe", async () => {
     const run = start(process.execPath, [cliPath, "run", example("hello.bpf.ts"), "--duration", "3", "--json", "--config", `targetPid=${process.pid}`]);
     const fd = openSync("/dev/null", "w");
     // Keep writing while it runs: load and attach take a moment.
@@ -80,5 +81,5 @@ describeKernel("tsbpf run examples/hello.bpf.ts", () => {
     expect(code).toBe(0);
     const events = stdout.trim().split("\n").map((line) => JSON.parse(line));
     expect(events).toContainEqual(expect.objectContaining({ kind: "printk", message: `hello: write by pid ${process.pid} to fd ${fd}` }));
-  });
+  }));
 });

@@ -1,9 +1,11 @@
 // bpf_printk output read back through tracePipe(). trace_pipe is shared by the whole system and
-// reading consumes it, so the test looks for its own marker among whatever else comes.
+// reading consumes it, so the test looks for its own marker among whatever else comes, and holds
+// the trace-pipe test lock (another reader would take the lines) while it reads.
 import { AluOp, asm, R10, type ObjectSpec } from "@tsbpf/object";
 import { expect, it } from "vitest";
 import { loadObject } from "./load/load-object.js";
 import { describeKernel } from "./testing/kernel.js";
+import { exclusively } from "./testing/exclusive.js";
 import { tracePipe } from "./trace-pipe.js";
 
 const BPF_FUNC_trace_printk = 6;
@@ -40,7 +42,7 @@ function printer(marker: string): ObjectSpec {
 }
 
 describeKernel("tracePipe on the kernel", () => {
-  it("yields bpf_printk lines with the printing task's pid", async () => {
+  it("yields bpf_printk lines with the printing task's pid", () => exclusively("trace-pipe", async () => {
     const marker = `ts${(process.pid % 100000).toString().padStart(5, "0")}`;
     await using object = await loadObject(printer(marker));
     const stop = AbortSignal.timeout(10_000);
@@ -55,5 +57,5 @@ describeKernel("tracePipe on the kernel", () => {
     const line = await reading;
     expect(line).toMatchObject({ message: marker, event: "bpf_trace_printk", pid: process.pid });
     expect(line!.timestamp).toBeGreaterThan(0);
-  });
+  }));
 });

@@ -24,7 +24,7 @@ export default defineConfig({
     // Tests that share a kernel resource use unique names or the test lock (runtime testing/exclusive.ts).
     maxWorkers: 2,
     // CommonJS dependencies (ts-morph, typescript) as plain Node namespaces, as in production:
-    // vitest's default interop wraps them in a Proxy whose trap runs on every \`ts.X\` access,
+    // vitest's default interop wraps them in a Proxy whose trap runs on every `ts.X` access,
     // which was 37% of the reference evaluator's time in the random differential tests.
     deps: { interopDefault: false },
     sequence: { sequencer: SlowFirstSequencer },

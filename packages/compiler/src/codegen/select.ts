@@ -10,7 +10,7 @@
  */
 import { AluOp, CallSrc, JmpOp, PseudoSrc, R10, asm, type Instruction, type MapReference } from "@tsbpf/object";
 import { isSigned, kindBits, kindSize, type IntKind } from "../checker/kinds.js";
-import type { Address, Block, CmpOp, CoreRelocRequest, Inst, IrFunction, IrKind, Operand, SourceLoc, Terminator, VReg } from "../ir/ir.js";
+import { instUses, type Address, type Block, type CmpOp, type CoreRelocRequest, type Inst, type IrFunction, type IrKind, type Operand, type SourceLoc, type Terminator, type VReg } from "../ir/ir.js";
 import type { Frame } from "./frame.js";
 import { aluImm, aluReg, jmpImm, jmpReg, negate } from "./insn.js";
 import type { Allocation } from "./regalloc.js";
@@ -424,11 +424,34 @@ export function selectInstructions(fn: IrFunction, order: Block[], alloc: Alloca
     }
   };
 
+  // A helper's result read once, by a store right after the call, is stored from r0 itself
+  // (`*(u64 *)(r10 -16) = r0` rather than through its register home).
+  const readers = new Map<VReg, number>();
+  for (const block of order) {
+    for (const inst of [...block.insts, ...(block.term ? [block.term] : [])]) for (const r of instUses(inst)) readers.set(r, (readers.get(r) ?? 0) + 1);
+  }
+  const storesResult = (call: Inst, next: Inst | undefined): next is Extract<Inst, { op: "store" }> =>
+    call.op === "call" && call.dst !== undefined && next?.op === "store" && next.value.tag === "reg" && next.value.reg === call.dst &&
+    readers.get(call.dst) === 1 && next.kind !== "ptr" && call.dst.kind !== "ptr" && kindSize(next.kind) <= kindSize(call.dst.kind) &&
+    (next.addr.tag !== "reg" || next.addr.base !== call.dst);
+
   markLine(fn.loc);
   order.forEach((block, i) => {
     starts.set(block, insns.length);
-    for (const inst of block.insts) {
+    for (let j = 0; j < block.insts.length; j++) {
+      const inst = block.insts[j]!;
       markLine(inst.loc);
+      const next = block.insts[j + 1];
+      if (storesResult(inst, next) && inst.op === "call") {
+        if (inst.args.length > 5) throw new SelectionError("a helper takes at most five arguments");
+        inst.args.forEach((arg, k) => operandInto(arg, R1 + k));
+        emit(asm.call(inst.helper));
+        markLine(next.loc);
+        const { reg, off } = addressBase(next.addr, R1);
+        emit(asm.stx(memSize(next.kind), reg, R0, off));
+        j++;
+        continue;
+      }
       selectInst(inst);
     }
     if (!block.term) throw new SelectionError(`internal: block b${block.id} has no terminator`);

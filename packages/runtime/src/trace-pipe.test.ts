@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { resetFeatureCache } from "./features.js";
 import { useDoor } from "./sys/door.js";
 import { FakeKernel } from "./sys/fake.js";
 import { resetTracefsCache } from "./sys/tracefs.js";
@@ -29,9 +30,14 @@ describe("tracePipe (fake kernel)", () => {
   beforeEach(() => {
     kernel = new FakeKernel();
     restore = useDoor(kernel);
+    resetFeatureCache(); // no probe result of the real kernel (isolate: false) answers for the fake
     resetTracefsCache();
   });
-  afterEach(() => restore());
+  afterEach(() => {
+    restore();
+    resetFeatureCache(); // nor the fake's (nor its tracefs) for the next file
+    resetTracefsCache();
+  });
 
   it("yields lines as they are written, joining partial reads, and stops on abort", async () => {
     const stop = new AbortController();

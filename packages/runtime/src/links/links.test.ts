@@ -1,6 +1,7 @@
 // Attachment logic against the fake kernel: tracepoint ids from tracefs, perf event attrs, link
 // attach types, and clear errors for missing tracepoints and kprobes.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { resetFeatureCache } from "../features.js";
 import { BpfError, NotSupportedError, ObjectError } from "../errors.js";
 import { useDoor } from "../sys/door.js";
 import { FakeKernel } from "../sys/fake.js";
@@ -15,9 +16,14 @@ let restore: () => void;
 beforeEach(() => {
   kernel = new FakeKernel();
   restore = useDoor(kernel);
+  resetFeatureCache(); // no probe result of the real kernel (isolate: false) answers for the fake
   resetTracefsCache();
 });
-afterEach(() => restore());
+afterEach(() => {
+  restore();
+  resetFeatureCache(); // nor the fake's (nor its tracefs) for the next file
+  resetTracefsCache();
+});
 
 /** A program descriptor in the fake (attachment only needs the fd to be a program). */
 function fakeProgramFd(): number {

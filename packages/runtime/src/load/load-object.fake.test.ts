@@ -23,7 +23,11 @@ beforeEach(() => {
   resetFeatureCache();
 });
 
-afterEach(() => restore());
+// The probes cached meanwhile were the fake's: forget them before the next file (isolate: false).
+afterEach(() => {
+  restore();
+  resetFeatureCache();
+});
 
 function spec(): ObjectSpec {
   const b = new BtfBuilder();

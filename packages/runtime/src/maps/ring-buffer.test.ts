@@ -2,6 +2,7 @@
 // busy records, wrap-around, wake-ups, abort and close.
 import { MapType } from "@tsbpf/object";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { resetFeatureCache } from "../features.js";
 import { codecFor } from "../btf-values/index.js";
 import { mapCreate } from "../sys/bpf.js";
 import { useDoor } from "../sys/door.js";
@@ -15,8 +16,12 @@ let restore: () => void;
 beforeEach(() => {
   kernel = new FakeKernel();
   restore = useDoor(kernel);
+  resetFeatureCache(); // no probe result of the real kernel (isolate: false) answers for the fake
 });
-afterEach(() => restore());
+afterEach(() => {
+  restore();
+  resetFeatureCache(); // nor the fake's for the next file
+});
 
 const SIZE = 4096;
 

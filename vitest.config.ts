@@ -27,6 +27,11 @@ export default defineConfig({
     // vitest's default interop wraps them in a Proxy whose trap runs on every `ts.X` access,
     // which was 37% of the reference evaluator's time in the random differential tests.
     deps: { interopDefault: false },
+    // Test files of one worker share their modules: TypeScript, ts-morph and the compiler load once
+    // per worker instead of once per file (the "import" phase was ~165 s of CPU over the suite),
+    // and the compiler's one Project keeps the parsed lib and tsbpf declarations. Tests that swap
+    // the runtime's door (fake kernel) reset what it cached; nothing else keeps per-file state.
+    isolate: false,
     sequence: { sequencer: SlowFirstSequencer },
     testTimeout: 30_000,
     hookTimeout: 30_000,

@@ -1,4 +1,5 @@
-// Ends a vitest run with the plain line CI reads: "N passed, N failed, N skipped".
+// Ends a vitest run with the ten slowest test files (tests and hooks, seconds: where the suite's
+// time goes, against the 10-minute budget) and the plain line CI reads: "N passed, N failed, N skipped".
 import type { Reporter, TestModule } from "vitest/node";
 
 export default class SummaryReporter implements Reporter {
@@ -15,6 +16,11 @@ export default class SummaryReporter implements Reporter {
       }
       if (module.state() === "failed" && [...module.children.allTests()].length === 0) failed++;
     }
+    const slowest = testModules
+      .map((m) => ({ file: m.relativeModuleId, seconds: m.diagnostic().duration / 1000 }))
+      .sort((a, b) => b.seconds - a.seconds)
+      .slice(0, 10);
+    process.stdout.write(`\nslowest files: ${slowest.map((s) => `${s.file} ${s.seconds.toFixed(1)}s`).join(", ")}\n`);
     process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
   }
 }

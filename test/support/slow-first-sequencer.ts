@@ -2,9 +2,9 @@
  * The order vitest starts test files in. With two workers the run ends when the later of them
  * finishes, so the long files start first (longest-first scheduling) and the short ones fill the
  * gaps; a clean clone has no vitest cache of durations, hence this list of the files measured
- * slowest (idle machine, seconds). The VM boot (other-kernel, ~60 s of both cores) goes first, so
- * that it overlaps with the e2e tests that mostly wait for child processes and events. Files not
- * listed keep vitest's own order (cached durations, else larger files first).
+ * slowest (2026-11-23 runs of the suite). The VM boot (other-kernel: ~60-90 s of qemu in its
+ * beforeAll) goes first, so that it overlaps with everything else. Files not listed keep vitest's
+ * own order (cached durations, else larger files first).
  */
 import { BaseSequencer, type TestSpecification } from "vitest/node";
 

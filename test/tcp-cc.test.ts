@@ -7,9 +7,11 @@ import { expect, it } from "vitest";
 import { load } from "tsbpf";
 import { FixedCc } from "../examples/tcp-cc.bpf.ts";
 import { attached, start } from "./support/child.js";
-import { describeKernel } from "./support/kernel.js";
+import { describeKernel, exclusively } from "./support/kernel.js";
 import { cliPath, example } from "./support/paths.js";
 
+// The example's fixed name: two runs of this file at once (two workers, two worktrees) would both
+// register it, so each test holds the machine-wide lock named after it.
 const NAME = "tsbpf_fixed";
 const available = () => readFileSync("/proc/sys/net/ipv4/tcp_available_congestion_control", "utf8").split(/\s+/);
 
@@ -32,7 +34,7 @@ s.close(); t.join()
 `;
 
 describeKernel("examples/tcp-cc.bpf.ts", () => {
-  it("registers a congestion control that sockets use, and unregisters it on close", async () => {
+  it("registers a congestion control that sockets use, and unregisters it on close", () => exclusively(NAME, async () => {
     {
       await using cc = await load(FixedCc);
       expect(available()).not.toContain(NAME);
@@ -43,9 +45,9 @@ describeKernel("examples/tcp-cc.bpf.ts", () => {
       expect(cc.calls.get(1)).toBeGreaterThan(0n); // cong_avoid ran for the transfer's ACKs
     }
     expect(available()).not.toContain(NAME);
-  });
+  }));
 
-  it("is registered for the duration of `tsbpf run`", async () => {
+  it("is registered for the duration of `tsbpf run`", () => exclusively(NAME, async () => {
     const run = start(process.execPath, [cliPath, "run", example("tcp-cc.bpf.ts"), "--duration", "2", "--json"]);
     await attached(run);
     expect(available()).toContain(NAME);
@@ -56,5 +58,5 @@ describeKernel("examples/tcp-cc.bpf.ts", () => {
     const attachedLine = stdout.split("\n").find((l) => l.includes('"kind":"attached"'))!;
     expect(JSON.parse(attachedLine)).toEqual({ kind: "attached", probe: "FixedCc", programs: 3, links: 1 });
     expect(available()).not.toContain(NAME);
-  });
+  }));
 });

@@ -32,7 +32,7 @@ export const groups: Group[] = [
   { name: "struct layout and struct values", programs: layoutPrograms(), declarations: LAYOUT_DECLARATIONS, io: "Odd" },
   { name: "struct spread", programs: spreadPrograms(), declarations: LAYOUT_DECLARATIONS, io: "Odd"},
   { name: "globals, config and constants", programs: globalPrograms(), declarations: GLOBAL_DECLARATIONS, fields: GLOBAL_FIELDS },
-  { name: "enums", programs: enumPrograms(), declarations: ENUM_DECLARATIONS, waiting: "enum members as constants (TSBPF2015 today)" },
+  { name: "enums", programs: enumPrograms(), declarations: ENUM_DECLARATIONS },
   { name: "map operations", programs: mapPrograms(), declarations: MAP_DECLARATIONS, fields: MAP_FIELDS },
   { name: "loops, switch, for…of and variable indexes", programs: loopPrograms(), declarations: LOOP_DECLARATIONS },
   { name: "subprogram calls", programs: callPrograms(), declarations: CALL_DECLARATIONS, fields: CALL_METHODS },

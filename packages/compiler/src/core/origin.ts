@@ -95,7 +95,7 @@ export function mergedPointerType(a: PtrType, b: PtrType | undefined): PtrType {
  * Program types whose helpers include `bpf_get_current_task_btf` (kernel 5.11,
  * bpf_tracing_func_proto): there `bpf.getCurrentTask()` is a BTF-typed, trusted pointer.
  */
-const TASK_BTF_SECTIONS = /^(tracepoint|tp|raw_tp|raw_tracepoint|tp_btf|fentry|fexit|fmod_ret|lsm|iter|kprobe|kretprobe|uprobe|uretprobe|usdt|perf_event)(\/|$)/;
+const TASK_BTF_SECTIONS = /^(tracepoint|tp|raw_tp|raw_tracepoint|tp_btf|fentry|fexit|fmod_ret|lsm|iter|kprobe|kretprobe|kprobe\.multi|kretprobe\.multi|uprobe|uretprobe|usdt|perf_event)(\/|$)/;
 
 export const GET_CURRENT_TASK = 35;
 export const GET_CURRENT_TASK_BTF = 158;

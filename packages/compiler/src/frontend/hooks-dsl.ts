@@ -1,5 +1,5 @@
 /**
- * The hook table's rows for the network, cgroup, user-space tracing, perf event, iterator and
+ * The hook table's rows for the network, cgroup, user-space tracing, multi-kprobe, perf event, iterator and
  * BTF-typed hooks (the decorators of packages/tsbpf/src/dsl/hooks-net.ts and hooks-trace.ts).
  * Section names are libbpf's; the runtime derives program and attach types from them.
  */
@@ -26,6 +26,8 @@ function oneOf(args: readonly ts.Expression[], allowed: readonly string[]): stri
 const IDENT = /^[A-Za-z0-9_.]+$/;
 /** A binary (path or library name) in a section name: no colons or spaces. */
 const BINARY = /^[^:\s]+$/;
+/** A kernel function name or a glob over them ("do_unlink*", "vfs_rea?"). */
+const GLOB = /^[A-Za-z0-9_.*?]+$/;
 const SYMBOL = /^[A-Za-z0-9_.@$]+(\+(0x[0-9a-fA-F]+|[0-9]+))?$/;
 
 const DIRECTIONS = ["ingress", "egress"] as const;
@@ -85,6 +87,14 @@ export const dslHooks: readonly HookDef[] = [
       const s = literals(args, 2, 2);
       return s && BINARY.test(s[0]!) && SYMBOL.test(s[1]!) ? `${kind}/${s[0]}:${s[1]}` : undefined;
     },
+    context: { readonly: REGS, hint: "use PtRegs" },
+  })),
+  // One program on many kernel functions (BPF_TRACE_KPROBE_MULTI, 5.18): a glob of `*` and `?`
+  // over function names, as libbpf's SEC("kprobe.multi/do_unlink*"); pt_regs, since the
+  // functions' arguments differ.
+  ...(["kprobe", "kretprobe"] as const).map((kind): HookDef => ({
+    decorator: `${kind}Multi`, example: `@${kind}Multi("do_unlink*")`,
+    section: (args) => { const s = literals(args, 1, 1); return s && GLOB.test(s[0]!) ? `${kind}.multi/${s[0]}` : undefined; },
     context: { readonly: REGS, hint: "use PtRegs" },
   })),
   {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { compileText } from "../testing/probes.js";
 
-const HEADER = 'import { Probe, syscall, rawTracepoint, tracepoint, u32, i32, type RawTracepointArgs, type SysEnterContext } from "tsbpf";\n' +
+const HEADER = 'import { Probe, syscall, rawTracepoint, tracepoint, kprobeMulti, kretprobeMulti, u32, i32, type PtRegs, type RawTracepointArgs, type SysEnterContext } from "tsbpf";\n' +
   "interface Io { a: u32; b: u32 }\n";
 
 function compile(member: string) {
@@ -42,6 +42,24 @@ describe("program decorators", () => {
     expect(compile('  @tracepoint("syscalls", "")\n  run(ctx: SysEnterContext): i32 { return 0; }').errors).toEqual([
       "TSBPF3005: these are not the arguments of @tracepoint",
     ]);
+  });
+
+  it("@kprobeMulti/@kretprobeMulti(glob) name kprobe.multi/<glob>, kretprobe.multi/<glob>; registers are read-only", () => {
+    expect(compile('  @kprobeMulti("do_unlink*")\n  a(ctx: PtRegs): i32 { return 0; }\n  @kretprobeMulti("vfs_rea?")\n  b(ctx: PtRegs): i32 { return 0; }')).toEqual({
+      sections: ["kprobe.multi/do_unlink*", "kretprobe.multi/vfs_rea?"],
+      errors: [],
+    });
+    expect(compile('  @kprobeMulti("do_unlinkat")\n  a(ctx: PtRegs): i32 { ctx.di = 1n; return 0; }').errors.join("\n")).toMatch(/TSBPF2012: .*read-only/);
+  });
+
+  it("a missing or invalid kprobe.multi pattern is TSBPF3005", () => {
+    // A missing argument or a number is also a tsc error; the compiler reports its own TSBPF3005.
+    for (const args of ["", '"do unlink"', '"a/b"', '""', '"do_unlink*", "x"', "1"]) {
+      for (const decorator of ["kprobeMulti", "kretprobeMulti"]) {
+        const errors = compile(`  @${decorator}(${args})\n  a(ctx: PtRegs): i32 { return 0; }`).errors;
+        expect([args, errors.filter((e) => e.startsWith("TSBPF3005"))]).toEqual([args, [`TSBPF3005: these are not the arguments of @${decorator}`]]);
+      }
+    }
   });
 
   it("a context that is not a struct is TSBPF3002", () => {

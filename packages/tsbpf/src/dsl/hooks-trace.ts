@@ -38,6 +38,28 @@ export function usdt(binary?: string, provider?: string, name?: string): MethodD
 }
 
 /**
+ * `SEC("kprobe.multi/<pattern>")`: one program on the entry of every kernel function matching a
+ * glob (`*`, `?`: "do_unlink*") or named exactly, in one BPF_TRACE_KPROBE_MULTI link. The
+ * functions differ, so the program takes `PtRegs` (`PT_REGS_PARM1(ctx)`...) rather than typed
+ * arguments; `bpf.getFuncIp()` says which function fired, `bpf.getAttachCookie()` the cookie
+ * given to `attach({ cookies })`. Returns 0. Kernel 5.18 with CONFIG_FPROBE; elsewhere attaching
+ * is a NotSupportedError.
+ */
+export function kprobeMulti(pattern: string): MethodDecorator {
+  void pattern;
+  return hook();
+}
+
+/**
+ * `SEC("kretprobe.multi/<pattern>")`: as `kprobeMulti`, at the functions' return;
+ * `PT_REGS_RC(ctx)` is the return value. Kernel 5.18 with CONFIG_FPROBE.
+ */
+export function kretprobeMulti(pattern: string): MethodDecorator {
+  void pattern;
+  return hook();
+}
+
+/**
  * `SEC("perf_event")`: runs on every sample of a perf event (a timer, a hardware counter
  * overflow) chosen at `attach({ event, frequency })`. Takes `PerfEventContext`, returns 0.
  * Kernel 4.9.

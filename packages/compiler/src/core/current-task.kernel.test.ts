@@ -8,7 +8,7 @@ import { describeKernel } from "../testing/kernel.js";
 import { compileText } from "../testing/probes.js";
 
 const SOURCE = `
-import { Probe, bpf, iter, kprobe, perfEvent, rawTracepoint, tp_btf, tracepoint, uprobe, type i32, type Ptr, type PerfEventContext, type PtRegs, type RawTracepointArgs, type SysEnterContext, type IterTaskContext } from "tsbpf";
+import { Probe, bpf, iter, kprobe, kprobeMulti, perfEvent, rawTracepoint, tp_btf, tracepoint, uprobe, type i32, type Ptr, type PerfEventContext, type PtRegs, type RawTracepointArgs, type SysEnterContext, type IterTaskContext } from "tsbpf";
 
 /** @kernel */
 interface task_struct { pid: i32; tgid: i32; real_parent: Ptr<task_struct>; }
@@ -26,6 +26,9 @@ export class Current extends Probe {
 
   @kprobe("do_unlinkat")
   kp(): i32 { return bpf.getCurrentTask().real_parent.tgid; }
+
+  @kprobeMulti("do_unlink*")
+  kpm(ctx: PtRegs): i32 { return bpf.getCurrentTask().real_parent.tgid; }
 
   @uprobe("/bin/true", "main")
   up(ctx: PtRegs): i32 { return bpf.getCurrentTask().real_parent.tgid; }
@@ -50,6 +53,6 @@ describeKernel("bpf.getCurrentTask() in tracing program types", () => {
     }
     const { loadObject } = await import("@tsbpf/runtime");
     await using object = await loadObject(spec);
-    expect([...object.programs.keys()].sort()).toEqual(["btf", "kp", "perf", "raw", "tasks", "tp", "up"]);
+    expect([...object.programs.keys()].sort()).toEqual(["btf", "kp", "kpm", "perf", "raw", "tasks", "tp", "up"]);
   });
 });

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { compileText } from "../testing/probes.js";
 
-const HEADER = 'import { Probe, syscall, rawTracepoint, tracepoint, kprobeMulti, kretprobeMulti, u32, i32, type PtRegs, type RawTracepointArgs, type SysEnterContext } from "tsbpf";\n' +
+const HEADER = 'import { Probe, bpf, syscall, rawTracepoint, tracepoint, kprobeMulti, kretprobeMulti, u32, i32, type PtRegs, type RawTracepointArgs, type SysEnterContext } from "tsbpf";\n' +
   "interface Io { a: u32; b: u32 }\n";
 
 function compile(member: string) {
@@ -50,6 +50,12 @@ describe("program decorators", () => {
       errors: [],
     });
     expect(compile('  @kprobeMulti("do_unlinkat")\n  a(ctx: PtRegs): i32 { ctx.di = 1n; return 0; }').errors.join("\n")).toMatch(/TSBPF2012: .*read-only/);
+  });
+
+  it("bpf.getFuncIp/getAttachCookie take the program's context parameter itself", () => {
+    expect(compile('  @kprobeMulti("do_unlink*")\n  a(ctx: PtRegs): i32 { return i32(bpf.getFuncIp(ctx) + bpf.getAttachCookie(ctx)); }').errors).toEqual([]);
+    const r = compile('  @kprobeMulti("do_unlink*")\n  a(ctx: PtRegs): i32 { const other = ctx; return i32(bpf.getFuncIp(other)); }');
+    expect(r.errors).toEqual(["TSBPF4008: bpf.getFuncIp() takes the program's context parameter"]);
   });
 
   it("a missing or invalid kprobe.multi pattern is TSBPF3005", () => {

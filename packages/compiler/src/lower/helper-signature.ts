@@ -1,7 +1,7 @@
 /**
  * The calling convention of a `bpf.<helper>()` declaration, read from the DSL's declaration: its
- * `@bpfHelper <id>`, and per parameter either an integer kind or a `CharArray` buffer, which the
- * kernel takes as two arguments (pointer, size).
+ * `@bpfHelper <id>`, and per parameter either an integer kind, a `CharArray` buffer, which the
+ * kernel takes as two arguments (pointer, size), or (typed `object`) the program's context pointer.
  */
 import { ts } from "ts-morph";
 import type { IntKind } from "../checker/kinds.js";
@@ -9,7 +9,7 @@ import { Codes } from "../diagnostics/codes.js";
 import type { LowerContext } from "./context.js";
 import { fail } from "./errors.js";
 
-export type HelperParam = { tag: "int"; kind: IntKind; name: string } | { tag: "buffer"; name: string };
+export type HelperParam = { tag: "int"; kind: IntKind; name: string } | { tag: "buffer"; name: string } | { tag: "context"; name: string };
 
 export interface HelperSignature {
   name: string;
@@ -32,6 +32,7 @@ export function helperSignature(L: LowerContext, declaration: ts.Declaration, na
       const target = L.oracle.declarationOf(type.typeName);
       if (target && L.oracle.dslNameOf(target) === "CharArray") return { tag: "buffer", name: paramName };
     }
+    if (type?.kind === ts.SyntaxKind.ObjectKeyword) return { tag: "context", name: paramName };
     if (!type) fail(Codes.UnknownHelper, at, `the helper '${name}' has an untyped parameter`);
     const resolved = L.resolver.resolve(type);
     if (resolved.tag !== "int") fail(Codes.UnknownHelper, at, `the helper '${name}' has a parameter this compiler cannot pass`);

@@ -125,6 +125,16 @@ function bufferArgument(L: LowerContext, node: ts.Expression, writes: boolean): 
   return { pointer: addressOperand(L, wholeAddress(L, place, node)), size: sizeOf(place.type) };
 }
 
+/** The program's context parameter, passed as such (`bpf.getFuncIp(ctx)`): the verifier wants its pointer unchanged. */
+function contextOperand(L: LowerContext, node: ts.CallExpression, helper: string, arg: ts.Expression | undefined): Operand {
+  const context = L.program.context;
+  if (!arg || !ts.isIdentifier(arg) || !context || L.oracle.declarationOf(arg) !== context.node) {
+    fail(Codes.HelperArguments, arg ?? node, `bpf.${helper}() takes the program's context parameter`,
+      "declare the context parameter (e.g. ctx: PtRegs) and pass it itself: bpf." + helper + "(ctx)");
+  }
+  return lowerExpr(L, arg).op;
+}
+
 function lowerHelper(L: LowerContext, node: ts.CallExpression, signature: { name: string; id: number; params: ReturnType<typeof helperSignature>["params"]; returns: IntKind }): RValue {
   const args: Operand[] = [];
   if (node.arguments.length > signature.params.length) {
@@ -136,6 +146,10 @@ function lowerHelper(L: LowerContext, node: ts.CallExpression, signature: { name
       if (!arg) fail(Codes.HelperArguments, node, `bpf.${signature.name}() needs its '${param.name}' argument`);
       const buffer = bufferArgument(L, arg, true);
       args.push(buffer.pointer, imm(BigInt(buffer.size), "u32"));
+      return;
+    }
+    if (param.tag === "context") {
+      args.push(contextOperand(L, node, signature.name, arg));
       return;
     }
     if (!arg) {

@@ -2229,32 +2229,6 @@ Or `-EBUSY` if the per-CPU memory copy buffer is busy.
   timerCancel(timer: Ptr<unknown>): i64;
 
   /**
-   * `u64 bpf_get_func_ip(void *ctx)`
-   *
-   * Get address of the traced function (for tracing and kprobe programs).
-   *
-   * Returns: Address of the traced function. 0 for kprobes placed within the function (not at the entry).
-   *
-   * Pointer arguments: `ctx`: void *.
-   * @bpfHelper 173
-   */
-  getFuncIp(ctx: Ptr<unknown>): u64;
-
-  /**
-   * `u64 bpf_get_attach_cookie(void *ctx)`
-   *
-   * Get bpf_cookie value provided (optionally) during the program attachment. It might be different for each individual attachment, even if BPF program itself is the same. Expects BPF program context *ctx* as a first argument.
-   *
-   * Supported for the following program types: - kprobe/uprobe; - tracepoint; - perf_event.
-   *
-   * Returns: Value specified by user at BPF link creation/attachment time or 0, if it was not specified.
-   *
-   * Pointer arguments: `ctx`: void *.
-   * @bpfHelper 174
-   */
-  getAttachCookie(ctx: Ptr<unknown>): u64;
-
-  /**
    * `long bpf_task_pt_regs(struct task_struct *task)`
    *
    * Get the struct pt_regs associated with `task`.
@@ -2945,4 +2919,4 @@ export const helperNames: Readonly<Record<number, string>> = {
 };
 
 /** Helper ids the compiler lowers through special forms (declared by hand). */
-export const overriddenHelpers: readonly string[] = ["bpf_trace_printk","bpf_get_current_comm","bpf_get_current_task","bpf_probe_read_user_str","bpf_probe_read_kernel_str","bpf_probe_read_str","bpf_loop"];
+export const overriddenHelpers: readonly string[] = ["bpf_trace_printk","bpf_get_current_comm","bpf_get_current_task","bpf_probe_read_user_str","bpf_probe_read_kernel_str","bpf_probe_read_str","bpf_loop","bpf_get_func_ip","bpf_get_attach_cookie"];

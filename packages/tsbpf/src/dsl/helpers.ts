@@ -54,6 +54,22 @@ export interface BpfHelpers extends GeneratedHelpers {
    * @bpfHelper 115
    */
   probeReadKernelStr(buffer: CharArray<number>, source: u64): i64;
+
+  /**
+   * `bpf_get_func_ip`: the address of the traced function (kprobe, kprobe.multi, fentry/fexit);
+   * 0 for a kprobe inside a function. `ctx` is the program's context parameter itself.
+   * Kernel 5.15 (kprobes), 5.18 (kprobe.multi).
+   * @bpfHelper 173
+   */
+  getFuncIp(ctx: object): u64;
+
+  /**
+   * `bpf_get_attach_cookie`: the cookie given when the program was attached (kprobe.multi:
+   * the one of the function that fired, `attach({ cookies })`), 0 when none was. `ctx` is the
+   * program's context parameter itself. Kernel 5.15.
+   * @bpfHelper 174
+   */
+  getAttachCookie(ctx: object): u64;
 }
 
 /** The helper functions. Calling one in user space throws `KernelOnlyError`. */

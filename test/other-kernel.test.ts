@@ -6,7 +6,8 @@
 // and reports every event (test/vm/other-kernel.guest.mjs). This file checks each field against
 // what the guest knew (file names, PIDs, do_unlinkat's result, errnos), and each relocated offset
 // against bpftool's reading of the guest kernel's BTF, which differs from this kernel's. It also
-// runs kprobe.multi/kretprobe.multi links (no decorator yet: the runtime's counting program).
+// runs kprobe.multi/kretprobe.multi links (with the runtime's counting program; the DSL's
+// @kprobeMulti/@kretprobeMulti are compiled and loaded by test/kprobe-multi.test.ts, not run here yet).
 //
 // Needs the built runtime (the guest runs plain node on packages/runtime/dist: `npm run build`,
 // which `npm test` does first) and root (the VM runner's 9p shares). Skipped, saying why, when the

@@ -8,7 +8,8 @@
 //
 //   node test/vm/other-kernel.guest.mjs <dir with unlink-fentry.o unlink-kprobes.o execsnoop.o deny-open.o>
 //
-// kprobe.multi has no decorator yet: its cases load the runtime's counting test program.
+// The kprobe.multi cases load the runtime's counting test program (the @kprobeMulti decorators are
+// checked on the host by test/kprobe-multi.test.ts, not yet here).
 import { spawnSync } from "node:child_process";
 import { closeSync, openSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { isDeepStrictEqual } from "node:util";

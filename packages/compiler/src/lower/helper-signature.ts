@@ -1,7 +1,8 @@
 /**
  * The calling convention of a `bpf.<helper>()` declaration, read from the DSL's declaration: its
  * `@bpfHelper <id>`, and per parameter either an integer kind, a `CharArray` buffer, which the
- * kernel takes as two arguments (pointer, size), or (typed `object`) the program's context pointer.
+ * kernel takes as two arguments (pointer, size), (typed `object`) the program's context pointer, or
+ * (a `Ptr<T>`) one pointer: a struct or array the program holds, or a pointer value.
  */
 import { ts } from "ts-morph";
 import type { IntKind } from "../checker/kinds.js";
@@ -9,7 +10,11 @@ import { Codes } from "../diagnostics/codes.js";
 import type { LowerContext } from "./context.js";
 import { fail } from "./errors.js";
 
-export type HelperParam = { tag: "int"; kind: IntKind; name: string } | { tag: "buffer"; name: string } | { tag: "context"; name: string };
+export type HelperParam =
+  | { tag: "int"; kind: IntKind; name: string }
+  | { tag: "buffer"; name: string }
+  | { tag: "context"; name: string }
+  | { tag: "pointer"; name: string };
 
 export interface HelperSignature {
   name: string;
@@ -31,10 +36,12 @@ export function helperSignature(L: LowerContext, declaration: ts.Declaration, na
     if (type && ts.isTypeReferenceNode(type)) {
       const target = L.oracle.declarationOf(type.typeName);
       if (target && L.oracle.dslNameOf(target) === "CharArray") return { tag: "buffer", name: paramName };
+      if (target && L.oracle.dslNameOf(target) === "AnyPtr") return { tag: "pointer", name: paramName };
     }
     if (type?.kind === ts.SyntaxKind.ObjectKeyword) return { tag: "context", name: paramName };
     if (!type) fail(Codes.UnknownHelper, at, `the helper '${name}' has an untyped parameter`);
     const resolved = L.resolver.resolve(type);
+    if (resolved.tag === "ptr") return { tag: "pointer", name: paramName };
     if (resolved.tag !== "int") fail(Codes.UnknownHelper, at, `the helper '${name}' has a parameter this compiler cannot pass`);
     return { tag: "int", kind: resolved.kind, name: paramName };
   });

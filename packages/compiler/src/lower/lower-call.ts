@@ -17,7 +17,7 @@ import { kernelPointerResult } from "../core/helpers.js";
 import { lowerCoreCheck } from "../core/checks.js";
 import { aggregateAddress, scalarAddress } from "./lower-aggregate.js";
 import { lowerExpr } from "./lower-expr.js";
-import { addressOperand, isPlaceExpression, lowerPlace } from "./lower-place.js";
+import { addressOperand, isPlaceExpression, lowerPlace, readPlace } from "./lower-place.js";
 import { parsePrintkFormat } from "./printk-format.js";
 import { wholeAddress } from "./indexed.js";
 import { calledFunction, lowerSubprogramCall } from "./subprograms.js";
@@ -125,6 +125,34 @@ function bufferArgument(L: LowerContext, node: ts.Expression, writes: boolean): 
   return { pointer: addressOperand(L, wholeAddress(L, place, node)), size: sizeOf(place.type) };
 }
 
+/**
+ * A helper's pointer argument, as C passes one: a struct or array the program holds (a local, a
+ * member, a map value) by its address, a pointer value as it is, `null` (or an omitted argument)
+ * as 0. The verifier checks that the memory fits what the helper does with it.
+ */
+function pointerArgument(L: LowerContext, node: ts.CallExpression, helper: string, arg: ts.Expression | undefined): Operand {
+  if (!arg || arg.kind === ts.SyntaxKind.NullKeyword) return imm(0n, "u64");
+  let value: RValue;
+  if (isPlaceExpression(arg)) {
+    const place = lowerPlace(L, arg);
+    if (place.tag === "mem" && (place.type.tag === "struct" || place.type.tag === "array")) {
+      if (place.user || place.core) {
+        fail(Codes.HelperArguments, arg, `bpf.${helper}() cannot take kernel or user memory by address`,
+          "copy it into a local first (its members read with bpf_probe_read), or pass the pointer itself");
+      }
+      return addressOperand(L, wholeAddress(L, place, arg));
+    }
+    value = readPlace(L, place, arg);
+  } else {
+    value = lowerExpr(L, arg);
+  }
+  if (value.type.tag !== "ptr") {
+    fail(Codes.HelperArguments, arg, `bpf.${helper}() takes a pointer here, not '${typeName(value.type)}'`,
+      "pass a struct or array the program holds (a local, a member, a map value), or a pointer");
+  }
+  return value.op;
+}
+
 /** The program's context parameter, passed as such (`bpf.getFuncIp(ctx)`): the verifier wants its pointer unchanged. */
 function contextOperand(L: LowerContext, node: ts.CallExpression, helper: string, arg: ts.Expression | undefined): Operand {
   const context = L.program.context;
@@ -150,6 +178,10 @@ function lowerHelper(L: LowerContext, node: ts.CallExpression, signature: { name
     }
     if (param.tag === "context") {
       args.push(contextOperand(L, node, signature.name, arg));
+      return;
+    }
+    if (param.tag === "pointer") {
+      args.push(pointerArgument(L, node, signature.name, arg));
       return;
     }
     if (!arg) {

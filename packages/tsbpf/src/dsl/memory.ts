@@ -23,6 +23,12 @@ export type FixedArray<T, N extends number> = T[] & { readonly [fixedArrayLength
  * written through it directly (`p.count += 1n`, C's `p->count`); a pointer to a scalar exposes it
  * as `value` (C's `*p`). Pointers that may be null are typed `Ptr<T> | null` and must be checked.
  */
+/**
+ * A helper's pointer argument (C's `void *`, `struct x *`): a struct or array the program holds
+ * (a local, a member, a map value) passes by its address, a `Ptr` value as it is, `null` as 0.
+ */
+export type AnyPtr = object | null;
+
 export type Ptr<T> = (T extends number | bigint | boolean ? { value: T } : T) & { readonly [pointee]?: T };
 
 /**

@@ -8,18 +8,20 @@
  *
  * Pointer arguments to kernel structs read through CO-RE like any kernel pointer
  * (compiler/src/core/lower-access.ts); those of tp_btf, fentry and fexit are BTF-typed, read
- * with direct loads (core/origin.ts). The types are the user's annotations, which tsc checks
- * against the kernel's declarations (`KernelFunctions`, `KernelTracepoints` of tsbpf/vmlinux).
+ * with direct loads (core/origin.ts). The types are the user's annotations, checked against the
+ * kernel's declarations (`KernelFunctions`, `KernelTracepoints` of tsbpf/vmlinux) by
+ * core/kernel-args.ts when the program imports tsbpf/vmlinux.
  */
 import { ts } from "ts-morph";
-import type { TypeResolver } from "../checker/resolve-type.js";
 import type { StructType } from "../checker/types.js";
 import { Codes } from "../diagnostics/codes.js";
 import { CompileError } from "../diagnostics/diagnostic.js";
 import type { HookDef } from "../frontend/hooks.js";
+import type { FrontendContext } from "../frontend/probe-class.js";
 import type { ProgramModel } from "../frontend/probe-model.js";
 import { spanOf } from "../frontend/span.js";
 import type { LowerContext } from "../lower/context.js";
+import { kernelSignature, mismatch, tooMany, unannotated } from "./kernel-args.js";
 import { btfTyped } from "./origin.js";
 
 export type ArgsLayout = "u64-array" | "pt_regs" | "pt_regs-return";
@@ -52,21 +54,28 @@ export function argsHooks(identArgs: (args: readonly ts.Expression[], count: num
 }
 
 /** Reads the method's parameters as the hook's arguments into `program.args` (and a context for them). */
-export function bindArgs(resolver: TypeResolver, program: ProgramModel, hook: HookDef, member: ts.MethodDeclaration): void {
+export function bindArgs(ctx: FrontendContext, program: ProgramModel, hook: HookDef, member: ts.MethodDeclaration, decorator: ts.Decorator): void {
   const layout = hook.args!;
   const params = member.parameters;
+  const kernel = kernelSignature(ctx, hook, program.section, decorator);
+  const extra = kernel && tooMany(kernel, params);
+  if (extra) throw extra;
   const limit = layout === "pt_regs" ? PT_REGS_ARGS.length : layout === "pt_regs-return" ? 1 : 12;
   if (params.length > limit) {
     throw new CompileError(Codes.ProgramSignature, spanOf(params[limit]!), `a @${hook.decorator} program takes at most ${limit} parameter${limit === 1 ? "" : "s"}`, hook.context.hint);
   }
   program.args = params.map((param, i) => {
-    if (!ts.isIdentifier(param.name) || !param.type || param.dotDotDotToken || param.initializer || param.questionToken) {
+    const plain = ts.isIdentifier(param.name) && !param.dotDotDotToken && !param.initializer && !param.questionToken;
+    if (plain && !param.type && kernel) throw unannotated(kernel, param, i);
+    if (!plain || !param.type) {
       throw new CompileError(Codes.ProgramSignature, spanOf(param), "each argument must be a plain typed parameter ('name: u32', 'task: Ptr<task_struct>')", hook.context.hint);
     }
-    const type = resolver.resolve(param.type);
+    const type = ctx.resolver.resolve(param.type);
     if (type.tag !== "int" && type.tag !== "ptr") {
       throw new CompileError(Codes.ProgramSignature, spanOf(param.type), "an argument is an integer kind or a Ptr<T>", "structs are passed by pointer: Ptr<T>");
     }
+    const wrong = kernel && mismatch(kernel, param, i, type);
+    if (wrong) throw wrong;
     const offset = layout === "u64-array" ? 8 * i : layout === "pt_regs" ? PT_REGS_ARGS[i]! : PT_REGS_AX;
     // tp_btf/fentry/fexit arguments are BTF-typed (PTR_TO_BTF_ID): their members load directly.
     // A kprobe's registers are plain numbers to the verifier.

@@ -27,4 +27,11 @@ export interface TypeOracle {
    * for values typed through declaration merging such as `bpf.getCurrentTask()` (compiler/src/core).
    */
   kernelInterfaceOf(node: ts.Node): ts.InterfaceDeclaration | undefined;
+  /**
+   * The declaration of `name` in the DSL's `KernelFunctions` or `KernelTracepoints` (which
+   * tsbpf/vmlinux fills by declaration merging), found through the module that `from` (a name
+   * imported from "tsbpf", e.g. a hook decorator) is imported from. Looks up that one member only.
+   * "unloaded" when no kernel declarations are in the program (tsbpf/vmlinux not imported).
+   */
+  kernelDeclaration(from: ts.Node, table: "KernelFunctions" | "KernelTracepoints", name: string): ts.MethodSignature | "unknown" | "unloaded";
 }

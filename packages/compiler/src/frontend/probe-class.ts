@@ -208,7 +208,7 @@ function readMethod(member: ts.MethodDeclaration, model: ProbeModel, ctx: Fronte
     returnKind: "i32",
   };
   if (hook.args) {
-    bindArgs(ctx.resolver, program, hook, member);
+    bindArgs(ctx, program, hook, member, decorator);
   } else if (member.parameters.length > 1) {
     throw new CompileError(Codes.ProgramSignature, spanOf(member.parameters[1]!), `a @${hook.decorator} program takes one parameter: its context`,
       hook.context.hint);

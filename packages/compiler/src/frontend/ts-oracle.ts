@@ -64,6 +64,19 @@ export class TsOracle implements TypeOracle {
     return undefined;
   }
 
+  kernelDeclaration(from: ts.Node, table: "KernelFunctions" | "KernelTracepoints", name: string): ts.MethodSignature | "unknown" | "unloaded" {
+    // `@tp_btf(...)` or `@t.tp_btf(...)`: the import that brings the name in names the DSL module.
+    const local = ts.isPropertyAccessExpression(from) ? from.expression : from;
+    let node: ts.Node | undefined = this.checker.getSymbolAtLocation(local)?.declarations?.[0];
+    while (node && !ts.isImportDeclaration(node)) node = node.parent;
+    const module = node && this.checker.getSymbolAtLocation(node.moduleSpecifier);
+    let symbol = module && this.checker.tryGetMemberInModuleExports(table, module);
+    if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = this.checker.getAliasedSymbol(symbol);
+    if (!symbol?.declarations?.some((d) => !isDslFile(d.getSourceFile().fileName))) return "unloaded";
+    const member = symbol.members?.get(ts.escapeLeadingUnderscores(name));
+    return member?.declarations?.find(ts.isMethodSignature) ?? "unknown";
+  }
+
   helperId(declaration: ts.Declaration): number | undefined {
     for (const tag of ts.getJSDocTags(declaration)) {
       if (tag.tagName.text !== "bpfHelper") continue;

@@ -32,4 +32,12 @@ describe("tsbpf build on unsupported TypeScript", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("checks a tp_btf program's parameters against the shipped tsbpf/vmlinux, and names the annotation to write", () => {
+    const result = spawnSync(process.execPath, [cliPath, "build", fixture("hook-args.bpf.ts")], { encoding: "utf8", cwd: tmpdir() });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("error TSBPF3002: 'u32' is not the type of argument 2 of the tracepoint sched_switch: tsbpf/vmlinux declares it 'Ptr<task_struct>'");
+    expect(result.stderr).toContain("error TSBPF3002: the parameter 'next' needs the type of argument 3 of the tracepoint sched_switch");
+    expect(result.stderr).toContain("hint: declare it as 'next: Ptr<task_struct>'");
+  });
 });

@@ -21,7 +21,7 @@ import type { FrontendContext } from "../frontend/probe-class.js";
 import type { ProgramModel } from "../frontend/probe-model.js";
 import { spanOf } from "../frontend/span.js";
 import type { LowerContext } from "../lower/context.js";
-import { kernelSignature, mismatch, tooMany, unannotated } from "./kernel-args.js";
+import { kernelSignature, mismatch, tooMany, unannotated, unannotatedUnloaded } from "./kernel-args.js";
 import { btfTyped } from "./origin.js";
 
 export type ArgsLayout = "u64-array" | "pt_regs" | "pt_regs-return";
@@ -57,7 +57,8 @@ export function argsHooks(identArgs: (args: readonly ts.Expression[], count: num
 export function bindArgs(ctx: FrontendContext, program: ProgramModel, hook: HookDef, member: ts.MethodDeclaration, decorator: ts.Decorator): void {
   const layout = hook.args!;
   const params = member.parameters;
-  const kernel = kernelSignature(ctx, hook, program.section, decorator);
+  const declared = kernelSignature(ctx, hook, program.section, decorator);
+  const kernel = declared === "unloaded" ? undefined : declared;
   const extra = kernel && tooMany(kernel, params);
   if (extra) throw extra;
   const limit = layout === "pt_regs" ? PT_REGS_ARGS.length : layout === "pt_regs-return" ? 1 : 12;
@@ -67,6 +68,7 @@ export function bindArgs(ctx: FrontendContext, program: ProgramModel, hook: Hook
   program.args = params.map((param, i) => {
     const plain = ts.isIdentifier(param.name) && !param.dotDotDotToken && !param.initializer && !param.questionToken;
     if (plain && !param.type && kernel) throw unannotated(kernel, param, i);
+    if (plain && !param.type && declared === "unloaded") throw unannotatedUnloaded(hook, param);
     if (!plain || !param.type) {
       throw new CompileError(Codes.ProgramSignature, spanOf(param), "each argument must be a plain typed parameter ('name: u32', 'task: Ptr<task_struct>')", hook.context.hint);
     }

@@ -91,4 +91,11 @@ describe("hook arguments against the kernel's declarations", () => {
       ["warning", "tsbpf/vmlinux does not declare the kernel function not_in_this_kernel: its arguments are taken as annotated, unchecked"],
     ]);
   });
+
+  it("without tsbpf/vmlinux, an unannotated parameter's error says how to get its type named", () => {
+    const { rendered } = compile(`  @tp_btf("sched_switch") run(preempt, prev): i32 { return 0; }`,
+      'import { Probe, tp_btf, type i32 } from "tsbpf";\n');
+    expect(rendered).toContain("error TSBPF3002: the parameter 'preempt' needs its type");
+    expect(rendered).toContain('hint: import the kernel\'s types (import type { task_struct } from "tsbpf/vmlinux") and the compiler names the type of each of the tracepoint\'s arguments');
+  });
 });

@@ -47,9 +47,10 @@ const TABLES: Record<string, "KernelFunctions" | "KernelTracepoints" | undefined
 
 /**
  * The kernel's declaration of the hooked function or tracepoint, or undefined when there is
- * none to check against (tsbpf/vmlinux not loaded, or a name it lacks: then a warning).
+ * none to check against: "unloaded" when the program does not import tsbpf/vmlinux, undefined for a
+ * name it lacks (with a warning).
  */
-export function kernelSignature(ctx: FrontendContext, hook: HookDef, section: string, decorator: ts.Decorator): KernelSignature | undefined {
+export function kernelSignature(ctx: FrontendContext, hook: HookDef, section: string, decorator: ts.Decorator): KernelSignature | "unloaded" | undefined {
   const table = TABLES[hook.decorator];
   if (!table) return undefined;
   // The section names it: "tp_btf/sched_switch", "kprobe/do_unlinkat+4".
@@ -57,7 +58,7 @@ export function kernelSignature(ctx: FrontendContext, hook: HookDef, section: st
   const expression = decorator.expression;
   const callee = ts.isCallExpression(expression) ? expression.expression : expression;
   const declaration = ctx.oracle.kernelDeclaration(callee, table, name);
-  if (declaration === "unloaded") return undefined;
+  if (declaration === "unloaded") return "unloaded";
   const what = table === "KernelTracepoints" ? `the tracepoint ${name}` : `the kernel function ${name}`;
   if (declaration === "unknown") {
     ctx.diagnostics.warning(Codes.ProgramSignature, spanOf(expression), `tsbpf/vmlinux does not declare ${what}: its arguments are taken as annotated, unchecked`,
@@ -107,6 +108,12 @@ export function unannotated(signature: KernelSignature, param: ts.ParameterDecla
   const name = param.name.getText();
   return new CompileError(Codes.ProgramSignature, spanOf(param), `the parameter '${name}' needs the type of argument ${index + 1} of ${signature.what}`,
     `declare it as '${name}: ${signature.args[index]!.annotation}' (importing the struct types from "tsbpf/vmlinux")`);
+}
+
+/** The CompileError for an unannotated parameter when tsbpf/vmlinux is not imported: how to get the annotation named. */
+export function unannotatedUnloaded(hook: HookDef, param: ts.ParameterDeclaration): CompileError {
+  return new CompileError(Codes.ProgramSignature, spanOf(param), `the parameter '${param.name.getText()}' needs its type`,
+    `import the kernel's types (import type { task_struct } from "tsbpf/vmlinux") and the compiler names the type of each of the ${hook.decorator === "tp_btf" ? "tracepoint" : "function"}'s arguments`);
 }
 
 /** The CompileError when the annotation's kind is not the kernel's, or undefined when it fits. */

@@ -1,10 +1,11 @@
 /**
  * Hooks whose program parameters are typed arguments, as the kernel's BTF declares them (see
- * `KernelFunctions` and `KernelTracepoints` in tsbpf/vmlinux; tsc does not check a program's
- * parameters against them: a decorator typed from a 60k-member interface costs tsc minutes):
- * the method declares them
+ * `KernelFunctions` and `KernelTracepoints` in tsbpf/vmlinux): the method declares them
  * (`onSwitch(preempt: bool, prev: Ptr<task_struct>, next: Ptr<task_struct>)`) and the compiler
- * reads each from where the kernel passes it. Pointers to kernel structs read through CO-RE.
+ * reads each from where the kernel passes it. tsc does not check the parameters against those
+ * declarations (a decorator typed from a 60k-member interface costs tsc minutes); the compiler
+ * does, looking up only the hooked name, and names the annotation to write for a missing one
+ * (compiler/src/core/kernel-args.ts). Pointers to kernel structs read through CO-RE.
  */
 import { hook } from "./probe.js";
 

@@ -1,13 +1,12 @@
 // tcp-cc: a TCP congestion control written with @structOps is registered by attach(), chosen by
 // a socket (a Python child sets TCP_CONGESTION and sends 1 MiB over loopback), calls the
 // programs, and is gone again after close(); `tsbpf run` registers it for its duration.
-import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { expect, it } from "vitest";
 import { load } from "tsbpf";
 import { FixedCc } from "../examples/tcp-cc.bpf.ts";
 import { attached, start } from "./support/child.js";
-import { describeKernel, exclusively } from "./support/kernel.js";
+import { describeKernel, exclusively, tcpTransfer } from "./support/kernel.js";
 import { cliPath, example } from "./support/paths.js";
 
 // The example's fixed name: two runs of this file at once (two workers, two worktrees) would both
@@ -15,23 +14,6 @@ import { cliPath, example } from "./support/paths.js";
 const NAME = "tsbpf_fixed";
 const available = () => readFileSync("/proc/sys/net/ipv4/tcp_available_congestion_control", "utf8").split(/\s+/);
 
-/** Sends 1 MiB over loopback with congestion control `cc`; prints the one the socket used. */
-const transfer = `
-import socket, threading
-srv = socket.socket(); srv.bind(("127.0.0.1", 0)); srv.listen(1)
-port = srv.getsockname()[1]
-def serve():
-    c, _ = srv.accept()
-    while c.recv(65536): pass
-    c.close()
-t = threading.Thread(target=serve); t.start()
-s = socket.socket()
-s.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, b"${NAME}")
-s.connect(("127.0.0.1", port))
-s.sendall(b"x" * (1 << 20))
-print(s.getsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, 16).rstrip(b"\\0").decode())
-s.close(); t.join()
-`;
 
 describeKernel("examples/tcp-cc.bpf.ts", () => {
   it("registers a congestion control that sockets use, and unregisters it on close", () => exclusively(NAME, async () => {
@@ -41,7 +23,7 @@ describeKernel("examples/tcp-cc.bpf.ts", () => {
       const links = cc.attach();
       expect(links.map((l) => l.target)).toContain("struct_ops tcp_congestion_ops cc");
       expect(available()).toContain(NAME);
-      expect(execFileSync("python3", ["-c", transfer]).toString().trim()).toBe(NAME);
+      expect(tcpTransfer(NAME, 1 << 20)).toBe(NAME);
       expect(cc.calls.get(1)).toBeGreaterThan(0n); // cong_avoid ran for the transfer's ACKs
     }
     expect(available()).not.toContain(NAME);

@@ -4,7 +4,7 @@
  */
 import { execFileSync } from "node:child_process";
 
-export { describeKernel, exclusively } from "@tsbpf/runtime/testing";
+export { describeKernel, exclusively, tcpTransfer } from "@tsbpf/runtime/testing";
 
 /** The path of a tool the tests need; throws (failing the test) with how to install it. */
 export function toolPath(name: string): string {

@@ -1,7 +1,6 @@
 // struct_ops: a TCP congestion control whose ssthresh/undo_cwnd/cong_avoid are counting BPF
 // programs, pointed at by a `.struct_ops` variable of the ELF (read back by readElf), registered by object.attach(), used by a TCP transfer on loopback (a Python child sets
 // TCP_CONGESTION on its socket), and gone again once the link closes.
-import { execFileSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readFileSync } from "node:fs";
@@ -14,6 +13,7 @@ import { compileOrSkip } from "../testing/clang.js";
 import { describeKernel } from "../testing/kernel.js";
 import { counterObject } from "../testing/programs.js";
 import { withStructOps } from "../testing/struct-ops.js";
+import { tcpTransfer } from "../testing/tcp-transfer.js";
 
 const FUNCTIONS = { ssthresh: "ssthresh", undo_cwnd: "undo_cwnd", cong_avoid: "cong_avoid" };
 
@@ -27,22 +27,6 @@ function congestionControl(name: string, options: { functions?: Record<string, s
 
 const available = () => readFileSync("/proc/sys/net/ipv4/tcp_available_congestion_control", "utf8");
 
-const transfer = (cc: string) => `
-import socket, threading
-srv = socket.socket(); srv.bind(("127.0.0.1", 0)); srv.listen(1)
-port = srv.getsockname()[1]
-def serve():
-    c, _ = srv.accept()
-    while c.recv(65536): pass
-    c.close()
-t = threading.Thread(target=serve); t.start()
-s = socket.socket()
-s.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, b"${cc}")
-s.connect(("127.0.0.1", port))
-s.sendall(b"x" * (4 << 20))
-print(s.getsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, 16).rstrip(b"\\0").decode())
-s.close(); t.join()
-`;
 
 describeKernel("struct_ops on the kernel", () => {
   it("registers a TCP congestion control made of BPF programs", async () => {
@@ -53,7 +37,7 @@ describeKernel("struct_ops on the kernel", () => {
     const [link] = object.attach();
     expect(link!.target).toBe("struct_ops tcp_congestion_ops cc");
     expect(available().split(/\s+/)).toContain(name);
-    const used = execFileSync("python3", ["-c", transfer(name)]).toString().trim();
+    const used = tcpTransfer(name, 4 << 20);
     expect(used).toBe(name);
     expect(object.variable("hits")).toBeGreaterThan(0n);
     link!.close();
@@ -82,7 +66,7 @@ describeKernel("struct_ops on the kernel", () => {
     const [link] = object.attach();
     expect(link!.target).toBe("struct_ops tcp_congestion_ops clang_cc");
     expect(available().split(/\s+/)).toContain(name);
-    expect(execFileSync("python3", ["-c", transfer(name)]).toString().trim()).toBe(name);
+    expect(tcpTransfer(name, 4 << 20)).toBe(name);
     expect(object.variable("calls")).toBeGreaterThan(0n);
     link!.close();
     expect(available()).not.toContain(name);

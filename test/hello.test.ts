@@ -82,4 +82,35 @@ describeKernel("tsbpf run examples/hello.bpf.ts", () => {
     const events = stdout.trim().split("\n").map((line) => JSON.parse(line));
     expect(events).toContainEqual(expect.objectContaining({ kind: "printk", message: `hello: write by pid ${process.pid} to fd ${fd}` }));
   }));
+
+  it("ends after --duration even when its own output feeds the stream (no filter: every line it writes is a traced write)", () => exclusively("trace-pipe", async () => {
+    // Output to a file is written synchronously, so trace_pipe never runs dry: the reader must
+    // still let the duration's timer run.
+    const out = openSync("/dev/null", "w");
+    const child = spawn(process.execPath, [cliPath, "run", example("hello.bpf.ts"), "--duration", "2"], { stdio: ["ignore", out, "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => {
+      const killer = setTimeout(() => child.kill("SIGKILL"), 25_000);
+      child.on("exit", (exitCode) => {
+        clearTimeout(killer);
+        resolve(exitCode);
+      });
+    });
+    closeSync(out);
+    await drainTracePipe();
+    expect(stderr).toContain("Running for 2 s");
+    expect(code).toBe(0);
+  }));
 });
+
+/** Reads trace_pipe until it has been quiet for 300 ms: the flood of the run above must not reach the next reader. */
+async function drainTracePipe(): Promise<void> {
+  const quiet = new AbortController();
+  let timer = setTimeout(() => quiet.abort(), 300);
+  for await (const _line of tracePipe({ signal: quiet.signal })) {
+    clearTimeout(timer);
+    timer = setTimeout(() => quiet.abort(), 300);
+  }
+  clearTimeout(timer);
+}

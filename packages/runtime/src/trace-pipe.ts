@@ -9,6 +9,7 @@ import { Errno } from "./sys/errno.js";
 import { O_NONBLOCK, O_RDONLY, openFile, readSome } from "./sys/files.js";
 import { watchReadable } from "./sys/memory.js";
 import { tracefsRoot } from "./sys/tracefs.js";
+import { eventLoopTurns } from "./events/event-loop-turns.js";
 import "./sys/native.js";
 
 export interface TraceLine {
@@ -67,6 +68,7 @@ export async function* tracePipe(options: TracePipeOptions = {}): AsyncGenerator
     const buffer = new Uint8Array(64 * 1024);
     const decoder = new TextDecoder();
     let pending = "";
+    const turn = eventLoopTurns();
     while (!signal?.aborted) {
       const n = readSome(fd, buffer);
       if (n === -Errno.EAGAIN || n === 0) {
@@ -90,6 +92,7 @@ export async function* tracePipe(options: TracePipeOptions = {}): AsyncGenerator
       for (const raw of lines) {
         const line = parseTraceLine(raw);
         if (line) yield line;
+        await turn();
         if (signal?.aborted) return;
       }
     }

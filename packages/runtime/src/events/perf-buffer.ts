@@ -21,6 +21,7 @@ import { mapShared, pageSize, PROT_READ, PROT_WRITE, unmap, watchReadable } from
 import { perfEventEnable, perfEventOpen, PERF_COUNT_SW_BPF_OUTPUT, PERF_SAMPLE_RAW, PerfType } from "../sys/perf.js";
 import { onlineCpus } from "../links/perf-event.js";
 import { BpfMap } from "../maps/map.js";
+import { eventLoopTurns } from "./event-loop-turns.js";
 
 const PERF_RECORD_LOST = 2;
 const PERF_RECORD_SAMPLE = 9;
@@ -216,12 +217,14 @@ export class PerfBufReader<T = unknown> extends BpfMap implements AsyncIterable<
   /** Samples with their CPU, as they arrive; ends when `signal` aborts or the reader closes. */
   async *samples(options: PerfReadOptions = {}): AsyncIterableIterator<PerfSample<T>> {
     let sample: PerfSample<T> | undefined;
+    const turn = eventLoopTurns();
     while (!this.#closed && !options.signal?.aborted) {
       if (this.consumeSamples((s) => (sample = s), 1) === 0) {
         await this.#waitReadable(options.signal);
         continue;
       }
       yield sample!;
+      await turn();
     }
   }
 

@@ -12,6 +12,7 @@ import type { Watch } from "../sys/door.js";
 import { Epoll } from "../sys/epoll.js";
 import { watchReadable } from "../sys/memory.js";
 import type { BpfMap } from "../maps/map.js";
+import { eventLoopTurns } from "./event-loop-turns.js";
 
 /** What the poller needs of a reader (RingBufReader and PerfBufReader both have it). */
 export interface PollableReader<T = unknown> extends BpfMap {
@@ -43,6 +44,7 @@ export async function* pollRings<T = unknown>(readers: readonly PollableReader<T
   try {
     for (const r of readers) epoll.add(r.pollFd);
     let next = 0;
+    const turn = eventLoopTurns();
     while (!options.signal?.aborted && readers.some((r) => !r.closed)) {
       let got: PolledRecord<T> | undefined;
       for (let i = 0; i < readers.length && !got; i++) {
@@ -52,6 +54,7 @@ export async function* pollRings<T = unknown>(readers: readonly PollableReader<T
       }
       if (got) {
         yield got;
+        await turn();
         continue;
       }
       await new Promise<void>((resolve) => {

@@ -15,6 +15,7 @@ import type { Watch } from "../sys/door.js";
 import type { Fd } from "../sys/fd.js";
 import { mapShared, pageSize, PROT_READ, PROT_WRITE, unmap, watchReadable } from "../sys/memory.js";
 import { BpfMap } from "./map.js";
+import { eventLoopTurns } from "../events/event-loop-turns.js";
 
 const BUSY = 0x80000000;
 const DISCARD = 0x40000000;
@@ -190,6 +191,7 @@ export class RingBufReader<T = unknown> extends BpfMap implements AsyncIterable<
     const take = (r: T) => {
       record = r;
     };
+    const turn = eventLoopTurns();
     while (!this.#closed && !signal?.aborted) {
       if (this.consume(take, 1) === 0) {
         await this.#waitReadable(signal);
@@ -197,6 +199,7 @@ export class RingBufReader<T = unknown> extends BpfMap implements AsyncIterable<
       }
       yield record as T;
       record = undefined;
+      await turn();
     }
   }
 

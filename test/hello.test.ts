@@ -89,7 +89,7 @@ describeKernel("tsbpf run examples/hello.bpf.ts", () => {
     const out = openSync("/dev/null", "w");
     const child = spawn(process.execPath, [cliPath, "run", example("hello.bpf.ts"), "--duration", "2"], { stdio: ["ignore", out, "pipe"] });
     let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => {
       const killer = setTimeout(() => child.kill("SIGKILL"), 25_000);
       child.on("exit", (exitCode) => {

@@ -32,8 +32,11 @@ describeKernel("perf_event programs on the kernel", () => {
     await using object = await loadObject(counterObject("perf_event"));
     using _link = attachPerfEvent("count", object.programs.get("count")!.fd.raw, { event: "page-faults", samplePeriod: 1, pid: process.pid });
     const pages = 64;
-    const buffer = new Uint8Array(pages * 4096 * 4);
-    for (let i = 0; i < buffer.length; i += 4096) buffer[i] = 1;
+    // Larger than glibc's highest mmap threshold (32 MiB), so that the buffer is a fresh mapping
+    // whose first touches fault even in a worker whose heap already holds faulted-in pages.
+    const buffer = new Uint8Array(64 << 20);
+    const stride = buffer.length / pages;
+    for (let i = 0; i < buffer.length; i += stride) buffer[i] = 1;
     expect(object.variable("hits")).toBeGreaterThanOrEqual(BigInt(pages));
   });
 

@@ -1,7 +1,7 @@
 // hello: built, loaded and attached from the test; the test's own writes show up in the trace
 // output with its PID and the fd it wrote to, and with the filter set to another PID they do not.
-// printk output goes to the one global trace buffer, which reading consumes: every test here holds
-// the trace-pipe test lock (packages/runtime/src/testing/exclusive.ts) while it reads.
+// Each tracePipe() reader (and each `tsbpf run`) reads its own tracefs instance, so the tests here
+// need no lock: lines printed before a reader opened, or read by another, do not reach it.
 import { closeSync, openSync, writeSync } from "node:fs";
 import { spawn } from "node:child_process";
 import { start } from "./support/child.js";
@@ -9,15 +9,10 @@ import { cliPath, example } from "./support/paths.js";
 import { expect, it } from "vitest";
 import { load, tracePipe } from "tsbpf";
 import { Hello } from "../examples/hello.bpf.ts";
-import { describeKernel, exclusively } from "./support/kernel.js";
+import { describeKernel } from "./support/kernel.js";
 
-/**
- * Collects trace lines for `ms` milliseconds while `act` runs. The trace buffer is the kernel's,
- * shared with every process on the machine: lines left in it before this reader (another run's
- * flood, an earlier test's last writes) are drained first, so they cannot count as this test's.
- */
+/** Collects trace lines for `ms` milliseconds while `act` runs. */
 async function traceWhile(ms: number, act: () => void): Promise<string[]> {
-  await drainTracePipe();
   const stop = new AbortController();
   const lines: string[] = [];
   const reading = (async () => {
@@ -36,7 +31,7 @@ async function traceWhile(ms: number, act: () => void): Promise<string[]> {
 }
 
 describeKernel("examples/hello.bpf.ts", () => {
-  it("prints the PID and fd of this process's writes, and not those of a process writing beside it", () => exclusively("trace-pipe", async () => {
+  it("prints the PID and fd of this process's writes, and not those of a process writing beside it", async () => {
     // A shell that writes all the time: the filter in the kernel must keep its writes out. (Lines
     // naming other PIDs are not checked: any other program on this shared kernel may print.)
     const writer = spawn("sh", ["-c", "while :; do echo x; done"], { stdio: "ignore" });
@@ -56,9 +51,9 @@ describeKernel("examples/hello.bpf.ts", () => {
     } finally {
       writer.kill();
     }
-  }));
+  });
 
-  it("prints nothing for this process when the filter names another PID", () => exclusively("trace-pipe", async () => {
+  it("prints nothing for this process when the filter names another PID", async () => {
     const other = spawn("sleep", ["5"]);
     try {
       await using hello = await load(Hello, { config: { targetPid: other.pid! } });
@@ -75,11 +70,11 @@ describeKernel("examples/hello.bpf.ts", () => {
     } finally {
       other.kill();
     }
-  }));
+  });
 });
 
 describeKernel("tsbpf run examples/hello.bpf.ts", () => {
-  it("streams printk lines while it runs and exits after --duration", () => exclusively("trace-pipe", async () => {
+  it("streams printk lines while it runs and exits after --duration", async () => {
     const run = start(process.execPath, [cliPath, "run", example("hello.bpf.ts"), "--duration", "3", "--json", "--config", `targetPid=${process.pid}`]);
     const fd = openSync("/dev/null", "w");
     // Keep writing while it runs: load and attach take a moment.
@@ -91,9 +86,9 @@ describeKernel("tsbpf run examples/hello.bpf.ts", () => {
     expect(code).toBe(0);
     const events = stdout.trim().split("\n").map((line) => JSON.parse(line));
     expect(events).toContainEqual(expect.objectContaining({ kind: "printk", message: `hello: write by pid ${process.pid} to fd ${fd}` }));
-  }));
+  });
 
-  it("ends after --duration even when its own output feeds the stream (no filter: every line it writes is a traced write)", () => exclusively("trace-pipe", async () => {
+  it("ends after --duration even when its own output feeds the stream (no filter: every line it writes is a traced write)", async () => {
     // Output to a file is written synchronously, so trace_pipe never runs dry: the reader must
     // still let the duration's timer run.
     const out = openSync("/dev/null", "w");
@@ -108,29 +103,7 @@ describeKernel("tsbpf run examples/hello.bpf.ts", () => {
       });
     });
     closeSync(out);
-    await drainTracePipe();
     expect(stderr).toContain("Running for 2 s");
     expect(code).toBe(0);
-  }));
+  });
 });
-
-/**
- * Reads trace_pipe until it has been quiet for 200 ms, for at most 5 s: lines already in the
- * buffer (the flood of the run above) must not reach the next reader.
- */
-async function drainTracePipe(): Promise<void> {
-  const stop = new AbortController();
-  const limit = setTimeout(() => stop.abort(), 5_000);
-  let quiet = setTimeout(() => stop.abort(), 200);
-  try {
-    for await (const _line of tracePipe({ signal: stop.signal })) {
-      clearTimeout(quiet);
-      quiet = setTimeout(() => stop.abort(), 200);
-    }
-  } catch (error) {
-    if (!stop.signal.aborted) throw error;
-  } finally {
-    clearTimeout(quiet);
-    clearTimeout(limit);
-  }
-}

@@ -1,6 +1,6 @@
 /**
- * `tracePipe()`: the kernel's trace_pipe (where bpf_printk writes) as an async iterable of parsed
- * lines. The pipe is opened O_NONBLOCK through the door and read when epoll says it is readable:
+ * `tracePipe()`: bpf_printk output as an async iterable of parsed lines, from a private tracefs
+ * instance (sys/trace-instance.ts) where the kernel allows one, else the shared trace_pipe. The pipe is opened O_NONBLOCK through the door and read when epoll says it is readable:
  * no blocking read ever occupies a libuv thread-pool thread.
  */
 import { BpfError } from "./errors.js";
@@ -8,6 +8,7 @@ import type { Watch } from "./sys/door.js";
 import { Errno } from "./sys/errno.js";
 import { O_NONBLOCK, O_RDONLY, openFile, readSome } from "./sys/files.js";
 import { watchReadable } from "./sys/memory.js";
+import { openPrintkInstance } from "./sys/trace-instance.js";
 import { tracefsRoot } from "./sys/tracefs.js";
 import { eventLoopTurns } from "./events/event-loop-turns.js";
 import "./sys/native.js";
@@ -30,6 +31,13 @@ export interface TraceLine {
 export interface TracePipeOptions {
   /** Stops reading (the iteration ends) when aborted. */
   signal?: AbortSignal;
+  /**
+   * Read the machine's top-level trace_pipe instead of a private instance: every event recorded
+   * there (not only bpf_printk), lines left unread before this reader opened it included, and
+   * shared with every other reader (reading consumes). The default, false, falls back to it only
+   * where a private instance cannot be made (Linux before 5.9, or no write access to tracefs).
+   */
+  shared?: boolean;
 }
 
 // "  <comm>-<pid>  [<cpu>] <flags> <timestamp>: <event>: <message>"; flags ("d..31", "....") are optional on old kernels.
@@ -51,15 +59,26 @@ export function parseTraceLine(raw: string): TraceLine | undefined {
 }
 
 /**
- * Lines from /sys/kernel/tracing/trace_pipe as they come (mounting tracefs if needed). The pipe
- * is shared system-wide and reading consumes: two readers split the lines between them.
- * Needs root (or read access to tracefs).
+ * bpf_printk lines as they come (mounting tracefs if needed), from the moment of the call: each
+ * reader has its own tracefs instance (instances/tsbpf-<pid>-<n>, removed when the iteration ends
+ * or the process exits), so concurrent readers each see every line, and lines printed before the
+ * call are not delivered. With `shared: true`, or where no instance can be made, the lines come
+ * from the top-level trace_pipe, which all readers on the machine share.
+ * Needs root (or write access to tracefs). Private instances need Linux 5.9.
  */
 export async function* tracePipe(options: TracePipeOptions = {}): AsyncGenerator<TraceLine> {
   const { signal } = options;
   if (signal?.aborted) return;
-  const path = `${tracefsRoot()}/trace_pipe`;
-  const fd = openFile(path, O_RDONLY | O_NONBLOCK);
+  const instance = options.shared ? undefined : openPrintkInstance();
+  const path = `${instance?.dir ?? tracefsRoot()}/trace_pipe`;
+  let fd;
+  try {
+    fd = openFile(path, O_RDONLY | O_NONBLOCK);
+  } catch (error) {
+    instance?.close();
+    throw error;
+  }
+  instance?.adopt(fd);
   let watch: Watch | undefined;
   let wake: (() => void) | undefined;
   const onAbort = () => wake?.();
@@ -100,5 +119,6 @@ export async function* tracePipe(options: TracePipeOptions = {}): AsyncGenerator
     signal?.removeEventListener("abort", onAbort);
     watch?.close();
     fd.close();
+    instance?.close();
   }
 }

@@ -17,6 +17,7 @@ import { buildObjectSpec, type CompiledProgram } from "./emit/object-spec.js";
 import { findProbeClasses, readProbe } from "./frontend/probe-class.js";
 import type { ProbeModel } from "./frontend/probe-model.js";
 import { loadSource, tscDiagnostics } from "./frontend/project.js";
+import { beginProbe } from "./core/local-btf.js";
 import { spanOf } from "./frontend/span.js";
 import { TsOracle } from "./frontend/ts-oracle.js";
 import { lowerProgramFunctions, type ProbeServices } from "./lower/lower-program.js";
@@ -107,6 +108,7 @@ function rodataFor(model: ProbeModel): RodataPool {
 }
 
 function compileProbe(model: ProbeModel, services: ProbeServices, source: { fileName: string; text: string }): CompiledProbe | undefined {
+  beginProbe();
   const { diagnostics } = services;
   const before = diagnostics.items.length;
   const programs: CompiledProgram[] = [];

@@ -27,10 +27,17 @@ export function isKernelInterface(declaration: ts.Node): declaration is ts.Inter
   return ts.isInterfaceDeclaration(declaration) && ts.getJSDocTags(declaration).some((t) => t.tagName.text === "kernel");
 }
 
-const cache = new WeakMap<ts.InterfaceDeclaration, StructType>();
+/**
+ * Per resolver (one compilation), since the declarations outlive it: the shared project keeps
+ * tsbpf/vmlinux parsed from one compilation to the next, and a struct laid out by an earlier one
+ * would carry that compilation's resolver and what its programs accessed.
+ */
+const caches = new WeakMap<TypeResolver, WeakMap<ts.InterfaceDeclaration, StructType>>();
 
 /** The compiler's type of a `@kernel` interface; its fields are laid out on first use. */
 export function kernelStruct(resolver: TypeResolver, declaration: ts.InterfaceDeclaration): StructType {
+  let cache = caches.get(resolver);
+  if (!cache) caches.set(resolver, (cache = new WeakMap()));
   const cached = cache.get(declaration);
   if (cached) return cached;
   const own = tags(declaration);

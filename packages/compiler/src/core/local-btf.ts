@@ -10,7 +10,17 @@ import type { BtfBuilder } from "../btf/builder.js";
 import type { StructField, StructType, Type } from "../checker/types.js";
 import type { CoreRelocRequest } from "../ir/ir.js";
 
-const used = new WeakMap<StructType, Set<number>>();
+/** The accessed members of each kernel struct, for the probe being compiled (see `beginProbe`). */
+let used = new WeakMap<StructType, Set<number>>();
+
+/**
+ * Starts a probe's record of accessed members afresh: a kernel struct's type is shared by the
+ * probes of one compilation (two classes in a file), and each object's BTF holds only what its
+ * own programs access.
+ */
+export function beginProbe(): void {
+  used = new WeakMap();
+}
 
 /** Records that member `index` (of `struct.fields`) of a kernel struct is accessed. */
 export function markUsed(struct: StructType, index: number): void {

@@ -4,6 +4,7 @@
  * is swapped in by name, so that a recompilation costs only the probe's own checking.
  */
 import { Project, ts } from "ts-morph";
+import { serveVmlinuxSlices, slicingFileSystem } from "./vmlinux-slices.js";
 
 let shared: Project | undefined;
 
@@ -22,7 +23,7 @@ const compilerOptions: ts.CompilerOptions = {
 };
 
 export function sharedProject(): Project {
-  shared ??= new Project({ compilerOptions, skipAddingFilesFromTsConfig: true, skipFileDependencyResolution: false });
+  shared ??= new Project({ compilerOptions, skipAddingFilesFromTsConfig: true, skipFileDependencyResolution: false, fileSystem: slicingFileSystem() });
   return shared;
 }
 
@@ -41,6 +42,7 @@ export function loadSource(fileName: string, text: string): LoadedSource {
       project.removeSourceFile(other);
     }
   }
+  serveVmlinuxSlices(project, fileName, text, compilerOptions);
   const morph = project.createSourceFile(fileName, text, { overwrite: true });
   const program = project.getProgram().compilerObject;
   const sourceFile = program.getSourceFile(morph.getFilePath()) ?? morph.compilerNode;

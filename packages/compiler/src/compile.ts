@@ -21,6 +21,7 @@ import { beginProbe } from "./core/local-btf.js";
 import { spanOf } from "./frontend/span.js";
 import { TsOracle } from "./frontend/ts-oracle.js";
 import { lowerProgramFunctions, type ProbeServices } from "./lower/lower-program.js";
+import { functionAnchor } from "./lower/subprograms.js";
 import { linkFunctions, type LinkedFunction } from "./codegen/link.js";
 import { RodataPool } from "./lower/rodata.js";
 import { inlineCalls, reachable, references } from "./passes/inline.js";
@@ -118,7 +119,7 @@ function compileProbe(model: ProbeModel, services: ProbeServices, source: { file
     if (diagnostics.items.filter((d) => d.category === "error").length > errorsBefore) continue;
     const all = [
       { fn: lowered.entry, at: program.node.name as ts.Node, what: `the program '${program.name}'`, sub: undefined },
-      ...lowered.subprograms.map(({ sub, fn }) => ({ fn, at: (sub.node.name ?? sub.node) as ts.Node, what: `the function '${sub.name}'`, sub })),
+      ...lowered.subprograms.map(({ sub, fn }) => ({ fn, at: functionAnchor(sub.node), what: `the function '${sub.name}'`, sub })),
     ];
     // Subprograms first, so that inlining copies optimised bodies; the ones no longer called go.
     for (const f of all.slice(1)) optimize(f.fn);

@@ -79,6 +79,7 @@ export const Codes = {
   LoopCallback: 4009,
   SubprogramArguments: 4010,
   ProbeRead: 4011,
+  Callback: 4012,
   // 5xxx: code generation limits
   StackOverflow: 5001,
   ProgramTooLarge: 5002,

@@ -14,7 +14,7 @@ import type { TempPool } from "./temps.js";
 import type { Local } from "./values.js";
 import type { Block, VReg } from "../ir/ir.js";
 import type { Type } from "../checker/types.js";
-import type { FunctionNode, SubprogramTable } from "./subprograms.js";
+import type { SubprogramNode, SubprogramTable } from "./subprograms.js";
 
 /** Where `break` and `continue` go from inside a loop, a switch or a labelled statement. */
 export interface JumpTarget {
@@ -42,7 +42,7 @@ export interface LowerContext {
   /** Enclosing loops, switches and labelled statements, innermost last. */
   jumps: JumpTarget[];
   /** The function being lowered: undefined for the program's entry, else the subprogram's declaration. */
-  self: FunctionNode | undefined;
+  self: SubprogramNode | undefined;
   /** What `return` converts to (undefined: the function returns nothing). */
   returnType: Type | undefined;
   /** The register holding the program's context pointer, if this function has it. */

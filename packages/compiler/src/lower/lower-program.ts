@@ -16,8 +16,11 @@ import type { HelperSignature } from "./helper-signature.js";
 import { bindArgLocals } from "../core/args.js";
 import { contextPointer } from "../core/origin.js";
 import { lowerStatements } from "./lower-stmt.js";
+import { lowerExpr } from "./lower-expr.js";
+import { convertTo } from "./convert.js";
+import { CompileError } from "../diagnostics/diagnostic.js";
 import type { RodataPool } from "./rodata.js";
-import { SubprogramTable, type Subprogram } from "./subprograms.js";
+import { functionAnchor, SubprogramTable, type Subprogram, type SubprogramNode } from "./subprograms.js";
 import { TempPool } from "./temps.js";
 
 export interface ProbeServices {
@@ -94,13 +97,15 @@ function lowerEntry(probe: ProbeModel, program: ProgramModel, services: ProbeSer
 }
 
 function lowerSubprogram(probe: ProbeModel, program: ProgramModel, services: ProbeServices, table: SubprogramTable, sub: Subprogram): IrFunction {
-  const b = new FunctionBuilder(sub.name, locOf(sub.node.name ?? sub.node));
+  const b = new FunctionBuilder(sub.name, locOf(functionAnchor(sub.node)));
   const L = context(probe, program, services, b, table, sub.returnType);
   L.self = sub.node;
+  if (sub.enter) sub.enter(L);
   // Last parameter first: a parameter's home may be r4/r5, which still hold the 4th and 5th arguments.
-  [...sub.params.entries()].reverse().forEach(([index, param]) => {
+  else [...sub.params.entries()].reverse().forEach(([index, param]) => {
     const reg = b.newReg(param.byReference || param.type.tag === "ptr" ? "ptr" : param.type.tag === "int" ? param.type.kind : "ptr", param.name);
     b.emit({ op: "param", dst: reg, index });
+    if (!param.node) return;
     if (param.byReference) L.locals.set(param.node, { tag: "stack", addr: { tag: "reg", base: reg, offset: 0 }, type: param.type, name: param.name });
     else L.locals.set(param.node, { tag: "reg", reg, type: param.type, name: param.name });
   });
@@ -109,12 +114,30 @@ function lowerSubprogram(probe: ProbeModel, program: ProgramModel, services: Pro
   return b.fn;
 }
 
-function finishBody(L: LowerContext, node: ts.MethodDeclaration | ts.FunctionDeclaration, fallback: ReturnType<typeof imm>): void {
+function finishBody(L: LowerContext, node: ts.MethodDeclaration | SubprogramNode, fallback: ReturnType<typeof imm>): void {
   const body = node.body;
+  if (body && !ts.isBlock(body)) return returnExpression(L, body, fallback);
   if (body) lowerStatements(L, body.statements, L.diagnostics);
   if (!L.b.terminated) {
     // Falling off the end (tsc reports a missing return where it matters): return 0.
     L.b.loc = locOf(body?.getLastToken() ?? node);
+    L.b.terminate({ op: "ret", value: fallback });
+  }
+}
+
+/**
+ * An arrow function's expression body: its value is returned, converted to the return type; a
+ * void one (a call of a void function) is run for its effect and the function returns 0.
+ */
+function returnExpression(L: LowerContext, body: ts.Expression, fallback: ReturnType<typeof imm>): void {
+  L.b.loc = locOf(body);
+  try {
+    const value = lowerExpr(L, body, L.returnType);
+    const type = L.returnType;
+    L.b.terminate({ op: "ret", value: type && value.type.tag !== "void" ? convertTo(L, value, type, body) : fallback });
+  } catch (error) {
+    if (!(error instanceof CompileError)) throw error;
+    L.diagnostics.add(error);
     L.b.terminate({ op: "ret", value: fallback });
   }
 }

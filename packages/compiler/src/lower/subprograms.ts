@@ -21,10 +21,23 @@ import { addressOperand, isPlaceExpression, lowerPlace } from "./lower-place.js"
 import type { RValue } from "./values.js";
 
 export type FunctionNode = ts.MethodDeclaration | ts.FunctionDeclaration;
+/** What a subprogram is compiled from: a called function, or an arrow function passed as a helper's callback. */
+export type SubprogramNode = FunctionNode | ts.ArrowFunction;
+
+/** A subprogram's source name, for symbols and messages. */
+export function functionName(node: SubprogramNode, fallback = "function"): string {
+  return ts.isArrowFunction(node) ? fallback : node.name?.getText() ?? fallback;
+}
+
+/** Where a subprogram is reported: its name, or an arrow function itself. */
+export function functionAnchor(node: SubprogramNode): ts.Node {
+  return ts.isArrowFunction(node) ? node : node.name ?? node;
+}
 
 export interface SubprogramParam {
   name: string;
-  node: ts.ParameterDeclaration;
+  /** Undefined for a callback's kernel-side parameter that no source parameter names. */
+  node?: ts.ParameterDeclaration;
   type: Type;
   /** Structs are passed as their address. */
   byReference: boolean;
@@ -33,22 +46,28 @@ export interface SubprogramParam {
 export interface Subprogram {
   /** The symbol name in the object. */
   name: string;
-  node: FunctionNode;
+  node: SubprogramNode;
+  /** The parameters in r1–r5 (what its BTF prototype declares). */
   params: SubprogramParam[];
   /** undefined for `void`. */
   returnType: Type | undefined;
+  /**
+   * Binds the locals a callback sees at entry (lower/callbacks.ts), when the kernel's arguments
+   * are not its source parameters one for one; otherwise each parameter is a local.
+   */
+  enter?: (L: LowerContext) => void;
 }
 
 interface CallEdge {
-  from: FunctionNode | undefined;
-  to: FunctionNode;
+  from: SubprogramNode | undefined;
+  to: SubprogramNode;
   at: ts.Node;
 }
 
 /** The subprograms one program calls, in the order they were first called. */
 export class SubprogramTable {
   readonly list: Subprogram[] = [];
-  private readonly byNode = new Map<FunctionNode, Subprogram>();
+  private readonly byNode = new Map<SubprogramNode, Subprogram>();
   private readonly edges: CallEdge[] = [];
   private readonly names = new Set<string>();
 
@@ -60,7 +79,19 @@ export class SubprogramTable {
     this.edges.push({ from: L.self, to: node, at });
     const known = this.byNode.get(node);
     if (known) return known;
-    const sub = signatureOf(L, node, at);
+    return this.add(node, signatureOf(L, node, at));
+  }
+
+  /**
+   * A callback compiled from `node` with the signature `make` gives it (lower/callbacks.ts), once
+   * per node: an arrow function is passed at one call only.
+   */
+  requestCallback(L: LowerContext, node: SubprogramNode, at: ts.Node, make: () => Subprogram): Subprogram {
+    this.edges.push({ from: L.self, to: node, at });
+    return this.byNode.get(node) ?? this.add(node, make());
+  }
+
+  private add(node: SubprogramNode, sub: Subprogram): Subprogram {
     let name = sub.name;
     for (let i = 2; this.names.has(name); i++) name = `${sub.name}_${i}`;
     sub.name = name;
@@ -73,10 +104,10 @@ export class SubprogramTable {
   /** Call cycles, each reported at a call that closes one. */
   recursion(): CompileError[] {
     const errors: CompileError[] = [];
-    const callees = new Map<FunctionNode | undefined, FunctionNode[]>();
+    const callees = new Map<SubprogramNode | undefined, SubprogramNode[]>();
     for (const e of this.edges) callees.set(e.from, [...(callees.get(e.from) ?? []), e.to]);
-    const reaches = (from: FunctionNode, to: FunctionNode): boolean => {
-      const seen = new Set<FunctionNode>();
+    const reaches = (from: SubprogramNode, to: SubprogramNode): boolean => {
+      const seen = new Set<SubprogramNode>();
       const work = [from];
       while (work.length > 0) {
         const f = work.pop()!;
@@ -87,12 +118,12 @@ export class SubprogramTable {
       }
       return false;
     };
-    const reported = new Set<FunctionNode>();
+    const reported = new Set<SubprogramNode>();
     for (const e of this.edges) {
       if (!e.from || reported.has(e.to) || reported.has(e.from) || !reaches(e.to, e.from)) continue;
       reported.add(e.to);
       reported.add(e.from);
-      const name = e.to.name?.getText() ?? "function";
+      const name = functionName(e.to);
       errors.push(new CompileError(Codes.Recursion, spanOf(e.at), `'${name}' is called recursively; BPF programs cannot recurse`,
         "the verifier rejects call cycles: rewrite the recursion as a bounded loop"));
     }
@@ -160,7 +191,7 @@ export function calledFunction(L: LowerContext, callee: ts.Expression): Function
 
 /** The register arguments of a call: values converted to the parameters' types, structs by address. */
 export function subprogramArguments(L: LowerContext, sub: Subprogram, args: readonly ts.Expression[], at: ts.Node): Operand[] {
-  if (args.length !== sub.params.length) fail(Codes.SubprogramArguments, at, `'${sub.node.name?.getText()}' takes ${sub.params.length} arguments`);
+  if (args.length !== sub.params.length) fail(Codes.SubprogramArguments, at, `'${functionName(sub.node)}' takes ${sub.params.length} arguments`);
   return sub.params.map((param, i) => {
     const arg = args[i]!;
     if (param.byReference) {

@@ -20,7 +20,7 @@ import { lowerProgArrayMethod, lowerRedirectMethod, lowerStackTraceMethod, lower
 
 /** The DSL interfaces that declare kernel-side map methods (packages/tsbpf/src/dsl/maps-*.ts). */
 const METHOD_HOLDERS = new Set([
-  "KeyValueMethods", "QueueMethods", "BloomFilterMethods", "RingBufMethods", "PerfEventArrayMethods",
+  "KeyValueMethods", "IterableMethods", "QueueMethods", "BloomFilterMethods", "RingBufMethods", "PerfEventArrayMethods",
   "StackTraceMethods", "ProgArrayMethods", "MapOfMapsMethods", "RedirectMethods", "StorageMethods",
 ]);
 

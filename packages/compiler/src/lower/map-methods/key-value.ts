@@ -1,5 +1,5 @@
 /**
- * `lookup`, `update`, `delete` and `increment` of the key/value maps (hash, array, per-CPU, LRU,
+ * `lookup`, `update`, `delete`, `increment` and `forEach` of the key/value maps (hash, array, per-CPU, LRU,
  * LPM trie).
  */
 import { sizeOf } from "../../checker/layout.js";
@@ -12,6 +12,7 @@ import { fail } from "../errors.js";
 import { lowerExpr } from "../lower-expr.js";
 import type { RValue } from "../values.js";
 import { callHelper, keyArgument, u64Argument, unsupportedMethod, valueArgument, type MapCall } from "./call-support.js";
+import { lowerForEach } from "./for-each.js";
 import { MapHelper, NOEXIST } from "./helper-ids.js";
 
 export function lowerKeyValueMethod(c: MapCall): RValue {
@@ -27,6 +28,8 @@ export function lowerKeyValueMethod(c: MapCall): RValue {
       return callHelper(c, MapHelper.delete, [c.mapOperand, keyArgument(c, 0)], "i64");
     case "increment":
       return lowerIncrement(c);
+    case "forEach":
+      return lowerForEach(c);
     default:
       return unsupportedMethod(c);
   }

@@ -169,8 +169,9 @@ export function selectInstructions(fn: IrFunction, order: Block[], alloc: Alloca
       case "param": {
         const h = home(inst.dst);
         const from = R1 + inst.index;
-        if (h.tag === "reg") emit(asm.mov64Reg(h.reg, from));
-        else emit(asm.stx("u64", R10, from, frame.spillOffset(h.slot)));
+        if (h.tag === "reg") {
+          if (h.reg !== from) emit(asm.mov64Reg(h.reg, from));
+        } else emit(asm.stx("u64", R10, from, frame.spillOffset(h.slot)));
         return;
       }
       case "mov": {

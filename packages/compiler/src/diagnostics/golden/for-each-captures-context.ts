@@ -1,0 +1,3 @@
+const n = this.counts.forEach((key, value) => {
+  value.value += u64(ctx.args[0]);
+});

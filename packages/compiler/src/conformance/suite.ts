@@ -7,7 +7,7 @@ import { CALL_DECLARATIONS, CALL_METHODS, callPrograms } from "./cases/calls.js"
 import { LAYOUT_DECLARATIONS, layoutPrograms, spreadPrograms } from "./cases/data.js";
 import { ENUM_DECLARATIONS, enumPrograms, GLOBAL_DECLARATIONS, GLOBAL_FIELDS, globalPrograms } from "./cases/globals.js";
 import { MAP_DECLARATIONS, MAP_FIELDS, mapPrograms } from "./cases/maps.js";
-import { castPrograms, operatorPrograms, unaryPrograms } from "./cases/operators.js";
+import { castPrograms, operatorPrograms, unaryPrograms, zeroOperandPrograms } from "./cases/operators.js";
 import { conditionPrograms, LOOP_DECLARATIONS, loopPrograms } from "./cases/statements.js";
 import { Evaluator } from "./evaluator/interpreter.js";
 import { randomInput, inputsFor, IMPORTS, ioDeclaration } from "./io.js";
@@ -27,6 +27,7 @@ export interface Group {
 export const groups: Group[] = [
   { name: "operators", programs: operatorPrograms() },
   { name: "unary, increments and compound assignment", programs: unaryPrograms() },
+  { name: "a constant zero operand", programs: zeroOperandPrograms() },
   { name: "casts", programs: castPrograms() },
   { name: "conditions and returns", programs: conditionPrograms() },
   { name: "struct layout and struct values", programs: layoutPrograms(), declarations: LAYOUT_DECLARATIONS, io: "Odd" },

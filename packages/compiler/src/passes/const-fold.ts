@@ -44,6 +44,18 @@ function isIdentity(bop: BinOp, kind: IntKind, dst: VReg, a: Operand, b: Operand
   return dst.kind === "ptr" || kindBits(dst.kind) <= kindBits(kind);
 }
 
+/**
+ * `x * 0`, `x & 0`, and `0` multiplied, masked, shifted or divided by anything: 0 whatever `x`
+ * holds (BPF's `0 / 0` and `0 % 0` are 0 too).
+ */
+function isAbsorbed(bop: BinOp, dst: VReg, a: Operand, b: Operand): boolean {
+  if (dst.kind === "ptr") return false;
+  const zero = (o: Operand) => o.tag === "imm" && o.value === 0n;
+  if (zero(b)) return bop === "mul" || bop === "and";
+  if (zero(a)) return bop === "mul" || bop === "and" || bop === "shl" || bop === "shr" || bop === "div" || bop === "mod";
+  return false;
+}
+
 function foldBlock(block: Block, global: Map<VReg, Operand>, defCount: Map<VReg, number>): boolean {
   const known = new Map<VReg, Operand>();
   let changed = false;
@@ -65,7 +77,8 @@ function foldBlock(block: Block, global: Map<VReg, Operand>, defCount: Map<VReg,
         const b = sub(inst.b);
         next = a.tag === "imm" && b.tag === "imm"
           ? { op: "mov", dst: inst.dst, src: imm(evalBinary(inst.bop, inst.kind, a.value, b.value), inst.dst.kind) }
-          : isIdentity(inst.bop, inst.kind, inst.dst, a, b) ? { op: "mov", dst: inst.dst, src: a } : { ...inst, a, b };
+          : isIdentity(inst.bop, inst.kind, inst.dst, a, b) ? { op: "mov", dst: inst.dst, src: a }
+          : isAbsorbed(inst.bop, inst.dst, a, b) ? { op: "mov", dst: inst.dst, src: imm(0n, inst.dst.kind) } : { ...inst, a, b };
         break;
       }
       case "un": {

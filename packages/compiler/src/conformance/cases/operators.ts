@@ -51,6 +51,22 @@ export function operatorPrograms(): BatchProgram[] {
   return out;
 }
 
+/** Operations with a constant zero operand, which the optimiser folds to 0 or to the other operand. */
+export function zeroOperandPrograms(): BatchProgram[] {
+  const out: BatchProgram[] = [];
+  for (const [family, kinds] of [["n", NUMBER_KINDS], ["b", BIGINT_KINDS]] as const) {
+    const zero = family === "b" ? "0n" : "0";
+    const x = (k: Kind) => `ctx.${operand("x", k)}`;
+    const exprs = (k: Kind) => [
+      ...(["*", "&", "+", "-", "|", "^", "<<", ">>"] as const).map((op) => `u64(${x(k)} ${op} ${zero})`),
+      ...(["*", "&", "/", "%", "<<", ">>", "-"] as const).map((op) => `u64(${zero} ${op} ${x(k)}${op === "<<" || op === ">>" ? ` & ${family === "b" ? "63n" : "31"}` : ""})`),
+    ];
+    // Three kinds a program: 45 results, within the batch's 48 slots.
+    for (let i = 0; i < kinds.length; i += 3) out.push(program(`zero_operand_${family}${i / 3}`, kinds.slice(i, i + 3).flatMap(exprs)));
+  }
+  return out;
+}
+
 /** Unary operators, increments and compound assignment, for every kind. */
 export function unaryPrograms(): BatchProgram[] {
   const all = [...NUMBER_KINDS, ...BIGINT_KINDS];

@@ -34,6 +34,11 @@ export interface CorePath {
   access: number[];
   /** Set when the pointer's BTF type is known to the verifier: members are loaded directly. */
   direct?: DirectAccess;
+  /**
+   * Past a variable index into an array of scalars (core/indexed.ts): the place's offset from
+   * the element's address is a constant, the same in every kernel; nothing more is relocated.
+   */
+  local?: true;
 }
 
 export const KERNEL_READONLY = "a probe reads kernel structs (and contexts typed as kernel structs) through CO-RE; it cannot write them";

@@ -14,6 +14,8 @@ import { toKind } from "./convert.js";
 import { fail } from "./errors.js";
 import type { IndexTerm, Place, RValue } from "./values.js";
 
+type RegAddress = Extract<Address, { tag: "reg" }>;
+
 /** `array[index]` for a non-constant index: the element's place, with the index recorded. */
 export function indexedPlace(L: LowerContext, array: Place, index: RValue, node: ts.Node, proven = false): Place {
   if (array.tag !== "mem" || array.type.tag !== "array") return fail(Codes.UnknownMember, node, "only fixed arrays can be indexed");
@@ -34,7 +36,7 @@ export function indexedPlace(L: LowerContext, array: Place, index: RValue, node:
  * Emits `inBounds(address)` on the path where every index of the place is in range, and
  * `outOfBounds()` on the other; both continue at a common block.
  */
-export function accessIndexed(L: LowerContext, place: Extract<Place, { tag: "mem" }>, inBounds: (addr: Address) => void, outOfBounds?: () => void): void {
+export function accessIndexed(L: LowerContext, place: Extract<Place, { tag: "mem" }>, inBounds: (addr: RegAddress) => void, outOfBounds?: () => void): void {
   const terms = place.index ?? [];
   const join = L.b.newBlock();
   const otherwise = outOfBounds ? L.b.newBlock() : join;
@@ -55,13 +57,17 @@ export function accessIndexed(L: LowerContext, place: Extract<Place, { tag: "mem
 }
 
 /** `base + Σ index·scale` in a pointer register, keeping the base's constant offset for the access. */
-function elementAddress(L: LowerContext, addr: Address, terms: IndexTerm[]): Address {
+function elementAddress(L: LowerContext, addr: Address, terms: IndexTerm[]): RegAddress {
   let pointer: Operand = addr.tag === "stack" ? { tag: "stack", object: addr.object, offset: 0 }
     : addr.tag === "global" ? { tag: "map", map: addr.map, ref: "value", offset: 0 }
     : { tag: "reg", reg: addr.base };
   for (const term of terms) {
     let offset = term.index;
-    if (term.scale !== 1) {
+    if (term.scaleBy) {
+      const scaled = L.b.newReg("u64");
+      L.b.emit({ op: "bin", bop: "mul", kind: "u64", dst: scaled, a: offset, b: term.scaleBy });
+      offset = { tag: "reg", reg: scaled };
+    } else if (term.scale !== 1) {
       const scaled = L.b.newReg("u64");
       const power = Math.log2(term.scale);
       if (Number.isInteger(power)) L.b.emit({ op: "bin", bop: "shl", kind: "u64", dst: scaled, a: offset, b: imm(BigInt(power), "u64") });

@@ -10,10 +10,10 @@ import { locOf } from "../frontend/span.js";
 import { imm, type Block } from "../ir/ir.js";
 import type { JumpTarget, LowerContext } from "./context.js";
 import { fail } from "./errors.js";
-import { indexedPlace, wholeAddress } from "./indexed.js";
+import { wholeAddress } from "./indexed.js";
 import { lowerCond } from "./lower-cond.js";
 import { lowerExpr } from "./lower-expr.js";
-import { lowerPlace, readPlace } from "./lower-place.js";
+import { anyIndexedPlace, lowerPlace, readPlace } from "./lower-place.js";
 import { lowerNested, lowerVariableList } from "./lower-stmt.js";
 import { proveLoopBound } from "./loop-bound.js";
 
@@ -130,7 +130,12 @@ export function lowerForOf(L: LowerContext, node: ts.ForOfStatement): void {
   L.b.terminate({ op: "cbr", cmp: "lt", kind: "u32", a: { tag: "reg", reg: counter }, b: imm(BigInt(length), "u32"), then: body, else: exit });
   L.b.setBlock(body);
   L.b.loc = locOf(declaration);
-  const place = indexedPlace(L, array, { type: { tag: "int", kind: "u32" }, op: { tag: "reg", reg: counter } }, node.expression, true);
+  if (array.tag !== "mem") return fail(Codes.UnsupportedStatement, node.expression, "this array cannot be iterated");
+  if (array.core && element.tag !== "int" && element.tag !== "ptr") {
+    fail(Codes.UnsupportedStatement, node.expression, "for…of over a kernel array iterates over scalars only (its elements are read from kernel memory, not referenced)",
+      "index it in a counted loop: for (let i = 0; i < n; i++) { ... a[i].member ... }");
+  }
+  const place = anyIndexedPlace(L, array, { type: { tag: "int", kind: "u32" }, op: { tag: "reg", reg: counter } }, node.expression, true);
   const name = declaration.name.getText();
   if (element.tag === "int" || element.tag === "ptr") {
     const value = readPlace(L, place, node.expression);

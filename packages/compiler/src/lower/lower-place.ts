@@ -17,6 +17,7 @@ import { constantOf } from "./loop-bound.js";
 import { lowerExpr } from "./lower-expr.js";
 import { USER_READONLY, userRead } from "./user-memory.js";
 import { coreElement, coreMember, coreRead, coreRoot, type CorePath } from "../core/lower-access.js";
+import { coreIndexedPlace, coreIndexedRead } from "../core/indexed.js";
 
 const CONFIG_READONLY = "@config fields are read-only in the kernel (they are set before the program loads)";
 
@@ -167,12 +168,10 @@ function elementPlace(L: LowerContext, node: ts.ElementAccessExpression): Place 
   const base = memoryBase(L, node.expression);
   if (base.type.tag !== "array") return fail(Codes.UnknownMember, node, `a value of type '${typeName(base.type)}' cannot be indexed`);
   const index = constantOf(L, node.argumentExpression);
-  if (index === undefined && base.core) {
-    return fail(Codes.UnsupportedExpression, node.argumentExpression, "kernel arrays are indexed with constants only", "use a constant index");
-  }
   if (index === undefined) {
-    const array: Place = withBase({ tag: "mem", addr: base.addr, type: base.type }, base);
-    return indexedPlace(L, array, lowerExpr(L, node.argumentExpression), node.argumentExpression);
+    const array = withBase({ tag: "mem", addr: base.addr, type: base.type }, base) as Extract<Place, { tag: "mem" }>;
+    if (base.core) array.core = base.core;
+    return anyIndexedPlace(L, array, lowerExpr(L, node.argumentExpression), node.argumentExpression);
   }
   if (index < 0n || index >= BigInt(base.type.length)) {
     return fail(Codes.IndexOutOfRange, node.argumentExpression, `index ${index} is out of bounds for ${typeName(base.type)}`,
@@ -183,10 +182,15 @@ function elementPlace(L: LowerContext, node: ts.ElementAccessExpression): Place 
   return base.core ? coreElement(place, base.core, Number(index)) : place;
 }
 
+/** `array[index]` at a non-constant index: in kernel memory (a CO-RE path) or memory the verifier tracks. */
+export function anyIndexedPlace(L: LowerContext, array: Extract<Place, { tag: "mem" }>, index: RValue, node: ts.Node, proven = false): Place {
+  return array.core ? coreIndexedPlace(L, array, index, node, proven) : indexedPlace(L, array, index, node, proven);
+}
+
 /** Reads a scalar place. */
 export function readPlace(L: LowerContext, place: Place, node: ts.Node): RValue {
   if (place.tag === "var") return { type: place.type, op: { tag: "reg", reg: place.reg } };
-  if (place.core) return coreRead(L, place, node);
+  if (place.core) return place.index ? coreIndexedRead(L, place, node) : coreRead(L, place, node);
   if (place.user) return userRead(L, place, node);
   const type = place.type;
   if (type.tag === "int" || type.tag === "ptr") {

@@ -32,6 +32,8 @@ export type Place =
 export interface IndexTerm {
   index: Operand;
   scale: number;
+  /** The element size as the running kernel has it (a kernel struct's, CO-RE relocated): used instead of `scale`. */
+  scaleBy?: Operand;
   length: number;
   proven: boolean;
 }

@@ -1,0 +1,97 @@
+// Kernel arrays at variable indexes through a plain pointer (bpf.getCurrentTask() in a syscall
+// program is a number to the verifier: every read is a relocated bpf_probe_read_kernel). The
+// probe's kernel types are minimal and laid out unlike the kernel's (rlimit's members swapped),
+// so only relocation reads the right bytes. The values are checked against what the test
+// thread knows of itself (/proc/thread-self); test/kernel-arrays.test.ts covers BTF-typed
+// pointers and a tracepoint's record.
+import { readFileSync } from "node:fs";
+import { expect, it } from "vitest";
+import { formatDiagnostic } from "../diagnostics/format.js";
+import { bpftoolLoadAll, describeKernel } from "../testing/kernel.js";
+import { compileText } from "../testing/probes.js";
+
+const SOURCE = `
+import { Probe, syscall, bpf, u32, zero, type i32, type u8, type u64, type FixedArray, type Ptr } from "tsbpf";
+
+/** @kernel */
+interface rlimit { rlim_max: u64; rlim_cur: u64; }
+/** @kernel */
+interface signal_struct { rlim: FixedArray<rlimit, 16>; }
+/** @kernel */
+interface task_struct { pid: i32; comm: FixedArray<u8, 16>; signal: Ptr<signal_struct>; }
+declare module "tsbpf" { interface KernelTypes { task_struct: task_struct } }
+
+interface Out { comm: FixedArray<u8, 20>; soft: FixedArray<u64, 16>; sum: u32; }
+interface Io { start: i32; out: Out; }
+
+export class Arrays extends Probe {
+  @syscall
+  run(ctx: Io): i32 {
+    const task = bpf.getCurrentTask();
+    const out: Out = zero();
+    for (let k = 0; k < 20; k++) out.comm[k] = task.comm[ctx.start + k];
+    for (let k = 0; k < 16; k++) out.soft[k] = task.signal.rlim[k].rlim_cur;
+    for (const c of task.comm) out.sum += u32(c);
+    ctx.out = out;
+    return 0;
+  }
+}
+`;
+
+function compile() {
+  const result = compileText(SOURCE);
+  const errors = result.diagnostics.filter((d) => d.category === "error");
+  if (errors.length > 0 || !result.probes[0]) throw new Error(errors.map((d) => formatDiagnostic(d, SOURCE)).join("\n\n"));
+  return result.probes[0];
+}
+
+it("relocates the path up to the array (no index in the access string) and a struct element's size and member", () => {
+  const probe = compile();
+  const program = probe.spec.programs[0]!;
+  const id = (name: string) => probe.spec.btf.types.findIndex((t) => t.kind === "struct" && t.name === name) + 1;
+  const records = program.coreRelocations.map((r) => [r.typeId, r.accessString, r.kind]);
+  const [task, rlimit] = [id("task_struct"), id("rlimit")];
+  expect(task).toBeGreaterThan(0);
+  expect(rlimit).toBeGreaterThan(0);
+  // The BTF holds only the members read, so that comm is task_struct's member 0 here, signal 1.
+  // comm's FIELD_BYTE_OFFSET (no index), signal, rlim, rlimit's size (TYPE_SIZE) and rlim_cur
+  // inside the element, then comm again for the for…of.
+  expect(records).toEqual([[task, "0:0", 0], [task, "0:1", 0], [id("signal_struct"), "0:0", 0], [rlimit, "0", 9], [rlimit, "0:0", 0], [task, "0:0", 0]]);
+  // Each relocated instruction holds the local value: comm at 4, signal at 24, rlim at 0, 16-byte rlimit, rlim_cur at 8.
+  expect(program.coreRelocations.map((r) => program.instructions[r.instruction]!.imm)).toEqual([4, 24, 0, 16, 8, 4]);
+});
+
+describeKernel("variable indexes into kernel arrays through bpf_probe_read_kernel", () => {
+  it("reads task.comm[i] (in and out of range), rlim[i].rlim_cur and comm in a for…of", async () => {
+    const probe = compile();
+    const { loadObject } = await import("@tsbpf/runtime");
+    await using object = await loadObject(probe.spec);
+    const run = (start: number) => {
+      const ctx = new Uint8Array(4 + 4 + 20 + 4 + 16 * 8 + 8);
+      new DataView(ctx.buffer).setInt32(0, start, true);
+      const out = object.programs.get("run")!.testRun({ ctx }).ctxOut as Uint8Array;
+      return out;
+    };
+    const comm = [...Buffer.from(readFileSync("/proc/thread-self/comm", "latin1").replace(/\n$/, "").padEnd(16, "\0"), "latin1")];
+    // Out (at 8): comm[20] at 0, soft[16] at 24, sum at 152.
+    const at = 8;
+    for (const start of [0, -3, 2, 16, -20]) {
+      const out = run(start);
+      const expected = Array.from({ length: 20 }, (_, k) => comm[start + k] ?? 0);
+      expect([start, [...out.subarray(at, at + 20)]]).toEqual([start, expected]);
+    }
+    const out = run(0);
+    const view = new DataView(out.buffer, out.byteOffset);
+    const soft = readFileSync("/proc/thread-self/limits", "utf8").split("\n").slice(1).filter((l) => l.trim())
+      .map((line) => line.slice(26).trim().split(/\s+/)[0]!).map((s) => (s === "unlimited" ? (1n << 64n) - 1n : BigInt(s)));
+    expect(Array.from({ length: 16 }, (_, k) => view.getBigUint64(at + 24 + 8 * k, true))).toEqual(soft);
+    expect(view.getUint32(at + 152, true)).toBe(comm.reduce((a, b) => a + b, 0));
+  });
+
+  it("is relocated and loaded by libbpf (bpftool prog loadall)", () => {
+    const loaded = bpftoolLoadAll(compile().elf);
+    expect(loaded.stderr).not.toMatch(/error|failed/i);
+    expect(loaded.status).toBe(0);
+    expect(loaded.programs).toContain("run");
+  }, 60_000);
+}, { bpftool: true });

@@ -10,8 +10,10 @@
  * - a pointer local is copied in; the arrow may not assign it (nothing could copy it back checked);
  * - a struct or array local (stack memory) is passed by address: the arrow reads and writes the
  *   caller's memory, as a closure shares an object.
- * The program's context and the hook arguments read from it stay with the program: the verifier
- * refuses a context pointer that was stored and reloaded, or moved by an offset.
+ * The program's context pointer is a pointer like the others (the verifier tracks it through the
+ * stack). Hook arguments (`@tp_btf(...) on(prev, next)`) live in the context, not in locals: the
+ * arrow cannot take their address (the verifier refuses a context pointer moved by an offset), so
+ * they are refused; a local copy of one can be captured.
  */
 import { ts } from "ts-morph";
 import { Codes } from "../diagnostics/codes.js";
@@ -66,9 +68,6 @@ export function captureLocals(L: LowerContext, arrow: ts.ArrowFunction, helper: 
   for (const [declaration, { local, at, assigned }] of found) {
     const offset = captures.length * 8;
     if (local.tag === "reg") {
-      if (local.reg === L.contextReg) {
-        fail(Codes.Callback, at, `the ${helper} callback cannot use the program's context '${local.name}'`, CONTEXT_HINT);
-      }
       if (local.type.tag === "ptr" && assigned) {
         fail(Codes.Callback, at, `the ${helper} callback cannot assign the pointer '${local.name}' of the enclosing function`,
           "assign it after the call, or keep the pointer in a local of the callback");

@@ -2,11 +2,13 @@
 // kernel by @syscall programs (BPF_PROG_TEST_RUN, 5.14) over maps filled from user space; what
 // they report is compared with the same walk done in the test over what it inserted.
 import { readFileSync } from "node:fs";
-import { expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { BpfObject, HashMapHandle } from "@tsbpf/runtime";
 import { formatDiagnostic } from "../diagnostics/format.js";
 import { describeKernel } from "../testing/kernel.js";
+import { Codes } from "../diagnostics/codes.js";
 import { compileText } from "../testing/probes.js";
+import { runKernelCase } from "../testing/kernel-run.js";
 
 const SOURCE = `
 import { Probe, syscall, bpf, HashMap, LruHash, ArrayMap, PerCpuHash, PerCpuArray, u64, type u32, type i32, type i64 } from "tsbpf";
@@ -67,6 +69,15 @@ export class Walks extends Probe {
     });
     ctx.seen = seen;
     ctx.last = last;
+    return 0;
+  }
+
+  @syscall
+  usesContext(ctx: Sum): i32 {
+    ctx.visited = this.values.forEach((key, value) => {
+      ctx.sum += value.value;
+      if (ctx.sum >= ctx.keys) return 1;
+    });
     return 0;
   }
 
@@ -249,5 +260,49 @@ describeKernel("map.forEach (bpf_for_each_map_elem) in the kernel", () => {
     inner.forEach((v, i) => lru.set(i, v));
     const pairs = outer.reduce((a, o) => a + BigInt(inner.filter((v) => v < o).length), 0n);
     expect(run(object, "nested", { pairs: 0n, visited: 0n })).toEqual({ pairs, visited: 6n });
+  });
+});
+
+describeKernel("map.forEach callbacks and the program's context", () => {
+  it("a tracepoint program's callback reads the tracepoint's record", async () => {
+    // The harness's inputs map holds A, B, C under keys 0, 1, 2; the write(2) passes 3 bytes.
+    const body = `
+    let sum: u64 = 0n;
+    const n = this.inputs.forEach((key, value) => { sum += value.value * ctx.args[2] + u64(key); });
+    out(0, sum);
+    out(1, u64(n));`;
+    const inputs = [[1n, 2n, 3n], [100n, 0n, 7n]];
+    const results = await runKernelCase({ body, payload: Buffer.from("abc") }, inputs);
+    expect(results.map((r) => Object.fromEntries(r))).toEqual(inputs.map(([a, b, c]) => ({ 0: (a! + b! + c!) * 3n + 3n, 1: 3n })));
+  });
+
+  it("reads and writes the context through the captured pointer", async () => {
+    await using object = await loadWalks();
+    const map = object.map("values") as HashMapHandle<number, bigint>;
+    const vs = values(12, 9n);
+    vs.forEach((v, i) => map.set(i, v));
+    const out = run(object, "usesContext", { sum: 5n, keys: 1n << 62n, visited: 0n });
+    expect(out).toEqual({ sum: 5n + vs.reduce((a, b) => a + b, 0n), keys: 1n << 62n, visited: 12n });
+  });
+});
+
+describe("map.forEach diagnostics", () => {
+  it("refuses a hook argument read from the context in the callback, at the use, with a hint", () => {
+    const source = `
+import { Probe, tp_btf, HashMap, i32, type u32, type i64, type u64 } from "tsbpf";
+export class T extends Probe {
+  values = new HashMap<u32, u64>({ maxEntries: 4 });
+  @tp_btf("sys_enter")
+  enter(regs: u64, id: i64): i32 {
+    let n: i64 = 0n;
+    this.values.forEach((key, value) => { n += id; });
+    return i32(n);
+  }
+}
+`;
+    const errors = compileText(source).diagnostics.filter((d) => d.category === "error");
+    expect(errors.map((d) => [d.code, d.line, source.split("\n")[d.line - 1]!.slice(d.column - 1, d.column + 1)])).toEqual([[Codes.Callback, 8, "id"]]);
+    expect(errors[0]!.message).toMatch(/'id', which is read from the program's context/);
+    expect(errors[0]!.hint).toMatch(/into a local before the call/);
   });
 });

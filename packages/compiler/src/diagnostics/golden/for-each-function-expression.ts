@@ -1,0 +1,3 @@
+this.counts.forEach(function (key, value) {
+  return 0;
+});

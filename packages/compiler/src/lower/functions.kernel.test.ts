@@ -126,6 +126,39 @@ const cases: Case[] = [
       return { 0: total, 1: count, 2: n, 3: B };
     },
   },
+  {
+    name: "bpf.loop runs an arrow function that assigns and reads the enclosing function's locals",
+    preamble: PREAMBLE,
+    body: `
+    let total: u64 = 0n;
+    let last: u32 = 0;
+    const acc: Acc = { total: 0n, count: 0, k: B };
+    const limit = u32(A & 0xfffn);
+    const n = bpf.loop(u32(C), (i) => {
+      total += u64(i) * acc.k;
+      acc.count++;
+      last = i;
+      if (i >= limit) return 1;
+    });
+    out(0, total);
+    out(1, u64(acc.count));
+    out(2, u64(last));
+    out(3, u64(n));`,
+    model: (A, B, C) => {
+      let total = 0n;
+      let count = 0n;
+      let last = 0n;
+      let n = 0n;
+      for (let i = 0n; i < U32(C); i++) {
+        total = U64(total + i * B);
+        count++;
+        last = i;
+        n++;
+        if (i >= (A & 0xfffn)) break;
+      }
+      return { 0: total, 1: count, 2: last, 3: n };
+    },
+  },
 ];
 
 describeKernel("subprograms in a libbpf object", () => {

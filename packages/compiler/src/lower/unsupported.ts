@@ -23,7 +23,7 @@ const STATEMENTS: Partial<Record<ts.SyntaxKind, Entry>> = {
 };
 
 const EXPRESSIONS: Partial<Record<ts.SyntaxKind, Entry>> = {
-  [ts.SyntaxKind.ArrowFunction]: { code: Codes.Closure, message: "closures (arrow functions) are not supported in BPF programs", hint: "BPF has no closures: write the code inline" },
+  [ts.SyntaxKind.ArrowFunction]: { code: Codes.Closure, message: "closures (arrow functions) are not supported in BPF programs", hint: "an arrow function can only be a callback written in the call that takes it (this.map.forEach(...), bpf.loop(n, ...)); write the code inline" },
   [ts.SyntaxKind.FunctionExpression]: { code: Codes.FunctionExpression, message: "function expressions are not supported in BPF programs", hint: "BPF has no closures: write the code inline" },
   [ts.SyntaxKind.ArrayLiteralExpression]: { code: Codes.ArrayLiteral, message: "array literals are not supported", hint: "declare a struct field of type FixedArray<T, N> instead" },
   [ts.SyntaxKind.ClassExpression]: { code: Codes.ClassExpression, message: "class expressions are not supported in BPF programs", hint: "declare data-only classes and interfaces at the top level of the file" },

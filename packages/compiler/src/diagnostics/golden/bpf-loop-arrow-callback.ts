@@ -1,1 +1,0 @@
-const n = bpf.loop(10, (i: u32) => 0n);

@@ -28,6 +28,8 @@ export class Walks extends Probe {
   slots = new ArrayMap<u64>({ maxEntries: 16 });
   stats = new HashMap<Key, Stat>({ maxEntries: 16 });
   scale = new ArrayMap<u64>({ maxEntries: 1 });
+  copy = new HashMap<Key, Stat>({ maxEntries: 16 });
+  shadow = new HashMap<Key, Stat>({ maxEntries: 16 });
   cpuValues = new PerCpuHash<u32, u64>({ maxEntries: 16 });
   cpuSlots = new PerCpuArray<u64>({ maxEntries: 4 });
 
@@ -107,6 +109,20 @@ export class Walks extends Probe {
     ctx.scale = scale.value;
     ctx.count = acc.count;
     ctx.bytes = acc.bytes;
+    return 0;
+  }
+
+  @syscall
+  copyStats(ctx: Sum): i32 {
+    ctx.visited = this.stats.forEach((key, stat) => {
+      this.copy.update(key, stat);
+      const twin: Stat = { ...stat, bytes: stat.bytes + u64(key.pid) };
+      const k: Key = key;
+      this.shadow.update(k, twin);
+    });
+    // A lookup result passes as a value the same way.
+    const found = this.stats.lookup({ pid: 200, tag: 0 });
+    if (found) this.copy.update({ pid: 1, tag: 1 }, found);
     return 0;
   }
 
@@ -231,6 +247,20 @@ describeKernel("map.forEach (bpf_for_each_map_elem) in the kernel", () => {
       visited: 10n,
     });
     for (const e of entries) expect(stats.get(e.key)).toEqual({ count: e.value.count + 1n, bytes: e.value.bytes });
+  });
+
+  it("passes a struct key and a value pointer on to other maps, and copies them", async () => {
+    await using object = await loadWalks();
+    type Stats = HashMapHandle<{ pid: number; tag: number }, { count: bigint; bytes: bigint }>;
+    const [stats, copy, shadow] = ["stats", "copy", "shadow"].map((name) => object.map(name) as Stats) as [Stats, Stats, Stats];
+    const entries = Array.from({ length: 7 }, (_, i) => ({ key: { pid: 200 + i, tag: i }, value: { count: BigInt(i * 3), bytes: BigInt(i * 77 + 1) } }));
+    for (const e of entries) stats.set(e.key, e.value);
+    expect(run(object, "copyStats", { sum: 0n, keys: 0n, visited: 0n }).visited).toBe(7n);
+    expect(copy.get({ pid: 1, tag: 1 })).toEqual(entries[0]!.value);
+    for (const e of entries) {
+      expect(copy.get(e.key)).toEqual(e.value);
+      expect(shadow.get(e.key)).toEqual({ count: e.value.count, bytes: e.value.bytes + BigInt(e.key.pid) });
+    }
   });
 
   it("walks per-CPU maps, seeing the running CPU's values", async () => {

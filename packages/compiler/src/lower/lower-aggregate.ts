@@ -17,6 +17,7 @@ import { addressOperand, isPlaceExpression, lowerPlace, offsetAddress } from "./
 import { userCopy } from "./user-memory.js";
 import type { Place } from "./values.js";
 import { wholeAddress } from "./indexed.js";
+import { directAccess } from "../core/origin.js";
 
 type Action =
   | { tag: "store"; offset: number; value: Operand; kind: IrKind; size: number }
@@ -107,11 +108,31 @@ function collect(L: LowerContext, node: ts.Expression, type: Type, offset: numbe
       out.push({ tag: "user", offset, place: { tag: "mem", addr: { tag: "reg", base: place.reg, offset: 0 }, type, user: true }, size: sizeOf(type), node });
       return;
     }
+    const pointed = programMemory(L, place, type);
+    if (pointed) {
+      // `{ ...value }`, `const copy: T = value` with `value` a Ptr<T> into a map: the struct it points to.
+      out.push({ tag: "copy", offset, src: pointed, size: sizeOf(type) });
+      return;
+    }
     fail(Codes.NotAssignable, node, `a '${typeName(place.type)}' cannot initialise a '${typeName(type)}'`);
   }
   if (ts.isArrayLiteralExpression(node)) fail(Codes.ArrayLiteral, node, "array literals are not supported", "fill the array element by element");
   fail(Codes.NotAssignable, node, `this expression cannot initialise a '${typeName(type)}'`,
     type.tag === "struct" ? "write an object literal listing every member" : type.tag === "array" && type.char ? "use a string literal" : undefined);
+}
+
+/**
+ * The memory a `Ptr<T>` local points to, when plain loads read it: a struct or array of the
+ * program's own types (a map value, the stack), not kernel or user memory, which need helpers,
+ * nor the program's context.
+ */
+function programMemory(L: LowerContext, place: Place, type: Type): Address | undefined {
+  if (place.tag !== "var" || place.type.tag !== "ptr" || place.type.user || !sameType(place.type.pointee, type)) return undefined;
+  // The context's fields have their own access rules (narrow loads, rewritten offsets).
+  if (place.reg === L.contextReg || directAccess(place.type)) return undefined;
+  if (type.tag === "struct" && type.kernel !== undefined) return undefined;
+  if (type.tag !== "struct" && type.tag !== "array") return undefined;
+  return { tag: "reg", base: place.reg, offset: 0 };
 }
 
 /** `zero()` from the DSL: C's `= {}`. */
@@ -143,6 +164,9 @@ export function aggregateAddress(L: LowerContext, node: ts.Expression, type: Typ
   if (isPlaceExpression(node)) {
     const place = lowerPlace(L, node);
     if (place.tag === "mem" && sameType(place.type, type)) return wholeAddress(L, place, node);
+    // A Ptr<T> into a map value (a lookup result, a forEach value) passes as it is, as C passes `p`.
+    const pointed = programMemory(L, place, type);
+    if (pointed) return pointed;
   }
   const object = L.temps.acquire(sizeOf(type), Math.max(8, 1), `${what} (${typeName(type)}, ${sizeOf(type)} bytes)`);
   temps.push(object);

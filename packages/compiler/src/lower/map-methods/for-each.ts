@@ -1,8 +1,8 @@
 /**
  * `this.map.forEach((key, value) => ...)`: `bpf_for_each_map_elem(map, callback, callback_ctx, 0)`
  * (helper 164, kernel 5.13). The kernel calls the callback with (map, key pointer, value pointer,
- * callback_ctx); the arrow's `key` is the key read through its pointer (a struct key stays a
- * read-only pointer into the map), its `value` the value pointer itself, and what it captures
+ * callback_ctx); the arrow's `key` is the key read through its pointer (a struct key is the
+ * struct in the map, read-only), its `value` the value pointer itself, and what it captures
  * comes through callback_ctx (lower/callbacks.ts). It returns 0 (or nothing) to go on, 1 to stop.
  */
 import { ts } from "ts-morph";
@@ -80,7 +80,9 @@ function enterCallback(L: LowerContext, arrow: ts.ArrowFunction, key: Type, valu
   if (!keyParam || !keyPointer) return;
   const name = keyParam.name.getText();
   if (key.tag !== "int") {
-    L.locals.set(keyParam, { tag: "reg", reg: keyPointer, type: ptrTo(key), name, readonlyPointee: "a map's key cannot be changed in place" });
+    // The struct itself, in the map (tsc's Readonly<K> refuses writes): it passes as a key or
+    // value, copies into a local, as a struct local does.
+    L.locals.set(keyParam, { tag: "stack", addr: { tag: "reg", base: keyPointer, offset: 0 }, type: key, name });
     return;
   }
   const loaded = L.b.newReg(key.kind, name);

@@ -38,8 +38,8 @@ const SUPPLEMENT = [
   },
 ];
 
-/** Helpers the compiler gives special forms: declared by hand in helpers.ts, loop.ts and kernel-types.ts (getCurrentTask: a Ptr<task_struct>). */
-export const OVERRIDDEN = ["trace_printk", "get_current_comm", "get_current_task", "probe_read_user_str", "probe_read_kernel_str", "probe_read_str", "loop", "get_func_ip", "get_attach_cookie"];
+/** Helpers the compiler gives special forms: declared by hand in helpers.ts, loop.ts, find-vma.ts and kernel-types.ts (getCurrentTask: a Ptr<task_struct>). */
+export const OVERRIDDEN = ["trace_printk", "get_current_comm", "get_current_task", "probe_read_user_str", "probe_read_kernel_str", "probe_read_str", "loop", "get_func_ip", "get_attach_cookie", "find_vma"];
 
 // ---- the header ----
 

@@ -22,6 +22,7 @@ import { parsePrintkFormat } from "./printk-format.js";
 import { wholeAddress } from "./indexed.js";
 import { calledFunction, lowerSubprogramCall } from "./subprograms.js";
 import { lowerBpfLoop } from "./bpf-loop.js";
+import { lowerFindVma } from "./find-vma.js";
 import type { RValue } from "./values.js";
 import { isMapMethod, lowerMapMethod } from "./map-methods/index.js";
 import { isIntrinsic, lowerIntrinsic } from "./intrinsics.js";
@@ -51,6 +52,7 @@ export function lowerCall(L: LowerContext, node: ts.CallExpression): RValue {
         fail(Codes.UnknownHelper, callee.expression, "helpers are called on the 'bpf' object of \"tsbpf\"", `write bpf.${callee.name.text}(...)`);
       }
       if (callee.name.text === "loop") return lowerBpfLoop(L, node);
+      if (callee.name.text === "findVma") return lowerFindVma(L, node);
       if (callee.name.text === PRINTK) {
         const id = L.oracle.helperId(method);
         if (id === undefined) fail(Codes.UnknownHelper, node, "printk has no @bpfHelper id in its declaration");

@@ -2297,20 +2297,6 @@ Or `-EBUSY` if the per-CPU memory copy buffer is busy.
   kallsymsLookupName(name: AnyPtr, nameSz: i32, flags: i32, res: AnyPtr): i64;
 
   /**
-   * `long bpf_find_vma(struct task_struct *task, u64 addr, void *callback_fn, void *callback_ctx, u64 flags)`
-   *
-   * Find vma of *task* that contains *addr*, call *callback_fn* function with *task*, *vma*, and *callback_ctx*. The *callback_fn* should be a static function and the *callback_ctx* should be a pointer to the stack. The *flags* is used to control certain aspects of the helper. Currently, the *flags* must be 0.
-   *
-   * The expected callback signature is
-   *
-   * Returns: 0 on success. `-ENOENT` if *task->mm* is NULL, or no vma contains *addr*. `-EBUSY` if failed to try lock mmap_lock. `-EINVAL` for invalid `flags`.
-   *
-   * Pointer arguments: `task`: struct task_struct *; `callback_fn`: void *; `callback_ctx`: void *.
-   * @bpfHelper 180
-   */
-  findVma(task: AnyPtr, addr: u64, callbackFn: AnyPtr, callbackCtx: AnyPtr, flags: u64): i64;
-
-  /**
    * `long bpf_strncmp(const char *s1, u32 s1_sz, const char *s2)`
    *
    * Do strncmp() between `s1` and `s2`. `s1` doesn't need to be null-terminated and `s1_sz` is the maximum storage size of `s1`. `s2` must be a read-only string.
@@ -2919,4 +2905,4 @@ export const helperNames: Readonly<Record<number, string>> = {
 };
 
 /** Helper ids the compiler lowers through special forms (declared by hand). */
-export const overriddenHelpers: readonly string[] = ["bpf_trace_printk","bpf_get_current_comm","bpf_get_current_task","bpf_probe_read_user_str","bpf_probe_read_kernel_str","bpf_probe_read_str","bpf_loop","bpf_get_func_ip","bpf_get_attach_cookie"];
+export const overriddenHelpers: readonly string[] = ["bpf_trace_printk","bpf_get_current_comm","bpf_get_current_task","bpf_probe_read_user_str","bpf_probe_read_kernel_str","bpf_probe_read_str","bpf_loop","bpf_get_func_ip","bpf_get_attach_cookie","bpf_find_vma"];

@@ -1,6 +1,6 @@
 // Every helper of the running kernel's `enum bpf_func_id` (read from /sys/kernel/btf/vmlinux) has a
 // typed declaration under `bpf.`, with the kernel's id in its @bpfHelper tag: generated ones in
-// helpers.generated.ts, the compiler's special forms by hand in helpers.ts, loop.ts and kernel-types.ts. And the
+// helpers.generated.ts, the compiler's special forms by hand in helpers.ts, loop.ts, find-vma.ts and kernel-types.ts. And the
 // generated file is what scripts/gen-helpers.mjs writes from the header today.
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -15,7 +15,7 @@ const VMLINUX = "/sys/kernel/btf/vmlinux";
 /** `@bpfHelper N` tags and the method each is on, across the DSL's helper declaration files. */
 function declaredIds(): Map<number, string> {
   const ids = new Map<number, string>();
-  for (const file of ["helpers.generated.ts", "helpers.ts", "loop.ts", "kernel-types.ts"]) {
+  for (const file of ["helpers.generated.ts", "helpers.ts", "loop.ts", "find-vma.ts", "kernel-types.ts"]) {
     const text = readFileSync(`${dir}${file}`, "utf8");
     for (const m of text.matchAll(/@bpfHelper (\d+)\s*\n\s*\*\/\s*\n\s*(\w+)[<(]/g)) ids.set(Number(m[1]), m[2]!);
   }
@@ -52,6 +52,7 @@ describe("helper declarations", () => {
     expect(declared.get(114)).toBe("probeReadUserStr");
     expect(declared.get(115)).toBe("probeReadKernelStr");
     expect(declared.get(181)).toBe("loop");
+    expect(declared.get(180)).toBe("findVma");
     expect(declared.get(35)).toBe("getCurrentTask");
   });
 

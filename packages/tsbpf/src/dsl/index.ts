@@ -12,5 +12,6 @@ export * from "./packet.js";
 export * from "./struct-ops.js";
 export { KernelOnlyError } from "./kernel-only.js";
 import "./loop.js";
+import "./find-vma.js";
 export type { KernelTypes, KernelType, CoreChecks, KernelFunctions, KernelTracepoints } from "./kernel-types.js";
 export * from "./btf-hooks.js";

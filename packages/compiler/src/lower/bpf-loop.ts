@@ -13,7 +13,7 @@ import { fail } from "./errors.js";
 import { wholeAddress } from "./indexed.js";
 import { lowerExpr } from "./lower-expr.js";
 import { addressOperand, isPlaceExpression, lowerPlace } from "./lower-place.js";
-import { bindCaptures, captureLocals, finishClosure } from "./callbacks.js";
+import { bindCaptures, callbackParam, captureLocals, checkCallbackParams, finishClosure } from "./callbacks.js";
 import { calledFunction, type Subprogram } from "./subprograms.js";
 import type { RValue } from "./values.js";
 
@@ -70,11 +70,8 @@ function lowerLoopArrow(L: LowerContext, node: ts.CallExpression, countArg: ts.E
   if (node.arguments.length > 2) {
     fail(Codes.LoopCallback, node.arguments[2]!, "with an arrow callback bpf.loop takes (count, callback)", "the arrow uses the enclosing function's locals directly: no state argument is needed");
   }
-  const [indexParam, extra] = arrow.parameters;
-  if (extra) fail(Codes.LoopCallback, extra, "the bpf.loop arrow takes (index) only");
-  if (indexParam && (!ts.isIdentifier(indexParam.name) || indexParam.initializer || indexParam.dotDotDotToken)) {
-    fail(Codes.LoopCallback, indexParam, "the bpf.loop arrow takes a plain (index) parameter");
-  }
+  checkCallbackParams(arrow, "bpf.loop", ["index"]);
+  const [indexParam] = arrow.parameters;
   const count64 = countOperand(L, countArg);
   const closure = captureLocals(L, arrow, "bpf.loop");
   const sub = L.subprograms.requestCallback(L, arrow, arrow, (): Subprogram => ({
@@ -86,8 +83,7 @@ function lowerLoopArrow(L: LowerContext, node: ts.CallExpression, countArg: ts.E
     ],
     returnType: intType("i64"),
     enter: (C) => {
-      const context = closure.captures.length > 0 ? C.b.newReg("ptr", "ctx") : undefined;
-      if (context) C.b.emit({ op: "param", dst: context, index: 1 });
+      const context = closure.captures.length > 0 ? callbackParam(C, 1, "ctx") : undefined;
       if (indexParam) {
         // The kernel passes a u64 below count, a u32: its low half is the index.
         const reg = C.b.newReg("u32", indexParam.name.getText());

@@ -138,3 +138,28 @@ function isAssigned(node: ts.Identifier): boolean {
   }
   return false;
 }
+
+/**
+ * Checks an arrow callback's parameters: at most `names.length`, each a plain identifier (no
+ * destructuring, default or rest).
+ */
+export function checkCallbackParams(arrow: ts.ArrowFunction, helper: string, names: readonly string[]): void {
+  const shape = `(${names.join(", ")})`;
+  for (const param of arrow.parameters) {
+    if (!ts.isIdentifier(param.name) || param.initializer || param.dotDotDotToken || param.questionToken) {
+      fail(Codes.Callback, param, `the ${helper} callback takes ${shape}: plain parameters, no destructuring, default or rest`);
+    }
+  }
+  const extra = arrow.parameters[names.length];
+  if (extra) fail(Codes.Callback, extra, `the ${helper} callback takes ${shape}`);
+}
+
+/**
+ * A callback's argument register `index` in a fresh register. Emit every one a callback reads
+ * before anything else, the last first: their homes may be other argument registers.
+ */
+export function callbackParam(L: LowerContext, index: number, name: string): VReg {
+  const reg = L.b.newReg("ptr", name);
+  L.b.emit({ op: "param", dst: reg, index });
+  return reg;
+}

@@ -10,7 +10,7 @@ import { directAccess, directPointer } from "../core/origin.js";
 import { kernelStruct } from "../core/kernel-struct.js";
 import { Codes } from "../diagnostics/codes.js";
 import { imm, type VReg } from "../ir/ir.js";
-import { bindCaptures, captureLocals, finishClosure } from "./callbacks.js";
+import { bindCaptures, callbackParam, captureLocals, checkCallbackParams, finishClosure } from "./callbacks.js";
 import type { LowerContext } from "./context.js";
 import { convertTo } from "./convert.js";
 import { fail } from "./errors.js";
@@ -34,12 +34,7 @@ export function lowerFindVma(L: LowerContext, node: ts.CallExpression): RValue {
   if (!ts.isArrowFunction(arrow)) {
     return fail(Codes.Callback, arrow, "bpf.findVma takes an arrow function, written in the call", "write bpf.findVma(task, addr, (task, vma) => { ... })");
   }
-  for (const param of arrow.parameters) {
-    if (!ts.isIdentifier(param.name) || param.initializer || param.dotDotDotToken || param.questionToken) {
-      fail(Codes.Callback, param, "the findVma callback takes (task, vma): plain parameters, no destructuring, default or rest");
-    }
-  }
-  if (arrow.parameters.length > 2) fail(Codes.Callback, arrow.parameters[2]!, "the findVma callback takes (task, vma)");
+  checkCallbackParams(arrow, "findVma", ["task", "vma"]);
   const [taskParam, vmaParam] = arrow.parameters;
   const vma = vmaParam ? vmaType(L, vmaParam) : ptrTo(VOID);
   const closure = captureLocals(L, arrow, "bpf.findVma");
@@ -54,12 +49,7 @@ export function lowerFindVma(L: LowerContext, node: ts.CallExpression): RValue {
     ],
     returnType: intType("i64"),
     enter: (C) => {
-      // Every argument register is read before anything else runs, the last first.
-      const param = (index: number, name: string): VReg => {
-        const reg = C.b.newReg("ptr", name);
-        C.b.emit({ op: "param", dst: reg, index });
-        return reg;
-      };
+      const param = (index: number, name: string): VReg => callbackParam(C, index, name);
       const context = closure.captures.length > 0 ? param(2, "ctx") : undefined;
       if (vmaParam) C.locals.set(vmaParam, { tag: "reg", reg: param(1, vmaParam.name.getText()), type: vma, name: vmaParam.name.getText() });
       if (taskParam) C.locals.set(taskParam, { tag: "reg", reg: param(0, taskParam.name.getText()), type: taskType, name: taskParam.name.getText() });

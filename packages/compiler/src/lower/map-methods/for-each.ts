@@ -11,7 +11,7 @@ import { Codes } from "../../diagnostics/codes.js";
 import { imm, type VReg } from "../../ir/ir.js";
 import type { LowerContext } from "../context.js";
 import { convertTo } from "../convert.js";
-import { bindCaptures, captureLocals, finishClosure, type Closure } from "../callbacks.js";
+import { bindCaptures, callbackParam, captureLocals, checkCallbackParams, finishClosure, type Closure } from "../callbacks.js";
 import { fail } from "../errors.js";
 import type { Subprogram } from "../subprograms.js";
 import type { RValue } from "../values.js";
@@ -34,12 +34,7 @@ export function lowerForEach(c: MapCall): RValue {
       `write this.${map.name}.forEach((key, value) => { ...; return 0; }) (return 1 stops the walk)`);
   }
   if (arrow.modifiers?.some((m) => m.kind === ts.SyntaxKind.AsyncKeyword)) fail(Codes.Async, arrow, "the callback is async; BPF programs run to completion");
-  for (const param of arrow.parameters) {
-    if (!ts.isIdentifier(param.name) || param.initializer || param.dotDotDotToken || param.questionToken) {
-      fail(Codes.Callback, param, "the forEach callback takes (key, value): plain parameters, no destructuring, default or rest");
-    }
-  }
-  if (arrow.parameters.length > 2) fail(Codes.Callback, arrow.parameters[2]!, "the forEach callback takes (key, value)");
+  checkCallbackParams(arrow, "forEach", ["key", "value"]);
   const closure = captureLocals(L, arrow, `${map.name}.forEach`);
   const key = map.key!;
   const sub = L.subprograms.requestCallback(L, arrow, arrow, (): Subprogram => ({
@@ -63,13 +58,7 @@ export function lowerForEach(c: MapCall): RValue {
 /** Binds the arrow's parameters and captures from the kernel's r2 (key), r3 (value) and r4 (callback_ctx). */
 function enterCallback(L: LowerContext, arrow: ts.ArrowFunction, key: Type, value: Type, closure: Closure): void {
   const [keyParam, valueParam] = arrow.parameters;
-  // Every argument register is read before anything else runs (their homes may be other argument
-  // registers), the last first.
-  const param = (index: number, name: string): VReg => {
-    const reg = L.b.newReg("ptr", name);
-    L.b.emit({ op: "param", dst: reg, index });
-    return reg;
-  };
+  const param = (index: number, name: string): VReg => callbackParam(L, index, name);
   const context = closure.captures.length > 0 ? param(3, "ctx") : undefined;
   const valuePointer = valueParam ? param(2, valueParam.name.getText()) : undefined;
   const keyPointer = keyParam ? param(1, keyParam.name.getText()) : undefined;

@@ -13,14 +13,14 @@
  * The program's context pointer is a pointer like the others (the verifier tracks it through the
  * stack). Hook arguments (`@tp_btf(...) on(prev, next)`) live in the context, not in locals: the
  * arrow cannot take their address (the verifier refuses a context pointer moved by an offset), so
- * they are refused; a local copy of one can be captured.
+ * their values are copied in, and assigning one in the arrow is refused.
  */
 import { ts } from "ts-morph";
 import { Codes } from "../diagnostics/codes.js";
 import { imm, type Operand, type StackObject, type VReg } from "../ir/ir.js";
 import type { LowerContext } from "./context.js";
 import { fail } from "./errors.js";
-import { addressOperand } from "./lower-place.js";
+import { addressOperand, readPlace } from "./lower-place.js";
 import type { Local } from "./values.js";
 
 interface Capture {
@@ -33,6 +33,8 @@ interface Capture {
   how: "value" | "address";
   /** An integer the arrow assigns: copied back after the call. */
   writeBack: boolean;
+  /** A use in the arrow (where a read of a hook argument is reported). */
+  at?: ts.Node;
 }
 
 /** What an arrow function captures, and the struct that carries it. */
@@ -72,11 +74,17 @@ export function captureLocals(L: LowerContext, arrow: ts.ArrowFunction, helper: 
         fail(Codes.Callback, at, `the ${helper} callback cannot assign the pointer '${local.name}' of the enclosing function`,
           "assign it after the call, or keep the pointer in a local of the callback");
       }
-      captures.push({ declaration, local, offset, how: "value", writeBack: assigned && local.type.tag === "int" });
+      captures.push({ declaration, local, offset, how: "value", writeBack: assigned && local.type.tag === "int", at });
       continue;
     }
-    if (local.addr.tag === "global" || (local.addr.tag === "reg" && local.addr.base === L.contextReg)) {
-      fail(Codes.Callback, at, `the ${helper} callback cannot use '${local.name}', which is read from the program's context`, CONTEXT_HINT);
+    if (local.addr.tag === "global") fail(Codes.Callback, at, `the ${helper} callback cannot use '${local.name}'`);
+    if (local.addr.tag === "reg" && local.addr.base === L.contextReg) {
+      // A hook argument (`@kprobe(...) on(fd: i32)`): its value, read from the context now.
+      if (assigned || (local.type.tag !== "int" && local.type.tag !== "ptr")) {
+        fail(Codes.Callback, at, `the ${helper} callback cannot ${assigned ? "assign" : "use"} the hook argument '${local.name}', which lives in the program's context`, CONTEXT_HINT);
+      }
+      captures.push({ declaration, local, offset, how: "value", writeBack: false, at });
+      continue;
     }
     captures.push({ declaration, local, offset, how: "address", writeBack: false });
   }
@@ -84,9 +92,12 @@ export function captureLocals(L: LowerContext, arrow: ts.ArrowFunction, helper: 
   const object = L.temps.acquire(captures.length * 8, 8, `${helper} callback context`);
   for (const c of captures) {
     const slot = { tag: "stack" as const, object, offset: c.offset };
+    const kind = c.local.type.tag === "int" ? c.local.type.kind : "ptr";
     if (c.local.tag === "reg") {
-      const kind = c.local.type.tag === "int" ? c.local.type.kind : "ptr";
       L.b.emit({ op: "store", addr: slot, value: { tag: "reg", reg: c.local.reg }, kind });
+    } else if (c.how === "value") {
+      const value = readPlace(L, { tag: "mem", addr: c.local.addr, type: c.local.type }, c.at!);
+      L.b.emit({ op: "store", addr: slot, value: value.op, kind });
     } else {
       L.b.emit({ op: "store", addr: slot, value: addressOperand(L, c.local.addr), kind: "ptr" });
     }
@@ -116,8 +127,8 @@ export function bindCaptures(L: LowerContext, closure: Closure, context: VReg): 
     }
     const reg = L.b.newReg("ptr", local.name);
     L.b.emit({ op: "load", dst: reg, addr: slot, kind: "ptr" });
-    if (c.how === "value" && local.tag === "reg") {
-      L.locals.set(c.declaration, { ...local, reg });
+    if (c.how === "value") {
+      L.locals.set(c.declaration, local.tag === "reg" ? { ...local, reg } : { tag: "reg", reg, type: local.type, name: local.name });
     } else {
       L.locals.set(c.declaration, { tag: "stack", addr: { tag: "reg", base: reg, offset: 0 }, type: local.type, name: local.name });
     }

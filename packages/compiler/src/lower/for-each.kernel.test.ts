@@ -1,7 +1,7 @@
 // map.forEach((key, value) => ...) compiled to bpf_for_each_map_elem (Linux 5.13) and run in the
 // kernel by @syscall programs (BPF_PROG_TEST_RUN, 5.14) over maps filled from user space; what
 // they report is compared with the same walk done in the test over what it inserted.
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { BpfObject, HashMapHandle } from "@tsbpf/runtime";
 import { formatDiagnostic } from "../diagnostics/format.js";
@@ -316,8 +316,50 @@ describeKernel("map.forEach callbacks and the program's context", () => {
   });
 });
 
+const HOOK_ARGS = `
+import { Probe, tp_btf, config, bpf, HashMap, u64, u32, type i32, type i64 } from "tsbpf";
+export class Args extends Probe {
+  @config targetPid: u32 = 0;
+  @config writeNr: i64 = 0n;
+  values = new HashMap<u32, u64>({ maxEntries: 8 });
+  out = new HashMap<u32, u64>({ maxEntries: 8 });
+
+  @tp_btf("sys_enter")
+  enter(regs: u64, id: i64): i32 {
+    if (u32(bpf.getCurrentPidTgid() >> 32n) !== this.targetPid || id !== this.writeNr) return 0;
+    this.values.forEach((key, value) => { this.out.update(key, value.value * 1000n + u64(id)); });
+    return 0;
+  }
+}
+`;
+
+const WRITE_NR: Record<string, bigint> = { x64: 1n, arm64: 64n };
+
+describeKernel("map.forEach callbacks and hook arguments", () => {
+  it("a tp_btf program's callback reads its arguments (copied in from the context)", async () => {
+    const nr = WRITE_NR[process.arch];
+    if (nr === undefined) throw new Error(`no write(2) number for ${process.arch}`);
+    const result = compileText(HOOK_ARGS);
+    const errors = result.diagnostics.filter((d) => d.category === "error");
+    if (errors.length > 0 || !result.probes[0]) throw new Error(errors.map((d) => formatDiagnostic(d, HOOK_ARGS)).join("\n\n"));
+    const { loadObject } = await import("@tsbpf/runtime");
+    await using object = await loadObject(result.probes[0].spec, { config: { targetPid: process.pid, writeNr: nr } });
+    const values = object.map("values") as HashMapHandle<number, bigint>;
+    const out = object.map("out") as HashMapHandle<number, bigint>;
+    for (let k = 0; k < 5; k++) values.set(k, BigInt(k * 7 + 1));
+    object.attach();
+    const fd = openSync("/dev/null", "w");
+    try {
+      writeSync(fd, "x");
+    } finally {
+      closeSync(fd);
+    }
+    expect([0, 1, 2, 3, 4].map((k) => out.get(k))).toEqual([0, 1, 2, 3, 4].map((k) => BigInt(k * 7 + 1) * 1000n + nr));
+  });
+});
+
 describe("map.forEach diagnostics", () => {
-  it("refuses a hook argument read from the context in the callback, at the use, with a hint", () => {
+  it("refuses assigning a hook argument in the callback, at the assignment, with a hint", () => {
     const source = `
 import { Probe, tp_btf, HashMap, i32, type u32, type i64, type u64 } from "tsbpf";
 export class T extends Probe {
@@ -325,14 +367,14 @@ export class T extends Probe {
   @tp_btf("sys_enter")
   enter(regs: u64, id: i64): i32 {
     let n: i64 = 0n;
-    this.values.forEach((key, value) => { n += id; });
+    this.values.forEach((key, value) => { id = 5n; });
     return i32(n);
   }
 }
 `;
     const errors = compileText(source).diagnostics.filter((d) => d.category === "error");
     expect(errors.map((d) => [d.code, d.line, source.split("\n")[d.line - 1]!.slice(d.column - 1, d.column + 1)])).toEqual([[Codes.Callback, 8, "id"]]);
-    expect(errors[0]!.message).toMatch(/'id', which is read from the program's context/);
+    expect(errors[0]!.message).toMatch(/cannot assign the hook argument 'id', which lives in the program's context/);
     expect(errors[0]!.hint).toMatch(/into a local before the call/);
   });
 });

@@ -74,6 +74,27 @@ export class Walks extends Probe {
     return 0;
   }
 
+  /** @noinline */
+  sumValues(scale: u64): u64 {
+    let sum: u64 = 0n;
+    this.values.forEach((key, value) => { sum += value.value * scale; });
+    return sum;
+  }
+
+  countRecent(out: Sum): void {
+    out.visited = this.recent.forEach((key, value) => { out.keys += u64(key); });
+  }
+
+  @syscall
+  viaMethods(ctx: Sum): i32 {
+    ctx.sum = this.sumValues(1n) + this.sumValues(2n);
+    const acc: Sum = { sum: 0n, keys: ctx.keys, visited: 0n };
+    this.countRecent(acc);
+    ctx.keys = acc.keys;
+    ctx.visited = acc.visited;
+    return 0;
+  }
+
   @syscall
   usesContext(ctx: Sum): i32 {
     ctx.visited = this.values.forEach((key, value) => {
@@ -198,6 +219,8 @@ describeKernel("map.forEach (bpf_for_each_map_elem) in the kernel", () => {
     expect(run(object, "sumHash", { sum: 0n, keys: 0n, visited: 0n })).toEqual({ sum, keys, visited: 40n });
     const lruSum = vs.slice(0, 25).reduce((a, b) => a + b * 3n, 0n);
     expect(run(object, "sumLru", { sum: 0n, keys: 0n, visited: 0n })).toEqual({ sum: lruSum, keys: 0n, visited: 25n });
+    // Walks in subprograms (a call kept by @noinline, one inlined), capturing their parameters.
+    expect(run(object, "viaMethods", { sum: 0n, keys: 5n, visited: 0n })).toEqual({ sum: sum * 3n, keys: 5n + 300n, visited: 25n });
   });
 
   it("stops at the first element whose callback returns 1, and counts it", async () => {

@@ -11,7 +11,7 @@ import { compileText } from "../testing/probes.js";
 import { runKernelCase } from "../testing/kernel-run.js";
 
 const SOURCE = `
-import { Probe, syscall, bpf, HashMap, LruHash, ArrayMap, PerCpuHash, PerCpuArray, u64, type u32, type i32, type i64 } from "tsbpf";
+import { Probe, syscall, config, bpf, HashMap, LruHash, ArrayMap, PerCpuHash, PerCpuArray, u64, type u32, type i32, type i64 } from "tsbpf";
 
 interface Sum { sum: u64; keys: u64; visited: i64 }
 interface Stop { threshold: u64; seen: u32; last: u32; visited: i64 }
@@ -92,6 +92,23 @@ export class Walks extends Probe {
     this.countRecent(acc);
     ctx.keys = acc.keys;
     ctx.visited = acc.visited;
+    return 0;
+  }
+
+  @config limit: u64 = 1000n;
+  bytes = new HashMap<u32, u64>({ maxEntries: 64 });
+
+  // The example of docs/hooks-and-maps.md.
+  @syscall
+  drain(ctx: Sum): i32 {
+    let total: u64 = 0n;
+    const seen = this.bytes.forEach((pid, value) => {
+      total += value.value;
+      value.value = 0n;
+      if (total > this.limit) return 1;
+    });
+    ctx.sum = total;
+    ctx.visited = seen;
     return 0;
   }
 
@@ -242,6 +259,23 @@ describeKernel("map.forEach (bpf_for_each_map_elem) in the kernel", () => {
       expect(out.visited).toBe(BigInt(seen));
       expect(out.last).toBe(walked.at(-1));
     }
+  });
+
+  it("drains a map until a configured total is passed (the documented example)", async () => {
+    const result = compileText(SOURCE);
+    const { loadObject } = await import("@tsbpf/runtime");
+    await using object = await loadObject(result.probes[0]!.spec, { config: { limit: 500n } });
+    const bytes = object.map("bytes") as HashMapHandle<number, bigint>;
+    const vs = values(20, 13n).map((v) => v % 100n + 1n);
+    vs.forEach((v, pid) => bytes.set(pid, v));
+    const out = run(object, "drain", { sum: 0n, keys: 0n, visited: 0n });
+    const drained = vs.flatMap((v, pid) => (bytes.get(pid) === 0n ? [v] : []));
+    const total = drained.reduce((a, b) => a + b, 0n);
+    expect(out.sum).toBe(total);
+    expect(out.visited).toBe(BigInt(drained.length));
+    expect(total).toBeGreaterThan(500n); // the whole map holds more than the limit: the walk stopped
+    expect(drained.length).toBeLessThan(20);
+    expect(vs.filter((v, pid) => bytes.get(pid) !== 0n && bytes.get(pid) !== v)).toEqual([]);
   });
 
   it("writes array elements in place through the value pointer", async () => {

@@ -36,7 +36,8 @@ export function allocateRegisters(
   const callPositions = [...calls.keys()];
   /**
    * A call at q clobbers r0–r5: an interval may use r4/r5 only if no call lies in (start, end), and
-   * a call at its end reads it as exactly the argument that register carries (then it is already there).
+   * a call at its end reads it as exactly the argument that register carries (then it is already
+   * there), or passes fewer arguments than reach that register (it is read before the call).
    */
   const allowed = (i: Interval, reg: number): boolean => {
     if (reg >= 6) return true;
@@ -47,6 +48,8 @@ export function allocateRegisters(
       if (q <= i.start || q > i.end) continue;
       if (q < i.end) return false;
       const args = calls.get(q)!;
+      // A call with fewer arguments does not write the register before reading the value from it.
+      if (reg > args.length && args.includes(i.reg)) continue;
       if (args[reg - 1] !== i.reg || args.filter((a) => a === i.reg).length !== 1) return false;
     }
     return true;

@@ -28,7 +28,7 @@ import { toKind } from "../lower/convert.js";
 import { fail } from "../lower/errors.js";
 import { accessIndexed } from "../lower/indexed.js";
 import type { IndexTerm, Place, RValue } from "../lower/values.js";
-import { FIELD_BYTE_OFFSET, fieldAt, KERNEL_READONLY, nullGuarded, PROBE_READ_KERNEL, type CorePath } from "./lower-access.js";
+import { FIELD_BYTE_OFFSET, fieldAt, KERNEL_READONLY, PROBE_READ_KERNEL, type CorePath } from "./lower-access.js";
 
 const TYPE_SIZE = 9;
 
@@ -68,7 +68,7 @@ function arrayStart(L: LowerContext, path: CorePath, offset: number): IndexTerm 
   if (path.local) return undefined;
   const dst = L.b.newReg("u64", "core_off");
   L.b.emit({ op: "core", dst, value: BigInt(offset), relo: { root: path.root, access: path.access.join(":"), kind: FIELD_BYTE_OFFSET } });
-  return { index: { tag: "reg", reg: dst }, scale: 1, length: 0, proven: true };
+  return { index: { tag: "reg", reg: dst }, scale: 1, length: 0, proven: true, fresh: true };
 }
 
 function containsKernelStructArray(type: Type): boolean {
@@ -81,7 +81,7 @@ function containsKernelStructArray(type: Type): boolean {
  * Reads a scalar at a variable index in kernel memory: the index checks, then
  * bpf_probe_read_kernel at base + Σ offsets and scaled indexes (+ the member's relocated offset
  * inside a struct element). Behind a null check when the base pointer may be null (the verifier
- * refuses arithmetic on a maybe-null pointer).
+ * refuses arithmetic on a maybe-null pointer); null reads 0, like an index out of range.
  */
 export function coreIndexedRead(L: LowerContext, place: Extract<Place, { tag: "mem" }>, node: ts.Node): RValue {
   const path = place.core!;
@@ -97,7 +97,16 @@ export function coreIndexedRead(L: LowerContext, place: Extract<Place, { tag: "m
   const dst = L.b.newReg(kind);
   const size = sizeOf(type);
   const tmp = L.temps.acquire(size, 8, `kernel read (${size} bytes)`);
-  const read = (): void => accessIndexed(L, place, (addr) => {
+  // dst = 0 first, overwritten in range (and when the pointer is not null): one instruction less
+  // than out-of-range and null branches that each set it.
+  L.b.emit({ op: "mov", dst, src: imm(0n, kind) });
+  const join = L.b.newBlock();
+  if (path.direct?.nullable) {
+    const present = L.b.newBlock();
+    L.b.terminate({ op: "cbr", cmp: "ne", kind: "ptr", a: { tag: "reg", reg: base }, b: imm(0n, "ptr"), then: present, else: join });
+    L.b.setBlock(present);
+  }
+  accessIndexed(L, place, (addr) => {
     let pointer: Operand = { tag: "reg", reg: addr.base };
     const offset = offsetOperand(L, path, addr.offset);
     if (offset) {
@@ -107,9 +116,9 @@ export function coreIndexedRead(L: LowerContext, place: Extract<Place, { tag: "m
     }
     L.b.emit({ op: "call", helper: PROBE_READ_KERNEL, args: [{ tag: "stack", object: tmp, offset: 0 }, imm(BigInt(size), "u32"), pointer] });
     L.b.emit({ op: "load", dst, addr: { tag: "stack", object: tmp, offset: 0 }, kind });
-  }, () => L.b.emit({ op: "mov", dst, src: imm(0n, kind) }));
-  if (path.direct) nullGuarded(L, base, path.direct, dst, read);
-  else read();
+  });
+  L.b.jumpTo(join);
+  L.b.setBlock(join);
   L.temps.release([tmp]);
   // Read with bpf_probe_read_kernel: a pointer element is a plain address, never BTF-typed.
   return { type, op: { tag: "reg", reg: dst } };

@@ -63,6 +63,9 @@ function elementAddress(L: LowerContext, addr: Address, terms: IndexTerm[]): Reg
     : { tag: "reg", reg: addr.base };
   for (const term of terms) {
     let offset = term.index;
+    // An offset computed for this address alone comes first in the sum, which then takes over its
+    // register (codegen's two-address hint) and leaves the base, which may live on, untouched.
+    const fresh = term.fresh === true || term.scaleBy !== undefined || term.scale !== 1;
     if (term.scaleBy) {
       const scaled = L.b.newReg("u64");
       L.b.emit({ op: "bin", bop: "mul", kind: "u64", dst: scaled, a: offset, b: term.scaleBy });
@@ -75,7 +78,8 @@ function elementAddress(L: LowerContext, addr: Address, terms: IndexTerm[]): Reg
       offset = { tag: "reg", reg: scaled };
     }
     const sum = L.b.newReg("ptr");
-    L.b.emit({ op: "bin", bop: "add", kind: "u64", dst: sum, a: pointer, b: offset });
+    const swap = fresh && addr.tag === "reg" && pointer.tag === "reg" && pointer.reg === addr.base;
+    L.b.emit({ op: "bin", bop: "add", kind: "u64", dst: sum, a: swap ? offset : pointer, b: swap ? pointer : offset });
     pointer = { tag: "reg", reg: sum };
   }
   if (pointer.tag !== "reg") {

@@ -34,6 +34,8 @@ export interface IndexTerm {
   scale: number;
   /** The element size as the running kernel has it (a kernel struct's, CO-RE relocated): used instead of `scale`. */
   scaleBy?: Operand;
+  /** `index` is a register computed for this address alone (a relocated offset). */
+  fresh?: true;
   length: number;
   proven: boolean;
 }

@@ -16,13 +16,15 @@ import { Probe, syscall, bpf, u32, zero, type i32, type u8, type u64, type Fixed
 /** @kernel */
 interface rlimit { rlim_max: u64; rlim_cur: u64; }
 /** @kernel */
-interface signal_struct { rlim: FixedArray<rlimit, 16>; }
+interface signal_struct { rlim: FixedArray<rlimit, 16>; pids: FixedArray<Ptr<pid>, 4>; }
 /** @kernel */
-interface task_struct { pid: i32; comm: FixedArray<u8, 16>; signal: Ptr<signal_struct>; }
+interface pid { level: u32; }
+/** @kernel */
+interface task_struct { pid: i32; comm: FixedArray<u8, 16>; signal: Ptr<signal_struct>; thread_pid: Ptr<pid>; group_leader: Ptr<task_struct>; }
 declare module "tsbpf" { interface KernelTypes { task_struct: task_struct } }
 
-interface Out { comm: FixedArray<u8, 20>; soft: FixedArray<u64, 16>; sum: u32; }
-interface Io { start: i32; out: Out; }
+interface Out { comm: FixedArray<u8, 20>; soft: FixedArray<u64, 16>; sum: u32; level: u32; same: u32; }
+interface Io { start: i32; kind: u32; out: Out; }
 
 export class Arrays extends Probe {
   @syscall
@@ -32,6 +34,10 @@ export class Arrays extends Probe {
     for (let k = 0; k < 20; k++) out.comm[k] = task.comm[ctx.start + k];
     for (let k = 0; k < 16; k++) out.soft[k] = task.signal.rlim[k].rlim_cur;
     for (const c of task.comm) out.sum += u32(c);
+    // An element that is a pointer (signal.pids[PIDTYPE_*]): read, compared, then followed.
+    const group = task.signal.pids[ctx.kind];
+    out.level = group ? group.level : 0xffffffff;
+    out.same = group === task.group_leader.thread_pid ? 1 : 0;
     ctx.out = out;
     return 0;
   }
@@ -55,10 +61,16 @@ it("relocates the path up to the array (no index in the access string) and a str
   expect(rlimit).toBeGreaterThan(0);
   // The BTF holds only the members read, so that comm is task_struct's member 0 here, signal 1.
   // comm's FIELD_BYTE_OFFSET (no index), signal, rlim, rlimit's size (TYPE_SIZE) and rlim_cur
-  // inside the element, then comm again for the for…of.
-  expect(records).toEqual([[task, "0:0", 0], [task, "0:1", 0], [id("signal_struct"), "0:0", 0], [rlimit, "0", 9], [rlimit, "0:0", 0], [task, "0:0", 0]]);
-  // Each relocated instruction holds the local value: comm at 4, signal at 24, rlim at 0, 16-byte rlimit, rlim_cur at 8.
-  expect(program.coreRelocations.map((r) => program.instructions[r.instruction]!.imm)).toEqual([4, 24, 0, 16, 8, 4]);
+  // inside the element; comm again for the for…of; signal, pids (no index), pid.level through
+  // the element; group_leader, thread_pid.
+  const [signal, pid] = [id("signal_struct"), id("pid")];
+  expect(records).toEqual([
+    [task, "0:0", 0], [task, "0:1", 0], [signal, "0:0", 0], [rlimit, "0", 9], [rlimit, "0:0", 0], [task, "0:0", 0],
+    [task, "0:1", 0], [signal, "0:1", 0], [pid, "0:0", 0], [task, "0:3", 0], [task, "0:2", 0],
+  ]);
+  // Each relocated instruction holds the local value: comm at 4, signal at 24, rlim at 0, a 16-byte
+  // rlimit, rlim_cur at 8, pids at 256, level at 0, group_leader at 40, thread_pid at 32.
+  expect(program.coreRelocations.map((r) => program.instructions[r.instruction]!.imm)).toEqual([4, 24, 0, 16, 8, 4, 24, 256, 0, 40, 32]);
 });
 
 describeKernel("variable indexes into kernel arrays through bpf_probe_read_kernel", () => {
@@ -66,9 +78,10 @@ describeKernel("variable indexes into kernel arrays through bpf_probe_read_kerne
     const probe = compile();
     const { loadObject } = await import("@tsbpf/runtime");
     await using object = await loadObject(probe.spec);
-    const run = (start: number) => {
-      const ctx = new Uint8Array(4 + 4 + 20 + 4 + 16 * 8 + 8);
+    const run = (start: number, kind = 0) => {
+      const ctx = new Uint8Array(176);
       new DataView(ctx.buffer).setInt32(0, start, true);
+      new DataView(ctx.buffer).setUint32(4, kind, true);
       const out = object.programs.get("run")!.testRun({ ctx }).ctxOut as Uint8Array;
       return out;
     };
@@ -86,6 +99,20 @@ describeKernel("variable indexes into kernel arrays through bpf_probe_read_kerne
       .map((line) => line.slice(26).trim().split(/\s+/)[0]!).map((s) => (s === "unlimited" ? (1n << 64n) - 1n : BigInt(s)));
     expect(Array.from({ length: 16 }, (_, k) => view.getBigUint64(at + 24 + 8 * k, true))).toEqual(soft);
     expect(view.getUint32(at + 152, true)).toBe(comm.reduce((a, b) => a + b, 0));
+    // signal.pids[kind]: PIDTYPE_TGID (1) is the thread group leader's pid; PGID (2) and SID (3)
+    // are it when this process leads its group or session (/proc/self/stat); their level is the
+    // pid namespace's depth (the entries of NSpid, less one). Indexes past PIDTYPE_MAX read null.
+    const stat = readFileSync("/proc/self/stat", "utf8").replace(/^.*\) /s, "").split(" ");
+    const [pgid, sid] = [Number(stat[2]), Number(stat[3])];
+    const level = /^NSpid:\s+(.*)$/m.exec(readFileSync("/proc/self/status", "utf8"))![1]!.trim().split(/\s+/).length - 1;
+    const pids = (kind: number) => {
+      const view = new DataView(run(0, kind).buffer);
+      return { level: view.getUint32(at + 156, true), same: view.getUint32(at + 160, true) };
+    };
+    expect(pids(1)).toEqual({ level, same: 1 });
+    expect(pids(2)).toEqual({ level, same: pgid === process.pid ? 1 : 0 });
+    expect(pids(3)).toEqual({ level, same: sid === process.pid ? 1 : 0 });
+    expect([pids(4), pids(1000)]).toEqual([{ level: 0xffffffff, same: 0 }, { level: 0xffffffff, same: 0 }]);
   });
 
   it("is relocated and loaded by libbpf (bpftool prog loadall)", () => {

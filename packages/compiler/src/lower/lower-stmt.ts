@@ -16,12 +16,12 @@ import { fail } from "./errors.js";
 import { lowerAggregateInto } from "./lower-aggregate.js";
 import { lowerCond } from "./lower-cond.js";
 import { lowerExpr } from "./lower-expr.js";
-import { isPlaceExpression, lowerPlace } from "./lower-place.js";
+import { isPlaceExpression, lowerPlace, readPlace } from "./lower-place.js";
 import { unsupportedStatement } from "./unsupported.js";
 import { localPointerType } from "../core/origin.js";
 import { lowerBreakContinue, lowerDo, lowerFor, lowerForOf, lowerLabeled, lowerWhile } from "./lower-loop.js";
 import { lowerSwitch } from "./lower-switch.js";
-import type { Local } from "./values.js";
+import type { Local, Place, RValue } from "./values.js";
 
 export function lowerStatements(L: LowerContext, statements: readonly ts.Statement[], diagnostics: DiagnosticBag): void {
   for (const statement of statements) lowerStatementSafely(L, statement, diagnostics);
@@ -120,6 +120,16 @@ export function lowerVariableList(L: LowerContext, list: ts.VariableDeclarationL
   for (const declaration of list.declarations) lowerVariable(L, declaration);
 }
 
+/** The place `node` denotes, or undefined when it is no place (lowerExpr says what it is). */
+function placeOf(L: LowerContext, node: ts.Expression): Place | undefined {
+  try {
+    return lowerPlace(L, node);
+  } catch (error) {
+    if (error instanceof CompileError) return undefined;
+    throw error;
+  }
+}
+
 function lowerVariable(L: LowerContext, node: ts.VariableDeclaration): void {
   if (!ts.isIdentifier(node.name)) {
     fail(Codes.Destructuring, node.name, "destructuring declarations are not supported yet", "read each member into its own local");
@@ -129,10 +139,14 @@ function lowerVariable(L: LowerContext, node: ts.VariableDeclaration): void {
   const init = node.initializer;
   const aggregate = (type: Type): boolean => type.tag === "struct" || type.tag === "array";
   let type = declared;
+  let read: RValue | undefined;
   if (!type && init && isPlaceExpression(init)) {
-    // `const copy = event`: a struct-typed initialiser makes a struct local.
-    const place = lowerPlace(L, init);
-    if (aggregate(place.type)) type = place.type;
+    // `const copy = event`: a struct-typed initialiser makes a struct local. Any other place is
+    // read here, once (lowering it again would repeat its reads: a kernel pointer chain's
+    // bpf_probe_read_kernel calls). A constant (module const, enum member, `a.length`) is no place.
+    const place = placeOf(L, init);
+    if (place && aggregate(place.type)) type = place.type;
+    else if (place) read = readPlace(L, place, init);
   }
   if (type && aggregate(type)) {
     const object = L.b.stackObject(sizeOf(type), Math.max(alignOf(type), 8), `${name} (${typeName(type)}, ${sizeOf(type)} bytes)`);
@@ -142,7 +156,7 @@ function lowerVariable(L: LowerContext, node: ts.VariableDeclaration): void {
     L.locals.set(node, { tag: "stack", addr, type, name });
     return;
   }
-  const value = init ? lowerExpr(L, init, type) : undefined;
+  const value = read ?? (init ? lowerExpr(L, init, type) : undefined);
   if (!type) {
     if (!value) return fail(Codes.NoIntegerKind, node.name, `'${name}' needs a type or an initialiser`);
     if (value.isNull) fail(Codes.UnsupportedType, node.name, `'${name}' needs a declared pointer type to hold null`, `declare it as Ptr<T> | null`);

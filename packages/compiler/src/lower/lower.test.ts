@@ -107,3 +107,17 @@ describe("optimisation", () => {
     expect(out.split("\n").filter((l) => l.startsWith("b"))).toHaveLength(1);
   });
 });
+
+describe("untyped locals from places", () => {
+  it("take module constants, enum members and array lengths (which are no places)", () => {
+    const out = ir("const k = LIMIT; const c = Color.Red; const a: FixedArray<u32, 4> = zero(); const n = a.length; return i32(k) + c + i32(n);",
+      { raw: false, preamble: "const LIMIT = 5;\nenum Color { Red = 1 }" });
+    expect(out).toMatch(/ret 10:i32/);
+  });
+
+  it("read a kernel pointer chain once (its bpf_probe_read_kernel calls are not repeated)", () => {
+    const preamble = "/** @kernel */\ninterface task_struct { pid: i32; real_parent: Ptr<task_struct> }\ndeclare module \"tsbpf\" { interface KernelTypes { task_struct: task_struct } }";
+    const out = ir("let task = bpf.getCurrentTask(); const grandparent = task.real_parent.real_parent; return grandparent.pid;", { raw: false, preamble });
+    expect(out.match(/call 113\(/g)).toHaveLength(3);
+  });
+});

@@ -1,7 +1,7 @@
 // Kernel arrays at variable indexes, in the kernel (test/fixtures/kernel-arrays.bpf.ts): a task
 // iterator reads this process's main thread, and a kill(2) the tracepoint recognises shows its
 // arguments; every value is checked against an independent reference (/proc/self/comm,
-// /proc/self/limits, the syscall's own arguments). Indexes out of range (negative, or past the
+// /proc/self/limits, NSpid in /proc/self/status, the syscall's own arguments). Indexes out of range (negative, or past the
 // end) read 0.
 import { readFileSync } from "node:fs";
 import { expect, it } from "vitest";
@@ -27,14 +27,16 @@ async function loadProbe() {
 }
 
 describeKernel("variable indexes into kernel arrays", () => {
-  it("task.comm[i] and task.signal.rlim[i].rlim_max, through an iterator's task and through bpf_probe_read_kernel", async () => {
+  it("task.comm[i], task.signal.rlim[i].rlim_max and thread_pid.numbers[level].nr, through an iterator's task and through bpf_probe_read_kernel", async () => {
     await using probe = await loadProbe();
     const comm = [...Buffer.from(readFileSync("/proc/self/comm", "latin1").replace(/\n$/, "").padEnd(16, "\0"), "latin1")];
     const hard = hardLimits();
+    // The main thread's pid in this process's pid namespace: the last entry of NSpid.
+    const nspid = Number(/^NSpid:\s+(.*)$/m.exec(readFileSync("/proc/self/status", "utf8"))![1]!.trim().split(/\s+/).pop());
     expect(hard).toHaveLength(16);
     for (const start of [-2, 0, 3]) {
       probe.starts.set(0, { comm: start, rlim: start, args: 0 });
-      probe.tasks.set(0, { comm: Array(20).fill(0xff), commProbed: Array(20).fill(0xff), rlimMax: Array(16).fill(1n), rlimMaxProbed: Array(16).fill(1n), hits: 0 });
+      probe.tasks.set(0, { comm: Array(20).fill(0xff), commProbed: Array(20).fill(0xff), rlimMax: Array(16).fill(1n), rlimMaxProbed: Array(16).fill(1n), nsPid: -1, nsPidProbed: -1, hits: 0 });
       const link = probe.programs.eachTask.attach() as unknown as { read(): Uint8Array; [Symbol.dispose](): void };
       link.read();
       const seen = probe.tasks.get(0)!;
@@ -45,6 +47,7 @@ describeKernel("variable indexes into kernel arrays", () => {
       const limits = Array.from({ length: 16 }, (_, k) => hard[start + k] ?? 0n);
       expect([start, [...seen.rlimMax]]).toEqual([start, limits]);
       expect([start, [...seen.rlimMaxProbed]]).toEqual([start, limits]);
+      expect([seen.nsPid, seen.nsPidProbed]).toEqual([nspid, nspid]);
     }
   });
 

@@ -18,12 +18,14 @@ interface rlimit { rlim_max: u64; rlim_cur: u64; }
 /** @kernel */
 interface signal_struct { rlim: FixedArray<rlimit, 16>; pids: FixedArray<Ptr<pid>, 4>; }
 /** @kernel */
-interface pid { level: u32; }
+interface upid { nr: i32; }
+/** @kernel (numbers is a flexible array: level + 1 entries) */
+interface pid { level: u32; numbers: FixedArray<upid, 0>; }
 /** @kernel */
 interface task_struct { pid: i32; comm: FixedArray<u8, 16>; signal: Ptr<signal_struct>; thread_pid: Ptr<pid>; group_leader: Ptr<task_struct>; }
 declare module "tsbpf" { interface KernelTypes { task_struct: task_struct } }
 
-interface Out { comm: FixedArray<u8, 20>; soft: FixedArray<u64, 16>; sum: u32; level: u32; same: u32; }
+interface Out { comm: FixedArray<u8, 20>; soft: FixedArray<u64, 16>; sum: u32; level: u32; same: u32; nsPid: i32; rootPid: i32; }
 interface Io { start: i32; kind: u32; out: Out; }
 
 export class Arrays extends Probe {
@@ -38,6 +40,10 @@ export class Arrays extends Probe {
     const group = task.signal.pids[ctx.kind];
     out.level = group ? group.level : 0xffffffff;
     out.same = group === task.group_leader.thread_pid ? 1 : 0;
+    // A flexible array: the thread's pid in its own namespace (at its level), and in the root one.
+    const own = task.thread_pid;
+    out.nsPid = own.numbers[own.level].nr;
+    out.rootPid = own.numbers[0].nr;
     ctx.out = out;
     return 0;
   }
@@ -62,15 +68,18 @@ it("relocates the path up to the array (no index in the access string) and a str
   // The BTF holds only the members read, so that comm is task_struct's member 0 here, signal 1.
   // comm's FIELD_BYTE_OFFSET (no index), signal, rlim, rlimit's size (TYPE_SIZE) and rlim_cur
   // inside the element; comm again for the for…of; signal, pids (no index), pid.level through
-  // the element; group_leader, thread_pid.
-  const [signal, pid] = [id("signal_struct"), id("pid")];
+  // the element; group_leader, thread_pid; thread_pid, level, the flexible array numbers (no
+  // index), upid's size, nr inside the element; numbers[0].nr at a constant index ("0:1:0:0").
+  const [signal, pid, upid] = [id("signal_struct"), id("pid"), id("upid")];
   expect(records).toEqual([
     [task, "0:0", 0], [task, "0:1", 0], [signal, "0:0", 0], [rlimit, "0", 9], [rlimit, "0:0", 0], [task, "0:0", 0],
     [task, "0:1", 0], [signal, "0:1", 0], [pid, "0:0", 0], [task, "0:3", 0], [task, "0:2", 0],
+    [task, "0:2", 0], [pid, "0:0", 0], [pid, "0:1", 0], [upid, "0", 9], [upid, "0:0", 0], [pid, "0:1:0:0", 0],
   ]);
   // Each relocated instruction holds the local value: comm at 4, signal at 24, rlim at 0, a 16-byte
-  // rlimit, rlim_cur at 8, pids at 256, level at 0, group_leader at 40, thread_pid at 32.
-  expect(program.coreRelocations.map((r) => program.instructions[r.instruction]!.imm)).toEqual([4, 24, 0, 16, 8, 4, 24, 256, 0, 40, 32]);
+  // rlimit, rlim_cur at 8, pids at 256, level at 0, group_leader at 40, thread_pid at 32, numbers
+  // at 4, a 4-byte upid, nr at 0.
+  expect(program.coreRelocations.map((r) => program.instructions[r.instruction]!.imm)).toEqual([4, 24, 0, 16, 8, 4, 24, 256, 0, 40, 32, 32, 0, 4, 4, 0, 4]);
 });
 
 describeKernel("variable indexes into kernel arrays through bpf_probe_read_kernel", () => {
@@ -79,7 +88,7 @@ describeKernel("variable indexes into kernel arrays through bpf_probe_read_kerne
     const { loadObject } = await import("@tsbpf/runtime");
     await using object = await loadObject(probe.spec);
     const run = (start: number, kind = 0) => {
-      const ctx = new Uint8Array(176);
+      const ctx = new Uint8Array(184);
       new DataView(ctx.buffer).setInt32(0, start, true);
       new DataView(ctx.buffer).setUint32(4, kind, true);
       const out = object.programs.get("run")!.testRun({ ctx }).ctxOut as Uint8Array;
@@ -113,6 +122,10 @@ describeKernel("variable indexes into kernel arrays through bpf_probe_read_kerne
     expect(pids(2)).toEqual({ level, same: pgid === process.pid ? 1 : 0 });
     expect(pids(3)).toEqual({ level, same: sid === process.pid ? 1 : 0 });
     expect([pids(4), pids(1000)]).toEqual([{ level: 0xffffffff, same: 0 }, { level: 0xffffffff, same: 0 }]);
+    // pid.numbers[level].nr and numbers[0].nr: the last and first entries of this thread's NSpid.
+    const nspid = /^NSpid:\s+(.*)$/m.exec(readFileSync("/proc/thread-self/status", "utf8"))![1]!.trim().split(/\s+/).map(Number);
+    const ids = new DataView(run(0).buffer);
+    expect([ids.getInt32(at + 164, true), ids.getInt32(at + 168, true)]).toEqual([nspid[nspid.length - 1], nspid[0]]);
   });
 
   it("is relocated and loaded by libbpf (bpftool prog loadall)", () => {

@@ -4,7 +4,8 @@
  * up to the array member (its access string stops before the index), and `i * sizeof(element)`
  * is added at run time. The index is checked against the array's length first, as for any
  * fixed array (lower/indexed.ts): out of range, a read gives 0. The length is the declared one
- * (the vmlinux the types come from): CO-RE has no relocation for an array's length.
+ * (the vmlinux the types come from): CO-RE has no relocation for an array's length. A flexible
+ * array (length 0) is bounded by FLEXIBLE_LIMIT.
  *
  * The element is always read with bpf_probe_read_kernel, also through a pointer whose BTF type the
  * verifier knows (core/origin.ts): a load through PTR_TO_BTF_ID needs a constant offset, and
@@ -31,6 +32,12 @@ import type { IndexTerm, Place, RValue } from "../lower/values.js";
 import { FIELD_BYTE_OFFSET, fieldAt, KERNEL_READONLY, PROBE_READ_KERNEL, type CorePath } from "./lower-access.js";
 
 const TYPE_SIZE = 9;
+/**
+ * The bound of an index into a flexible array (`pid.numbers[level]`, declared with length 0),
+ * whose length only the kernel knows (another member counts it): the verifier refuses a
+ * pointer plus an unbounded offset, so the index is checked against 65536 instead.
+ */
+export const FLEXIBLE_LIMIT = 1 << 16;
 
 /** `array[index]` for a kernel array (a place with a CO-RE path) and a non-constant index. */
 export function coreIndexedPlace(L: LowerContext, array: Extract<Place, { tag: "mem" }>, index: RValue, node: ts.Node, proven = false): Place {
@@ -47,7 +54,7 @@ export function coreIndexedPlace(L: LowerContext, array: Extract<Place, { tag: "
   const start = arrayStart(L, path, array.addr.offset);
   if (start) terms.push(start);
   const wide = toKind(L, index, index.type.kind.startsWith("i") ? "i64" : "u64", node);
-  const term: IndexTerm = { index: wide, scale: sizeOf(element), length: array.type.length, proven };
+  const term: IndexTerm = { index: wide, scale: sizeOf(element), length: array.type.length || FLEXIBLE_LIMIT, proven };
   if (element.tag === "struct" && element.kernel) {
     const size = L.b.newReg("u64", "core_size");
     L.b.emit({ op: "core", dst: size, value: BigInt(element.size), relo: { root: element, access: "0", kind: TYPE_SIZE } });

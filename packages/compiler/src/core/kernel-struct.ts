@@ -8,7 +8,7 @@
 import { ts } from "ts-morph";
 import { alignOf, alignUp, sizeOf } from "../checker/layout.js";
 import type { TypeResolver } from "../checker/resolve-type.js";
-import type { StructField, StructType, Type } from "../checker/types.js";
+import { intType, type StructField, type StructType, type Type } from "../checker/types.js";
 import { Codes } from "../diagnostics/codes.js";
 import { CompileError } from "../diagnostics/diagnostic.js";
 import { spanOf } from "../frontend/span.js";
@@ -76,10 +76,11 @@ function layOut(resolver: TypeResolver, declaration: ts.InterfaceDeclaration, un
     try {
       type = resolver.resolve(member.type);
     } catch (error) {
-      // A member this subset cannot express (a flexible array, `FixedArray<T, 0>`): it keeps its
-      // place in the layout as zero bytes; only an access to it is an error.
+      // A flexible array (`FixedArray<upid, 0>`, C's `struct upid numbers[]`) is an array of
+      // length 0 (core/indexed.ts indexes it); a member this subset cannot express keeps its
+      // place in the layout as zero bytes, and only an access to it is an error.
       if (!(error instanceof CompileError)) throw error;
-      type = { tag: "array", element: { tag: "int", kind: "u8" }, length: 0, char: false };
+      type = flexibleArray(resolver, member.type) ?? { tag: "array", element: { tag: "int", kind: "u8" }, length: 0, char: false };
     }
     const memberTags = tags(member);
     const a = alignOf(type);
@@ -100,4 +101,19 @@ function layOut(resolver: TypeResolver, declaration: ts.InterfaceDeclaration, un
   const declaredSize = own.get("size");
   const size = declaredSize !== undefined && /^\d+$/.test(declaredSize) ? Number(declaredSize) : alignUp(end, align);
   return { fields, size, align };
+}
+
+/** `FixedArray<T, 0>` or `CharArray<0>`: a zero-length array of T (undefined for anything else, or a T out of the subset). */
+function flexibleArray(resolver: TypeResolver, node: ts.TypeNode): Type | undefined {
+  if (!ts.isTypeReferenceNode(node) || !ts.isIdentifier(node.typeName)) return undefined;
+  const [first, second] = node.typeArguments ?? [];
+  const zero = (arg: ts.TypeNode | undefined) => arg !== undefined && ts.isLiteralTypeNode(arg) && ts.isNumericLiteral(arg.literal) && Number(arg.literal.text) === 0;
+  if (node.typeName.text === "CharArray" && zero(first)) return { tag: "array", element: intType("i8"), length: 0, char: true };
+  if (node.typeName.text !== "FixedArray" || !first || !zero(second)) return undefined;
+  try {
+    return { tag: "array", element: resolver.resolve(first), length: 0, char: false };
+  } catch (error) {
+    if (error instanceof CompileError) return undefined;
+    throw error;
+  }
 }

@@ -173,7 +173,9 @@ function elementPlace(L: LowerContext, node: ts.ElementAccessExpression): Place 
     if (base.core) array.core = base.core;
     return anyIndexedPlace(L, array, lowerExpr(L, node.argumentExpression), node.argumentExpression);
   }
-  if (index < 0n || index >= BigInt(base.type.length)) {
+  // A kernel struct's flexible array (`pid.numbers`, length 0) has the length the kernel gives it.
+  const flexible = base.core !== undefined && base.type.length === 0;
+  if (index < 0n || (index >= BigInt(base.type.length) && !flexible)) {
     return fail(Codes.IndexOutOfRange, node.argumentExpression, `index ${index} is out of bounds for ${typeName(base.type)}`,
       `valid indexes are 0 to ${base.type.length - 1}`);
   }

@@ -51,20 +51,28 @@ describeKernel("variable indexes into kernel arrays", () => {
     }
   });
 
-  it("ctx.args[i] of a raw_syscalls record typed as trace_event_raw_sys_enter", async () => {
+  it("ctx.args[i] of a raw_syscalls record typed as trace_event_raw_sys_enter, a SysEnterContext and a raw tracepoint's arguments", async () => {
     await using probe = await loadProbe();
     probe.attach();
     for (const start of [0, -1, 4]) {
       probe.starts.set(0, { comm: 0, rlim: 0, args: start });
-      probe.syscalls.set(0, { args: Array(8).fill(1n), hits: 0 });
+      for (const slot of [0, 1, 2]) probe.syscalls.set(slot, { args: Array(8).fill(1n), hits: 0 });
       expect(() => process.kill(MARKER, 0)).toThrow(/ESRCH/);
-      const seen = probe.syscalls.get(0)!;
-      expect(seen.hits).toBe(1);
-      // kill(MARKER, 0): args 0 and 1 are known (the rest are leftovers of registers); 6 and 7, and
-      // below 0, are out of range.
-      const at = (index: number) => seen.args[index - start]!;
-      if (start <= 0) expect([at(0), at(1)]).toEqual([BigInt(MARKER), 0n]);
-      for (let k = 0; k < 8; k++) if (start + k < 0 || start + k > 5) expect([start + k, seen.args[k]]).toEqual([start + k, 0n]);
+      // kill(MARKER, 0): in the records, args 0 and 1 are known (the rest of raw_syscalls' are
+      // registers' leftovers, and sys_enter_kill's record ends after 2); 6 and 7, and below 0,
+      // are out of range. The raw tracepoint's arguments are (regs, id): id is known; below 0 is
+      // out of range.
+      const records = [probe.syscalls.get(0)!, probe.syscalls.get(1)!];
+      for (const [slot, seen] of records.entries()) {
+        expect([slot, seen.hits]).toEqual([slot, 1]);
+        const at = (index: number) => seen.args[index - start]!;
+        if (start <= 0) expect([slot, at(0), at(1)]).toEqual([slot, BigInt(MARKER), 0n]);
+        for (let k = 0; k < 8; k++) if (start + k < 0 || start + k > 5) expect([slot, start + k, seen.args[k]]).toEqual([slot, start + k, 0n]);
+      }
+      const raw = probe.syscalls.get(2)!;
+      expect(raw.hits).toBe(1);
+      if (start <= 1) expect(raw.args[1 - start]).toBe(SYS_KILL[process.arch]);
+      if (start === -1) expect(raw.args[0]).toBe(0n);
     }
   });
 });

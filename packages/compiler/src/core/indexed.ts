@@ -67,7 +67,7 @@ export function coreIndexedPlace(L: LowerContext, array: Extract<Place, { tag: "
   if (path.direct) core.direct = path.direct;
   // Past the relocated start, offsets are from the array (the element's own members are relocated again).
   const offset = path.local ? array.addr.offset : 0;
-  return { tag: "mem", addr: { tag: "reg", base: array.addr.base, offset }, type: element, index: terms, core, readonly: KERNEL_READONLY };
+  return { tag: "mem", addr: { tag: "reg", base: array.addr.base, offset }, type: element, index: terms, core, readonly: array.readonly ?? KERNEL_READONLY };
 }
 
 /** The relocated offset of the array from the place's base register, as an always-in-range index term. */

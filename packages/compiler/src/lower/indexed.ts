@@ -21,7 +21,7 @@ export function indexedPlace(L: LowerContext, array: Place, index: RValue, node:
   if (array.tag !== "mem" || array.type.tag !== "array") return fail(Codes.UnknownMember, node, "only fixed arrays can be indexed");
   if (L.contextReg && array.addr.tag === "reg" && array.addr.base === L.contextReg) {
     fail(Codes.NonConstantIndex, node, "the context can only be read at constant offsets (the verifier rewrites each context access)",
-      "index context arrays with a constant, e.g. ctx.args[1]");
+      "index context arrays with a constant, e.g. skb.cb[1] (a tracepoint's or raw tracepoint's context takes variable indexes)");
   }
   if (index.type.tag !== "int") return fail(Codes.OperatorType, node, "an array index must be an integer");
   const wide = toKind(L, index, index.type.kind.startsWith("i") ? "i64" : "u64", node);

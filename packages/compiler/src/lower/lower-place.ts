@@ -20,6 +20,7 @@ import { coreElement, coreMember, coreRead, coreRoot, type CorePath } from "../c
 import { coreIndexedPlace, coreIndexedRead } from "../core/indexed.js";
 
 const CONFIG_READONLY = "@config fields are read-only in the kernel (they are set before the program loads)";
+const CONTEXT_READ_ONLY = "a tracepoint's record and a raw tracepoint's arguments are read-only";
 
 /** Whether an expression denotes a place (so that it can be read, written or have its address taken). */
 export function isPlaceExpression(node: ts.Expression): boolean {
@@ -184,8 +185,21 @@ function elementPlace(L: LowerContext, node: ts.ElementAccessExpression): Place 
   return base.core ? coreElement(place, base.core, Number(index)) : place;
 }
 
+/**
+ * Programs whose context is kernel memory as declared (a tracepoint's record, a raw tracepoint's
+ * argument array): a context array at a variable index is read with bpf_probe_read_kernel, as a
+ * kernel array is (a context load needs a constant offset). Other contexts are rewritten by the
+ * verifier (`__sk_buff`, `bpf_perf_event_data`) and must be read at constant offsets.
+ */
+const CONTEXT_IN_MEMORY = /^(tracepoint|tp|raw_tp|raw_tracepoint)(\.w)?\//;
+
 /** `array[index]` at a non-constant index: in kernel memory (a CO-RE path) or memory the verifier tracks. */
 export function anyIndexedPlace(L: LowerContext, array: Extract<Place, { tag: "mem" }>, index: RValue, node: ts.Node, proven = false): Place {
+  const context = L.program.context?.type;
+  if (!array.core && context?.tag === "struct" && L.contextReg && array.addr.tag === "reg" && array.addr.base === L.contextReg && CONTEXT_IN_MEMORY.test(L.program.section)) {
+    const place: Extract<Place, { tag: "mem" }> = { ...array, core: { root: context, access: [], local: true }, readonly: CONTEXT_READ_ONLY };
+    return coreIndexedPlace(L, place, index, node, proven);
+  }
   return array.core ? coreIndexedPlace(L, array, index, node, proven) : indexedPlace(L, array, index, node, proven);
 }
 

@@ -44,7 +44,7 @@ const cases: Case[] = [
   { line: "function inner() { return 1; }", at: "function inner()", code: Codes.NestedFunction },
   { line: "this.limit = 5;", at: "this.limit", code: Codes.ReadOnly },
   { line: "const both = pid > 1 || 5;", at: "pid > 1 || 5", code: Codes.LogicalValueNotBool },
-  { line: "const arg = ctx.args[pid];", at: "pid];", code: Codes.NonConstantIndex },
+  { line: "ctx.args[pid] = 0n;", at: "ctx.args[pid] = 0n", code: Codes.ReadOnly },
   { line: "const far = ctx.args[6];", at: "6];", code: Codes.IndexOutOfRange },
 ];
 

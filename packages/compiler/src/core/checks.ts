@@ -33,6 +33,10 @@ export function lowerCoreCheck(L: LowerContext, node: ts.CallExpression, name: s
       if (place.tag !== "mem" || !place.core) {
         return fail(Codes.UnsupportedExpression, arg, `bpf.core.${name}() takes a member of a kernel struct reached through a pointer`, "e.g. bpf.core.fieldExists(task.loginuid)");
       }
+      if (place.index) {
+        // Past a variable index the path is the element's own (or none): not the member's from the pointer.
+        return fail(Codes.NonConstantIndex, arg, `bpf.core.${name}() takes a member path with constant indexes only`, "e.g. bpf.core.fieldSize(task.comm[0])");
+      }
       const relo = { root: place.core.root, access: place.core.access.join(":") };
       return name === "fieldExists"
         ? constant(L, 1n, { ...relo, kind: Kind.FIELD_EXISTS }, intType("bool"))

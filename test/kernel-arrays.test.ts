@@ -27,7 +27,7 @@ async function loadProbe() {
 }
 
 describeKernel("variable indexes into kernel arrays", () => {
-  it("task.comm[i], task.signal.rlim[i].rlim_max and thread_pid.numbers[level].nr, through an iterator's task and through bpf_probe_read_kernel", async () => {
+  it("task.comm[i], task.signal.rlim[i].rlim_max (and in a for…of) and thread_pid.numbers[level].nr, through an iterator's task and through bpf_probe_read_kernel", async () => {
     await using probe = await loadProbe();
     const comm = [...Buffer.from(readFileSync("/proc/self/comm", "latin1").replace(/\n$/, "").padEnd(16, "\0"), "latin1")];
     const hard = hardLimits();
@@ -36,7 +36,7 @@ describeKernel("variable indexes into kernel arrays", () => {
     expect(hard).toHaveLength(16);
     for (const start of [-2, 0, 3]) {
       probe.starts.set(0, { comm: start, rlim: start, args: 0 });
-      probe.tasks.set(0, { comm: Array(20).fill(0xff), commProbed: Array(20).fill(0xff), rlimMax: Array(16).fill(1n), rlimMaxProbed: Array(16).fill(1n), nsPid: -1, nsPidProbed: -1, hits: 0 });
+      probe.tasks.set(0, { comm: Array(20).fill(0xff), commProbed: Array(20).fill(0xff), rlimMax: Array(16).fill(1n), rlimMaxProbed: Array(16).fill(1n), rlimMaxFor: Array(16).fill(1n), nsPid: -1, nsPidProbed: -1, hits: 0 });
       const link = probe.programs.eachTask.attach() as unknown as { read(): Uint8Array; [Symbol.dispose](): void };
       link.read();
       const seen = probe.tasks.get(0)!;
@@ -48,6 +48,7 @@ describeKernel("variable indexes into kernel arrays", () => {
       expect([start, [...seen.rlimMax]]).toEqual([start, limits]);
       expect([start, [...seen.rlimMaxProbed]]).toEqual([start, limits]);
       expect([seen.nsPid, seen.nsPidProbed]).toEqual([nspid, nspid]);
+      expect([...seen.rlimMaxFor]).toEqual(hard);
     }
   });
 

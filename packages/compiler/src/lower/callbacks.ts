@@ -130,7 +130,9 @@ export function bindCaptures(L: LowerContext, closure: Closure, context: VReg): 
     if (c.how === "value") {
       L.locals.set(c.declaration, local.tag === "reg" ? { ...local, reg } : { tag: "reg", reg, type: local.type, name: local.name });
     } else {
-      L.locals.set(c.declaration, { tag: "stack", addr: { tag: "reg", base: reg, offset: 0 }, type: local.type, name: local.name });
+      const byAddress: Local = { tag: "stack", addr: { tag: "reg", base: reg, offset: 0 }, type: local.type, name: local.name };
+      if (local.tag === "stack" && local.core) byAddress.core = local.core; // a kernel struct stays one
+      L.locals.set(c.declaration, byAddress);
     }
   }
 }

@@ -4,13 +4,14 @@
  * provable (see loop-bound.ts), since the verifier only accepts loops it can walk to their end.
  */
 import { ts } from "ts-morph";
-import { typeName } from "../checker/types.js";
+import { typeName, type StructType } from "../checker/types.js";
 import { Codes } from "../diagnostics/codes.js";
 import { locOf } from "../frontend/span.js";
 import { imm, type Block } from "../ir/ir.js";
 import type { JumpTarget, LowerContext } from "./context.js";
 import { fail } from "./errors.js";
 import { wholeAddress } from "./indexed.js";
+import type { Local, Place } from "./values.js";
 import { lowerCond } from "./lower-cond.js";
 import { lowerExpr } from "./lower-expr.js";
 import { anyIndexedPlace, lowerPlace, readPlace } from "./lower-place.js";
@@ -131,9 +132,10 @@ export function lowerForOf(L: LowerContext, node: ts.ForOfStatement): void {
   L.b.setBlock(body);
   L.b.loc = locOf(declaration);
   if (array.tag !== "mem") return fail(Codes.UnsupportedStatement, node.expression, "this array cannot be iterated");
-  if (array.core && element.tag !== "int" && element.tag !== "ptr") {
-    fail(Codes.UnsupportedStatement, node.expression, "for…of over a kernel array iterates over scalars only (its elements are read from kernel memory, not referenced)",
-      "index it in a counted loop: for (let i = 0; i < n; i++) { ... a[i].member ... }");
+  const kernelStruct = element.tag === "struct" && element.kernel !== undefined;
+  if (array.core && element.tag !== "int" && element.tag !== "ptr" && !kernelStruct) {
+    fail(Codes.UnsupportedStatement, node.expression, "for…of over a kernel array iterates over scalars and structs, not arrays",
+      "index it in a counted loop: for (let i = 0; i < n; i++) { ... a[i][j] ... }");
   }
   const place = anyIndexedPlace(L, array, { type: { tag: "int", kind: "u32" }, op: { tag: "reg", reg: counter } }, node.expression, true);
   const name = declaration.name.getText();
@@ -144,7 +146,8 @@ export function lowerForOf(L: LowerContext, node: ts.ForOfStatement): void {
     L.locals.set(declaration, { tag: "reg", reg, type: element, name });
   } else {
     if (place.tag !== "mem") return fail(Codes.UnsupportedStatement, node.expression, "this array cannot be iterated");
-    L.locals.set(declaration, { tag: "stack", addr: wholeAddress(L, place, node.expression), type: element, name });
+    const local: Local = place.core ? kernelElement(L, place, name, node.expression) : { tag: "stack", addr: wholeAddress(L, place, node.expression), type: element, name };
+    L.locals.set(declaration, local);
   }
   withTarget(L, { labels: labelsOf(node), kind: "loop", breakTo: exit, continueTo: step }, () => lowerNested(L, node.statement));
   L.b.jumpTo(step);
@@ -152,6 +155,36 @@ export function lowerForOf(L: LowerContext, node: ts.ForOfStatement): void {
   L.b.emit({ op: "bin", bop: "add", kind: "u32", dst: counter, a: { tag: "reg", reg: counter }, b: imm(1n, "u32") });
   L.b.jumpTo(header);
   L.b.setBlock(exit);
+}
+
+/**
+ * A for…of element of a kernel array of structs: its address (the index is in range), from which
+ * its members are relocated and read with bpf_probe_read_kernel (a BTF-typed base plus a variable
+ * offset is no direct load). Behind a pointer that may be null the address is 0 when it is
+ * (the verifier refuses arithmetic on it), and the members read 0.
+ */
+function kernelElement(L: LowerContext, place: Extract<Place, { tag: "mem" }>, name: string, node: ts.Node): Local {
+  const address = L.b.newReg("ptr", name);
+  const compute = (): number => {
+    const at = wholeAddress(L, place, node);
+    L.b.emit({ op: "mov", dst: address, src: at.tag === "reg" ? { tag: "reg", reg: at.base } : imm(0n, "ptr") });
+    return at.offset;
+  };
+  let offset: number;
+  const direct = place.core?.direct;
+  if (direct?.nullable && place.addr.tag === "reg") {
+    L.b.emit({ op: "mov", dst: address, src: imm(0n, "ptr") });
+    const present = L.b.newBlock();
+    const join = L.b.newBlock();
+    L.b.terminate({ op: "cbr", cmp: "ne", kind: "ptr", a: { tag: "reg", reg: place.addr.base }, b: imm(0n, "ptr"), then: present, else: join });
+    L.b.setBlock(present);
+    offset = compute();
+    L.b.jumpTo(join);
+    L.b.setBlock(join);
+  } else {
+    offset = compute();
+  }
+  return { tag: "stack", addr: { tag: "reg", base: address, offset }, type: place.type, name, core: { root: place.type as StructType, access: [0] } };
 }
 
 export function lowerBreakContinue(L: LowerContext, node: ts.BreakStatement | ts.ContinueStatement): void {

@@ -16,7 +16,7 @@ import { accessIndexed, indexedPlace } from "./indexed.js";
 import { constantOf } from "./loop-bound.js";
 import { lowerExpr } from "./lower-expr.js";
 import { USER_READONLY, userRead } from "./user-memory.js";
-import { coreElement, coreMember, coreRead, coreRoot, type CorePath } from "../core/lower-access.js";
+import { coreElement, coreMember, coreRead, coreRoot, KERNEL_READONLY, type CorePath } from "../core/lower-access.js";
 import { coreIndexedPlace, coreIndexedRead } from "../core/indexed.js";
 
 const CONFIG_READONLY = "@config fields are read-only in the kernel (they are set before the program loads)";
@@ -50,6 +50,7 @@ function identifierPlace(L: LowerContext, node: ts.Identifier): Place {
     if (local.readonlyPointee !== undefined) place.readonlyPointee = local.readonlyPointee;
     return place;
   }
+  if (local.core) return { tag: "mem", addr: local.addr, type: local.type, core: local.core, readonly: KERNEL_READONLY };
   return { tag: "mem", addr: local.addr, type: local.type };
 }
 

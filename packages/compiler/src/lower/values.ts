@@ -40,7 +40,10 @@ export interface IndexTerm {
   proven: boolean;
 }
 
-/** Where a local variable lives. */
+/**
+ * Where a local variable lives. A `stack` local with `core` is a kernel struct in kernel memory
+ * (a for…of element of a kernel array), whose members are read through CO-RE.
+ */
 export type Local =
   | { tag: "reg"; reg: VReg; type: Type; name: string; readonlyPointee?: string }
-  | { tag: "stack"; addr: Address; type: Type; name: string };
+  | { tag: "stack"; addr: Address; type: Type; name: string; core?: CorePath };

@@ -25,7 +25,7 @@ interface pid { level: u32; numbers: FixedArray<upid, 0>; }
 interface task_struct { pid: i32; comm: FixedArray<u8, 16>; signal: Ptr<signal_struct>; thread_pid: Ptr<pid>; group_leader: Ptr<task_struct>; }
 declare module "tsbpf" { interface KernelTypes { task_struct: task_struct } }
 
-interface Out { comm: FixedArray<u8, 20>; soft: FixedArray<u64, 16>; sum: u32; level: u32; same: u32; nsPid: i32; rootPid: i32; softFor: FixedArray<u64, 16>; }
+interface Out { comm: FixedArray<u8, 20>; soft: FixedArray<u64, 16>; sum: u32; level: u32; same: u32; nsPid: i32; rootPid: i32; softFor: FixedArray<u64, 16>; loopXor: u64; }
 interface Io { start: i32; kind: u32; out: Out; }
 
 export class Arrays extends Probe {
@@ -41,6 +41,12 @@ export class Arrays extends Probe {
     for (const limit of task.signal.rlim) {
       out.softFor[slot] = limit.rlim_cur;
       slot += 1;
+      // A callback capturing the element reads it the same way.
+      let seen: u64 = 0n;
+      bpf.loop(1, (i) => {
+        seen = limit.rlim_cur;
+      });
+      out.loopXor ^= seen;
     }
     // An element that is a pointer (signal.pids[PIDTYPE_*]): read, compared, then followed.
     const group = task.signal.pids[ctx.kind];
@@ -76,18 +82,20 @@ it("relocates the path up to the array (no index in the access string) and a str
   // inside the element; comm again for the for…of, and signal, rlim, rlimit's size and rlim_cur
   // for the for…of over rlim; signal, pids (no index), pid.level through
   // the element; group_leader, thread_pid; thread_pid, level, the flexible array numbers (no
-  // index), upid's size, nr inside the element; numbers[0].nr at a constant index ("0:1:0:0").
+  // index), upid's size, nr inside the element; numbers[0].nr at a constant index ("0:1:0:0");
+  // rlim_cur in the bpf.loop callback (a subprogram, placed last).
   const [signal, pid, upid] = [id("signal_struct"), id("pid"), id("upid")];
   expect(records).toEqual([
     [task, "0:0", 0], [task, "0:1", 0], [signal, "0:0", 0], [rlimit, "0", 9], [rlimit, "0:0", 0], [task, "0:0", 0],
     [task, "0:1", 0], [signal, "0:0", 0], [rlimit, "0", 9], [rlimit, "0:0", 0],
     [task, "0:1", 0], [signal, "0:1", 0], [pid, "0:0", 0], [task, "0:3", 0], [task, "0:2", 0],
     [task, "0:2", 0], [pid, "0:0", 0], [pid, "0:1", 0], [upid, "0", 9], [upid, "0:0", 0], [pid, "0:1:0:0", 0],
+    [rlimit, "0:0", 0],
   ]);
   // Each relocated instruction holds the local value: comm at 4, signal at 24, rlim at 0, a 16-byte
   // rlimit, rlim_cur at 8, pids at 256, level at 0, group_leader at 40, thread_pid at 32, numbers
   // at 4, a 4-byte upid, nr at 0.
-  expect(program.coreRelocations.map((r) => program.instructions[r.instruction]!.imm)).toEqual([4, 24, 0, 16, 8, 4, 24, 0, 16, 8, 24, 256, 0, 40, 32, 32, 0, 4, 4, 0, 4]);
+  expect(program.coreRelocations.map((r) => program.instructions[r.instruction]!.imm)).toEqual([4, 24, 0, 16, 8, 4, 24, 0, 16, 8, 24, 256, 0, 40, 32, 32, 0, 4, 4, 0, 4, 8]);
 });
 
 describeKernel("variable indexes into kernel arrays through bpf_probe_read_kernel", () => {
@@ -96,7 +104,7 @@ describeKernel("variable indexes into kernel arrays through bpf_probe_read_kerne
     const { loadObject } = await import("@tsbpf/runtime");
     await using object = await loadObject(probe.spec);
     const run = (start: number, kind = 0) => {
-      const ctx = new Uint8Array(312);
+      const ctx = new Uint8Array(320);
       new DataView(ctx.buffer).setInt32(0, start, true);
       new DataView(ctx.buffer).setUint32(4, kind, true);
       const out = object.programs.get("run")!.testRun({ ctx }).ctxOut as Uint8Array;
@@ -116,6 +124,7 @@ describeKernel("variable indexes into kernel arrays through bpf_probe_read_kerne
       .map((line) => line.slice(26).trim().split(/\s+/)[0]!).map((s) => (s === "unlimited" ? (1n << 64n) - 1n : BigInt(s)));
     expect(Array.from({ length: 16 }, (_, k) => view.getBigUint64(at + 24 + 8 * k, true))).toEqual(soft);
     expect(Array.from({ length: 16 }, (_, k) => view.getBigUint64(at + 176 + 8 * k, true))).toEqual(soft);
+    expect(view.getBigUint64(at + 304, true)).toBe(soft.reduce((a, b) => a ^ b, 0n));
     expect(view.getUint32(at + 152, true)).toBe(comm.reduce((a, b) => a + b, 0));
     // signal.pids[kind]: PIDTYPE_TGID (1) is the thread group leader's pid; PGID (2) and SID (3)
     // are it when this process leads its group or session (/proc/self/stat); their level is the

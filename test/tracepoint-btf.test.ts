@@ -12,7 +12,7 @@ import { start } from "./support/child.js";
 import { describeKernel } from "./support/kernel.js";
 
 describeKernel("@tracepoint with a trace_event_raw_<name> context", () => {
-  it("sched_process_fork and sched_process_exec: pids, comms and the file name", async () => {
+  it("sched_process_fork and sched_process_exec: pids, comms and the file name, and exec's pids through a record declared without its header", async () => {
     await using probe = await load(TracepointRecords, { config: { targetTgid: process.pid } });
     probe.attach();
     const path = join(tmpdir(), `tsbpf-tp-${randomUUID().slice(0, 8)}`);
@@ -25,6 +25,8 @@ describeKernel("@tracepoint with a trace_event_raw_<name> context", () => {
       // libuv forks from the main thread: the parent is this process, the child its copy.
       expect(probe.forks.get(pid)).toEqual({ parentPid: process.pid, childPid: pid, parentComm: comm, childComm: comm });
       expect(probe.execs.get(pid)).toEqual({ pid, oldPid: pid, filename: path });
+      // The same record through the probe's own two-member declaration, relocated to the kernel's offsets.
+      expect(probe.ownExecs.get(pid)).toEqual({ pid, oldPid: pid });
     } finally {
       rmSync(path, { force: true });
     }

@@ -24,8 +24,16 @@ import { directAccess, loadedMemberType, type DirectAccess } from "./origin.js";
 /** libbpf's BPF_CORE_FIELD_BYTE_OFFSET. */
 export const FIELD_BYTE_OFFSET = 0;
 export const PROBE_READ_KERNEL = 113;
-/** `struct trace_entry` (type, flags, preempt_count, pid) at the start of a tracepoint record. */
-const TRACE_HEADER = 8;
+/**
+ * Whether a context read is inside the record's common header, `struct trace_entry ent` (type,
+ * flags, preempt_count, pid: the first 8 bytes of every tracepoint record). Judged by the member's
+ * name, not its local offset: a probe may declare its record without `ent`, and CO-RE then moves
+ * its first member past the header.
+ */
+function readsTraceHeader(path: CorePath): boolean {
+  const first = path.access[1];
+  return first !== undefined && path.root.fields[first]?.name === "ent";
+}
 
 /** The access path of a place inside a kernel struct reached through a pointer. */
 export interface CorePath {
@@ -81,7 +89,7 @@ export function coreRead(L: LowerContext, place: Extract<Place, { tag: "mem" }>,
   if (place.addr.tag !== "reg") return fail(Codes.UnsupportedExpression, node, "internal: a kernel member read without a pointer");
   if (field?.bits && type.tag === "int") return bitfieldRead(L, place.addr, path, field, type);
   const relo = { root: path.root, access: path.access.join(":"), kind: FIELD_BYTE_OFFSET };
-  if (path.direct && place.addr.base === L.contextReg && place.addr.offset < TRACE_HEADER && /^(tracepoint|tp)\//.test(L.program.section)) {
+  if (path.direct && place.addr.base === L.contextReg && readsTraceHeader(path) && /^(tracepoint|tp)\//.test(L.program.section)) {
     return fail(Codes.UnsupportedExpression, node, "a tracepoint program cannot read its record's common header (the kernel refuses context reads of its first 8 bytes)",
       "the header's pid is the current task's: bpf.getCurrentPidTgid()");
   }

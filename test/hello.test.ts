@@ -53,6 +53,19 @@ describeKernel("examples/hello.bpf.ts", () => {
     }
   });
 
+  it("prints the writer's writes when the filter names it (so the check above watches a real writer)", async () => {
+    const writer = spawn("sh", ["-c", "while :; do echo x; done"], { stdio: "ignore" });
+    try {
+      await using hello = await load(Hello, { config: { targetPid: writer.pid! } });
+      hello.attach();
+      const lines = await traceWhile(400, () => {});
+      expect(lines.filter((l) => l.includes(`pid ${writer.pid} `)).length).toBeGreaterThan(0);
+      expect(lines.filter((l) => l.includes(`pid ${process.pid} `))).toEqual([]);
+    } finally {
+      writer.kill();
+    }
+  });
+
   it("prints nothing for this process when the filter names another PID", async () => {
     const other = spawn("sleep", ["5"]);
     try {

@@ -6,9 +6,8 @@
 // test/kernel-direct.test.ts reads a real task_struct bitfield in the kernel.
 import { encodeBtf, type BtfType } from "@tsbpf/object";
 import { expect, it } from "vitest";
-import { formatDiagnostic } from "../diagnostics/format.js";
 import { describeKernel } from "../testing/kernel.js";
-import { compileText } from "../testing/probes.js";
+import { compiledProbe } from "../testing/probes.js";
 import { localBitfield } from "./bitfield.js";
 
 const SOURCE = `
@@ -30,12 +29,7 @@ export class Bits extends Probe {
 }
 `;
 
-function compile() {
-  const result = compileText(SOURCE);
-  const errors = result.diagnostics.filter((d) => d.category === "error");
-  if (errors.length > 0 || !result.probes[0]) throw new Error(errors.map((d) => formatDiagnostic(d, SOURCE)).join("\n\n"));
-  return result.probes[0];
-}
+const compile = () => compiledProbe(SOURCE);
 
 interface Layout {
   small: { bit: number; unit: "u8" | "u32" };

@@ -4,9 +4,8 @@
 import { LazyBtf, type BtfEnum, type BtfStruct } from "@tsbpf/object";
 import { readFileSync } from "node:fs";
 import { expect, it } from "vitest";
-import { formatDiagnostic } from "../diagnostics/format.js";
 import { describeKernel } from "../testing/kernel.js";
-import { compileText } from "../testing/probes.js";
+import { compiledProbe } from "../testing/probes.js";
 
 const SOURCE = `
 import { Probe, syscall, bpf, i32, type u32, type Ptr, type CharArray } from "tsbpf";
@@ -43,11 +42,9 @@ export class Checks extends Probe {
 
 describeKernel("bpf.core checks in the kernel", () => {
   it("are answered for the running kernel at load", async () => {
-    const result = compileText(SOURCE);
-    const errors = result.diagnostics.filter((d) => d.category === "error");
-    if (errors.length > 0 || !result.probes[0]) throw new Error(errors.map((d) => formatDiagnostic(d, SOURCE)).join("\n\n"));
+    const probe = compiledProbe(SOURCE);
     const { loadObject } = await import("@tsbpf/runtime");
-    await using object = await loadObject(result.probes[0].spec);
+    await using object = await loadObject(probe.spec);
     const out = object.programs.get("run")!.testRun({ ctx: new Uint8Array(40) }).ctxOut as Uint8Array;
     const view = new DataView(out.buffer, out.byteOffset);
     const got = Array.from({ length: 10 }, (_, i) => view.getInt32(i * 4, true));

@@ -4,9 +4,8 @@
 // relocation can make it read the right fields. Run by tsbpf's runtime and loaded by libbpf.
 import { readFileSync } from "node:fs";
 import { expect, it } from "vitest";
-import { formatDiagnostic } from "../diagnostics/format.js";
 import { bpftoolLoadAll, describeKernel } from "../testing/kernel.js";
-import { compileText } from "../testing/probes.js";
+import { compiledProbe } from "../testing/probes.js";
 
 const SOURCE = `
 import { Probe, syscall, bpf, type i32, type Ptr } from "tsbpf";
@@ -36,12 +35,7 @@ export class Family extends Probe {
 }
 `;
 
-function compile() {
-  const result = compileText(SOURCE);
-  const errors = result.diagnostics.filter((d) => d.category === "error");
-  if (errors.length > 0 || !result.probes[0]) throw new Error(errors.map((d) => formatDiagnostic(d, SOURCE)).join("\n\n"));
-  return result.probes[0];
-}
+const compile = () => compiledProbe(SOURCE);
 
 it("emits a core_relo record per member access, on the probe's own task_struct", () => {
   const probe = compile();

@@ -3,9 +3,8 @@
 // classic tracepoint one runs in test/execsnoop.test.ts, with its values checked; fentry and
 // LSM loads are refused by this kernel's lockdown, so they run on the VM: test/other-kernel.test.ts).
 import { expect, it } from "vitest";
-import { formatDiagnostic } from "../diagnostics/format.js";
 import { describeKernel } from "../testing/kernel.js";
-import { compileText } from "../testing/probes.js";
+import { compiledProbe } from "../testing/probes.js";
 
 const SOURCE = `
 import { Probe, bpf, iter, kprobe, kprobeMulti, perfEvent, rawTracepoint, tp_btf, tracepoint, uprobe, type i32, type Ptr, type PerfEventContext, type PtRegs, type RawTracepointArgs, type SysEnterContext, type IterTaskContext } from "tsbpf";
@@ -43,10 +42,8 @@ export class Current extends Probe {
 
 describeKernel("bpf.getCurrentTask() in tracing program types", () => {
   it("compiles to bpf_get_current_task_btf with direct loads, and each program loads", async () => {
-    const result = compileText(SOURCE);
-    const errors = result.diagnostics.filter((d) => d.category === "error");
-    if (errors.length > 0 || !result.probes[0]) throw new Error(errors.map((d) => formatDiagnostic(d, SOURCE)).join("\n\n"));
-    const spec = result.probes[0].spec;
+    const probe = compiledProbe(SOURCE);
+    const spec = probe.spec;
     for (const program of spec.programs) {
       const calls = program.instructions.filter((i) => i.code === 0x85 && i.src === 0).map((i) => i.imm);
       expect([program.name, calls]).toEqual([program.name, [158]]);

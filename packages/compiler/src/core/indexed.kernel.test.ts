@@ -6,9 +6,8 @@
 // pointers and a tracepoint's record.
 import { readFileSync } from "node:fs";
 import { expect, it } from "vitest";
-import { formatDiagnostic } from "../diagnostics/format.js";
 import { bpftoolLoadAll, describeKernel } from "../testing/kernel.js";
-import { compileText } from "../testing/probes.js";
+import { compiledProbe } from "../testing/probes.js";
 
 const SOURCE = `
 import { Probe, syscall, bpf, u32, zero, type i32, type u8, type u64, type FixedArray, type Ptr } from "tsbpf";
@@ -62,12 +61,7 @@ export class Arrays extends Probe {
 }
 `;
 
-function compile() {
-  const result = compileText(SOURCE);
-  const errors = result.diagnostics.filter((d) => d.category === "error");
-  if (errors.length > 0 || !result.probes[0]) throw new Error(errors.map((d) => formatDiagnostic(d, SOURCE)).join("\n\n"));
-  return result.probes[0];
-}
+const compile = () => compiledProbe(SOURCE);
 
 it("relocates the path up to the array (no index in the access string) and a struct element's size and member", () => {
   const probe = compile();

@@ -4,10 +4,9 @@
 import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { BpfObject, HashMapHandle } from "@tsbpf/runtime";
-import { formatDiagnostic } from "../diagnostics/format.js";
 import { describeKernel } from "../testing/kernel.js";
 import { Codes } from "../diagnostics/codes.js";
-import { compileText } from "../testing/probes.js";
+import { compileText, compiledProbe } from "../testing/probes.js";
 import { runKernelCase } from "../testing/kernel-run.js";
 
 const SOURCE = `
@@ -209,11 +208,9 @@ function possibleCpus(): number {
 }
 
 async function loadWalks(): Promise<BpfObject> {
-  const result = compileText(SOURCE);
-  const errors = result.diagnostics.filter((d) => d.category === "error");
-  if (errors.length > 0 || !result.probes[0]) throw new Error(errors.map((d) => formatDiagnostic(d, SOURCE)).join("\n\n"));
+  const probe = compiledProbe(SOURCE);
   const { loadObject } = await import("@tsbpf/runtime");
-  return loadObject(result.probes[0].spec);
+  return loadObject(probe.spec);
 }
 
 function run(object: BpfObject, program: string, ctx: object): Record<string, unknown> {
@@ -262,9 +259,9 @@ describeKernel("map.forEach (bpf_for_each_map_elem) in the kernel", () => {
   });
 
   it("drains a map until a configured total is passed (the documented example)", async () => {
-    const result = compileText(SOURCE);
+    const probe = compiledProbe(SOURCE);
     const { loadObject } = await import("@tsbpf/runtime");
-    await using object = await loadObject(result.probes[0]!.spec, { config: { limit: 500n } });
+    await using object = await loadObject(probe.spec, { config: { limit: 500n } });
     const bytes = object.map("bytes") as HashMapHandle<number, bigint>;
     const vs = values(20, 13n).map((v) => v % 100n + 1n);
     vs.forEach((v, pid) => bytes.set(pid, v));
@@ -396,11 +393,9 @@ describeKernel("map.forEach callbacks and hook arguments", () => {
   it("a tp_btf program's callback reads its arguments (copied in from the context)", async () => {
     const nr = WRITE_NR[process.arch];
     if (nr === undefined) throw new Error(`no write(2) number for ${process.arch}`);
-    const result = compileText(HOOK_ARGS);
-    const errors = result.diagnostics.filter((d) => d.category === "error");
-    if (errors.length > 0 || !result.probes[0]) throw new Error(errors.map((d) => formatDiagnostic(d, HOOK_ARGS)).join("\n\n"));
+    const probe = compiledProbe(HOOK_ARGS);
     const { loadObject } = await import("@tsbpf/runtime");
-    await using object = await loadObject(result.probes[0].spec, { config: { targetPid: process.pid, writeNr: nr } });
+    await using object = await loadObject(probe.spec, { config: { targetPid: process.pid, writeNr: nr } });
     const values = object.map("values") as HashMapHandle<number, bigint>;
     const out = object.map("out") as HashMapHandle<number, bigint>;
     for (let k = 0; k < 5; k++) values.set(k, BigInt(k * 7 + 1));

@@ -5,8 +5,9 @@
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { TypeResolver } from "../checker/resolve-type.js";
-import { compileSource, type CompileResult } from "../compile.js";
+import { compileSource, type CompiledProbe, type CompileResult } from "../compile.js";
 import { DiagnosticBag } from "../diagnostics/diagnostic.js";
+import { formatDiagnostic } from "../diagnostics/format.js";
 import { findProbeClasses, readProbe } from "../frontend/probe-class.js";
 import { loadSource } from "../frontend/project.js";
 import { TsOracle } from "../frontend/ts-oracle.js";
@@ -51,6 +52,14 @@ let counter = 0;
 /** Compiles a source text as a fresh fixture file. */
 export function compileText(text: string, name = `case-${process.pid}-${counter++}.bpf.ts`): CompileResult {
   return compileSource(fixturePath(name), text, { sourceRoot: fixtureDir });
+}
+
+/** The first probe class of a source text, compiled; a compile error throws with its formatted diagnostics. */
+export function compiledProbe(text: string): CompiledProbe {
+  const result = compileText(text);
+  const errors = result.diagnostics.filter((d) => d.category === "error");
+  if (errors.length > 0 || !result.probes[0]) throw new Error(errors.map((d) => formatDiagnostic(d, text)).join("\n\n") || "no probe class compiled");
+  return result.probes[0];
 }
 
 /** The IR of every program of every probe class in the text (optimised unless `raw`). */

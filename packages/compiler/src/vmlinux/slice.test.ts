@@ -1,8 +1,8 @@
 // The vmlinux slice: the shipped tsbpf/vmlinux indexes with the generator's layout (kept whole it
 // renders to the same bytes), and a slice holds what a program's words reach and no more.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { expect, it } from "vitest";
-import { indexVmlinux, reach, renderSlice, wordsOf, type Slice } from "./slice.js";
+import { DSL_KERNEL_TYPES, indexVmlinux, reach, renderSlice, wordsOf, type Slice } from "./slice.js";
 
 const shipped = readFileSync(new URL("../../../tsbpf/vmlinux/x86_64.d.ts", import.meta.url), "utf8");
 const index = indexVmlinux(shipped)!;
@@ -37,4 +37,14 @@ it("keeps the named declarations, what they reach, and the table members the pro
 it("declines a file without the generator's layout", () => {
   expect(indexVmlinux("export interface x {}\n")).toBeUndefined();
   expect(indexVmlinux(shipped.replace(/\n {2}interface KernelTracepoints \{\n/, "\n"))).toBeUndefined();
+});
+
+it("always keeps the kernel types the DSL's own declarations name (KernelType<\"...\">), which no probe source mentions", () => {
+  const dsl = new URL("../../../tsbpf/src/dsl/", import.meta.url);
+  const named = new Set<string>();
+  for (const file of readdirSync(dsl).filter((f) => f.endsWith(".ts"))) {
+    for (const [, name] of readFileSync(new URL(file, dsl), "utf8").matchAll(/KernelType<"(\w+)">/g)) named.add(name!);
+  }
+  expect(named.size).toBeGreaterThan(0);
+  expect([...named].sort()).toEqual([...DSL_KERNEL_TYPES].sort());
 });

@@ -9,9 +9,12 @@
  * Needs the bpf_trace_printk trace event (Linux 5.9; before it, bpf_printk wrote with
  * trace_printk to the top-level buffer only) and write access to tracefs (root).
  */
+// Directory calls go to node:fs, not the door: they are plain synchronous file system calls on
+// tracefs, which the door (bpf, perf, mmap, reads of kernel files for the fake) does not model.
 import { mkdirSync, readdirSync, rmdirSync, writeFileSync } from "node:fs";
 import type { Fd } from "./fd.js";
 import { pathExists } from "./files.js";
+import { processAlive } from "./process-alive.js";
 import { tracefsRoot } from "./tracefs.js";
 
 const prefix = "tsbpf-";
@@ -76,17 +79,8 @@ function removeOrphans(instances: string): void {
   }
   for (const name of names) {
     const match = /^tsbpf-(\d+)-\d+$/.exec(name);
-    if (!match || alive(Number(match[1]))) continue;
+    if (!match || processAlive(Number(match[1]))) continue;
     removeQuietly(`${instances}/${name}`);
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== "ESRCH";
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * `tracePipe()`: bpf_printk output as an async iterable of parsed lines, from a private tracefs
- * instance (sys/trace-instance.ts) where the kernel allows one, else the shared trace_pipe. The pipe is opened O_NONBLOCK through the door and read when epoll says it is readable:
- * no blocking read ever occupies a libuv thread-pool thread.
+ * instance (sys/trace-instance.ts) where the kernel allows one, else the shared trace_pipe. The
+ * pipe is opened O_NONBLOCK through the door and read when epoll says it is readable: no blocking
+ * read ever occupies a libuv thread-pool thread.
  */
 import { BpfError } from "./errors.js";
 import type { Watch } from "./sys/door.js";
@@ -59,11 +60,12 @@ export function parseTraceLine(raw: string): TraceLine | undefined {
 }
 
 /**
- * bpf_printk lines as they come (mounting tracefs if needed), from the moment of the call: each
- * reader has its own tracefs instance (instances/tsbpf-<pid>-<n>, removed when the iteration ends
- * or the process exits), so concurrent readers each see every line, and lines printed before the
- * call are not delivered. With `shared: true`, or where no instance can be made, the lines come
- * from the top-level trace_pipe, which all readers on the machine share.
+ * bpf_printk lines as they come (mounting tracefs if needed), from the moment iteration starts
+ * (the first `next()`, as a generator's body runs then): each reader has its own tracefs
+ * instance (instances/tsbpf-<pid>-<n>, removed when the iteration ends or the process exits), so
+ * concurrent readers each see every line, and lines printed before it are not delivered. With
+ * `shared: true`, or where no instance can be made, the lines come from the top-level trace_pipe,
+ * which all readers on the machine share.
  * Needs root (or write access to tracefs). Private instances need Linux 5.9.
  */
 export async function* tracePipe(options: TracePipeOptions = {}): AsyncGenerator<TraceLine> {

@@ -1,14 +1,15 @@
 /**
  * `load(Class)`: from a probe class to programs verified by the kernel and typed handles.
  *
- * The class's compiled object comes from, in order: an object embedded by the bundler plugin (the
- * `objectBytes` static set at build time), or compiling the class's source file, whose path the
+ * The class's compiled object comes from, in order: an object embedded by the bundler plugin
+ * (`embedProbeObject`, embedded.ts), or compiling the class's source file, whose path the
  * decorators recorded when the class was defined.
  */
 import type { CompiledProbe } from "@tsbpf/compiler";
 import { loadObject, type BpfObject, type BpfProgram, type LoadOptions as RuntimeLoadOptions } from "@tsbpf/runtime";
 import { readFileSync } from "node:fs";
 import { probeSourceOf, type Probe } from "./dsl/probe.js";
+import { embeddedObjectOf } from "./embedded.js";
 import type { ConfigOf, LoadedProbe } from "./loaded.js";
 
 /** A probe class (abstract classes too: they are never instantiated in user space). */
@@ -75,8 +76,8 @@ export async function load<T extends Probe>(
   probeClass: ProbeClass<T>,
   options: LoadOptions<T> = {},
 ): Promise<LoadedProbe<T>> {
-  const probe = await compileProbeClass(probeClass);
-  const object = await loadObject(probe.elf, {
+  const elf = embeddedObjectOf(probeClass) ?? (await compileProbeClass(probeClass)).elf;
+  const object = await loadObject(elf, {
     ...options,
     config: options.config as Record<string, unknown>,
   });

@@ -13,6 +13,7 @@ type Loose = any;
 // Each type takes up to three type arguments, whatever the real one takes: a probe file's user-space
 // code type-checks here only loosely.
 
+export declare const embedProbeObject: Loose;
 export declare const load: Loose;
 export declare const compileProbeClass: Loose;
 export declare const loadObject: Loose;

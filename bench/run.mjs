@@ -3,7 +3,7 @@
 // Benchmarks measure; tests never time anything. Each benchmark module exports `run()`, which
 // returns { title, rows: [{ what, value, unit, note? }], ratios?: string[], text?: string }
 // (text: printed after the rows, e.g. a Markdown table).
-import { readdirSync } from "node:fs";
+import { readdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { join } from "node:path";
 
@@ -13,15 +13,29 @@ const files = readdirSync(here)
   .filter((f) => f.endsWith(".bench.mjs") && (!only || f.includes(only)))
   .sort();
 
+// Everything printed also goes to bench/RESULTS.md when every benchmark ran (no filter argument).
+const printed = [];
+const print = (line) => {
+  printed.push(line);
+  console.log(line);
+};
+
 for (const file of files) {
   const { run } = await import(pathToFileURL(join(here, file)).href);
   const result = await run();
-  console.log(`\n## ${result.title}\n`);
+  print(`\n## ${result.title}\n`);
   const width = Math.max(...result.rows.map((r) => r.what.length));
+  printed.push("```"); // the aligned rows as a block in RESULTS.md
   for (const r of result.rows) {
     const value = typeof r.value === "number" ? r.value.toFixed(r.digits ?? 2) : String(r.value);
-    console.log(`${r.what.padEnd(width)}  ${value.padStart(10)} ${r.unit ?? ""}${r.note ? `   (${r.note})` : ""}`);
+    print(`${r.what.padEnd(width)}  ${value.padStart(10)} ${r.unit ?? ""}${r.note ? `   (${r.note})` : ""}`);
   }
-  for (const line of result.ratios ?? []) console.log(`  ${line}`);
-  if (result.text) console.log(`\n${result.text}`);
+  for (const line of result.ratios ?? []) print(`  ${line}`);
+  printed.push("```");
+  if (result.text) print(`\n${result.text}`);
+}
+
+if (!only) {
+  const header = `# Benchmark results\n\n\`npm run bench\` on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${process.arch}.\n`;
+  writeFileSync(join(here, "RESULTS.md"), `${header}${printed.join("\n")}\n`);
 }

@@ -156,3 +156,14 @@ describeKernel("tsbpf installed from its packed tarballs into an app outside the
     }
   }, 120_000);
 });
+
+// In this repository the command is linked by `npm ci` itself (a committed bin file; the lockfile
+// names it), not only once dist/ is built.
+it("npx tsbpf runs in this repository (the workspace's bin is linked to the committed bin/tsbpf.js)", () => {
+  const lock = JSON.parse(readFileSync(join(repoRoot, "package-lock.json"), "utf8"));
+  expect(lock.packages["packages/tsbpf"].bin).toEqual({ tsbpf: "bin/tsbpf.js" });
+  expect(existsSync(join(repoRoot, "node_modules", ".bin", "tsbpf"))).toBe(true);
+  const help = spawnSync("npx", ["tsbpf", "help"], { cwd: repoRoot, encoding: "utf8", env: appEnv(process.execPath) });
+  expect(help.status, help.stderr).toBe(0);
+  expect(help.stdout).toContain("tsbpf init [<folder>]");
+});

@@ -47,7 +47,15 @@ export class TsOracle implements TypeOracle {
   }
 
   isBoolean(node: ts.Node): boolean {
-    return (this.checker.getTypeAtLocation(node).flags & ts.TypeFlags.BooleanLike) !== 0;
+    const type = this.checker.getTypeAtLocation(node);
+    if (type.flags & ts.TypeFlags.Never) {
+      // tsc narrows a bool to `never` in code it finds unreachable (`if (b) { if (!b) { … b … } }`);
+      // the program still compiles that code, and there the value has its declared type.
+      const symbol = this.checker.getSymbolAtLocation(node);
+      const declaration = symbol?.valueDeclaration;
+      return declaration !== undefined && (this.checker.getTypeOfSymbolAtLocation(symbol!, declaration).flags & ts.TypeFlags.BooleanLike) !== 0;
+    }
+    return (type.flags & ts.TypeFlags.BooleanLike) !== 0;
   }
 
   typeText(node: ts.Node): string {

@@ -28,6 +28,13 @@ export function narrowedPrograms(): BatchProgram[] {
       if (d || b) ctx.r3 = 7n;
     } }
     if (b) { if (!b) { c = (ctx.x_u64 > ctx.y_u64) || b; } }
+    if (c) {
+      // The right of \`c || …\` runs only when c is false, which tsc knows it is not here: never.
+      const e: bool = (c || (c || (ctx.x_i64 < ctx.y_i64)));
+      const f: bool = (c && !(!c && (ctx.x_u8 < 9)));
+      ctx.r4 = e ? 1n : 0n;
+      ctx.r5 = f ? 1n : 0n;
+    }
     ctx.r0 = b ? 1n : 0n;
     ctx.r1 = c ? 1n : 0n;
     return 0;`,

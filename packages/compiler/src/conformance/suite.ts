@@ -9,6 +9,7 @@ import { ENUM_DECLARATIONS, enumPrograms, GLOBAL_DECLARATIONS, GLOBAL_FIELDS, gl
 import { MAP_DECLARATIONS, MAP_FIELDS, mapPrograms } from "./cases/maps.js";
 import { castPrograms, operatorPrograms, unaryPrograms, zeroOperandPrograms } from "./cases/operators.js";
 import { INDEX_DECLARATIONS, knownIndexPrograms, otherKnownIndexPrograms } from "./cases/indexes.js";
+import { narrowedPrograms } from "./cases/narrowed.js";
 import { conditionPrograms, LOOP_DECLARATIONS, loopPrograms } from "./cases/statements.js";
 import { Evaluator } from "./evaluator/interpreter.js";
 import { randomInput, inputsFor, IMPORTS, ioDeclaration } from "./io.js";
@@ -40,6 +41,7 @@ export const groups: Group[] = [
   { name: "subprogram calls", programs: callPrograms(), declarations: CALL_DECLARATIONS, fields: CALL_METHODS },
   { name: "indexes known at compile time", programs: knownIndexPrograms(), declarations: INDEX_DECLARATIONS },
   { name: "other indexes known at compile time", programs: otherKnownIndexPrograms(), declarations: INDEX_DECLARATIONS },
+  { name: "bools narrowed by tsc, to never included", programs: narrowedPrograms() },
 ];
 
 /** The batch of a group, with `count` random inputs (plus zeros, ones and all-ones). */

@@ -23,6 +23,8 @@ import { wholeAddress } from "./indexed.js";
 import { calledFunction, lowerSubprogramCall } from "./subprograms.js";
 import { lowerBpfLoop } from "./bpf-loop.js";
 import { lowerFindVma } from "./find-vma.js";
+import { lowerAtomic } from "./atomics.js";
+import { lowerLog2 } from "./log2.js";
 import type { RValue } from "./values.js";
 import { isMapMethod, lowerMapMethod } from "./map-methods/index.js";
 import { isIntrinsic, lowerIntrinsic } from "./intrinsics.js";
@@ -53,6 +55,7 @@ export function lowerCall(L: LowerContext, node: ts.CallExpression): RValue {
       }
       if (callee.name.text === "loop") return lowerBpfLoop(L, node);
       if (callee.name.text === "findVma") return lowerFindVma(L, node);
+      if (callee.name.text === "log2" || callee.name.text === "log2l") return lowerLog2(L, node, callee.name.text === "log2l");
       if (callee.name.text === PRINTK) {
         const id = L.oracle.helperId(method);
         if (id === undefined) fail(Codes.UnknownHelper, node, "printk has no @bpfHelper id in its declaration");
@@ -60,6 +63,7 @@ export function lowerCall(L: LowerContext, node: ts.CallExpression): RValue {
       }
       return lowerHelper(L, node, helperSignature(L, method, callee.name.text, node));
     }
+    if (dsl?.startsWith("AtomicOps.")) return lowerAtomic(L, node, dsl.slice("AtomicOps.".length));
     if (dsl && isMapMethod(dsl)) return lowerMapMethod(L, node, callee);
     if (callee.expression.kind === ts.SyntaxKind.ThisKeyword) {
       const target = calledFunction(L, callee);

@@ -100,6 +100,19 @@ describeKernel("@tsbpf/unplugin", () => {
     });
   }
 
+  it("a probe module the plugin does not compile fails at load() with the fix, without loading the compiler", async () => {
+    const { build } = await import("esbuild");
+    const dir = appDir("excluded");
+    const bundle = join(dir, "out", "app.mjs");
+    // The probe is outside `include`: esbuild compiles it as plain TypeScript, nothing is embedded.
+    await build({ entryPoints: [join(dir, "app.mjs")], bundle: true, platform: "node", target: "node20", format: "esm", outfile: bundle, plugins: [tsbpf.esbuild({ include: /\.probe\.ts$/ })], logLevel: "silent" });
+    expect(readFileSync(bundle).length).toBeLessThan(1_000_000);
+    const run = await start(process.execPath, [bundle]).finished;
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain("this bundle holds no compiled object for the probe class being loaded");
+    expect(run.stderr).toContain("`include`");
+  });
+
   it("rollup watch mode rebuilds the object when a file the probe imports changes", async () => {
     const { watch } = await import("rollup");
     const dir = appDir("watch");

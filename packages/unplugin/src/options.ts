@@ -10,7 +10,10 @@ export interface Options {
    * the bundle fails with a message that names this option.
    */
   include?: FilterPattern;
-  /** Modules never treated as probe modules (default: anything under node_modules). */
+  /**
+   * Modules never treated as probe modules (default: none; a package may ship probe sources, and
+   * `include` already names only probe files).
+   */
   exclude?: FilterPattern;
   /**
    * Keep `@tsbpf/runtime` (which holds the native Node-API shim) out of the bundle, imported from
@@ -34,7 +37,7 @@ export const defaultInclude = /\.bpf\.[cm]?ts(?:$|\?)/;
 export function resolveOptions(options: Options = {}): ResolvedOptions {
   return {
     include: options.include ?? defaultInclude,
-    exclude: options.exclude ?? /[\\/]node_modules[\\/]/,
+    exclude: options.exclude ?? [],
     externalRuntime: options.externalRuntime ?? true,
     sourceRoot: options.sourceRoot,
   };

@@ -103,8 +103,9 @@ function parseTsconfig(configFile: string): ProjectSettings {
 
 function withForced(user: ts.CompilerOptions): ts.CompilerOptions {
   const options: ts.CompilerOptions = { ...user, ...forced };
-  delete options.configFile; // the parsed JSON tree: not an option for a program of our own
-  delete options.configFilePath;
+  // The parsed JSON tree is not an option for a program of our own; configFilePath stays: `types`
+  // resolve from the tsconfig's folder, not from the working directory.
+  delete options.configFile;
   delete options.tsBuildInfoFile;
   delete options.outDir;
   delete options.outFile;

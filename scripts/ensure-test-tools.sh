@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs and mounts what the kernel tests use, on a fresh machine too: bpftool (interop: objects
 # tsbpf writes must load with libbpf), clang (fixtures: the runtime must load clang-built
-# objects), iproute2 (network namespaces for XDP/tc tests), a C compiler (uprobe targets), the cross
-# toolchains of the runtime's prebuilt shims and qemu-user, tracefs and bpffs. Nothing here runs at tsbpf's own run time.
+# objects; libbpf-dev for their bpf_helpers.h), iproute2 (network namespaces for XDP/tc tests), a C
+# compiler (uprobe targets), the cross toolchains of the runtime's prebuilt shims and qemu-user,
+# qemu and the stock Debian kernels the other-kernel tests boot (through ../shared/vm, unpacked into
+# TSBPF_VM_CACHE), tracefs and bpffs. Nothing here runs at tsbpf's own run time.
 set -euo pipefail
 
 need=()
@@ -10,6 +12,8 @@ command -v bpftool >/dev/null 2>&1 || need+=(bpftool)
 command -v clang >/dev/null 2>&1 || need+=(clang)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)     # test network namespaces and veth pairs
 command -v cc >/dev/null 2>&1 || need+=(gcc)          # the uprobe/USDT test target
+[ -f /usr/include/bpf/bpf_helpers.h ] || need+=(libbpf-dev)   # clang-built fixtures include it
+command -v qemu-system-x86_64 >/dev/null 2>&1 || need+=(qemu-system-x86)   # test/other-kernel.test.ts
 # The runtime's prebuilt shims (packages/runtime/native/targets.mjs), cross-compiled with Debian's
 # toolchains, and qemu-user to run the arm64 one in an arm64 Node (its libstdc++ from the cross packages).
 command -v aarch64-linux-gnu-gcc >/dev/null 2>&1 || need+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross)
@@ -48,4 +52,18 @@ if [ "$(id -u)" = 0 ]; then
   if [ -d /sys/fs/bpf ] && ! grep -q ' /sys/fs/bpf bpf ' /proc/mounts; then
     mount -t bpf bpf /sys/fs/bpf 2>/dev/null || true
   fi
+fi
+
+# The other-kernel tests boot Debian's 6.1 and 6.12 kernels under qemu: download and unpack them
+# now (cached; ../shared may be read-only, so the cache lives outside it), so that the tests' own
+# time limits cover only the boots. TSBPF_VM_TESTS=0 opts out.
+vm=$(cd "$(dirname "$0")/.." && pwd)/../shared/vm
+if [ "$(id -u)" = 0 ] && [ -x "$vm/setup-vm.sh" ] && [ "${TSBPF_VM_TESTS:-1}" != 0 ]; then
+  export TSBPF_VM_CACHE=${TSBPF_VM_CACHE:-/var/tmp/tsbpf-vm}
+  mkdir -p "$TSBPF_VM_CACHE"
+  for suite in ${TSBPF_VM_SUITES:-bookworm trixie}; do
+    [ "$suite" = bookworm ] && suite=
+    TSBPF_VM_SUITE=$suite "$vm/setup-vm.sh" >/dev/null 2>"$TSBPF_VM_CACHE/setup${suite:+-$suite}.log" \
+      || { echo "ensure-test-tools: preparing the VM kernel${suite:+ ($suite)} failed:" >&2; tail -n 20 "$TSBPF_VM_CACHE/setup${suite:+-$suite}.log" >&2; exit 1; }
+  done
 fi

@@ -6,10 +6,10 @@
 // scripts/core-on-vm.sh shows the `ok`/`FAIL` summary lines. Also copies this kernel's BTF into
 // <dir> so that the host can check the relocated offsets with bpftool.
 //
-//   node test/vm/other-kernel.guest.mjs <dir with unlink-fentry.o unlink-kprobes.o execsnoop.o deny-open.o>
+//   node test/vm/other-kernel.guest.mjs <dir with unlink-fentry.o unlink-kprobes.o execsnoop.o deny-open.o kprobe-multi.o>
 //
-// The kprobe.multi cases load the runtime's counting test program (the @kprobeMulti decorators are
-// checked on the host by test/kprobe-multi.test.ts, not yet here).
+// Two kprobe.multi cases load the runtime's counting test program (built without the compiler);
+// a third loads the DSL's @kprobeMulti/@kretprobeMulti fixture (test/fixtures/kprobe-multi.bpf.ts).
 import { spawnSync } from "node:child_process";
 import { closeSync, openSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { isDeepStrictEqual } from "node:util";
@@ -177,6 +177,37 @@ async function multiChecks(object) {
 }
 const multi = { needs: "CONFIG_FPROBE", attach: (object) => object.adopt(object.programs.get("count").attach({ cookies: [0x7e57n] })) };
 
+/** The address of a kernel function, from this kernel's /proc/kallsyms (an independent reader). */
+function kallsymsAddress(name) {
+  const line = readFileSync("/proc/kallsyms", "utf8").split("\n").find((l) => l.endsWith(` ${name}`) && / [tT] /.test(l));
+  return line ? BigInt(`0x${line.split(" ")[0]}`) : undefined;
+}
+
+/**
+ * The DSL's OpenMulti (@kprobeMulti("do_sys_opena?2") with a cookie, @kretprobeMulti("do_sys_openat2")):
+ * three opens of /dev/null are counted on entry and on return (at least: the guest's other tasks
+ * may open files too), the entry saw do_sys_openat2's address (bpf_get_func_ip, against kallsyms)
+ * and the cookie given at attach.
+ */
+async function dslMultiChecks(object) {
+  const seen = object.map("seen");
+  const [entries, returns] = [seen.get(0), seen.get(1)];
+  for (let i = 0; i < 3; i++) closeSync(openSync("/dev/null", "r"));
+  return [
+    { what: "entries counted (>= 3 opens)", expected: true, actual: seen.get(0) - entries >= 3n },
+    { what: "returns counted (>= 3 opens)", expected: true, actual: seen.get(1) - returns >= 3n },
+    { what: "bpf_get_func_ip() is do_sys_openat2 (kallsyms)", expected: kallsymsAddress("do_sys_openat2"), actual: seen.get(2) },
+    { what: "bpf_get_attach_cookie()", expected: 0x7e57n, actual: seen.get(3) },
+  ];
+}
+const dslMulti = {
+  needs: "CONFIG_FPROBE",
+  attach: (object) => {
+    object.adopt(object.programs.get("enter").attach({ cookies: [0x7e57n] }));
+    object.adopt(object.programs.get("exit").attach());
+  },
+};
+
 console.log(`guest: runtime imported ${(performance.now() / 1000).toFixed(1)} s after node started`);
 writeFileSync(`${dir}/vmlinux-${release()}.btf`, readFileSync("/sys/kernel/btf/vmlinux"));
 await runCase("unlink fentry/fexit", "unlink-fentry.o", unlinkChecks);
@@ -185,4 +216,5 @@ await runCase("execsnoop", "execsnoop.o", execChecks);
 await runCase("lsm + fmod_ret", "deny-open.o", denyChecks);
 await runCase("kprobe.multi (glob)", counterObject("kprobe.multi/do_unlinka?", { cookie: true }), multiChecks, multi);
 await runCase("kretprobe.multi", counterObject("kretprobe.multi/do_unlinkat", { cookie: true }), multiChecks, multi);
+await runCase("@kprobeMulti/@kretprobeMulti (DSL)", "kprobe-multi.o", dslMultiChecks, dslMulti);
 process.exit(failures ? 1 : 0);

@@ -17,7 +17,11 @@ import { counterObject } from "./testing/programs.js";
 describeKernel("typed errors on the kernel", () => {
   it("names the capability an unprivileged process lacks", () => {
     const child = fileURLToPath(new URL("./testing/unprivileged-child.ts", import.meta.url));
-    const out = execFileSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all", process.execPath, "--import", "tsx", child], {
+    // Root without a single capability (securebits noroot: exec grants none, the bounding set is
+    // empty), rather than another uid: the child must read this checkout, which may be private to
+    // its owner (a mode-0700 home, mktemp -d).
+    const noCapabilities = ["--securebits=+noroot,+noroot_locked,+no_setuid_fixup,+no_setuid_fixup_locked", "--bounding-set=-all", "--inh-caps=-all", "--ambient-caps=-all"];
+    const out = execFileSync("setpriv", [...noCapabilities, process.execPath, "--import", "tsx", child], {
       env: { ...process.env, HOME: "/tmp", TSX_TSCONFIG_PATH: "" },
       cwd: fileURLToPath(new URL("..", import.meta.url)),
       stdio: ["ignore", "pipe", "pipe"],

@@ -223,9 +223,11 @@ export class PerfBufReader<T = unknown> extends BpfMap implements AsyncIterable<
     let tail = Number(r.meta[TAIL]);
     let published = tail;
     let count = 0;
+    // At most one ring's worth per call (see RingBufReader's drain).
+    const end = tail + r.size;
     try {
-      while (count < limit) {
-        const head = Number(Atomics.load(r.meta, HEAD));
+      while (count < limit && tail < end) {
+        const head = Math.min(Number(Atomics.load(r.meta, HEAD)), end);
         if (tail >= head) break;
         while (tail < head && count < limit) {
           const at = tail % r.size;

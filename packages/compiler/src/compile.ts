@@ -16,7 +16,8 @@ import { DiagnosticBag, makeDiagnostic, type Diagnostic } from "./diagnostics/di
 import { buildObjectSpec, type CompiledProgram } from "./emit/object-spec.js";
 import { findProbeClasses, readProbe } from "./frontend/probe-class.js";
 import type { ProbeModel } from "./frontend/probe-model.js";
-import { loadSource, tscDiagnostics } from "./frontend/project.js";
+import { inputsOf, loadSource, tscDiagnostics } from "./frontend/project.js";
+import type { LegacyDecoratorsSetting } from "./frontend/tsconfig.js";
 import { beginProbe } from "./core/local-btf.js";
 import { spanOf } from "./frontend/span.js";
 import { TsOracle } from "./frontend/ts-oracle.js";
@@ -43,6 +44,11 @@ export interface CompileResult {
   /** Empty when any diagnostic is an error. */
   probes: CompiledProbe[];
   diagnostics: Diagnostic[];
+  /**
+   * Every file the compilation read (absolute paths): the probe, its local imports, declarations
+   * outside TypeScript's lib, the tsconfig chain. What a cache of objects keys on.
+   */
+  inputs: string[];
 }
 
 export function compileFile(path: string, options: CompileOptions = {}): CompileResult {
@@ -54,6 +60,7 @@ export function compileFile(path: string, options: CompileOptions = {}): Compile
     return {
       probes: [],
       diagnostics: [{ code: Codes.Internal, category: "error", message: `cannot read ${file}: ${(error as Error).message}`, file, line: 1, column: 1, length: 1 }],
+      inputs: [file],
     };
   }
   return compileSource(file, text, options);
@@ -64,8 +71,11 @@ export function compileSource(fileName: string, text: string, options: CompileOp
   const diagnostics = new DiagnosticBag();
   const probes: CompiledProbe[] = [];
   let tscErrors = false;
+  let inputs = [file];
   try {
     const loaded = loadSource(file, text);
+    inputs = inputsOf(loaded);
+    if (loaded.settings.legacyDecorators) diagnostics.push(legacyDecorators(loaded.settings.legacyDecorators));
     for (const d of tscDiagnostics(loaded)) {
       const converted = fromTsc(d, file, text);
       if (!converted) continue;
@@ -100,7 +110,15 @@ export function compileSource(fileName: string, text: string, options: CompileOp
   }
   // In source order, as tsc reports them (the sort is stable: same-position diagnostics keep their order).
   const sorted = [...diagnostics.items].sort((a, b) => (a.file === b.file ? a.line - b.line || a.column - b.column : a.file < b.file ? -1 : 1));
-  return { probes: diagnostics.hasErrors ? [] : probes, diagnostics: sorted };
+  return { probes: diagnostics.hasErrors ? [] : probes, diagnostics: sorted, inputs };
+}
+
+/** The tsconfig asks for legacy decorators, which call the DSL's decorators with other arguments. */
+function legacyDecorators(setting: LegacyDecoratorsSetting): Diagnostic {
+  return makeDiagnostic(Codes.LegacyDecorators, "error", setting,
+    `"experimentalDecorators" is on, but tsbpf's decorators are standard (TC39) decorators: with legacy ones a probe class does not load`,
+    `set "experimentalDecorators": false for the probe files: in a tsconfig.json beside them that extends this one ` +
+      `({ "extends": "<path to this file>", "compilerOptions": { "experimentalDecorators": false } }), or in this file if nothing else needs it`);
 }
 
 function rodataFor(model: ProbeModel): RodataPool {

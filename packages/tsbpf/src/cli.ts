@@ -1,32 +1,32 @@
 #!/usr/bin/env node
 /**
  * The `tsbpf` command: `build` writes BPF objects, `run` runs probes and prints what they send.
+ *
+ * Each command's module is imported when that command runs: `help`, `inspect`, `run x.o` and a
+ * run of a cached probe never load the compiler, and so never TypeScript (test/startup.test.ts).
  */
 import { parseCommand, usage, UsageError } from "./cli/args.js";
-import { build } from "./cli/build.js";
-import { inspect } from "./cli/inspect.js";
-import { CompileFailed } from "./cli/compile.js";
-import { run } from "./cli/run.js";
-import { gen } from "./cli/gen.js";
 
 async function main(argv: string[]): Promise<number> {
   const io = { stdout: process.stdout, stderr: process.stderr };
   try {
+    if (argv[0] === "init") return (await import("./cli/init.js")).init(argv.slice(1), io);
     const command = parseCommand(argv);
     switch (command.kind) {
       case "help":
         io.stdout.write(usage + "\n");
         return 0;
       case "build":
-        build(command, io);
+        await (await import("./cli/build.js")).build(command, io);
         return 0;
       case "inspect":
-        inspect(command, io);
+        (await import("./cli/inspect.js")).inspect(command, io);
         return 0;
       case "gen":
-        gen(command, io);
+        (await import("./cli/gen.js")).gen(command, io);
         return 0;
       case "run": {
+        const { run } = await import("./cli/run.js");
         const interrupt = new AbortController();
         const onSignal = () => interrupt.abort();
         process.once("SIGINT", onSignal);
@@ -45,7 +45,7 @@ async function main(argv: string[]): Promise<number> {
       io.stderr.write(`tsbpf: ${error.message}\n\n${usage}\n`);
       return 2;
     }
-    if (error instanceof CompileFailed) {
+    if (error instanceof Error && error.name === "CompileFailed") {
       io.stderr.write(`tsbpf: ${error.message}\n`);
       return 1;
     }

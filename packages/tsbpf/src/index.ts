@@ -4,7 +4,7 @@
 export * from "./dsl/index.js";
 export { embedProbeObject } from "./embedded.js";
 export { load, compileProbeClass, CompileError, type LoadOptions, type ProbeClass } from "./load.js";
-export type { LoadedProbe, UserValue, ConfigOf, MapHandles, MapHandleOf, ProgramHandle, ProgramHandles, ContextOf, TypedTestRunOptions, TypedTestRunOutput } from "./loaded.js";
+export type { LoadedProbe, LoadedProbeMembers, GlobalValues, UserValue, ConfigOf, MapHandles, MapHandleOf, ProgramHandle, ProgramHandles, ContextOf, TypedTestRunOptions, TypedTestRunOutput } from "./loaded.js";
 export {
   loadObject,
   tracePipe,

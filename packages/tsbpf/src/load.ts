@@ -2,15 +2,22 @@
  * `load(Class)`: from a probe class to programs verified by the kernel and typed handles.
  *
  * The class's compiled object comes from, in order: an object embedded by the bundler plugin
- * (`embedProbeObject`, embedded.ts), or compiling the class's source file, whose path the
- * decorators recorded when the class was defined.
+ * (`embedProbeObject`, embedded.ts); the object cache (probe-cache.ts), when the class's source
+ * and everything its compilation read are unchanged; compiling the class's source file, named by
+ * the `source` option or recorded by its decorators (probe-source.ts). Only the last imports the
+ * compiler, and with it TypeScript.
  */
 import type { CompiledProbe } from "@tsbpf/compiler";
+import { readElf } from "@tsbpf/object";
 import { loadObject, type BpfObject, type BpfProgram, type LoadOptions as RuntimeLoadOptions } from "@tsbpf/runtime";
-import { readFileSync } from "node:fs";
-import { probeSourceOf, type Probe } from "./dsl/probe.js";
+import { compileProbeFile } from "./compile-cached.js";
+import type { Probe } from "./dsl/probe.js";
 import { embeddedObjectOf } from "./embedded.js";
+import { defineGlobals } from "./globals.js";
 import type { ConfigOf, LoadedProbe } from "./loaded.js";
+import { pathFrom, probeSourceFile } from "./probe-source.js";
+
+export { CompileError } from "./compile-cached.js";
 
 /** A probe class (abstract classes too: they are never instantiated in user space). */
 export type ProbeClass<T extends Probe> = abstract new () => T;
@@ -18,45 +25,27 @@ export type ProbeClass<T extends Probe> = abstract new () => T;
 export interface LoadOptions<T extends Probe> extends Omit<RuntimeLoadOptions, "config"> {
   /** Values for the `@config` fields (defaults: the fields' initialisers). */
   config?: ConfigOf<T>;
+  /**
+   * The TypeScript file that defines the class (a path or a file URL, e.g.
+   * `new URL("./probe.bpf.ts", import.meta.url)`). Needed only where the decorators cannot tell:
+   * code built to JavaScript without source maps. An embedded object still comes first.
+   */
+  source?: string | URL;
+  /**
+   * With `load(file)`: which probe class of the file (default: its only one). The class's type
+   * comes from the type argument: `load<Counter>(new URL("./counter.bpf.ts", import.meta.url))`.
+   */
+  className?: string;
 }
-
-/** Thrown when a probe's source does not compile; `diagnostics` holds the formatted messages. */
-export class CompileError extends Error {
-  readonly diagnostics: string[];
-  constructor(file: string, diagnostics: string[]) {
-    super(`tsbpf: ${file} does not compile:\n\n${diagnostics.join("\n\n")}`);
-    this.name = "CompileError";
-    this.diagnostics = diagnostics;
-  }
-}
-
-const compiled = new Map<string, CompiledProbe[]>();
 
 /**
- * Compiles (once per process) the file that defines `probeClass` and returns its object. The
- * compiler is imported on first use: user space that only loads prebuilt objects never pays for it.
+ * The compiled object of `probeClass` (from the cache, or compiling its source file). The
+ * compiler is imported only when compiling: user space that loads cached or embedded objects
+ * never pays for it.
  */
-export async function compileProbeClass<T extends Probe>(probeClass: ProbeClass<T>): Promise<CompiledProbe> {
-  const file = probeSourceOf(probeClass);
-  if (!file) {
-    throw new Error(
-      `tsbpf: cannot find the source of ${probeClass.name}: its decorators did not record a file. ` +
-        `Decorate at least one method with a hook (e.g. @tracepoint), or load the compiled object ` +
-        `with loadObject() from "@tsbpf/runtime".`,
-    );
-  }
-  let probes = compiled.get(file);
-  if (!probes) {
-    const { compileFile, formatDiagnostic } = await import("@tsbpf/compiler");
-    const result = compileFile(file);
-    const errors = result.diagnostics.filter((d) => d.category === "error");
-    if (errors.length > 0) {
-      const text = readFileSync(file, "utf8");
-      throw new CompileError(file, errors.map((d) => formatDiagnostic(d, text)));
-    }
-    probes = result.probes;
-    compiled.set(file, probes);
-  }
+export async function compileProbeClass<T extends Probe>(probeClass: ProbeClass<T>, options: { source?: string | URL } = {}): Promise<CompiledProbe> {
+  const file = probeSourceFile(probeClass, options.source);
+  const { probes } = await compileProbeFile(file);
   const probe = probes.find((p) => p.className === probeClass.name);
   if (!probe) {
     throw new Error(
@@ -64,24 +53,45 @@ export async function compileProbeClass<T extends Probe>(probeClass: ProbeClass<
         `(found: ${probes.map((p) => p.className).join(", ") || "none"})`,
     );
   }
-  return probe;
+  return { className: probe.className, elf: probe.elf, spec: readElf(probe.elf) };
 }
 
 /**
- * Compiles (if needed), loads and verifies a probe class, and returns it with typed map handles.
- * Nothing is attached yet: call `attach()`. Release with `close()` or `await using`.
- * Needs Linux with BPF (5.8 for ring buffers, 5.15 for perf-event links) and CAP_BPF/root.
+ * Compiles (if needed), loads and verifies a probe class, and returns it with typed map handles
+ * and global variables. Nothing is attached yet: call `attach()`. Release with `close()` or
+ * `await using`. Needs Linux with BPF (5.8 for ring buffers, 5.15 for perf-event links) and
+ * CAP_BPF/root.
+ *
+ * The probe is a class, or its file (a path or file URL) with the class's type as type argument:
+ * `load<Counter>(new URL("./counter.bpf.ts", import.meta.url))`. The file form serves user space
+ * that cannot import the class's module, e.g. Node 22's type stripping, which does not run
+ * decorators: there `import type { Counter }` and load the file.
  */
 export async function load<T extends Probe>(
-  probeClass: ProbeClass<T>,
+  probe: ProbeClass<T> | string | URL,
   options: LoadOptions<T> = {},
 ): Promise<LoadedProbe<T>> {
-  const elf = embeddedObjectOf(probeClass) ?? (await compileProbeClass(probeClass)).elf;
+  const { source, className, ...rest } = options;
+  const elf = typeof probe === "function"
+    ? (embeddedObjectOf(probe) ?? (await compileProbeClass(probe, { source })).elf)
+    : await compileProbeByFile(pathFrom(probe), className);
   const object = await loadObject(elf, {
-    ...options,
+    ...rest,
     config: options.config as Record<string, unknown>,
   });
   return wrap<T>(object);
+}
+
+async function compileProbeByFile(file: string, className: string | undefined): Promise<Uint8Array> {
+  const { probes } = await compileProbeFile(file);
+  const probe = className === undefined && probes.length === 1 ? probes[0] : probes.find((p) => p.className === className);
+  if (!probe) {
+    throw new Error(
+      `tsbpf: ${className === undefined ? `${file} has ${probes.length} probe classes: choose one with the className option` : `${file} has no probe class named ${className}`} ` +
+        `(found: ${probes.map((p) => p.className).join(", ") || "none"})`,
+    );
+  }
+  return probe.elf;
 }
 
 /**
@@ -92,6 +102,7 @@ function ownedLinks(object: BpfObject, program: BpfProgram): BpfProgram {
   return new Proxy(program, {
     get(target, property) {
       if (property === "attach") return (options?: Parameters<BpfProgram["attach"]>[0]) => object.adopt(target.attach(options));
+      if (property === "attachIter") return (options?: Parameters<BpfProgram["attach"]>[0]) => object.adopt(target.attachIter(options));
       const value = Reflect.get(target, property, target) as unknown;
       return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },
@@ -111,5 +122,6 @@ function wrap<T extends Probe>(object: BpfObject): LoadedProbe<T> {
     if (name.startsWith(".")) continue; // global data sections are not fields of the class
     Object.defineProperty(loaded, name, { value: map, enumerable: true });
   }
+  defineGlobals(loaded, object);
   return loaded as LoadedProbe<T>;
 }

@@ -77,6 +77,16 @@ export type ConfigOf<T> = { [K in ScalarFieldNames<T>]?: UserValue<T[K]> };
 /** The map handles of a loaded probe, one per map field, named as the fields. */
 export type MapHandles<T> = { readonly [K in MapFieldNames<T>]: MapHandleOf<T[K]> };
 
+/**
+ * The probe's global variables, one per data field (not a map, not a method), named as the
+ * fields: `.bss`/`.data` fields read and write the kernel's variable in place, `@config` fields
+ * (`.rodata`) read (declare them `readonly` and tsc rejects writes too, which throw at run time).
+ * Modifiers come through: the mapped type is homomorphic.
+ */
+export type GlobalValues<T> = {
+  [K in keyof T as T[K] extends KernelMap<unknown> | ((...args: never[]) => unknown) ? never : K]: UserValue<T[K]>;
+};
+
 /** The context type a program method takes (its first parameter), or never. */
 export type ContextOf<M> = M extends (ctx: infer C, ...rest: never[]) => unknown ? C : never;
 
@@ -110,8 +120,8 @@ type MethodNames<T> = {
  */
 export type ProgramHandles<T> = { readonly [K in MethodNames<T>]: ProgramHandle<ContextOf<T[K]>> };
 
-/** A loaded probe: its maps as typed handles, plus attach and release. */
-export type LoadedProbe<T extends Probe> = MapHandles<T> & {
+/** The members every loaded probe has, whatever its fields. */
+export interface LoadedProbeMembers<T extends Probe> {
   /** The underlying object (programs, maps by name, fds). */
   readonly object: BpfObject;
   /** The programs by method name, e.g. `probe.programs.run.testRun({ ctx: { a: 1 } })`. */
@@ -122,4 +132,10 @@ export type LoadedProbe<T extends Probe> = MapHandles<T> & {
   close(): void;
   [Symbol.dispose](): void;
   [Symbol.asyncDispose](): Promise<void>;
-};
+}
+
+/**
+ * A loaded probe: its maps as typed handles, its global variables as properties, plus attach and
+ * release. A field named like a member (`object`, `attach`...) is reached through `object` only.
+ */
+export type LoadedProbe<T extends Probe> = MapHandles<T> & Omit<GlobalValues<T>, keyof LoadedProbeMembers<T>> & LoadedProbeMembers<T>;

@@ -28,6 +28,8 @@ export declare class MapError extends Error { [key: string]: Loose; constructor(
 export type LoadOptions<_A = Loose, _B = Loose, _C = Loose> = Loose;
 export type ProbeClass<_A = Loose, _B = Loose, _C = Loose> = Loose;
 export type LoadedProbe<_A = Loose, _B = Loose, _C = Loose> = Loose;
+export type LoadedProbeMembers<_A = Loose, _B = Loose, _C = Loose> = Loose;
+export type GlobalValues<_A = Loose, _B = Loose, _C = Loose> = Loose;
 export type UserValue<_A = Loose, _B = Loose, _C = Loose> = Loose;
 export type ConfigOf<_A = Loose, _B = Loose, _C = Loose> = Loose;
 export type MapHandles<_A = Loose, _B = Loose, _C = Loose> = Loose;

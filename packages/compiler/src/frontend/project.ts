@@ -1,55 +1,71 @@
 /**
- * The one ts-morph Project of the process, with in-memory compiler options (no tsconfig lookup),
- * reused across compilations: lib files and tsbpf's declarations are parsed once, and a probe file
- * is swapped in by name, so that a recompilation costs only the probe's own checking.
+ * The ts-morph Projects of the process, one per set of compiler options (a probe's nearest
+ * tsconfig.json, frontend/tsconfig.ts), reused across compilations: lib files and tsbpf's
+ * declarations are parsed once, and a probe file is swapped in by name, so that a recompilation
+ * costs only the probe's own checking.
  */
 import { Project, ts } from "ts-morph";
+import { settingsFor, type ProjectSettings } from "./tsconfig.js";
 import { serveVmlinuxSlices, slicingFileSystem } from "./vmlinux-slices.js";
 
-let shared: Project | undefined;
+/** Projects by their options (JSON); the least recently used goes beyond a few. */
+const projects = new Map<string, Project>();
+const MAX_PROJECTS = 4;
 
-const compilerOptions: ts.CompilerOptions = {
-  target: ts.ScriptTarget.ES2022,
-  module: ts.ModuleKind.NodeNext,
-  moduleResolution: ts.ModuleResolutionKind.NodeNext,
-  strict: true,
-  lib: ["lib.es2023.d.ts", "lib.esnext.decorators.d.ts", "lib.esnext.disposable.d.ts"],
-  types: [],
-  skipLibCheck: true,
-  noEmit: true,
-  allowImportingTsExtensions: true,
-  // "tsbpf" is the DSL with the user-space API loosely typed (packages/tsbpf/src/probe.ts): the
-  // runtime's declarations would cost every build a third of its time.
-  customConditions: ["tsbpf-probe"],
-  // switch falls through as in C (the language has it; a comment cannot silence tsc's check).
-  noFallthroughCasesInSwitch: false,
-};
-
-export function sharedProject(): Project {
-  shared ??= new Project({ compilerOptions, skipAddingFilesFromTsConfig: true, skipFileDependencyResolution: false, fileSystem: slicingFileSystem() });
-  return shared;
+function projectFor(options: ts.CompilerOptions): Project {
+  const key = JSON.stringify(options);
+  let project = projects.get(key);
+  if (project) projects.delete(key);
+  else project = new Project({ compilerOptions: options, skipAddingFilesFromTsConfig: true, skipFileDependencyResolution: false, fileSystem: slicingFileSystem() });
+  projects.set(key, project);
+  while (projects.size > MAX_PROJECTS) projects.delete(projects.keys().next().value!);
+  return project;
 }
 
 export interface LoadedSource {
   sourceFile: ts.SourceFile;
   program: ts.Program;
   checker: ts.TypeChecker;
+  /** The settings the file was checked with (its tsconfig, the options). */
+  settings: ProjectSettings;
 }
 
-/** Puts the probe file's text into the project (replacing an earlier version) and type-checks. */
+/** Local source files (not declarations, outside node_modules) that programs read besides their probe: probes' imports. */
+const localImports = new Set<string>();
+
+/** Puts the probe file's text into its project (replacing an earlier version) and type-checks. */
 export function loadSource(fileName: string, text: string): LoadedSource {
-  const project = sharedProject();
+  const settings = settingsFor(fileName);
+  const project = projectFor(settings.options);
   // Other probe files of earlier calls would make every program bigger: keep only this one.
   for (const other of project.getSourceFiles()) {
     if (other.getFilePath() !== fileName && !other.isInNodeModules() && !other.isDeclarationFile()) {
       project.removeSourceFile(other);
     }
   }
-  serveVmlinuxSlices(project, fileName, text, compilerOptions);
+  // ts-morph caches the files a probe imports outside the project and never re-reads them: an
+  // edit to one (a bundler's watch mode, a long-lived process) would compile the old text.
+  for (const imported of localImports) project.getSourceFile(imported)?.refreshFromFileSystemSync();
+  serveVmlinuxSlices(project, fileName, text, settings.options);
   const morph = project.createSourceFile(fileName, text, { overwrite: true });
   const program = project.getProgram().compilerObject;
+  for (const { fileName: read } of program.getSourceFiles()) {
+    if (read !== morph.getFilePath() && !read.endsWith(".d.ts") && !/[\\/]node_modules[\\/]/.test(read)) localImports.add(read);
+  }
   const sourceFile = program.getSourceFile(morph.getFilePath()) ?? morph.compilerNode;
-  return { sourceFile, program, checker: program.getTypeChecker() };
+  return { sourceFile, program, checker: program.getTypeChecker(), settings };
+}
+
+/**
+ * Every file a compilation read: the probe, its local imports, declarations outside TypeScript's
+ * own lib files, and the tsconfig chain. A cache of compiled objects keys on their contents.
+ */
+export function inputsOf(loaded: LoadedSource): string[] {
+  const files = loaded.program
+    .getSourceFiles()
+    .filter((f) => !loaded.program.isSourceFileDefaultLibrary(f))
+    .map((f) => f.fileName);
+  return [...new Set([...files, ...loaded.settings.configFiles])];
 }
 
 /** tsc's diagnostics on the probe file alone (syntax, then types). */

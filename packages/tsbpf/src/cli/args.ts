@@ -12,13 +12,16 @@ export class UsageError extends Error {
 }
 
 export const usage = `usage:
+  tsbpf init [<folder>]
+      set up a project: a probe, a user-space script, a vitest test, tsconfig and package scripts
   tsbpf build <file.bpf.ts> [-o <out.o>] [--class <Name>]
       compile the probe classes of a file into BPF ELF objects (one per class)
-  tsbpf run <file.bpf.ts> [--duration <seconds>] [--json] [--config name=value]... [--class <Name>]
+  tsbpf run <file.bpf.ts | obj.o> [--duration <seconds>] [--json] [--config name=value]... [--class <Name>]
             [--interface <name>] [--netns <name>] [--cgroup <path>] [--binary <path>] [--pid <pid>]
             [--event <perf event>] [--frequency <hz>]
-      compile, load and attach every program; print bpf.printk output and ring buffer events as
-      they arrive; on exit (the duration, Ctrl-C) detach and print the maps' contents.
+      compile (or take the built object, or a cached one), load and attach every program; print
+      bpf.printk output and ring buffer events as they arrive; on exit (the duration, Ctrl-C)
+      detach and print the maps' contents.
       Programs whose hook needs a target take it from the options: XDP and tc an interface (in
       --netns), cgroup hooks a cgroup, uprobes a binary, perf_event programs an event sampled at
       --frequency (default 99 Hz) on every CPU

@@ -4,11 +4,11 @@ import { basename, dirname, join } from "node:path";
 import { UsageError } from "./args.js";
 import { compileForCli } from "./compile.js";
 
-export function build(
+export async function build(
   command: { file: string; output?: string; className?: string },
   io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream },
-): void {
-  const probes = compileForCli(command.file, command.className, io.stderr);
+): Promise<void> {
+  const probes = await compileForCli(command.file, command.className, io.stderr);
   if (command.output && probes.length > 1) {
     throw new UsageError(
       `${command.file} has ${probes.length} probe classes (${probes.map((p) => p.className).join(", ")}); ` +

@@ -1,10 +1,16 @@
 /**
- * `tsbpf run`: compile, load, attach every program, stream printk lines and ring/perf buffer events
- * until the duration ends or the user interrupts, then detach and print the maps' contents.
+/**
+ * `tsbpf run`: compile (or take a built object, or a cached one), load, attach every program,
+ * stream printk lines and ring/perf buffer events until the duration ends or the user interrupts,
+ * then detach and print the maps' contents. Events and maps are decoded from the object's BTF, so a
+ * built `.o` (tsbpf's or clang's) runs without its source.
  */
-import { CallSrc, Class, JmpOp, type ObjectSpec } from "@tsbpf/object";
+import { CallSrc, Class, JmpOp, readElf, type ObjectSpec } from "@tsbpf/object";
 import { HashMapHandle, loadObject, tracePipe, type BpfObject } from "@tsbpf/runtime";
-import { compileForCli } from "./compile.js";
+import { closeSync, existsSync, openSync, readFileSync, readSync } from "node:fs";
+import { basename } from "node:path";
+import { UsageError } from "./args.js";
+import { compileForCli, type CliProbe } from "./compile.js";
 import { configValues } from "./config-values.js";
 import { formatLog2Histogram, isLog2Histogram, log2Buckets } from "./histogram.js";
 import { formatEntry, toJson } from "./format.js";
@@ -39,8 +45,40 @@ function usesPrintk(spec: ObjectSpec): boolean {
   );
 }
 
+/** Whether a file is an ELF object (by its magic bytes, whatever its name). */
+export function isElfFile(file: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, "r");
+    const magic = Buffer.alloc(4);
+    return readSync(fd, magic, 0, 4, 0) === 4 && magic.equals(Buffer.from([0x7f, 0x45, 0x4c, 0x46]));
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** A built object as the one probe to run, named after its file (`hello.bpf.o` runs as `hello`). */
+function objectProbe(file: string, className: string | undefined): CliProbe {
+  if (className !== undefined) {
+    throw new UsageError(`--class chooses among the classes of a .bpf.ts file; ${file} is an object, which holds one probe`);
+  }
+  const elf = new Uint8Array(readFileSync(file));
+  let spec: ObjectSpec;
+  try {
+    spec = readElf(elf);
+  } catch (error) {
+    throw new UsageError(`${file} is not a BPF object: ${(error as Error).message}`);
+  }
+  return { className: basename(file).replace(/(\.bpf)?\.o$/, ""), elf, spec };
+}
+
 export async function run(command: RunCommand, io: RunIo): Promise<void> {
-  const probes = compileForCli(command.file, command.className, io.stderr);
+  if (!existsSync(command.file)) throw new UsageError(`no such file: ${command.file}`);
+  const probes = isElfFile(command.file)
+    ? [objectProbe(command.file, command.className)]
+    : await compileForCli(command.file, command.className, io.stderr);
   const print = (line: string) => io.stdout.write(line + "\n");
   const stop = new AbortController();
   const onOuterAbort = () => stop.abort();

@@ -6,6 +6,8 @@
  * code. Everything else about a probe is read from its source by the compiler.
  */
 
+import { definingFile } from "./defining-file.js";
+
 // Decorator metadata needs Symbol.metadata, which Node 20 lacks: the TypeScript, swc and esbuild
 // emits use it only when it exists.
 (Symbol as { metadata?: symbol }).metadata ??= Symbol.for("Symbol.metadata");
@@ -18,24 +20,33 @@ export abstract class Probe {}
 
 export type MethodDecorator = (method: Function, context: ClassMethodDecoratorContext) => void;
 
-function callerFile(): string | undefined {
-  const stack = new Error().stack ?? "";
-  for (const line of stack.split("\n").slice(1)) {
-    const match = /\(?((?:file:\/\/)?\/[^():]+|[A-Za-z]:\\[^():]+):\d+:\d+\)?\s*$/.exec(line.trim());
-    if (!match) continue;
-    const file = match[1]!.replace(/^file:\/\//, "");
-    if (file.includes("/tsbpf/src/dsl/") || file.includes("/tsbpf/dist/dsl/")) continue;
-    if (file.startsWith("node:")) continue;
-    return decodeURIComponent(file);
+/**
+ * Thrown when a DSL decorator is called the legacy way (`experimentalDecorators: true`): the DSL's
+ * decorators are standard decorators, and the legacy emit calls them with other arguments.
+ */
+export class LegacyDecoratorsError extends Error {
+  constructor(file: string | undefined) {
+    super(
+      `tsbpf: ${file ?? "a probe class"} was compiled with "experimentalDecorators": true, but tsbpf's decorators ` +
+        `are standard (TC39) decorators. Set "experimentalDecorators": false for the probe files, e.g. in a ` +
+        `tsconfig.json beside them that extends yours, or move the probes into a folder of their own.`,
+    );
+    this.name = "LegacyDecoratorsError";
   }
-  return undefined;
 }
 
-/** Records the decorated class's source file (internal: every decorator of the DSL calls it). */
+/**
+ * Records the decorated class's source file (internal: every decorator of the DSL calls it). The
+ * file is the caller's, read from V8's structured call sites (dsl/defining-file.ts).
+ */
 export function recordSource(context: DecoratorContext): void {
+  // Legacy decorators pass (target, propertyKey[, descriptor]): the key is a string or symbol.
+  if (typeof context !== "object" || context === null || !("kind" in context)) {
+    throw new LegacyDecoratorsError(definingFile(recordSource));
+  }
   const metadata = context.metadata as Record<symbol, unknown> | undefined;
-  if (metadata && metadata[probeSourceKey] === undefined) {
-    const file = callerFile();
+  if (metadata && !Object.hasOwn(metadata, probeSourceKey)) {
+    const file = definingFile(recordSource);
     if (file) metadata[probeSourceKey] = file;
   }
 }

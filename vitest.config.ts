@@ -16,6 +16,9 @@ export default defineConfig({
     }),
   ],
   resolve: { conditions: ["tsbpf-source"] },
+  // Tests run in Vite's server (ssr) environment, whose resolver does not take resolve.conditions:
+  // @tsbpf/runtime/testing exports only the "tsbpf-source" condition, so name it there too.
+  ssr: { resolve: { conditions: ["tsbpf-source"], externalConditions: ["tsbpf-source"] } },
   test: {
     include: ["packages/*/src/**/*.test.ts", "test/**/*.test.ts"],
     pool: "forks",

@@ -11,10 +11,13 @@
  * for PERF_RECORD_SAMPLE a u32 size and the raw bytes (padded to 8), for PERF_RECORD_LOST
  * { u64 id; u64 lost }. A record may wrap around the end of the data area (then it is copied).
  *
- * Wake-ups: a perf event's poll state is cleared by whoever polls it, so the reader never relies
- * on which ring said it was ready: every wake-up drains every ring until its head stops moving,
- * and a waiter re-checks all rings after arming its watch, so a record written between the last
- * check and the wait wakes it (no missed wake-up under a storm).
+ * Wake-ups: a perf event's poll state is one-shot (perf_poll clears it), and registering a
+ * descriptor with epoll polls it once and throws that answer away: a watch registered after the
+ * records came would never fire, and a full ring that nobody drains gets no more records, so no
+ * more wake-ups (the "full ring left unread" stall). So the reader watches its rings' epoll from
+ * open() on, for as long as it lives (unreferenced while nobody reads, so it keeps no process
+ * alive), checks the rings once more after the registration has surely happened (two event loop
+ * turns later), and every wake-up drains every ring, whichever one said it was ready.
  *
  * Losses: the kernel counts the samples it drops on a full ring and reports them in a
  * PERF_RECORD_LOST written when the ring next has room, so `lost` is exact once a later sample
@@ -26,6 +29,7 @@ import type { Codec } from "../btf-values/index.js";
 import { littleEndian } from "../sys/attr.js";
 import { mapUpdate } from "../sys/bpf.js";
 import { Epoll } from "../sys/epoll.js";
+import type { Watch } from "../sys/door.js";
 import type { Fd } from "../sys/fd.js";
 import { mapShared, pageSize, PROT_READ, PROT_WRITE, unmap, watchReadable } from "../sys/memory.js";
 import { perfEventEnable, perfEventOpen, PERF_COUNT_SW_BPF_OUTPUT, PERF_SAMPLE_RAW, PerfType } from "../sys/perf.js";
@@ -92,6 +96,11 @@ export class PerfBufReader<T = unknown> extends BpfMap implements AsyncIterable<
   #options: PerfBufOptions = {};
   #scratch = new Uint8Array(256);
   readonly #readiness: Readiness;
+  /** The persistent watch on the rings' epoll, and how many readers use it (referenced while > 0). */
+  #watch: Watch | undefined;
+  #users = 0;
+  /** Callbacks (onEvent listeners' drains) to run on each wake-up. */
+  #drains = new Set<() => void>();
   #listeners = new Set<() => void>();
   #backlog: PerfSample<T>[] = [];
   #backlogAt = 0;
@@ -101,7 +110,24 @@ export class PerfBufReader<T = unknown> extends BpfMap implements AsyncIterable<
     super(fd, spec);
     this.#codec = codec;
     this.#decoder = decoder ?? (codec ? (view, offset) => codec.read(view, offset) : undefined);
-    this.#readiness = new Readiness(() => this.pollFd, `perf buffer ${spec.name}`, () => this.#epoll?.ready());
+    this.#readiness = new Readiness(undefined, `perf buffer ${spec.name}`);
+    this.#readiness.onActive = (active) => this.#use(active);
+  }
+
+  #use(active: boolean): void {
+    this.#users += active ? 1 : -1;
+    if (this.#users === 1 && active) this.#watch?.ref();
+    if (this.#users === 0) this.#watch?.unref();
+  }
+
+  /** A wake-up (or a check that found records): every listener drains, every waiter resumes. */
+  #onReadable(): void {
+    for (const drain of [...this.#drains]) drain();
+    this.#readiness.wakeAll();
+  }
+
+  #hasWork(): boolean {
+    return this.#drains.size > 0 || this.#users > 0;
   }
 
   /**
@@ -137,7 +163,30 @@ export class PerfBufReader<T = unknown> extends BpfMap implements AsyncIterable<
     return this.#failed?.();
   }
 
-  /** The descriptor to wait on for samples (an epoll over every CPU's ring). */
+  /**
+   * Calls `onReady` on every wake-up of this reader's rings (and keeps the process alive) until
+   * the returned function is called: how a poll loop over several readers (pollRings) waits on a
+   * perf buffer, whose one-shot readiness a second epoll would lose.
+   */
+  subscribe(onReady: () => void): () => void {
+    this.open();
+    let active = true;
+    const drain = () => onReady();
+    this.#drains.add(drain);
+    this.#use(true);
+    if (this.#hasData()) queueMicrotask(drain);
+    return () => {
+      if (!active) return;
+      active = false;
+      this.#drains.delete(drain);
+      this.#use(false);
+    };
+  }
+
+  /**
+   * The descriptor that becomes readable when samples arrive (an epoll over every CPU's ring).
+   * Its readiness is one-shot per wake-up (see the top of this file): prefer `subscribe`.
+   */
   get pollFd(): number {
     this.open();
     return this.#epoll!.fd.raw;
@@ -193,6 +242,17 @@ export class PerfBufReader<T = unknown> extends BpfMap implements AsyncIterable<
     }
     this.#rings = rings;
     this.#epoll = epoll;
+    if (!this.#watch) {
+      this.#watch = watchReadable(epoll.fd.raw, `perf buffer ${this.name}`, () => {
+        if (this.#hasWork()) this.#onReadable();
+      });
+      if (this.#users === 0) this.#watch.unref();
+      // libuv registers the watch on its next poll phase; after that phase (two turns later),
+      // look once: records that came before the registration woke nobody.
+      setImmediate(() => setImmediate(() => {
+        if (!this.#closed && this.#hasWork() && this.#hasData()) this.#onReadable();
+      })).unref?.();
+    }
   }
 
   #closeRing(r: CpuRing): void {
@@ -223,9 +283,11 @@ export class PerfBufReader<T = unknown> extends BpfMap implements AsyncIterable<
     let tail = Number(r.meta[TAIL]);
     let published = tail;
     let count = 0;
+    // At most one ring's worth per call (see RingBufReader's drain).
+    const end = tail + r.size;
     try {
-      while (count < limit) {
-        const head = Number(Atomics.load(r.meta, HEAD));
+      while (count < limit && tail < end) {
+        const head = Math.min(Number(Atomics.load(r.meta, HEAD)), end);
         if (tail >= head) break;
         while (tail < head && count < limit) {
           const at = tail % r.size;
@@ -370,14 +432,13 @@ export class PerfBufReader<T = unknown> extends BpfMap implements AsyncIterable<
   onEvent(callback: (record: never) => void, options: PerfListenOptions = {}): () => void {
     this.open();
     const drain = options.raw ? () => this.consumeRaw(callback as (r: Uint8Array) => void) : () => this.consume(callback as (r: T) => void);
-    const watch = watchReadable(this.pollFd, `perf buffer ${this.name}`, () => {
-      this.#epoll?.ready();
-      drain();
-    });
+    this.#drains.add(drain);
+    this.#use(true);
     const timer = options.pollIntervalMs !== undefined ? setInterval(drain, options.pollIntervalMs) : undefined;
     const stop = () => {
       if (!this.#listeners.delete(stop)) return;
-      watch.close();
+      this.#drains.delete(drain);
+      this.#use(false);
       if (timer) clearInterval(timer);
       options.signal?.removeEventListener("abort", stop);
     };
@@ -394,6 +455,8 @@ export class PerfBufReader<T = unknown> extends BpfMap implements AsyncIterable<
     this.#closed = true;
     this.#readiness.close();
     for (const stop of [...this.#listeners]) stop();
+    this.#watch?.close();
+    this.#watch = undefined;
     this.#clearBacklog();
     for (const r of [...this.#retired, ...(this.#rings ?? [])]) this.#closeRing(r);
     this.#rings = undefined;

@@ -9,17 +9,22 @@ import type { Watch } from "../sys/door.js";
 import { watchReadable } from "../sys/memory.js";
 
 export class Readiness {
-  readonly #fd: () => number;
+  /** Undefined: the owner watches its descriptor itself (persistently) and calls wakeAll(). */
+  readonly #fd: (() => number) | undefined;
   readonly #label: string;
   /** Called on a wake-up before the waiters resume (a perf reader clears its epoll there). */
   readonly #onWake: (() => void) | undefined;
   #watch: Watch | undefined;
   #timer: NodeJS.Timeout | undefined;
   readonly #waiters = new Set<() => void>();
+  #active = false;
   /** Also wake every this many milliseconds while someone waits (undefined: only on readiness). */
   pollIntervalMs: number | undefined;
 
-  constructor(fd: () => number, label: string, onWake?: () => void) {
+  /** Told when the first waiter arrives (true) and the last one leaves (false). */
+  onActive: ((active: boolean) => void) | undefined;
+
+  constructor(fd: (() => number) | undefined, label: string, onWake?: () => void) {
     this.#fd = fd;
     this.#label = label;
     this.#onWake = onWake;
@@ -36,10 +41,16 @@ export class Readiness {
       };
     });
     this.#waiters.add(wake);
-    this.#watch ??= watchReadable(this.#fd(), this.#label, () => {
-      this.#onWake?.();
-      this.wakeAll();
-    });
+    if (!this.#active) {
+      this.#active = true;
+      this.onActive?.(true);
+    }
+    if (this.#fd) {
+      this.#watch ??= watchReadable(this.#fd(), this.#label, () => {
+        this.#onWake?.();
+        this.wakeAll();
+      });
+    }
     if (this.pollIntervalMs !== undefined && !this.#timer) {
       this.#timer = setTimeout(() => {
         this.#timer = undefined;
@@ -54,6 +65,10 @@ export class Readiness {
   }
 
   #stop(): void {
+    if (this.#active) {
+      this.#active = false;
+      this.onActive?.(false);
+    }
     this.#watch?.close();
     this.#watch = undefined;
     if (this.#timer) clearTimeout(this.#timer);

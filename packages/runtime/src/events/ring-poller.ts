@@ -19,6 +19,8 @@ export interface PollableReader<T = unknown> extends BpfMap {
   consume(onRecord: (record: T) => void, limit?: number): number;
   /** The descriptor that becomes readable when records arrive. */
   readonly pollFd: number;
+  /** Readers whose readiness cannot be shared through another epoll (perf buffers) say so here. */
+  subscribe?(onReady: () => void): () => void;
 }
 
 export interface PollOptions {
@@ -36,19 +38,25 @@ export interface PolledRecord<T = unknown> {
 /** Records from every reader as they arrive, tagged with their map's name. */
 export function pollRings<T = unknown>(readers: readonly PollableReader<T>[], options: PollOptions = {}): AsyncIterableIterator<PolledRecord<T>> {
   const epoll = new Epoll(`epoll of ${readers.map((r) => r.name).join(", ")}`);
+  const readiness = new Readiness(() => epoll.fd.raw, "ring poller", () => epoll.ready());
+  readiness.pollIntervalMs = options.pollIntervalMs;
+  const subscriptions: (() => void)[] = [];
   try {
-    for (const r of readers) epoll.add(r.pollFd);
+    for (const r of readers) {
+      if (r.subscribe) subscriptions.push(r.subscribe(() => readiness.wakeAll()));
+      else epoll.add(r.pollFd);
+    }
   } catch (error) {
+    for (const unsubscribe of subscriptions) unsubscribe();
     epoll.close();
     throw error;
   }
-  const readiness = new Readiness(() => epoll.fd.raw, "ring poller", () => epoll.ready());
-  readiness.pollIntervalMs = options.pollIntervalMs;
   let next = 0;
   let released = false;
   const release = () => {
     if (released) return;
     released = true;
+    for (const unsubscribe of subscriptions) unsubscribe();
     readiness.close();
     epoll.close();
   };

@@ -158,9 +158,12 @@ export class RingBufReader<T = unknown> extends BpfMap implements AsyncIterable<
     let consumer = Number(Atomics.load(m.consumerPos, 0));
     let published = consumer;
     let count = 0;
+    // At most one ring's worth per call: a producer as fast as the consumer cannot keep a drain
+    // (and the event loop) going forever; a level-triggered watch calls again at once.
+    const end = consumer + m.mask + 1;
     try {
-      outer: while (count < limit) {
-        const producer = Number(Atomics.load(m.producerPos, 0));
+      outer: while (count < limit && consumer < end) {
+        const producer = Math.min(Number(Atomics.load(m.producerPos, 0)), end);
         if (consumer >= producer) break;
         while (consumer < producer && count < limit) {
           const at = consumer & mask;

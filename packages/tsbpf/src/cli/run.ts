@@ -1,20 +1,22 @@
 /**
+/**
  * `tsbpf run`: compile (or take a built object, or a cached one), load, attach every program,
- * stream printk lines and ring buffer events until the duration ends or the user interrupts, then
- * detach and print the maps' contents. Events and maps are decoded from the object's BTF, so a
+ * stream printk lines and ring/perf buffer events until the duration ends or the user interrupts,
+ * then detach and print the maps' contents. Events and maps are decoded from the object's BTF, so a
  * built `.o` (tsbpf's or clang's) runs without its source.
  */
 import { CallSrc, Class, JmpOp, readElf, type ObjectSpec } from "@tsbpf/object";
-import { HashMapHandle, loadObject, RingBufReader, tracePipe, type BpfObject } from "@tsbpf/runtime";
+import { HashMapHandle, loadObject, tracePipe, type BpfObject } from "@tsbpf/runtime";
 import { closeSync, existsSync, openSync, readFileSync, readSync } from "node:fs";
 import { basename } from "node:path";
 import { UsageError } from "./args.js";
 import { compileForCli, type CliProbe } from "./compile.js";
 import { configValues } from "./config-values.js";
 import { formatLog2Histogram, isLog2Histogram, log2Buckets } from "./histogram.js";
-import { formatEntry, formatValue, toJson } from "./format.js";
+import { formatEntry, toJson } from "./format.js";
 import type { AttachTargets } from "./args.js";
 import { attachAll } from "./attach-targets.js";
+import { printEventLosses, streamEvents } from "./event-streams.js";
 
 export interface RunCommand {
   file: string;
@@ -103,9 +105,7 @@ export async function run(command: RunCommand, io: RunIo): Promise<void> {
         io.stderr.write(`${probe.className}: ${object.programs.size} program(s) loaded, ${links.length} attached. ` +
           (command.durationSeconds ? `Running for ${command.durationSeconds} s` : "Ctrl-C to stop") + ".\n");
       }
-      for (const [name, map] of object.maps) {
-        if (map instanceof RingBufReader) readers.push(drainRing(name, map, command.json, print, stop.signal));
-      }
+      readers.push(...streamEvents(object, command.json, print, stop.signal));
     }
     if (probes.some((p) => usesPrintk(p.spec))) readers.push(drainPrintk(command.json, print, stop.signal));
     await new Promise<void>((resolve) => {
@@ -122,21 +122,12 @@ export async function run(command: RunCommand, io: RunIo): Promise<void> {
     await Promise.allSettled(readers);
     for (const { object } of objects) {
       try {
+        printEventLosses(object, command.json, print);
         await printMaps(object, command.json, print);
       } finally {
         object.close();
       }
     }
-  }
-}
-
-async function drainRing(name: string, reader: RingBufReader<unknown>, json: boolean, print: (line: string) => void, signal: AbortSignal): Promise<void> {
-  try {
-    for await (const event of reader.events({ signal })) {
-      print(json ? toJson({ kind: "event", map: name, value: event }) : `[${name}] ${formatValue(event)}`);
-    }
-  } catch (error) {
-    if (!signal.aborted) throw error;
   }
 }
 

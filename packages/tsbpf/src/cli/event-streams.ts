@@ -1,0 +1,48 @@
+/**
+ * `tsbpf run`'s event maps: every ring buffer and perf event array streams its records as they
+ * come (one line each), and at exit each says what it lost: a ring's failed reservations (the
+ * probe's own count of `output`/`reserve` calls that found the ring full), a perf buffer's lost
+ * samples (the kernel's PERF_RECORD_LOST) and failed outputs (the probe's count).
+ */
+import { PerfBufReader, RingBufReader, type BpfObject } from "@tsbpf/runtime";
+import { formatValue, toJson } from "./format.js";
+
+type Print = (line: string) => void;
+
+/** Records submitted without a wake-up are picked up this often. */
+const POLL_INTERVAL_MS = 100;
+
+/** A promise per event map of `object`, each streaming until `signal` aborts, then draining. */
+export function streamEvents(object: BpfObject, json: boolean, print: Print, signal: AbortSignal): Promise<void>[] {
+  const streams: Promise<void>[] = [];
+  for (const [name, map] of object.maps) {
+    if (map instanceof RingBufReader || map instanceof PerfBufReader) streams.push(stream(name, map, json, print, signal));
+  }
+  return streams;
+}
+
+async function stream(name: string, reader: RingBufReader<unknown> | PerfBufReader<unknown>, json: boolean, print: Print, signal: AbortSignal): Promise<void> {
+  const show = (event: unknown) => print(json ? toJson({ kind: "event", map: name, value: event }) : `[${name}] ${formatValue(event)}`);
+  try {
+    for await (const event of reader.events({ signal, pollIntervalMs: POLL_INTERVAL_MS })) show(event);
+    // Stopped: the programs are detached by now (run.ts), so what is left is all there will be.
+    if (!reader.closed) reader.consume(show);
+  } catch (error) {
+    if (!signal.aborted) throw error;
+  }
+}
+
+/** One line per event map: what it could not deliver. */
+export function printEventLosses(object: BpfObject, json: boolean, print: Print): void {
+  for (const [name, map] of object.maps) {
+    if (map instanceof RingBufReader) {
+      const failedReservations = map.failedReservations;
+      if (json) print(toJson({ kind: "lost", map: name, failedReservations: failedReservations ?? null }));
+      else print(`${name}: ${failedReservations ?? "unknown (no counter in the object)"} failed reservation(s) (ring full)`);
+    } else if (map instanceof PerfBufReader) {
+      const failedOutputs = map.failedOutputs;
+      if (json) print(toJson({ kind: "lost", map: name, lost: map.lost, failedOutputs: failedOutputs ?? null }));
+      else print(`${name}: ${map.lost} lost sample(s)${failedOutputs === undefined ? "" : `, ${failedOutputs} failed output(s)`} (ring full)`);
+    }
+  }
+}

@@ -7,7 +7,7 @@
 // between this benchmark's markers is rewritten with the numbers.
 import { spawn, execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -19,19 +19,25 @@ const RUNS = 9;
 
 const median = (times) => [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)];
 
-/** ms from spawn to the "attached" line of a bundle (the process is then killed). */
+/**
+ * ms from spawn to the "attached" line of a bundle (the process is then killed), and the app's own
+ * marks (ms since its process started): imports evaluated, load() done, attach() done.
+ */
 function toAttached(bundle) {
   return new Promise((resolve, reject) => {
     const start = performance.now();
     const child = spawn(process.execPath, [bundle], { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     let err = "";
+    let settled = false;
     child.stdout.on("data", (chunk) => {
       out += chunk;
-      if (out.includes('"kind":"attached"')) {
+      const line = out.split("\n").find((l) => l.includes('"kind":"attached"'));
+      if (line && !settled) {
+        settled = true;
         const ms = performance.now() - start;
         child.kill("SIGKILL");
-        child.on("exit", () => resolve(ms));
+        child.on("exit", () => resolve({ ms, phases: JSON.parse(line).ms }));
       }
     });
     child.stderr.on("data", (chunk) => (err += chunk));
@@ -41,9 +47,9 @@ function toAttached(bundle) {
   });
 }
 
-function nodeStart() {
+function nodeStart(args = ["-e", "0"]) {
   const start = performance.now();
-  execFileSync(process.execPath, ["-e", "0"]);
+  execFileSync(process.execPath, args, { cwd: root });
   return performance.now() - start;
 }
 
@@ -66,17 +72,37 @@ export async function run() {
     await bundle.close();
 
     await toAttached(esbuilt); // warm the page cache
-    const node = await sample(nodeStart);
-    const esbuildMs = await sample(() => toAttached(esbuilt));
-    const rollupMs = await sample(() => toAttached(rolled));
+    const node = await sample(() => nodeStart());
+    // Where a bundle's start goes: the runtime it imports from node_modules (external: it holds
+    // the native addon), and zod, which the runtime imports; timed inside the process.
+    const importMs = (specifier) => Number(execFileSync(process.execPath, ["--input-type=module", "-e",
+      `const t = performance.now(); await import(${JSON.stringify(specifier)}); console.log(performance.now() - t)`], { cwd: root, encoding: "utf8" }));
+    const runtimeImport = await sample(() => importMs("@tsbpf/runtime"));
+    const zodImport = await sample(() => importMs("zod"));
+    const esbuildRuns = [];
+    for (let i = 0; i < RUNS; i++) esbuildRuns.push(await toAttached(esbuilt));
+    const rollupRuns = [];
+    for (let i = 0; i < RUNS; i++) rollupRuns.push(await toAttached(rolled));
+    const esbuildMs = median(esbuildRuns.map((r) => r.ms));
+    const rollupMs = median(rollupRuns.map((r) => r.ms));
+    const phase = (runs, name) => median(runs.map((r) => r.phases[name]));
+    const importsDone = phase(esbuildRuns, "imported");
+    const loadMs = median(esbuildRuns.map((r) => r.phases.loaded - r.phases.imported));
+    const attachMs = median(esbuildRuns.map((r) => r.phases.attached - r.phases.loaded));
     const rows = [
       { what: "node -e 0 (exec to exit)", value: node, unit: "ms", digits: 0 },
+      { what: "import(\"@tsbpf/runtime\") inside node", value: runtimeImport, unit: "ms", digits: 0 },
+      { what: "import(\"zod\") inside node (part of the runtime's)", value: zodImport, unit: "ms", digits: 0 },
       { what: "esbuild bundle (tsbpf bundled): exec to attached", value: esbuildMs, unit: "ms", digits: 0, note: `${(readFileSync(esbuilt).length / 1024).toFixed(0)} KiB` },
+      { what: "  its process start and imports (performance.now() at the app's first line)", value: importsDone, unit: "ms", digits: 0 },
+      { what: "  its load() of the embedded object", value: loadMs, unit: "ms", digits: 0 },
+      { what: "  its attach()", value: attachMs, unit: "ms", digits: 0 },
       { what: "rollup bundle (tsbpf from node_modules): exec to attached", value: rollupMs, unit: "ms", digits: 0 },
     ];
     const ratios = [
       `esbuild bundle: +${(esbuildMs - node).toFixed(0)} ms over node -e 0 (goal <= +100 ms)`,
       `rollup bundle: +${(rollupMs - node).toFixed(0)} ms over node -e 0 (goal <= +100 ms)`,
+      `of which importing @tsbpf/runtime: ${runtimeImport.toFixed(0)} ms (zod alone ${zodImport.toFixed(0)} ms)`,
     ];
     record(rows, ratios);
     return { title: "A bundled app's exec to attached (@tsbpf/unplugin, embedded object) vs node -e 0", rows, ratios };
@@ -94,7 +120,7 @@ function record(rows, ratios) {
     begin,
     "## A bundled app's exec to \"attached\" against `node -e 0`",
     "",
-    `bench/bundle-start.bench.mjs, ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, median of ${RUNS} runs, a shared 2-core machine. ` +
+    `bench/bundle-start.bench.mjs, ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, median of ${RUNS} runs, a shared 2-core machine (load average ${loadavg()[0].toFixed(1)} at the end). ` +
       "The app (test/fixtures/bundler-app/app.mjs) loads an exec tracepoint probe whose object @tsbpf/unplugin embedded, attaches it and prints \"attached\".",
     "",
     "| what | ms |",

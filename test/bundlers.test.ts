@@ -2,8 +2,8 @@
 // bundler-app) that imports a probe module; the bundle holds the probe's object and neither the
 // compiler nor TypeScript, runs under plain `node`, loads the probe and receives the exec event
 // of a child this test starts (its pid checked against the child's). A probe that does not
-// compile fails each build with its TypeScript location; rollup's watch mode rebuilds the object
-// when a file the probe imports changes.
+// compile fails each build with its TypeScript location; rollup's watch mode and vite's dev
+// server rebuild the object when a file the probe imports changes.
 import { randomUUID } from "node:crypto";
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -111,6 +111,26 @@ describeKernel("@tsbpf/unplugin", () => {
     expect(run.code).not.toBe(0);
     expect(run.stderr).toContain("this bundle holds no compiled object for the probe class being loaded");
     expect(run.stderr).toContain("`include`");
+  });
+
+  it("vite's dev server transforms the probe module anew when a file the probe imports changes", async () => {
+    const { createServer } = await import("vite");
+    const dir = appDir("dev");
+    const server = await createServer({ configFile: false, root: dir, logLevel: "silent", plugins: [tsbpf.vite()], server: { middlewareMode: true, hmr: false, ws: false }, appType: "custom" });
+    try {
+      const object = async () => embedded((await server.transformRequest("/exec-probe.bpf.ts", { ssr: true }))!.code).get("ExecProbe");
+      const before = await object();
+      expect(before === base64(compileFile(join(dir, "exec-probe.bpf.ts"), { sourceRoot: process.cwd() }).probes[0]!.elf), "the served object is the compiler's").toBe(true);
+      const eventFile = join(dir, "event.ts");
+      writeFileSync(eventFile, readFileSync(eventFile, "utf8").replace("CharArray<256>", "CharArray<128>"));
+      // The watcher invalidates the probe module (its transform result is dropped) once it sees the change.
+      await until(() => server.moduleGraph.getModuleById(join(dir, "exec-probe.bpf.ts"))?.ssrTransformResult == null, 10_000, "vite to invalidate the probe module");
+      const after = await object();
+      expect(after !== before, "the object changed").toBe(true);
+      expect(after === base64(compileFile(join(dir, "exec-probe.bpf.ts"), { sourceRoot: process.cwd() }).probes[0]!.elf), "the new object is the compiler's").toBe(true);
+    } finally {
+      await server.close();
+    }
   });
 
   it("rollup watch mode rebuilds the object when a file the probe imports changes", async () => {

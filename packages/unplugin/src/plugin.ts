@@ -92,16 +92,24 @@ function fail(context: UnpluginBuildContext & UnpluginContext, file: string, err
 
 const packageNames = new Map<string, string | undefined>();
 
-/** Whether `file` belongs to the tsbpf package (its nearest package.json names it). */
+/**
+ * Whether `file` belongs to the tsbpf package: its nearest package.json with a name names it (a
+ * nameless one, such as `{ "type": "module" }` in a dist folder, belongs to the package above).
+ */
 function insideTsbpf(file: string): boolean {
   let dir = dirname(file.replace(/\?.*$/, ""));
   for (;;) {
-    let name = packageNames.get(dir);
     if (!packageNames.has(dir)) {
       const manifest = join(dir, "package.json");
-      name = existsSync(manifest) ? (JSON.parse(readFileSync(manifest, "utf8")) as { name?: string }).name ?? "" : undefined;
+      let name: string | undefined;
+      try {
+        name = existsSync(manifest) ? (JSON.parse(readFileSync(manifest, "utf8")) as { name?: string }).name : undefined;
+      } catch {
+        name = undefined; // unreadable: look further up
+      }
       packageNames.set(dir, name);
     }
+    const name = packageNames.get(dir);
     if (name !== undefined) return name === "tsbpf";
     const parent = dirname(dir);
     if (parent === dir) return false;

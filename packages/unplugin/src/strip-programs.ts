@@ -29,7 +29,7 @@ export function stripProgramBodies(text: string, file: string, classNames: Reado
       if (bytes[start] !== 0x7b || bytes[end - 1] !== 0x7d) {
         throw new StripError(`@tsbpf/unplugin: cannot locate the body of ${declared.name} in ${file} (unexpected swc span)`);
       }
-      const key = member.key.type === "Identifier" ? member.key.value : member.key.type === "PrivateName" ? `#${member.key.id.value}` : "method";
+      const key = member.key.type === "Identifier" ? member.key.value : member.key.type === "PrivateName" ? `#${privateName(member.key)}` : "method";
       const lines = bytes.subarray(start, end).toString("utf8").split("\n").length - 1;
       const message = `tsbpf: ${declared.name}.${key} is BPF code: it runs in the kernel, not in user space`;
       edits.push({ start, end, replacement: `{ throw new Error(${JSON.stringify(message)});${"\n".repeat(lines)} }` });
@@ -55,4 +55,9 @@ function classOf(item: ModuleItem): { name: string; members: ClassMember[] } | u
     return { name: item.decl.identifier.value, members: item.decl.body };
   }
   return undefined;
+}
+
+/** swc's declarations give a private name an `id`; its parser (1.16) gives it a `value`. */
+function privateName(key: { id?: { value: string }; value?: string }): string {
+  return key.value ?? key.id?.value ?? "";
 }

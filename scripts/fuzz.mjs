@@ -21,7 +21,9 @@ const { values } = parseArgs({
 });
 const { runFuzz } = await import("../packages/compiler/src/conformance/fuzz/fuzz-main.ts");
 const stop = new AbortController();
+// SIGTERM too: a campaign started in the background (`nohup … &`) ignores SIGINT.
 process.once("SIGINT", () => stop.abort());
+process.once("SIGTERM", () => stop.abort());
 process.exitCode = await runFuzz({
   seed: values.seed === undefined ? (Date.now() % 1_000_000_000) : Number(values.seed),
   batches: values.batches === undefined ? Infinity : Number(values.batches),

@@ -10,6 +10,7 @@ import { MAP_DECLARATIONS, MAP_FIELDS, mapPrograms } from "./cases/maps.js";
 import { castPrograms, operatorPrograms, unaryPrograms, zeroOperandPrograms } from "./cases/operators.js";
 import { INDEX_DECLARATIONS, knownIndexPrograms, otherKnownIndexPrograms } from "./cases/indexes.js";
 import { narrowedPrograms } from "./cases/narrowed.js";
+import { IDENTITY_DECLARATIONS, IDENTITY_FIELDS, identityPrograms } from "./cases/identities.js";
 import { conditionPrograms, LOOP_DECLARATIONS, loopPrograms } from "./cases/statements.js";
 import { Evaluator } from "./evaluator/interpreter.js";
 import { randomInput, inputsFor, IMPORTS, ioDeclaration } from "./io.js";
@@ -42,6 +43,7 @@ export const groups: Group[] = [
   { name: "indexes known at compile time", programs: knownIndexPrograms(), declarations: INDEX_DECLARATIONS },
   { name: "other indexes known at compile time", programs: otherKnownIndexPrograms(), declarations: INDEX_DECLARATIONS },
   { name: "bools narrowed by tsc, to never included", programs: narrowedPrograms() },
+  { name: "identities folded under BPF's rules", programs: identityPrograms(), declarations: IDENTITY_DECLARATIONS, fields: IDENTITY_FIELDS },
 ];
 
 /** The batch of a group, with `count` random inputs (plus zeros, ones and all-ones). */

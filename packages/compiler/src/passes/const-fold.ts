@@ -4,7 +4,7 @@
  * constants are computed, and branches on constants become jumps.
  */
 import { isSigned, kindBits, wrapToKind, type IntKind } from "../checker/kinds.js";
-import { imm, instDef, type BinOp, type Block, type Inst, type IrFunction, type IrKind, type Operand, type VReg } from "../ir/ir.js";
+import { imm, instDef, type BinOp, type Block, type CmpOp, type Inst, type IrFunction, type IrKind, type Operand, type VReg } from "../ir/ir.js";
 import { evalBinary, evalCompare, evalUnary } from "./evaluate.js";
 
 export function constantFold(fn: IrFunction): boolean {
@@ -69,6 +69,23 @@ function heldBy(kind: IrKind, constant: Extract<Operand, { tag: "imm" }>): Opera
   return value === constant.value && kind === constant.kind ? constant : imm(value, kind);
 }
 
+/**
+ * An operation whose operands are one register: `x - x`, `x ^ x` and `x % x` are 0 for every x
+ * under BPF's rules (`0 % 0` is 0 too), `x & x` and `x | x` are x.
+ */
+function sameOperand(bop: BinOp, dst: VReg, a: Operand, b: Operand): Operand | undefined {
+  if (a.tag !== "reg" || b.tag !== "reg" || a.reg !== b.reg || dst.kind === "ptr") return undefined;
+  if (bop === "sub" || bop === "xor" || bop === "mod") return imm(0n, dst.kind);
+  if ((bop === "and" || bop === "or") && a.reg.kind === dst.kind) return a;
+  return undefined;
+}
+
+/** `x cmp x`: true for ==, <=, >=, false for !=, <, > (one register holds one value). */
+function sameCompare(cmp: CmpOp, a: Operand, b: Operand): boolean | undefined {
+  if (a.tag !== "reg" || b.tag !== "reg" || a.reg !== b.reg) return undefined;
+  return cmp === "eq" || cmp === "le" || cmp === "ge";
+}
+
 function foldBlock(block: Block, global: Map<VReg, Operand>, defCount: Map<VReg, number>): boolean {
   const known = new Map<VReg, Operand>();
   let changed = false;
@@ -90,6 +107,7 @@ function foldBlock(block: Block, global: Map<VReg, Operand>, defCount: Map<VReg,
         const b = sub(inst.b);
         next = a.tag === "imm" && b.tag === "imm"
           ? { op: "mov", dst: inst.dst, src: imm(evalBinary(inst.bop, inst.kind, a.value, b.value), inst.dst.kind) }
+          : sameOperand(inst.bop, inst.dst, a, b) ? { op: "mov", dst: inst.dst, src: sameOperand(inst.bop, inst.dst, a, b)! }
           : isIdentity(inst.bop, inst.kind, inst.dst, a, b) ? { op: "mov", dst: inst.dst, src: a }
           : isAbsorbed(inst.bop, inst.dst, a, b) ? { op: "mov", dst: inst.dst, src: imm(0n, inst.dst.kind) } : { ...inst, a, b };
         break;
@@ -107,8 +125,10 @@ function foldBlock(block: Block, global: Map<VReg, Operand>, defCount: Map<VReg,
       case "cmp": {
         const a = sub(inst.a);
         const b = sub(inst.b);
+        const same = sameCompare(inst.cmp, a, b);
         next = a.tag === "imm" && b.tag === "imm"
           ? { op: "mov", dst: inst.dst, src: imm(evalCompare(inst.cmp, inst.kind, a.value, b.value) ? 1n : 0n, "bool") }
+          : same !== undefined ? { op: "mov", dst: inst.dst, src: imm(same ? 1n : 0n, "bool") }
           : { ...inst, a, b };
         break;
       }
@@ -133,8 +153,10 @@ function foldBlock(block: Block, global: Map<VReg, Operand>, defCount: Map<VReg,
   if (term?.op === "cbr") {
     const a = sub(term.a);
     const b = sub(term.b);
-    if (a.tag === "imm" && b.tag === "imm") {
-      block.term = { op: "br", target: evalCompare(term.cmp, term.kind, a.value, b.value) ? term.then : term.else };
+    const same = sameCompare(term.cmp, a, b);
+    if ((a.tag === "imm" && b.tag === "imm") || same !== undefined) {
+      const taken = same ?? evalCompare(term.cmp, term.kind, (a as { value: bigint }).value, (b as { value: bigint }).value);
+      block.term = { op: "br", target: taken ? term.then : term.else };
       if (term.loc) block.term.loc = term.loc;
       changed = true;
     } else {

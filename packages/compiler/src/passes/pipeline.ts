@@ -12,6 +12,7 @@ import { removeDeadDefinitions, threadKnownBranches } from "./known-branches.js"
 import { reuseInvariantLoads } from "./invariant-loads.js";
 import { reuseRedundantLoads } from "./redundant-loads.js";
 import { peephole } from "./peephole.js";
+import { reuseLocalExpressions } from "./local-cse.js";
 
 export function optimize(fn: IrFunction): void {
   for (let round = 0; round < 10; round++) {
@@ -19,6 +20,7 @@ export function optimize(fn: IrFunction): void {
     changed = reuseInvariantLoads(fn) || changed;
     changed = reuseRedundantLoads(fn) || changed;
     changed = peephole(fn) || changed;
+    changed = reuseLocalExpressions(fn) || changed;
     changed = propagateCopies(fn) || changed;
     changed = threadJumps(fn) || changed;
     changed = threadKnownBranches(fn) || changed;

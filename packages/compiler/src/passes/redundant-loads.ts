@@ -1,12 +1,12 @@
 /**
- * A load from memory through a pointer register (the context, a packet, a map value) repeats an
- * earlier one when the earlier one ran on every path to it and nothing on the way could have
+ * A load from memory through a pointer register (the context, a packet, a map value), from a stack
+ * object or from a global variable repeats an earlier one when the earlier one ran on every path to it and nothing on the way could have
  * written memory: no store, atomic, copy or zero-fill, no helper or subprogram call (helpers may
  * write memory, or move the packet). The later load becomes a copy of the earlier one's register,
  * which copy propagation then removes: `packetAt` reads ctx->data and ctx->data_end once, and a
  * header field tested twice is read once, as clang does.
  */
-import { instDef, successors, type Block, type Inst, type IrFunction, type VReg } from "../ir/ir.js";
+import { instDef, successors, type Block, type Inst, type IrFunction, type StackObject, type VReg } from "../ir/ir.js";
 import { dominatorSets } from "./invariant-loads.js";
 
 const CLOBBERS = new Set<Inst["op"]>(["store", "atomicAdd", "atomic", "copy", "zero", "call", "callsub"]);
@@ -60,12 +60,17 @@ export function reuseRedundantLoads(fn: IrFunction): boolean {
     return false;
   };
 
-  const seen: { block: Block; index: number; base: VReg; offset: number; kind: string; dst: VReg }[] = [];
+  const seen: { block: Block; index: number; base: VReg | StackObject | string; offset: number; kind: string; dst: VReg }[] = [];
   let changed = false;
   for (const block of fn.blocks) {
     block.insts.forEach((inst, index) => {
-      if (inst.op !== "load" || inst.addr.tag !== "reg" || inst.relo || !once(inst.addr.base)) return;
-      const { base, offset } = inst.addr;
+      if (inst.op !== "load" || inst.relo) return;
+      // Through a pointer register defined once, or at a fixed place: a stack object (a struct or
+      // array local: `s.d % s.d` reads s.d once, as clang does) or a global variable.
+      const addr = inst.addr;
+      if (addr.tag === "reg" && !once(addr.base)) return;
+      const base = addr.tag === "reg" ? addr.base : addr.tag === "stack" ? addr.object : addr.map;
+      const { offset } = addr;
       const twin = seen.find((s) =>
         s.base === base && s.offset === offset && s.kind === inst.kind && s.dst.kind === inst.dst.kind &&
         (s.block === block ? s.index < index : dominators.get(block)!.has(s.block)) &&

@@ -269,8 +269,11 @@ export class Evaluator {
     for (let i = 0; i < array.type.length; i++) {
       frame.scopes.push(new Map());
       try {
-        // The loop variable is the element in place (writes to a struct element's members stay).
-        frame.scopes.at(-1)!.set(name, { kind: "mem", place: { mem: array.mem, off: array.off + i * size, type: elem }, readonly: false });
+        // A struct element is the loop variable in place (writes to its members stay); a scalar one
+        // is its value when the iteration starts, as in JavaScript (later writes to the array do
+        // not change it).
+        const element: Place = { mem: array.mem, off: array.off + i * size, type: elem };
+        frame.scopes.at(-1)!.set(name, elem.tag === "int" ? this.#newSlot(elem, this.#load(element), s) : { kind: "mem", place: element, readonly: false });
         const { stop, pass } = this.#loopControl(this.#statement(frame, s.statement), label);
         if (stop) return pass;
       } finally {

@@ -35,13 +35,42 @@ export interface GenOptions {
   pressure: boolean;
 }
 
+/**
+ * What the generator writes, for docs/status.md: every construct below appears in programs of both
+ * option sets (each behind its flag where it has one).
+ * - expressions over every kind: arithmetic, bitwise, shifts (masked counts), unary `-`/`~`, casts,
+ *   comparisons (`<`, `<=`, `>`, `>=`, `===`, `!==`, `==`, `!=`), `!`, `&&`, `||`, `?:`, calls;
+ *   literals of every sign and size, module constants (`K_*`);
+ * - locals of every kind and bool (`const` and `let`), assignment, compound assignment, `++`/`--`;
+ * - bools narrowed by tsc: `if (b) { if (!b) { b = (x < y) && b } }`, `b || (b || x)` inside
+ *   `if (b)` (where tsc types b as never), assignments of conditions to bool locals;
+ * - fixed arrays indexed in range (masked), at raw variable indexes of any value, at cast
+ *   constants of every sign and size (`a[i32(-2)]`, `a[u32(4294967295)]`, -1, 0, len-1, len, ...)
+ *   and at `let`/`const` locals holding such values, which constant propagation carries into the
+ *   index (out of range, a read gives 0 and a write does nothing);
+ * - structs: literals, spread (`{ ...s, c: x }`), copies, member assignment;
+ * - if/else, early `return`, for/while/do…while with constant bounds (literal or module constant),
+ *   for…of, labelled break/continue, switch with fall-through;
+ * - BPF-to-BPF subprograms, globals, a hash map (update, delete, lookup and write through).
+ */
+
 /** The campaign's programs: larger, slower to compile. */
 export const defaultOptions: GenOptions = { loops: true, switches: true, structs: true, maxStatements: 10, results: 4, depth: 3, calls: true, state: true, arrays: true, pressure: true };
 /** The bounded run of `npm test`: small programs, so that thousands compile in a minute. */
 export const smallOptions: GenOptions = { loops: true, switches: true, structs: true, maxStatements: 4, results: 2, depth: 2, calls: true, state: true, arrays: true, pressure: false };
 
 /** The struct random programs build on the stack. */
-export const RANDOM_DECLARATIONS = "export interface Rs { a: u8; b: i16; c: u32; d: i64; e: u64 }";
+export const RANDOM_DECLARATIONS = [
+  "export interface Rs { a: u8; b: i16; c: u32; d: i64; e: u64 }",
+  "const K_NEG: i32 = -2;",
+  "const K_BIG: u32 = 4000000000;",
+  "const K_BOUND: i32 = 3;",
+  "const K_WIDE: i64 = -5000000000n;",
+  "const K_MASK: u64 = 0xfffffffffn;",
+].join("\n");
+/** The module constants above, by family. */
+const N_CONSTANTS = ["K_NEG", "K_BIG", "K_BOUND"];
+const B_CONSTANTS = ["K_WIDE", "K_MASK"];
 /** Globals and a map of the random programs' class: their state carries over between runs. */
 export const RANDOM_FIELDS = "  g8: u8 = 7;\n  g16: i16 = -3;\n  g32: u32 = 100;\n  g64: i64 = -5n;\n  m = new HashMap<u32, u64>({ maxEntries: 6 });";
 const GLOBALS: [string, Kind][] = [["this.g8", "u8"], ["this.g16", "i16"], ["this.g32", "u32"], ["this.g64", "i64"]];
@@ -57,6 +86,13 @@ interface Var {
   mutable: boolean;
   /** A fixed array of this many elements of `kind`. */
   length?: number;
+  /** A local declared to hold an index value (#indexLocal). */
+  index?: boolean;
+}
+
+/** Index values around an array of `length` and around every kind's boundaries. */
+function indexValues(length: number): number[] {
+  return [-2147483648, -65536, -129, -128, -100, -9, -2, -1, 0, 1, length - 1, length, length + 1, 2 * length, 127, 128, 255, 256, 32767, 65535, 2147483647, 4294967295];
 }
 
 /** A module function a program may call. */
@@ -72,7 +108,7 @@ const N_NEGATIVE = [1, 2, 7, 128, 129, 32768, 2147483648];
 const B_LITERALS = [0n, 1n, 3n, 31n, 63n, 255n, 65536n, 0xffffffffn, 0x100000000n, 0x7fffffffffffffffn, 0x8000000000000000n, 0xffffffffffffffffn];
 
 const ARITH = ["+", "-", "*", "/", "%", "&", "|", "^"] as const;
-const COMPARE = ["<", "<=", ">", ">=", "===", "!=="] as const;
+const COMPARE = ["<", "<=", ">", ">=", "===", "!==", "==", "!="] as const;
 const COMPOUND = ["+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>="] as const;
 
 /** An expression node; `constant` when no variable or operand feeds it. */
@@ -179,7 +215,10 @@ export class ProgramGenerator {
     if (!this.#inFunction) choices.push([2, () => this.#resultStore()]);
     if (!this.#inFunction && this.#options.pressure) choices.push([1, () => this.#pressure()]);
     if (this.#options.state && !this.#inFunction) choices.push([2, () => this.#mapStatement()]);
-    if (this.#options.arrays) choices.push([1, () => this.#arrayDeclaration()]);
+    if (this.#options.arrays) choices.push([1, () => this.#arrayDeclaration()], [1, () => this.#indexLocal()]);
+    choices.push([3, () => this.#boolStatement()]);
+    if (!this.#inFunction) choices.push([1, () => this.#earlyReturn()]);
+    if (this.#options.structs) choices.push([1, () => this.#structCopy()]);
     if (nestedOk) choices.push([2, () => this.#if()]);
     if (nestedOk && this.#options.loops && this.#loopDepth < 2) choices.push([2, () => this.#for()], [1, () => this.#while()], [1, () => this.#doWhile()], [1, () => this.#forOf()]);
     if (nestedOk && this.#options.switches) choices.push([1, () => this.#switch()]);
@@ -198,14 +237,56 @@ export class ProgramGenerator {
     if (this.#rng.chance(0.15)) {
       const name = this.#fresh("c");
       const c = this.#cond(2);
-      this.#declare({ name, kind: "bool", mutable: false });
-      return node("stmt", [c], ([x]) => `    const ${name}: bool = ${x};`, { removable: true });
+      const word = this.#rng.chance(0.5) ? "let" : "const";
+      this.#declare({ name, kind: "bool", mutable: word === "let" });
+      return node("stmt", [c], ([x]) => `    ${word} ${name}: bool = ${x};`, { removable: true });
     }
     const kind = this.#kind();
     const name = this.#fresh("v");
     const e = this.#expr(this.#rng.chance(0.8) ? familyOf(kind) : this.#rng.pick(["n", "b"] as const), this.#options.depth);
     this.#declare({ name, kind, mutable: true });
     return node("stmt", [e], ([x]) => `    let ${name}: ${kind} = ${kind}(${x});`);
+  }
+
+  /**
+   * A bool local assigned, and narrowed by tsc: inside `if (b) { if (!b) { … } }` tsc types b as
+   * never (unreachable code, which the program still compiles), inside `if (b)` the right of
+   * `b || …` too.
+   */
+  #boolStatement(): Node {
+    const bools = this.#vars((v) => v.kind === "bool" && v.mutable);
+    if (!bools.length) return this.#declaration();
+    const b = this.#rng.pick(bools).name;
+    const c = this.#cond(2);
+    const roll = this.#rng.below(6);
+    if (roll === 5) return node("stmt", [c], ([x]) => `    if (${b}) { if (!${b}) { ${b} = ${x} && ${b}; } }`, { removable: true });
+    if (roll === 0) return node("stmt", [c], ([x]) => `    ${b} = ${x};`, { removable: true });
+    if (roll === 1) return node("stmt", [c], ([x]) => `    if (${b}) { if (!${b}) { ${b} = ${x} && ${b}; } }`, { removable: true });
+    if (roll === 2) return node("stmt", [c], ([x]) => `    if (!${b}) { if (${b}) { ${b} = ${b} || ${x}; } }`, { removable: true });
+    if (roll === 3) return node("stmt", [c], ([x]) => `    if (${b}) { ${b} = (${b} || (${b} || ${x})); }`, { removable: true });
+    return node("stmt", [c], ([x]) => `    ${b} = !${b} ? ${x} : (${b} && !${x});`, { removable: true });
+  }
+
+  /** `if (c) return i32(x);` in the program's body (past it, the results are not written). */
+  #earlyReturn(): Node {
+    const c = this.#cond(2);
+    const e = this.#expr("n", 1);
+    return node("stmt", [c, e], ([x, y]) => `    if (${x}) return i32(${y});`, { removable: true });
+  }
+
+  /** A struct from another: spread with members overridden, or a copy. */
+  #structCopy(): Node {
+    const structs = [...new Set(this.#vars((v) => /^s\d+\.a$/.test(v.name)).map((v) => v.name.slice(0, -2)))];
+    if (!structs.length) return this.#structDeclaration();
+    const from = this.#rng.pick(structs);
+    const name = this.#fresh("s");
+    const copy = this.#rng.chance(0.4);
+    const [field, kind] = this.#rng.pick(STRUCT_FIELDS);
+    // The member's value first: it must not read the struct it initialises.
+    const e = this.#expr(familyOf(kind), 2);
+    for (const [f, k] of STRUCT_FIELDS) this.#declare({ name: `${name}.${f}`, kind: k, mutable: true });
+    if (copy) return node("stmt", [], () => `    const ${name}: Rs = ${from};`);
+    return node("stmt", [e], ([x]) => `    const ${name}: Rs = { ...${from}, ${field}: ${kind}(${x}) };`);
   }
 
   #structDeclaration(): Node {
@@ -220,13 +301,43 @@ export class ProgramGenerator {
     return vars.length ? this.#rng.pick(vars) : undefined;
   }
 
-  /** How to name a variable: arrays with an index, in range mostly, out of range sometimes. */
+  /**
+   * How to name a variable: arrays with an index — masked into range (or twice the range) half of
+   * the time, else a raw index of any value (a variable, an operand, a local holding a constant)
+   * or a cast constant of any sign and size. A bare constant out of range is a compile error
+   * (TSBPF2011), so constants are cast (`i32(-2)`), which leaves their value to folding.
+   */
   #access(v: Var): string {
     if (v.length === undefined) return v.name;
-    const index = this.#indexLeaf();
-    // A constant index out of range is a compile error: only variable ones may miss.
-    const outOfRange = !index.constant && this.#rng.chance(0.2);
-    return `${v.name}[${render(index)} & ${outOfRange ? 2 * v.length - 1 : v.length - 1}]`;
+    const roll = this.#rng.below(10);
+    if (roll < 5) {
+      const index = this.#indexLeaf();
+      const outOfRange = !index.constant && this.#rng.chance(0.2);
+      return `${v.name}[${render(index)} & ${outOfRange ? 2 * v.length - 1 : v.length - 1}]`;
+    }
+    if (roll < 8) {
+      const locals = this.#vars((x) => x.index === true);
+      if (locals.length && this.#rng.chance(0.6)) return `${v.name}[${this.#rng.pick(locals).name}]`;
+      const index = this.#indexLeaf();
+      return `${v.name}[${index.constant ? `i32(${render(index)})` : render(index)}]`;
+    }
+    return `${v.name}[${this.#castIndex(v.length)}]`;
+  }
+
+  /** A cast constant index: the boundaries of the array and of every kind, both signs. */
+  #castIndex(length: number): string {
+    const kind = this.#rng.pick(["i32", "i32", "u32", "i16", "u16", "i8", "u8"] as const);
+    return `${kind}(${this.#rng.pick(indexValues(length))})`;
+  }
+
+  /** `let j: K = K(v)` (or `const`): a local holding an index value that propagation carries. */
+  #indexLocal(): Node {
+    const kind = this.#rng.pick(N_KINDS);
+    const name = this.#fresh("j");
+    const value = this.#rng.pick(indexValues(this.#rng.pick([2, 4, 8])));
+    const word = this.#rng.chance(0.5) ? "let" : "const";
+    this.#declare({ name, kind, mutable: word === "let", index: true });
+    return node("stmt", [], () => `    ${word} ${name}: ${kind} = ${kind}(${value});`);
   }
 
   /** An index: a scalar number variable, an operand, or a literal (never another array element). */
@@ -243,7 +354,11 @@ export class ProgramGenerator {
     const kind = this.#kind();
     const length = this.#rng.pick([2, 4, 8]);
     this.#declare({ name, kind, mutable: true, length });
-    return node("stmt", [], () => `    const ${name}: FixedArray<${kind}, ${length}> = zero();`);
+    const array = `    const ${name}: FixedArray<${kind}, ${length}> = zero();`;
+    if (this.#rng.chance(0.5)) return node("stmt", [], () => array);
+    // With a local holding an index value for it (and for the arrays after it).
+    const local = this.#indexLocal();
+    return node("stmt", [local], ([l]) => `${array}\n${l}`);
   }
 
   #mapStatement(): Node {
@@ -367,7 +482,8 @@ export class ProgramGenerator {
     const label = this.#label();
     const body = this.#loopBody({ name: i, kind, mutable: false }, label);
     const head = label ? `${label}: ` : "";
-    return node("stmt", [body], ([b]) => `    ${head}for (let ${i}: ${kind} = 0${lit}; ${i} < ${bound}${lit}; ${i}++) {\n${b}\n    }`, { removable: true });
+    const limit = kind !== "i64" && this.#rng.chance(0.2) ? "K_BOUND" : `${bound}${lit}`;
+    return node("stmt", [body], ([b]) => `    ${head}for (let ${i}: ${kind} = 0${lit}; ${i} < ${limit}; ${i}++) {\n${b}\n    }`, { removable: true });
   }
 
   #while(): Node {
@@ -437,6 +553,7 @@ export class ProgramGenerator {
 
   #literal(family: ExprType): Node {
     const r = this.#rng;
+    if (r.chance(0.1)) return leaf(family, r.pick(family === "n" ? N_CONSTANTS : B_CONSTANTS));
     if (family === "n") {
       if (r.chance(0.2)) return leaf("n", `(-${r.pick(N_NEGATIVE)})`);
       return leaf("n", `${r.chance(0.85) ? r.pick(N_LITERALS) : r.u32()}`);
@@ -462,8 +579,13 @@ export class ProgramGenerator {
     return e.constant ? this.#variableLeaf(family) : e;
   }
 
+  /**
+   * A shift count masked below the width, inside a cast: `a << ((b << ((c >> (d & 63n)) & 63n)) & 63n)`
+   * is a parse error in TypeScript (it tries `<(…)>(…)` as a generic arrow function), while
+   * `a << u64(((b << …) & 63n))` parses (found by the fuzzer, seed 7108).
+   */
   #masked(e: Expr, family: ExprType): Expr {
-    return node(family, [e], ([x]) => `(${x} & ${family === "n" ? "31" : "63n"})`, { constant: e.constant, fixed: true } as Partial<Node>);
+    return node(family, [e], ([x]) => (family === "n" ? `u32((${x} & 31))` : `u64((${x} & 63n))`), { constant: e.constant, fixed: true } as Partial<Node>);
   }
 
   #expr(family: ExprType, depth: number): Expr {

@@ -67,6 +67,7 @@ export const Codes = {
   Constructor: 3012,
   MissingReturn: 3013,
   GlobalField: 3014,
+  MapLimit: 3015,
   // 4xxx: helpers and maps
   CallToNonDsl: 4001,
   UnknownHelper: 4002,

@@ -2,9 +2,8 @@
 // fresh `tsbpf build` per size of a method of N straight-line statements (up to 10,000) and of N
 // sequential `if` blocks (up to 1,500; past ~2,000 TypeScript's control-flow limit, TS2563, ends
 // the compile with that diagnostic). Wall time and peak RSS of the process; the machine is shared.
-import { execFileSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -22,7 +21,8 @@ function bigMethod(shape, n) {
 }
 
 export async function run() {
-  const dir = mkdtempSync(join(tmpdir(), "tsbpf-scale-"));
+  // Inside the checkout: the probe's `import ... from "tsbpf"` resolves through its node_modules.
+  const dir = mkdtempSync(join(root, "bench", ".scale-"));
   const rows = [];
   const table = ["| method | N | build (s) | peak RSS (MB) | per 1,000 (s) |", "|---|---|---|---|---|"];
   try {
@@ -31,15 +31,11 @@ export async function run() {
         const file = join(dir, `${shape}-${n}.bpf.ts`);
         writeFileSync(file, bigMethod(shape, n));
         const started = performance.now();
-        let stderr = "";
-        let ok = true;
-        try {
-          stderr = execFileSync(process.execPath, ["--import", `data:text/javascript,process.on("exit",()=>process.stderr.write("RSS "+process.resourceUsage().maxRSS+"\\n"))`, cli, "build", file, "-o", join(dir, "out.o")],
-            { stdio: ["ignore", "ignore", "pipe"] }).toString();
-        } catch (error) {
-          ok = false;
-          stderr = String(error.stderr ?? "");
-        }
+        const child = spawnSync(process.execPath, ["--import", `data:text/javascript,process.on("exit",()=>process.stderr.write("RSS "+process.resourceUsage().maxRSS+"\\n"))`, cli, "build", file, "-o", join(dir, "out.o")],
+          { encoding: "utf8" });
+        const stderr = child.stderr ?? "";
+        const ok = child.status === 0;
+        if (!ok && (shape === "statements" || n < 2000)) throw new Error(`tsbpf build of ${n} ${shape} failed:\n${stderr}${child.stdout}`);
         const seconds = (performance.now() - started) / 1000;
         const mb = Number(/RSS (\d+)/.exec(stderr)?.[1] ?? 0) / 1024;
         rows.push({ what: `${n} ${shape}${ok ? "" : " (no object)"}`, value: seconds, unit: "s", note: `${mb.toFixed(0)} MB` });

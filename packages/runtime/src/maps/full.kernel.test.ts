@@ -30,7 +30,7 @@ describeKernel("full maps and indices past maxEntries", () => {
     const error = (() => { try { small.set(3, 30); } catch (e) { return e; } })();
     expect(error).toBeInstanceOf(MapError);
     expect((error as MapError).code).toBe("E2BIG");
-    expect((error as MapError).message).toMatch(/map small: is full: all 2 entries \(maxEntries\) are in use; delete entries first.*raise maxEntries/);
+    expect((error as MapError).message).toMatch(/map small: is full \(E2BIG\): all 2 entries \(maxEntries\) are in use; delete entries first.*raise maxEntries/);
     const keys: number[] = [];
     for await (const k of small.keys()) keys.push(k);
     expect(keys.sort()).toEqual([1, 2]);
@@ -51,7 +51,7 @@ describeKernel("full maps and indices past maxEntries", () => {
     const fifo = object.maps.get("fifo") as QueueHandle<number>;
     fifo.push(1);
     fifo.push(2);
-    expect(() => fifo.push(3)).toThrow(/map fifo: is full: all 2 entries .*overwrite: true/);
+    expect(() => fifo.push(3)).toThrow(/map fifo: is full \(E2BIG\): all 2 entries .*overwrite: true/);
     fifo.push(3, { overwrite: true });
     expect(fifo.pop()).toBe(2);
   });

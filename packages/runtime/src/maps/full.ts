@@ -13,7 +13,7 @@ export function updating<T>(map: BpfMap, remedy: string, update: () => T): T {
     return update();
   } catch (error) {
     if (error instanceof BpfError && error.errno === Errno.E2BIG && !(error instanceof MapError)) {
-      throw new MapError(`is full: all ${map.maxEntries} entries (maxEntries) are in use; ${remedy}`, {
+      throw new MapError(`is full (E2BIG): all ${map.maxEntries} entries (maxEntries) are in use; ${remedy}`, {
         map: map.name,
         errno: error.errno,
         syscall: error.syscall,

@@ -68,6 +68,7 @@ export const Codes = {
   MissingReturn: 3013,
   GlobalField: 3014,
   MapLimit: 3015,
+  StructOpsRequired: 3016,
   // 4xxx: helpers and maps
   CallToNonDsl: 4001,
   UnknownHelper: 4002,

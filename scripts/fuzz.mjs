@@ -20,6 +20,7 @@ const { values } = parseArgs({
   },
 });
 const { runFuzz } = await import("../packages/compiler/src/conformance/fuzz/fuzz-main.ts");
+(await import("./fuzz-parsers.mjs")).startParserFuzz(values.seed === undefined ? [] : ["--seed", values.seed]); // the parsers' campaign, in a child
 const stop = new AbortController();
 // SIGTERM too: a campaign started in the background (`nohup … &`) ignores SIGINT.
 process.once("SIGINT", () => stop.abort());

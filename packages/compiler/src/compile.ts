@@ -20,6 +20,7 @@ import { inputsOf, loadSource, tscDiagnostics } from "./frontend/project.js";
 import type { LegacyDecoratorsSetting } from "./frontend/tsconfig.js";
 import { beginProbe } from "./core/local-btf.js";
 import { spanOf } from "./frontend/span.js";
+import { flowLimitDiagnostic } from "./frontend/flow-limit.js";
 import { TsOracle } from "./frontend/ts-oracle.js";
 import { lowerProgramFunctions, type ProbeServices } from "./lower/lower-program.js";
 import { functionAnchor } from "./lower/subprograms.js";
@@ -76,12 +77,17 @@ export function compileSource(fileName: string, text: string, options: CompileOp
     const loaded = loadSource(file, text);
     inputs = inputsOf(loaded);
     if (loaded.settings.legacyDecorators) diagnostics.push(legacyDecorators(loaded.settings.legacyDecorators));
+    let flowLimit = false;
     for (const d of tscDiagnostics(loaded)) {
-      const converted = fromTsc(d, file, text);
+      const limit = flowLimitDiagnostic(d, loaded.sourceFile);
+      const converted = limit ?? fromTsc(d, file, text);
       if (!converted) continue;
       if (converted.category === "error") tscErrors = true;
+      if (limit) flowLimit = true;
       diagnostics.push(converted);
     }
+    // Past tsc's flow limit its types are "error" in the function: nothing more to say truthfully.
+    if (flowLimit) return { probes: [], diagnostics: [...diagnostics.items], inputs };
     const oracle = new TsOracle(loaded.checker);
     const resolver = new TypeResolver(oracle);
     const front = { oracle, resolver, diagnostics };

@@ -32,6 +32,24 @@ describeKernel("typed errors on the kernel", () => {
     expect(result.message).toMatch(/needs CAP_BPF/);
   });
 
+  it("names what attaching a tracepoint needs with CAP_BPF and CAP_PERFMON but not root (tracefs)", () => {
+    const child = fileURLToPath(new URL("./testing/tracefs-child.ts", import.meta.url));
+    // Root uid with three capabilities, kept across the child's own setuid(65534) (no_setuid_fixup):
+    // it reads the checkout as root, then runs as nobody with CAP_BPF and CAP_PERFMON.
+    const caps = "+bpf,+perfmon,+setuid";
+    const out = execFileSync("setpriv", ["--securebits=+noroot,+noroot_locked,+no_setuid_fixup,+no_setuid_fixup_locked", `--bounding-set=-all,${caps}`,
+      `--inh-caps=-all,${caps}`, `--ambient-caps=-all,${caps}`, process.execPath, "--import", "tsx", child], {
+      env: { ...process.env, HOME: "/tmp", TSX_TSCONFIG_PATH: "" },
+      cwd: fileURLToPath(new URL("..", import.meta.url)),
+      stdio: ["ignore", "pipe", "pipe"],
+    }).toString();
+    const result = JSON.parse(out.trim().split("\n").at(-1)!) as { name?: string; capability?: string; message?: string; uid?: number };
+    expect(result.uid).toBe(65534);
+    expect(result.name).toBe("PermissionError");
+    expect(result.capability).toBe("CAP_DAC_READ_SEARCH");
+    expect(result.message).toMatch(/reading \/sys\/kernel\/(debug\/)?tracing\/events\/syscalls\/sys_enter_getppid\/id was refused: it needs CAP_DAC_READ_SEARCH \(tracefs is readable by root only.*run as root, or grant CAP_DAC_READ_SEARCH/);
+  });
+
   for (const section of ["fentry/do_unlinkat", "fexit/do_unlinkat", "fmod_ret/security_file_open", "lsm/file_open"]) {
     it(`loads ${section.split("/")[0]} where the kernel allows it, else says why not`, async () => {
       const result = await loadObject(counterObject(section)).catch((e: unknown) => e);

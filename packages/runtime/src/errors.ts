@@ -110,17 +110,17 @@ export class NotSupportedError extends BpfError {
   }
 }
 
-export type Capability = "CAP_BPF" | "CAP_PERFMON" | "CAP_SYS_ADMIN" | "CAP_NET_ADMIN";
+export type Capability = "CAP_BPF" | "CAP_PERFMON" | "CAP_SYS_ADMIN" | "CAP_NET_ADMIN" | "CAP_DAC_READ_SEARCH";
 
 /** The process lacks a capability the operation needs. */
 export class PermissionError extends BpfError {
   override name = "PermissionError";
   readonly capability: Capability;
 
-  constructor(what: string, capability: Capability, options: { errno?: number; syscall?: string; cause?: unknown; detail?: string } = {}) {
+  constructor(what: string, capability: Capability, options: { errno?: number; syscall?: string; cause?: unknown; detail?: string; remedy?: string } = {}) {
     super(
       `${what} was refused: it needs ${capability}${options.detail ? ` (${options.detail})` : ""}; ` +
-        "run as root or grant the capability (e.g. setcap cap_bpf,cap_perfmon+ep on node)",
+        (options.remedy ?? "run as root or grant the capability (e.g. setcap cap_bpf,cap_perfmon+ep on node)"),
       options,
     );
     this.capability = capability;

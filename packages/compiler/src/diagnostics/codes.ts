@@ -68,6 +68,8 @@ export const Codes = {
   MissingReturn: 3013,
   GlobalField: 3014,
   LegacyDecorators: 3015,
+  MapLimit: 3016,
+  StructOpsRequired: 3017,
   // 4xxx: helpers and maps
   CallToNonDsl: 4001,
   UnknownHelper: 4002,

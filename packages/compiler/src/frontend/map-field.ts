@@ -5,6 +5,7 @@
  */
 import { ts } from "ts-morph";
 import { sizeOf } from "../checker/layout.js";
+import { MAX_BTF_MAX_ENTRIES, mapSizeProblem } from "../checker/map-limits.js";
 import { intType, type Type } from "../checker/types.js";
 import { Codes } from "../diagnostics/codes.js";
 import { CompileError } from "../diagnostics/diagnostic.js";
@@ -53,6 +54,10 @@ function readDefinition(member: ts.PropertyDeclaration, name: string, init: ts.N
       throw new CompileError(Codes.MapOptions, spanOf(option?.node ?? init), "maxEntries must be a constant between 1 and 2^32-1",
         `write ${mapExample(kind)}`);
     }
+    if (option.value > BigInt(MAX_BTF_MAX_ENTRIES)) {
+      throw new CompileError(Codes.MapLimit, spanOf(option.node), `maxEntries ${option.value} is more than the kernel accepts in a map's BTF (${MAX_BTF_MAX_ENTRIES})`,
+        "max_entries is written as an array of that many 4-byte ints, and the kernel refuses BTF arrays past 4 GB");
+    }
     return Number(option.value);
   };
   const u32 = intType("u32");
@@ -94,6 +99,10 @@ function readDefinition(member: ts.PropertyDeclaration, name: string, init: ts.N
       if (size === undefined || n < 4096n || (n & (n - 1n)) !== 0n || n > 1n << 31n) {
         throw new CompileError(Codes.RingBufSize, spanOf(size?.node ?? init),
           `the ring buffer size must be a power of two of at least 4096 bytes${size ? `, not ${n}` : ""}`, "e.g. { size: 256 * 1024 }");
+      }
+      if (n > BigInt(MAX_BTF_MAX_ENTRIES)) {
+        throw new CompileError(Codes.MapLimit, spanOf(size.node), `a ring buffer of ${n} bytes is more than the kernel accepts in a map's BTF (at most ${(MAX_BTF_MAX_ENTRIES + 1) / 2} bytes)`,
+          "its size is max_entries, written as an array of that many 4-byte ints, and the kernel refuses BTF arrays past 4 GB");
       }
       model.maxEntries = Number(n);
       break;
@@ -145,6 +154,13 @@ function readDefinition(member: ts.PropertyDeclaration, name: string, init: ts.N
       model.key = intType("i32");
       model.value = dataType(typeArgs[0]!, ctx, "value");
       break;
+  }
+  if (!model.sizesOnly) {
+    const problem = mapSizeProblem(model.mapType, model.key ? sizeOf(model.key) : 0, sizeOf(model.value));
+    if (problem) {
+      const node = typeArgs[problem.what === "key" ? 0 : typeArgs.length - 1];
+      throw new CompileError(Codes.MapLimit, spanOf(node ?? init), problem.message, "the kernel refuses the map at load (E2BIG): use a smaller type, or a map of another kind");
+    }
   }
   return model;
 }

@@ -7,6 +7,7 @@
  */
 import { ts } from "ts-morph";
 import { inRange } from "../checker/kinds.js";
+import { missingRequiredOps } from "../checker/struct-ops-required.js";
 import type { StructField, StructType } from "../checker/types.js";
 import { Codes } from "../diagnostics/codes.js";
 import { CompileError } from "../diagnostics/diagnostic.js";
@@ -30,6 +31,8 @@ export interface StructOpsModel {
   programs: Map<string, { field: StructField; program: string }>;
   /** Data members' values, by member. */
   values: Map<string, StructOpsValue>;
+  /** The `new StructOps<...>(...)` expression, where diagnostics about the whole value point. */
+  node?: ts.Node;
 }
 
 const EXAMPLE = 'import type { tcp_congestion_ops } from "tsbpf/vmlinux"; … cc = new StructOps<tcp_congestion_ops>({ values: { name: "my_cc" } })';
@@ -50,7 +53,7 @@ export function readStructOps(name: string, init: ts.NewExpression, ctx: Fronten
   if (struct.tag !== "struct" || !struct.kernel || struct.kernel.union) {
     return bad(typeArg, `'${typeArg.getText()}' is not a kernel struct (a @kernel interface such as tsbpf/vmlinux's tcp_congestion_ops)`);
   }
-  const model: StructOpsModel = { name, struct, programs: new Map(), values: new Map() };
+  const model: StructOpsModel = { name, struct, programs: new Map(), values: new Map(), node: init };
   const arg = init.arguments?.[0];
   if (!arg) return model;
   if (!ts.isObjectLiteralExpression(arg)) return bad(arg, `the struct_ops field '${name}' takes its options as an object literal`);
@@ -131,5 +134,12 @@ export function bindStructOpsPrograms(model: ProbeModel, ctx: FrontendContext): 
       continue;
     }
     ops.programs.set(member, { field: target, program: program.name });
+  }
+  for (const ops of Object.values(model.structOps ?? {})) {
+    const missing = missingRequiredOps(ops.struct.name, new Set(ops.programs.keys()));
+    if (missing.length === 0 || ops.node === undefined) continue;
+    ctx.diagnostics.add(new CompileError(Codes.StructOpsRequired, spanOf(ops.node),
+      `the ${ops.struct.name} value '${ops.name}' does not implement ${missing.join(", ")}, which the kernel requires (it refuses the value with EINVAL when it is attached)`,
+      `implement each with a method decorated @structOps("${ops.name}", "<member>")`));
   }
 }

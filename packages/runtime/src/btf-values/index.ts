@@ -6,7 +6,7 @@
 import type { Btf } from "@tsbpf/object";
 import { z } from "zod";
 import { describeType, skipModifiers } from "../btf/query.js";
-import { MapError } from "../errors.js";
+import { BpfError, MapError, ObjectError } from "../errors.js";
 import { arrayCodec, structCodec } from "./aggregates.js";
 import { describeInput, type Codec } from "./codec.js";
 import { enumCodec, floatCodec, intCodec, pointerCodec } from "./scalars.js";
@@ -21,7 +21,15 @@ export function codecFor(btf: Btf, typeId: number): Codec {
   if (!perBtf) cache.set(btf, (perBtf = new Map()));
   const known = perBtf.get(typeId);
   if (known) return known;
-  const codec = build(btf, typeId, new Set());
+  let codec: Codec;
+  try {
+    codec = build(btf, typeId, new Set());
+  } catch (error) {
+    // A type the object's BTF declares but values cannot take (a sizeless kind, a 2 GB integer,
+    // a type containing itself) is a defect of the object, reported as one.
+    if (error instanceof BpfError) throw error;
+    throw new ObjectError(`type ${typeId} cannot be marshalled: ${(error as Error).message}`, { section: ".BTF", cause: error });
+  }
   perBtf.set(typeId, codec);
   return codec;
 }

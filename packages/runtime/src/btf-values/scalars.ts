@@ -98,8 +98,14 @@ export function integerSchema(bits: number, signed: boolean, name: string): z.Zo
     .max(hi, { error: range });
 }
 
+/** BTF integers carry at most 128 bits (the kernel's BITS_PER_U128); an INT may still claim more bytes. */
+const MAX_INT_BYTES = 16;
+
 export function intCodec(t: BtfInt): Codec {
   const size = t.size;
+  if (size < 1 || size > MAX_INT_BYTES) {
+    throw new Error(`integer ${t.name || "(anonymous)"} has ${size} bytes; integers of 1 to ${MAX_INT_BYTES} bytes can be marshalled`);
+  }
   if (isBoolInt(t)) {
     return {
       size,
@@ -127,6 +133,7 @@ export function intCodec(t: BtfInt): Codec {
 
 export function enumCodec(t: BtfEnum | BtfEnum64): Codec {
   const size = t.size;
+  if (size < 1 || size > 8) throw new Error(`enum ${t.name || "(anonymous)"} has ${size} bytes; enums of 1 to 8 bytes can be marshalled`);
   const wide = t.kind === "enum64" || size > 4;
   const name = `enum ${t.name || "(anonymous)"}`;
   const byName = new Map<string, bigint>(t.values.map((v) => [v.name, BigInt(v.value)]));

@@ -5,12 +5,19 @@
  */
 import { MapError } from "../errors.js";
 import { mapUpdate } from "../sys/bpf.js";
-import { HashMapHandle } from "./hash-map.js";
+import { checkIndex } from "./full.js";
+import { HashMapHandle, type UpdateMode } from "./hash-map.js";
 
 export class ArrayMapHandle<V = unknown> extends HashMapHandle<number, V> {
   /** The number of elements (max_entries). */
   get length(): number {
     return this.maxEntries;
+  }
+
+  /** Stores `value` at `index`; an index past maxEntries is a MapError (the kernel's E2BIG). */
+  override set(index: number, value: V, mode: UpdateMode | number = "any"): void {
+    checkIndex(this, index);
+    super.set(index, value, mode);
   }
 
   override delete(): boolean {

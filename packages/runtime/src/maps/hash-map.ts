@@ -7,6 +7,7 @@
 import type { MapSpec } from "@tsbpf/object";
 import { encodeInto, type Codec } from "../btf-values/index.js";
 import { MapError } from "../errors.js";
+import { updating } from "./full.js";
 import { Cmd, mapBatch, mapDelete, mapGetNextKey, mapLookup, mapUpdate, UpdateFlags } from "../sys/bpf.js";
 import type { Fd } from "../sys/fd.js";
 import { BpfMap } from "./map.js";
@@ -15,6 +16,9 @@ import { BpfMap } from "./map.js";
 export type UpdateMode = "any" | "noexist" | "exist";
 
 const modes: Record<UpdateMode, number> = { any: UpdateFlags.ANY, noexist: UpdateFlags.NOEXIST, exist: UpdateFlags.EXIST };
+
+/** What to do about a full hash map (its entries are allocated up front, up to maxEntries). */
+const FULL_REMEDY = "delete entries first, use an LruHash map (it evicts the least recently used entry), or raise maxEntries in the map's definition";
 
 export class HashMapHandle<K = unknown, V = unknown> extends BpfMap implements AsyncIterable<[K, V]> {
   readonly #key: Codec;
@@ -46,12 +50,13 @@ export class HashMapHandle<K = unknown, V = unknown> extends BpfMap implements A
 
   /**
    * Stores `value` under `key`. `mode` "noexist" fails if the key exists, "exist" if it does not
-   * (a BpfError with code EEXIST / ENOENT); a full hash map fails with E2BIG. Kernel 3.18.
+   * (a BpfError with code EEXIST / ENOENT); a new key in a full hash map is a MapError (E2BIG). Kernel 3.18.
    */
   set(key: K, value: V, mode: UpdateMode | number = "any"): void {
     const bytes = new Uint8Array(this.#value.size);
     encodeInto(this.#value, new DataView(bytes.buffer), 0, value, { map: this.name, what: "value" });
-    mapUpdate(this.fd, this.#encodeKey(key), bytes, typeof mode === "number" ? mode : modes[mode]);
+    const encodedKey = this.#encodeKey(key);
+    updating(this, FULL_REMEDY, () => mapUpdate(this.fd, encodedKey, bytes, typeof mode === "number" ? mode : modes[mode]));
   }
 
   /** Removes `key`; false when it was not there. Array maps cannot delete (BpfError EINVAL). Kernel 3.18. */
@@ -147,7 +152,7 @@ export class HashMapHandle<K = unknown, V = unknown> extends BpfMap implements A
       keys.set(this.#encodeKey(k), i * this.#key.size);
       values.set(this.encodeValue(v), i * this.#value.size);
     });
-    return mapBatch(Cmd.MAP_UPDATE_BATCH, this.fd, { keys, values, count: list.length, elemFlags: modes[mode] }).count;
+    return updating(this, FULL_REMEDY, () => mapBatch(Cmd.MAP_UPDATE_BATCH, this.fd, { keys, values, count: list.length, elemFlags: modes[mode] }).count);
   }
 
   /** Deletes many keys in one call (BPF_MAP_DELETE_BATCH, kernel 5.6); stops at the first absent key (BpfError ENOENT). */

@@ -6,6 +6,7 @@
 import type { MapSpec } from "@tsbpf/object";
 import { encodeInto, type Codec } from "../btf-values/index.js";
 import { mapLookupAndDelete, mapLookupNoKey, mapPush } from "../sys/bpf.js";
+import { updating } from "./full.js";
 import type { Fd } from "../sys/fd.js";
 import { BpfMap } from "./map.js";
 
@@ -19,11 +20,12 @@ export class QueueHandle<V = unknown> extends BpfMap implements AsyncIterable<V>
     this.#value = value;
   }
 
-  /** Adds a value; with `overwrite` a full map drops its oldest (queue) or bottom (stack) element. Full without it: BpfError E2BIG. */
+  /** Adds a value; with `overwrite` a full map drops its oldest (queue) or bottom (stack) element. Full without it: a MapError (E2BIG). */
   push(value: V, options: { overwrite?: boolean } = {}): void {
     const bytes = new Uint8Array(this.#value.size);
     encodeInto(this.#value, new DataView(bytes.buffer), 0, value, { map: this.name, what: "value" });
-    mapPush(this.fd, bytes, options.overwrite ? BPF_EXIST : 0);
+    updating(this, "pop values first, push with { overwrite: true } to drop the oldest, or raise maxEntries in the map's definition", () =>
+      mapPush(this.fd, bytes, options.overwrite ? BPF_EXIST : 0));
   }
 
   /** Takes the next value, or undefined when empty. */

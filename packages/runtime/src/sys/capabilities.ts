@@ -6,6 +6,7 @@ import type { Capability } from "../errors.js";
 import { door } from "./door.js";
 
 const bits: Record<Capability, bigint> = {
+  CAP_DAC_READ_SEARCH: 2n,
   CAP_NET_ADMIN: 12n,
   CAP_SYS_ADMIN: 21n,
   CAP_PERFMON: 38n,

@@ -39,7 +39,7 @@ export function resetTracefsCache(): void {
 /** The numeric id of tracepoint `category/name` (events/<category>/<name>/id); undefined if there is no such tracepoint. */
 export function tracepointId(category: string, name: string): number | undefined {
   if (!/^[\w.-]+$/.test(category) || !/^[\w.-]+$/.test(name)) return undefined;
-  const text = readTextFile(`${tracefsRoot()}/events/${category}/${name}/id`);
+  const text = readTracefs(`${tracefsRoot()}/events/${category}/${name}/id`);
   if (text === undefined) return undefined;
   const id = Number.parseInt(text.trim(), 10);
   return Number.isFinite(id) ? id : undefined;
@@ -47,5 +47,27 @@ export function tracepointId(category: string, name: string): number | undefined
 
 /** Read a file under tracefs (undefined when absent). */
 export function readTracefsFile(relative: string): string | undefined {
-  return readTextFile(`${tracefsRoot()}/${relative}`);
+  return readTracefs(`${tracefsRoot()}/${relative}`);
+}
+
+/**
+ * A tracefs file's text. tracefs is root's alone (its root directory is mode 0700): a process
+ * with CAP_BPF and CAP_PERFMON but another uid loads programs, then meets EACCES here, which is
+ * a PermissionError naming what is missing rather than a bare "open failed".
+ */
+function readTracefs(path: string): string | undefined {
+  try {
+    return readTextFile(path);
+  } catch (error) {
+    if (error instanceof BpfError && (error.errno === Errno.EACCES || error.errno === Errno.EPERM)) {
+      throw new PermissionError(`reading ${path}`, "CAP_DAC_READ_SEARCH", {
+        errno: error.errno,
+        syscall: "open",
+        cause: error,
+        detail: "tracefs is readable by root only; CAP_BPF and CAP_PERFMON do not open it",
+        remedy: "run as root, or grant CAP_DAC_READ_SEARCH as well (e.g. setcap cap_bpf,cap_perfmon,cap_dac_read_search+ep on node)",
+      });
+    }
+    throw error;
+  }
 }

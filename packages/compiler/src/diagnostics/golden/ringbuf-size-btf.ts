@@ -1,0 +1,2 @@
+// @members
+  ring = new RingBuf<u32>({ size: 1 << 30 });

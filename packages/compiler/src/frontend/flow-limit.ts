@@ -1,0 +1,47 @@
+/**
+ * TypeScript's control-flow limit (TS2563): a function whose flow graph is too deep for tsc's
+ * narrowing (about 2,000 nested branch points: a method of a few thousand `if`s) gets one tsc
+ * error at its first statement, and from then on tsc answers "error type" for the references in
+ * it. tsbpf's own types come from tsc, so compiling on would report each such reference as
+ * something else (TSBPF4001 "not a function a BPF program can call"): instead the limit is
+ * reported as what it is, on the function's name, with the way out.
+ */
+import { ts } from "ts-morph";
+import { makeDiagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
+
+export const FLOW_LIMIT_CODE = 2563;
+
+function enclosingFunction(sourceFile: ts.SourceFile, position: number): ts.FunctionLikeDeclaration | undefined {
+  let found: ts.FunctionLikeDeclaration | undefined;
+  const visit = (node: ts.Node): void => {
+    if (position < node.getFullStart() || position > node.getEnd()) return;
+    if (ts.isFunctionLike(node) && "body" in node && node.body !== undefined) found = node as ts.FunctionLikeDeclaration;
+    ts.forEachChild(node, visit);
+  };
+  visit(sourceFile);
+  return found;
+}
+
+function describe(fn: ts.FunctionLikeDeclaration): string {
+  const name = fn.name && ts.isIdentifier(fn.name) ? fn.name.text : "(anonymous)";
+  if (ts.isMethodDeclaration(fn) && ts.isClassLike(fn.parent)) return `the method '${fn.parent.name?.text ?? "(class)"}.${name}'`;
+  return `the function '${name}'`;
+}
+
+/** tsc's TS2563, restated on the function it names (undefined when the diagnostic is another one). */
+export function flowLimitDiagnostic(d: ts.Diagnostic, sourceFile: ts.SourceFile): Diagnostic | undefined {
+  if (d.code !== FLOW_LIMIT_CODE || d.file === undefined || d.file.fileName !== sourceFile.fileName) return undefined;
+  const fn = enclosingFunction(sourceFile, d.start ?? 0);
+  const at = fn?.name ?? fn ?? sourceFile;
+  const what = fn ? describe(fn) : "the module";
+  const start = at.getStart(sourceFile);
+  const diagnostic = makeDiagnostic(
+    FLOW_LIMIT_CODE,
+    "error",
+    { file: sourceFile.fileName, text: sourceFile.text, start, end: at.getEnd() },
+    `${what} is too large for TypeScript's control-flow analysis (TS2563), so tsc cannot type its body and tsbpf cannot compile it`,
+    "split it into smaller functions: an undecorated method of the probe class is a BPF subprogram (called, or inlined)",
+  );
+  diagnostic.source = "tsc";
+  return diagnostic;
+}

@@ -2,9 +2,9 @@
 # Installs and mounts what the kernel tests use, on a fresh machine too: bpftool (interop: objects
 # tsbpf writes must load with libbpf), clang (fixtures: the runtime must load clang-built
 # objects; libbpf-dev for their bpf_helpers.h), iproute2 (network namespaces for XDP/tc tests), a C
-# compiler (uprobe targets), qemu and the stock Debian kernels the other-kernel tests boot (through
-# ../shared/vm, unpacked into TSBPF_VM_CACHE), tracefs and bpffs. Nothing here runs at tsbpf's own
-# run time.
+# compiler (uprobe targets), the cross toolchains of the runtime's prebuilt shims and qemu-user,
+# qemu and the stock Debian kernels the other-kernel tests boot (through ../shared/vm, unpacked into
+# TSBPF_VM_CACHE), tracefs and bpffs. Nothing here runs at tsbpf's own run time.
 set -euo pipefail
 
 need=()
@@ -14,6 +14,12 @@ command -v ip >/dev/null 2>&1 || need+=(iproute2)     # test network namespaces 
 command -v cc >/dev/null 2>&1 || need+=(gcc)          # the uprobe/USDT test target
 [ -f /usr/include/bpf/bpf_helpers.h ] || need+=(libbpf-dev)   # clang-built fixtures include it
 command -v qemu-system-x86_64 >/dev/null 2>&1 || need+=(qemu-system-x86)   # test/other-kernel.test.ts
+# The runtime's prebuilt shims (packages/runtime/native/targets.mjs), cross-compiled with Debian's
+# toolchains, and qemu-user to run the arm64 one in an arm64 Node (its libstdc++ from the cross packages).
+command -v aarch64-linux-gnu-gcc >/dev/null 2>&1 || need+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross)
+[ -e /usr/aarch64-linux-gnu/lib/libstdc++.so.6 ] || need+=(libstdc++6-arm64-cross)
+command -v x86_64-linux-musl-gcc >/dev/null 2>&1 || need+=(musl-tools musl-dev)
+command -v qemu-aarch64 >/dev/null 2>&1 || need+=(qemu-user)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "ensure-test-tools: installing ${need[*]} from Debian's packages"
@@ -23,6 +29,19 @@ if [ ${#need[@]} -gt 0 ]; then
   else
     echo "ensure-test-tools: missing ${need[*]} and cannot install them (not root or no apt-get);" \
          "tests that need them will skip, or fail when TSBPF_REQUIRE_KERNEL=1" >&2
+  fi
+fi
+# musl for arm64 comes from Debian's arm64 archive (multiarch): musl-dev:arm64 brings
+# aarch64-linux-musl-gcc, the cross gcc with musl's specs.
+if ! command -v aarch64-linux-musl-gcc >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v dpkg >/dev/null 2>&1; then
+    echo "ensure-test-tools: installing musl-dev:arm64 from Debian's packages"
+    export DEBIAN_FRONTEND=noninteractive
+    dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq --no-install-recommends musl-dev:arm64 >/dev/null
+  else
+    echo "ensure-test-tools: missing aarch64-linux-musl-gcc (musl-dev:arm64) and cannot install it" >&2
   fi
 fi
 

@@ -80,8 +80,9 @@ describeKernel("DSL hooks: cgroup, socket filter, flow dissector, iterator", () 
 
   it("a task iterator runs once per task", async () => {
     await using hooks = await load(PacketHooks);
-    const link = hooks.programs.eachTask.attach() as unknown as { read(): Uint8Array };
+    const link = hooks.programs.eachTask.attachIter();
     link.read();
+    expect(() => hooks.programs.udpOnly.attachIter()).toThrow(/needs an iterator program/);
     const threads = Number(execFileSync("sh", ["-c", "ls -d /proc/[0-9]*/task/* | wc -l"]).toString().trim());
     const tasks = Number(hooks.tasks.get(0));
     expect(tasks).toBeGreaterThan(threads / 2);

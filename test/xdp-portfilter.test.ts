@@ -31,6 +31,8 @@ describeKernel("examples/xdp-portfilter.bpf.ts", () => {
     expect(verdict(ipv4Packet({ etherType: 0x86dd }))).toBe(XDP_PASS);
     expect(verdict(ipv4Packet().subarray(0, 36))).toBe(XDP_PASS); // cut inside the UDP header
     expect(verdict(ipv4Packet().subarray(0, 14))).toBe(XDP_PASS); // an Ethernet header alone
+    // Shorter than an Ethernet header: the kernel's bare EINVAL, named before the call.
+    expect(() => verdict(ipv4Packet().subarray(0, 13))).toThrow(/at least an Ethernet header \(14 bytes\); got 13/);
     expect(filter.drops.get(0)).toBe(BigInt(dropped.length));
     expect(filter.drops.get(1)).toBe(BigInt(dropped.reduce((n, p) => n + p.length, 0)));
   });

@@ -10,6 +10,7 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
 
 const SLOW_FIRST = [
   "test/other-kernel.test.ts",
+  "test/install.test.ts",
   "packages/compiler/src/conformance/fuzz/random-a.kernel.test.ts",
   "packages/compiler/src/conformance/fuzz/random-b.kernel.test.ts",
   "test/interop.test.ts",

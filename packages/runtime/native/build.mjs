@@ -1,36 +1,29 @@
-// Builds the Node-API shim (native/shim.c -> build/shim.node) with the system C compiler against
-// the running Node's headers. Run by the repository's `npm install` (postinstall).
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+// Builds the Node-API shim from source for this machine into build/Release/, where the loader
+// (node-gyp-build, as for any addon) takes it before the prebuilt files. Run by the repository's
+// `npm install` (postinstall); in an app whose platform has no prebuilt shim, run by hand:
+//   node node_modules/@tsbpf/runtime/native/build.mjs
+// It needs a C compiler (cc) with the kernel's headers and Node's headers.
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { compileShim, nativeDir } from "./compile.mjs";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const source = join(here, "shim.c");
-const output = join(here, "..", "build", "shim.node");
+const output = join(nativeDir, "..", "build", "Release", "tsbpf_shim.node");
 
 if (process.platform !== "linux") {
   console.log("tsbpf: not Linux, the runtime's native shim is not built (compiling still works).");
   process.exit(0);
 }
 
-const candidates = [
-  join(dirname(process.execPath), "..", "include", "node"),
-  process.env.npm_config_nodedir && join(process.env.npm_config_nodedir, "include", "node"),
-  "/usr/include/node",
-  "/usr/local/include/node",
-].filter(Boolean);
-const include = candidates.find((dir) => existsSync(join(dir, "node_api.h")));
-if (!include) {
-  console.error(`tsbpf: node_api.h not found (looked in ${candidates.join(", ")}); install Node's headers.`);
-  process.exit(1);
-}
-
-if (existsSync(output) && statSync(output).mtimeMs > statSync(source).mtimeMs && !process.argv.includes("--force")) {
+const inputsTime = Math.max(...readdirSync(nativeDir).map((name) => statSync(join(nativeDir, name)).mtimeMs));
+if (existsSync(output) && statSync(output).mtimeMs > inputsTime && !process.argv.includes("--force")) {
   process.exit(0);
 }
-mkdirSync(dirname(output), { recursive: true });
-const cc = process.env.CC ?? "cc";
-execFileSync(cc, ["-O2", "-Wall", "-Wextra", "-Werror", "-fPIC", "-shared", "-std=gnu11",
-  `-I${include}`, "-o", output, source], { stdio: "inherit" });
+// glibc's runtime version is in Node's report header; musl's is not (detect-libc reads the same).
+const libc = process.report?.getReport().header.glibcVersionRuntime ? "glibc" : "musl";
+try {
+  compileShim({ cc: process.env.CC ?? "cc", libc }, output);
+} catch (error) {
+  console.error(`tsbpf: building the native shim failed: ${error.message}`);
+  process.exit(1);
+}
 console.log(`tsbpf: built ${output}`);

@@ -10,6 +10,7 @@ import { parseCommand, usage, UsageError } from "./cli/args.js";
 async function main(argv: string[]): Promise<number> {
   const io = { stdout: process.stdout, stderr: process.stderr };
   try {
+    if (argv[0] === "init") return (await import("./cli/init.js")).init(argv.slice(1), io);
     const command = parseCommand(argv);
     switch (command.kind) {
       case "help":

@@ -102,6 +102,7 @@ function ownedLinks(object: BpfObject, program: BpfProgram): BpfProgram {
   return new Proxy(program, {
     get(target, property) {
       if (property === "attach") return (options?: Parameters<BpfProgram["attach"]>[0]) => object.adopt(target.attach(options));
+      if (property === "attachIter") return (options?: Parameters<BpfProgram["attach"]>[0]) => object.adopt(target.attachIter(options));
       const value = Reflect.get(target, property, target) as unknown;
       return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },

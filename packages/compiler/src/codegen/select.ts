@@ -8,12 +8,15 @@
  * 64-bit kinds and pointers use the 64-bit ALU. Pointers are only ever moved with 64-bit moves,
  * so the verifier keeps tracking them.
  */
-import { AluOp, CallSrc, JmpOp, PseudoSrc, R10, asm, type Instruction, type MapReference } from "@tsbpf/object";
+import { AluOp, AtomicOp, CallSrc, JmpOp, PseudoSrc, R10, asm, type Instruction, type MapReference } from "@tsbpf/object";
 import { isSigned, kindBits, kindSize, type IntKind } from "../checker/kinds.js";
 import { instUses, type Address, type Block, type CmpOp, type CoreRelocRequest, type Inst, type IrFunction, type IrKind, type Operand, type SourceLoc, type Terminator, type VReg } from "../ir/ir.js";
 import type { Frame } from "./frame.js";
 import { aluImm, aluReg, jmpImm, jmpReg, negate } from "./insn.js";
 import type { Allocation } from "./regalloc.js";
+
+/** The BPF_ATOMIC operation of each IR atomic (the FETCH bit is added for the fetching forms). */
+const ATOMIC_OPS = { add: AtomicOp.ADD, and: AtomicOp.AND, or: AtomicOp.OR, xor: AtomicOp.XOR, xchg: AtomicOp.XCHG, cmpxchg: AtomicOp.CMPXCHG } as const;
 
 export interface MachineCode {
   insns: Instruction[];
@@ -238,6 +241,18 @@ export function selectInstructions(fn: IrFunction, order: Block[], alloc: Alloca
         // BPF atomics take a register source and only 32- or 64-bit operands.
         const { reg, off } = addressBase(inst.addr, R1);
         emit(asm.atomicAdd(memSize(inst.kind), reg, operandReg(inst.value, R2), off));
+        return;
+      }
+      case "atomic": {
+        // The source register receives the old value in the fetching forms, so the value is copied
+        // into the scratch r2 first; cmpxchg compares with and returns in r0.
+        const { reg, off } = addressBase(inst.addr, R1);
+        const size = memSize(inst.kind);
+        const fetch = inst.dst !== undefined || inst.aop === "xchg" || inst.aop === "cmpxchg";
+        const src = fetch ? (operandInto(inst.value, R2), R2) : operandReg(inst.value, R2);
+        if (inst.aop === "cmpxchg") operandInto(inst.expected!, R0);
+        emit(asm.atomic(size, ATOMIC_OPS[inst.aop] | (fetch ? AtomicOp.FETCH : 0), reg, src, off));
+        if (inst.dst) finishDef(inst.dst, inst.aop === "cmpxchg" ? R0 : R2);
         return;
       }
       case "copy": {

@@ -8,6 +8,8 @@ import { LAYOUT_DECLARATIONS, layoutPrograms, spreadPrograms } from "./cases/dat
 import { ENUM_DECLARATIONS, enumPrograms, GLOBAL_DECLARATIONS, GLOBAL_FIELDS, globalPrograms } from "./cases/globals.js";
 import { MAP_DECLARATIONS, MAP_FIELDS, mapPrograms } from "./cases/maps.js";
 import { castPrograms, operatorPrograms, unaryPrograms, zeroOperandPrograms } from "./cases/operators.js";
+import { INDEX_DECLARATIONS, knownIndexPrograms, otherKnownIndexPrograms } from "./cases/indexes.js";
+import { narrowedPrograms } from "./cases/narrowed.js";
 import { conditionPrograms, LOOP_DECLARATIONS, loopPrograms } from "./cases/statements.js";
 import { Evaluator } from "./evaluator/interpreter.js";
 import { randomInput, inputsFor, IMPORTS, ioDeclaration } from "./io.js";
@@ -37,6 +39,9 @@ export const groups: Group[] = [
   { name: "map operations", programs: mapPrograms(), declarations: MAP_DECLARATIONS, fields: MAP_FIELDS },
   { name: "loops, switch, for…of and variable indexes", programs: loopPrograms(), declarations: LOOP_DECLARATIONS },
   { name: "subprogram calls", programs: callPrograms(), declarations: CALL_DECLARATIONS, fields: CALL_METHODS },
+  { name: "indexes known at compile time", programs: knownIndexPrograms(), declarations: INDEX_DECLARATIONS },
+  { name: "other indexes known at compile time", programs: otherKnownIndexPrograms(), declarations: INDEX_DECLARATIONS },
+  { name: "bools narrowed by tsc, to never included", programs: narrowedPrograms() },
 ];
 
 /** The batch of a group, with `count` random inputs (plus zeros, ones and all-ones). */

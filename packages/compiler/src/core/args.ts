@@ -53,17 +53,54 @@ export function argsHooks(identArgs: (args: readonly ts.Expression[], count: num
   ];
 }
 
-/** Reads the method's parameters as the hook's arguments into `program.args` (and a context for them). */
+/** The context struct a typed-argument hook may take first, beside its arguments. */
+const CONTEXT_STRUCTS: Record<ArgsLayout, { names: string[]; annotation: string }> = {
+  "u64-array": { names: ["TracingArgs"], annotation: "TracingArgs" },
+  pt_regs: { names: ["pt_regs"], annotation: "PtRegs" },
+  "pt_regs-return": { names: ["pt_regs"], annotation: "PtRegs" },
+};
+
+/**
+ * The program's context, when the first parameter is one: a parameter typed as a struct (the
+ * arguments are integers and pointers only), as libbpf's BPF_PROG/BPF_KPROBE macros hand a
+ * program `ctx` beside the typed arguments. `(ctx: TracingArgs, prev: Ptr<task_struct>, ...)`.
+ */
+function contextParameter(ctx: FrontendContext, hook: HookDef, param: ts.ParameterDeclaration | undefined): { param: ts.ParameterDeclaration; type: StructType } | undefined {
+  if (!param?.type || !ts.isIdentifier(param.name)) return undefined;
+  let type;
+  try {
+    type = ctx.resolver.resolve(param.type);
+  } catch {
+    return undefined; // reported where the parameter is read as an argument
+  }
+  if (type.tag !== "struct") return undefined;
+  const expected = CONTEXT_STRUCTS[hook.args!];
+  if (!expected.names.includes(type.name)) {
+    throw new CompileError(Codes.ProgramSignature, spanOf(param.type), `the context of a @${hook.decorator} program is '${expected.annotation}', not '${param.type.getText()}'`,
+      `declare it as '${param.name.text}: ${expected.annotation}' before the arguments, or leave it out`);
+  }
+  if (param.dotDotDotToken || param.initializer || param.questionToken) {
+    throw new CompileError(Codes.ProgramSignature, spanOf(param), `the context parameter must be a plain '${param.name.text}: ${expected.annotation}'`);
+  }
+  return { param, type };
+}
+
+/**
+ * Reads the method's parameters as the hook's arguments into `program.args`, after the context
+ * when the first parameter is one (`program.context`; otherwise a context is made up for the
+ * arguments, which are read from it).
+ */
 export function bindArgs(ctx: FrontendContext, program: ProgramModel, hook: HookDef, member: ts.MethodDeclaration, decorator: ts.Decorator): void {
   const layout = hook.args!;
-  const params = member.parameters;
+  const context = contextParameter(ctx, hook, member.parameters[0]);
+  const params = context ? member.parameters.slice(1) : member.parameters;
   const declared = kernelSignature(ctx, hook, program.section, decorator);
   const kernel = declared === "unloaded" ? undefined : declared;
   const extra = kernel && tooMany(kernel, params);
   if (extra) throw extra;
   const limit = layout === "pt_regs" ? PT_REGS_ARGS.length : layout === "pt_regs-return" ? 1 : 12;
   if (params.length > limit) {
-    throw new CompileError(Codes.ProgramSignature, spanOf(params[limit]!), `a @${hook.decorator} program takes at most ${limit} parameter${limit === 1 ? "" : "s"}`, hook.context.hint);
+    throw new CompileError(Codes.ProgramSignature, spanOf(params[limit]!), `a @${hook.decorator} program takes at most ${limit} parameter${limit === 1 ? "" : "s"}${context ? " after its context" : ""}`, hook.context.hint);
   }
   program.args = params.map((param, i) => {
     const plain = ts.isIdentifier(param.name) && !param.dotDotDotToken && !param.initializer && !param.questionToken;
@@ -74,7 +111,9 @@ export function bindArgs(ctx: FrontendContext, program: ProgramModel, hook: Hook
     }
     const type = ctx.resolver.resolve(param.type);
     if (type.tag !== "int" && type.tag !== "ptr") {
-      throw new CompileError(Codes.ProgramSignature, spanOf(param.type), "an argument is an integer kind or a Ptr<T>", "structs are passed by pointer: Ptr<T>");
+      const annotation = CONTEXT_STRUCTS[layout].annotation;
+      throw new CompileError(Codes.ProgramSignature, spanOf(param.type), "an argument is an integer kind or a Ptr<T>",
+        `structs are passed by pointer: Ptr<T>; the program's context ('ctx: ${annotation}') may stand first, before the arguments`);
     }
     const wrong = kernel && mismatch(kernel, param, i, type);
     if (wrong) throw wrong;
@@ -83,10 +122,12 @@ export function bindArgs(ctx: FrontendContext, program: ProgramModel, hook: Hook
     // A kprobe's registers are plain numbers to the verifier.
     return { node: param, name: param.name.text, type: layout === "u64-array" ? btfTyped(type) : type, offset };
   });
-  if (params[0]) {
+  if (context) {
+    program.context = { name: (context.param.name as ts.Identifier).text, node: context.param, type: context.type, readonly: READONLY };
+  } else if (params[0]) {
     const size = layout === "u64-array" ? 8 * params.length : 168; // sizeof(struct pt_regs) on x86_64
-    const context: StructType = { tag: "struct", name: "", fields: [], size, align: 8 };
-    program.context = { name: "ctx", node: params[0], type: context, readonly: READONLY };
+    const synthetic: StructType = { tag: "struct", name: "", fields: [], size, align: 8 };
+    program.context = { name: "ctx", node: params[0], type: synthetic, readonly: READONLY };
   }
 }
 

@@ -151,3 +151,27 @@ export function fieldAt(path: CorePath): StructField | undefined {
   }
   return field;
 }
+
+/**
+ * The address of a member in kernel memory (C's `&task->comm`, `task->comm` decaying to a
+ * pointer), its offset relocated as a read's would be: for helpers that take a kernel address,
+ * such as `bpf.probeReadKernelStr(buf, task.comm)`. Through a pointer that may be null the
+ * address is 0 (the helper then fails, as a read gives 0).
+ */
+export function coreAddress(L: LowerContext, place: Extract<Place, { tag: "mem" }>, node: ts.Node): VReg {
+  const path = place.core!;
+  if (place.index || path.local || place.addr.tag !== "reg") {
+    return fail(Codes.HelperArguments, node, "the address of a kernel array element at a variable index cannot be taken", "pass a member at constant indexes (task.comm)");
+  }
+  const base = place.addr.base;
+  const relo = { root: path.root, access: path.access.join(":"), kind: FIELD_BYTE_OFFSET };
+  const address = L.b.newReg("u64", "core_addr");
+  const compute = (): void => {
+    const offset = L.b.newReg("u64", "core_off");
+    L.b.emit({ op: "core", dst: offset, value: BigInt((place.addr as { offset: number }).offset), relo });
+    L.b.emit({ op: "bin", bop: "add", kind: "u64", dst: address, a: { tag: "reg", reg: offset }, b: { tag: "reg", reg: base } });
+  };
+  if (path.direct) nullGuarded(L, base, path.direct, address, compute);
+  else compute();
+  return address;
+}

@@ -13,6 +13,7 @@ import { bindArgs } from "../core/args.js";
 import { hookOf, hooks, hookSection } from "./hooks.js";
 import type { TypeOracle } from "./oracle.js";
 import type { GlobalModel, ProbeModel, ProgramModel } from "./probe-model.js";
+import { eventLossCounters } from "./event-loss-counters.js";
 import { spanOf } from "./span.js";
 import { readMapField } from "./map-field.js";
 import { bindStructOpsPrograms, isStructOpsNew, readStructOps } from "./struct-ops.js";
@@ -74,6 +75,7 @@ export function readProbe(node: ts.ClassDeclaration, ctx: FrontendContext): Prob
       ctx.diagnostics.add(error);
     }
   }
+  model.globals.push(...eventLossCounters(model.maps));
   layoutGlobals(model.globals);
   bindStructOpsPrograms(model, ctx);
   return model;

@@ -30,6 +30,9 @@ export interface LoadedSource {
   settings: ProjectSettings;
 }
 
+/** Local source files (not declarations, outside node_modules) that programs read besides their probe: probes' imports. */
+const localImports = new Set<string>();
+
 /** Puts the probe file's text into its project (replacing an earlier version) and type-checks. */
 export function loadSource(fileName: string, text: string): LoadedSource {
   const settings = settingsFor(fileName);
@@ -40,9 +43,15 @@ export function loadSource(fileName: string, text: string): LoadedSource {
       project.removeSourceFile(other);
     }
   }
+  // ts-morph caches the files a probe imports outside the project and never re-reads them: an
+  // edit to one (a bundler's watch mode, a long-lived process) would compile the old text.
+  for (const imported of localImports) project.getSourceFile(imported)?.refreshFromFileSystemSync();
   serveVmlinuxSlices(project, fileName, text, settings.options);
   const morph = project.createSourceFile(fileName, text, { overwrite: true });
   const program = project.getProgram().compilerObject;
+  for (const { fileName: read } of program.getSourceFiles()) {
+    if (read !== morph.getFilePath() && !read.endsWith(".d.ts") && !/[\\/]node_modules[\\/]/.test(read)) localImports.add(read);
+  }
   const sourceFile = program.getSourceFile(morph.getFilePath()) ?? morph.compilerNode;
   return { sourceFile, program, checker: program.getTypeChecker(), settings };
 }

@@ -47,7 +47,27 @@ export class TsOracle implements TypeOracle {
   }
 
   isBoolean(node: ts.Node): boolean {
-    return (this.checker.getTypeAtLocation(node).flags & ts.TypeFlags.BooleanLike) !== 0;
+    const type = this.checker.getTypeAtLocation(node);
+    if (type.flags & ts.TypeFlags.Never) return this.#neverIsBoolean(node);
+    return (type.flags & ts.TypeFlags.BooleanLike) !== 0;
+  }
+
+  /**
+   * tsc types expressions as `never` in code it finds unreachable (`if (b) { if (!b) { … b … } }`,
+   * the right of `b || …` where b is true); the program still compiles that code, where a name has
+   * its declared type and `!`, `&&`, `||` and comparisons yield booleans.
+   */
+  #neverIsBoolean(node: ts.Node): boolean {
+    if (ts.isParenthesizedExpression(node)) return this.isBoolean(node.expression);
+    if (ts.isPrefixUnaryExpression(node)) return node.operator === ts.SyntaxKind.ExclamationToken;
+    if (ts.isBinaryExpression(node)) {
+      const op = node.operatorToken.kind;
+      if (op === ts.SyntaxKind.AmpersandAmpersandToken || op === ts.SyntaxKind.BarBarToken) return this.isBoolean(node.left) && this.isBoolean(node.right);
+      return op >= ts.SyntaxKind.LessThanToken && op <= ts.SyntaxKind.ExclamationEqualsEqualsToken;
+    }
+    const symbol = this.checker.getSymbolAtLocation(ts.isPropertyAccessExpression(node) ? node.name : node);
+    const declaration = symbol?.valueDeclaration;
+    return declaration !== undefined && (this.checker.getTypeOfSymbolAtLocation(symbol!, declaration).flags & ts.TypeFlags.BooleanLike) !== 0;
   }
 
   typeText(node: ts.Node): string {

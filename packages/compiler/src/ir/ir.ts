@@ -65,6 +65,12 @@ export type Address =
   | { tag: "stack"; object: StackObject; offset: number }
   | { tag: "global"; map: string; offset: number };
 
+/**
+ * Atomic read-modify-write operations (BPF_ATOMIC): `add` since 3.x (XADD), the others and every
+ * fetching form since 5.12. There is no atomic subtraction: `sub` is an `add` of the negation.
+ */
+export type AtomicOp = "add" | "and" | "or" | "xor" | "xchg" | "cmpxchg";
+
 export type BinOp = "add" | "sub" | "mul" | "div" | "mod" | "and" | "or" | "xor" | "shl" | "shr";
 /** `be16`/`be32`: network byte order of the low 16/32 bits (a byte swap on little-endian hosts), zero-extended. */
 export type UnOp = "neg" | "not" | "be16" | "be32";
@@ -101,6 +107,12 @@ export type Inst = InstBase &
     | { op: "zero"; dst: Address; size: number }
     /** `lock *(kind *)addr += value`: an atomic add (32 or 64 bits), as map `increment` needs. */
     | { op: "atomicAdd"; addr: Address; value: Operand; kind: IntKind }
+    /**
+     * `*(kind *)addr op= value` done atomically (kind: 32 or 64 bits). With `dst`, the fetching form:
+     * `dst` receives the old value. `cmpxchg` stores `value` only where memory equals `expected`,
+     * and always fetches.
+     */
+    | { op: "atomic"; aop: AtomicOp; addr: Address; value: Operand; kind: IntKind; dst?: VReg; expected?: Operand }
     /** A BPF helper call; arguments go to r1–r5 as 64-bit values, the result comes in r0. */
     | { op: "call"; helper: number; args: Operand[]; dst?: VReg }
     /** `dst = value`, where `value` is relocated by CO-RE at load (a kernel field's offset, a type's size, ...). */
@@ -160,6 +172,7 @@ export function instUses(inst: Inst | Terminator): VReg[] {
     case "load": address(inst.addr); break;
     case "store": address(inst.addr); operand(inst.value); break;
     case "atomicAdd": address(inst.addr); operand(inst.value); break;
+    case "atomic": address(inst.addr); operand(inst.value); if (inst.expected) operand(inst.expected); break;
     case "copy": address(inst.dst); address(inst.src); break;
     case "zero": address(inst.dst); break;
     case "call": inst.args.forEach(operand); break;
@@ -185,6 +198,7 @@ export function instDef(inst: Inst | Terminator): VReg | undefined {
       return inst.dst;
     case "call":
     case "callsub":
+    case "atomic":
       return inst.dst;
     default:
       return undefined;
@@ -193,7 +207,7 @@ export function instDef(inst: Inst | Terminator): VReg | undefined {
 
 /** Whether removing the instruction (when its result is unused) changes nothing. */
 export function isPure(inst: Inst): boolean {
-  return inst.op !== "store" && inst.op !== "atomicAdd" && inst.op !== "copy" && inst.op !== "zero" && inst.op !== "call" && inst.op !== "callsub";
+  return inst.op !== "store" && inst.op !== "atomicAdd" && inst.op !== "atomic" && inst.op !== "copy" && inst.op !== "zero" && inst.op !== "call" && inst.op !== "callsub";
 }
 
 export function successors(block: Block): Block[] {
@@ -222,6 +236,7 @@ export function instObjects(inst: Inst | Terminator): StackObject[] {
     case "load": address(inst.addr); break;
     case "store": address(inst.addr); operand(inst.value); break;
     case "atomicAdd": address(inst.addr); operand(inst.value); break;
+    case "atomic": address(inst.addr); operand(inst.value); if (inst.expected) operand(inst.expected); break;
     case "copy": address(inst.dst); address(inst.src); break;
     case "zero": address(inst.dst); break;
     case "call": inst.args.forEach(operand); break;

@@ -36,6 +36,7 @@ export function printInst(inst: Inst | Terminator): string {
     case "cmp": return `${regName(inst.dst)} = ${inst.cmp}.${inst.kind} ${printOperand(inst.a)}, ${printOperand(inst.b)}`;
     case "load": return `${regName(inst.dst)} = load.${inst.kind} ${printAddress(inst.addr)}${inst.relo ? ` core.${inst.relo.kind} ${inst.relo.access}` : ""}`;
     case "store": return `store.${inst.kind} ${printAddress(inst.addr)}, ${printOperand(inst.value)}`;
+    case "atomic": return `${inst.dst ? `${regName(inst.dst)} = ` : ""}atomic_${inst.aop}.${inst.kind} ${printAddress(inst.addr)}, ${inst.expected ? `${printOperand(inst.expected)}, ` : ""}${printOperand(inst.value)}`;
     case "atomicAdd": return `atomic_add.${inst.kind} ${printAddress(inst.addr)}, ${printOperand(inst.value)}`;
     case "copy": return `copy ${printAddress(inst.dst)}, ${printAddress(inst.src)}, ${inst.size}`;
     case "zero": return `zero ${printAddress(inst.dst)}, ${inst.size}`;

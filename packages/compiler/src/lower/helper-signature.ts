@@ -14,7 +14,9 @@ export type HelperParam =
   | { tag: "int"; kind: IntKind; name: string }
   | { tag: "buffer"; name: string }
   | { tag: "context"; name: string }
-  | { tag: "pointer"; name: string };
+  | { tag: "pointer"; name: string }
+  /** `u64 | CharArray<number>`: an address, or a char array standing for its address (C's array decay). */
+  | { tag: "address"; name: string };
 
 export interface HelperSignature {
   name: string;
@@ -39,6 +41,9 @@ export function helperSignature(L: LowerContext, declaration: ts.Declaration, na
       if (target && L.oracle.dslNameOf(target) === "AnyPtr") return { tag: "pointer", name: paramName };
     }
     if (type?.kind === ts.SyntaxKind.ObjectKeyword) return { tag: "context", name: paramName };
+    if (type && ts.isUnionTypeNode(type) && type.types.some((t) => ts.isTypeReferenceNode(t) && t.typeName.getText() === "CharArray")) {
+      return { tag: "address", name: paramName };
+    }
     if (!type) fail(Codes.UnknownHelper, at, `the helper '${name}' has an untyped parameter`);
     const resolved = L.resolver.resolve(type);
     if (resolved.tag === "ptr") return { tag: "pointer", name: paramName };

@@ -149,6 +149,12 @@ function boundOf(L: LowerContext, loop: LoopShape, condition: ts.Expression): nu
   const { kind } = counter;
   const start = startOf(L, loop, counter.declaration);
   const magnitude = increasing ? step : -step;
+  // The proof counts in the counter's kind: a limit it cannot hold (`u8 < 300`, `u32 < -1`, which
+  // C converts to 2^32 - 1), or a step that can carry it past its last value and around (`u8 += 200`),
+  // is a loop whose end the counting does not show.
+  if (limit < kindMin(kind) || limit > kindMax(kind) || (start !== undefined && (start < kindMin(kind) || start > kindMax(kind)))) {
+    return { reason: `its limit ${limit} is outside the range of ${kind}, the counter's kind` };
+  }
   if (cmp === "ne") {
     if (magnitude !== 1n || start === undefined) return { reason: `a '!==' condition needs a constant start and a step of 1` };
     const distance = increasing ? limit - start : start - limit;
@@ -158,6 +164,14 @@ function boundOf(L: LowerContext, loop: LoopShape, condition: ts.Expression): nu
   // The counter would wrap around before failing the condition: C's loop never ends either.
   if ((cmp === "le" && limit >= kindMax(kind)) || (cmp === "ge" && limit <= kindMin(kind))) {
     return { reason: `the condition holds for every value of ${kind}` };
+  }
+  // The last value for which the condition holds: from a known start, the last one the steps reach.
+  let last = cmp === "lt" ? limit - 1n : cmp === "gt" ? limit + 1n : limit;
+  if (start !== undefined && (increasing ? start <= last : start >= last)) {
+    last = increasing ? start + ((last - start) / magnitude) * magnitude : start - ((start - last) / magnitude) * magnitude;
+  }
+  if ((increasing ? last + magnitude > kindMax(kind) : last - magnitude < kindMin(kind))) {
+    return { reason: `a step of ${magnitude} can carry '${counter.declaration.name.getText()}' past the end of ${kind} and around` };
   }
   if (start === undefined) unknownStart.add(loop.node);
   const from = start ?? (increasing ? kindMin(kind) : kindMax(kind));

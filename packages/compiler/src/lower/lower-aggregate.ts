@@ -116,7 +116,19 @@ function collect(L: LowerContext, node: ts.Expression, type: Type, offset: numbe
     }
     fail(Codes.NotAssignable, node, `a '${typeName(place.type)}' cannot initialise a '${typeName(type)}'`);
   }
-  if (ts.isArrayLiteralExpression(node)) fail(Codes.ArrayLiteral, node, "array literals are not supported", "fill the array element by element");
+  if (ts.isArrayLiteralExpression(node)) {
+    if (type.tag !== "array") fail(Codes.ArrayLiteral, node, `an array literal cannot initialise a '${typeName(type)}'`);
+    // C's `int a[4] = {1, 2}`: the elements in order, the rest zero.
+    if (node.elements.length > type.length) {
+      fail(Codes.ArrayLiteral, node.elements[type.length]!, `${node.elements.length} elements do not fit ${typeName(type)}`, `give at most ${type.length}; the ones left out are zero`);
+    }
+    const size = sizeOf(type.element);
+    node.elements.forEach((element, i) => {
+      if (ts.isSpreadElement(element) || ts.isOmittedExpression(element)) fail(Codes.ArrayLiteral, element, "an array literal lists its elements one by one", "write each element (the ones left out at the end are zero)");
+      collect(L, element, type.element, offset + i * size, out);
+    });
+    return;
+  }
   fail(Codes.NotAssignable, node, `this expression cannot initialise a '${typeName(type)}'`,
     type.tag === "struct" ? "write an object literal listing every member" : type.tag === "array" && type.char ? "use a string literal" : undefined);
 }

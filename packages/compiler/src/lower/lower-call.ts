@@ -15,6 +15,7 @@ import { fail } from "./errors.js";
 import { helperSignature } from "./helper-signature.js";
 import { kernelPointerResult } from "../core/helpers.js";
 import { lowerCoreCheck } from "../core/checks.js";
+import { coreAddress } from "../core/lower-access.js";
 import { aggregateAddress, scalarAddress } from "./lower-aggregate.js";
 import { lowerExpr } from "./lower-expr.js";
 import { addressOperand, isPlaceExpression, lowerPlace, readPlace } from "./lower-place.js";
@@ -23,7 +24,9 @@ import { wholeAddress } from "./indexed.js";
 import { calledFunction, lowerSubprogramCall } from "./subprograms.js";
 import { lowerBpfLoop } from "./bpf-loop.js";
 import { lowerFindVma } from "./find-vma.js";
-import type { RValue } from "./values.js";
+import { lowerAtomic } from "./atomics.js";
+import { lowerLog2 } from "./log2.js";
+import type { Place, RValue } from "./values.js";
 import { isMapMethod, lowerMapMethod } from "./map-methods/index.js";
 import { isIntrinsic, lowerIntrinsic } from "./intrinsics.js";
 
@@ -53,6 +56,7 @@ export function lowerCall(L: LowerContext, node: ts.CallExpression): RValue {
       }
       if (callee.name.text === "loop") return lowerBpfLoop(L, node);
       if (callee.name.text === "findVma") return lowerFindVma(L, node);
+      if (callee.name.text === "log2" || callee.name.text === "log2l") return lowerLog2(L, node, callee.name.text === "log2l");
       if (callee.name.text === PRINTK) {
         const id = L.oracle.helperId(method);
         if (id === undefined) fail(Codes.UnknownHelper, node, "printk has no @bpfHelper id in its declaration");
@@ -60,6 +64,7 @@ export function lowerCall(L: LowerContext, node: ts.CallExpression): RValue {
       }
       return lowerHelper(L, node, helperSignature(L, method, callee.name.text, node));
     }
+    if (dsl?.startsWith("AtomicOps.")) return lowerAtomic(L, node, dsl.slice("AtomicOps.".length));
     if (dsl && isMapMethod(dsl)) return lowerMapMethod(L, node, callee);
     if (callee.expression.kind === ts.SyntaxKind.ThisKeyword) {
       const target = calledFunction(L, callee);
@@ -88,6 +93,12 @@ function notCallable(L: LowerContext, node: ts.CallExpression, name: string, dec
 function lowerCast(L: LowerContext, node: ts.CallExpression, kind: IntKind): RValue {
   const arg = node.arguments[0];
   if (!arg || node.arguments.length !== 1) fail(Codes.HelperArguments, node, `${kind}() takes one argument`);
+  if (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg)) {
+    // `u8("a")`: C's character constant.
+    const bytes = new TextEncoder().encode(arg.text);
+    if (bytes.length !== 1) fail(Codes.NotAssignable, arg, `${kind}() takes a string of one one-byte character, not ${JSON.stringify(arg.text)}`);
+    return { type: intType(kind), op: imm(wrapToKind(BigInt(bytes[0]!), kind), kind) };
+  }
   const value = lowerExpr(L, arg);
   if (value.type.tag !== "int") fail(Codes.NotAssignable, arg, `a ${typeName(value.type)} cannot be cast to ${kind}`);
   if (value.op.tag === "imm") return { type: intType(kind), op: imm(wrapToKind(value.op.value, kind), kind) };
@@ -155,6 +166,15 @@ function pointerArgument(L: LowerContext, node: ts.CallExpression, helper: strin
   return value.op;
 }
 
+/**
+ * A char array where a helper takes an address (`bpf.probeReadKernelStr(buf, task.comm)`): its
+ * address, as a C array decays to a pointer; a kernel struct's member at its relocated offset.
+ */
+function arrayAddress(L: LowerContext, place: Extract<Place, { tag: "mem" }>, arg: ts.Expression): Operand {
+  if (place.core) return { tag: "reg", reg: coreAddress(L, place, arg) };
+  return addressOperand(L, wholeAddress(L, place, arg));
+}
+
 /** The program's context parameter, passed as such (`bpf.getFuncIp(ctx)`): the verifier wants its pointer unchanged. */
 function contextOperand(L: LowerContext, node: ts.CallExpression, helper: string, arg: ts.Expression | undefined): Operand {
   const context = L.program.context;
@@ -190,8 +210,10 @@ function lowerHelper(L: LowerContext, node: ts.CallExpression, signature: { name
       args.push(imm(0n, "u64"));
       return;
     }
-    const type = intType(param.kind);
-    const op = convertTo(L, lowerExpr(L, arg, type), type, arg);
+    const type = intType(param.tag === "address" ? "u64" : param.kind);
+    const place = param.tag === "address" && isPlaceExpression(arg) ? lowerPlace(L, arg) : undefined;
+    if (place?.tag === "mem" && place.type.tag === "array") return void args.push(arrayAddress(L, place, arg));
+    const op = convertTo(L, place ? readPlace(L, place, arg) : lowerExpr(L, arg, type), type, arg);
     args.push(registerArgument(L, { type, op }, arg));
   });
   if (args.length > 5) fail(Codes.HelperArguments, node, "a helper takes at most five register arguments");

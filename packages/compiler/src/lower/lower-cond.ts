@@ -11,6 +11,7 @@ import type { LowerContext } from "./context.js";
 import { fail } from "./errors.js";
 import { lowerExpr } from "./lower-expr.js";
 import { COMPARISON, compareOperands } from "./lower-ops.js";
+import { lowerCharCompare } from "./char-compare.js";
 
 export function lowerCond(L: LowerContext, node: ts.Expression, whenTrue: Block, whenFalse: Block): void {
   if (ts.isParenthesizedExpression(node)) return lowerCond(L, node.expression, whenTrue, whenFalse);
@@ -19,6 +20,7 @@ export function lowerCond(L: LowerContext, node: ts.Expression, whenTrue: Block,
   }
   if (node.kind === ts.SyntaxKind.TrueKeyword) return L.b.terminate({ op: "br", target: whenTrue });
   if (node.kind === ts.SyntaxKind.FalseKeyword) return L.b.terminate({ op: "br", target: whenFalse });
+  if (lowerCharCompare(L, node, whenTrue, whenFalse)) return;
   if (ts.isBinaryExpression(node)) {
     const operator = node.operatorToken.kind;
     if (operator === ts.SyntaxKind.AmpersandAmpersandToken) {

@@ -16,6 +16,7 @@ import { fail } from "./errors.js";
 import { lowerAggregateInto } from "./lower-aggregate.js";
 import { wholeAddress } from "./indexed.js";
 import { lowerCond } from "./lower-cond.js";
+import { isCharCompare } from "./char-compare.js";
 import { lowerExpr } from "./lower-expr.js";
 import { lowerPlace, readPlace, writePlace } from "./lower-place.js";
 import { unsupportedExpression } from "./unsupported.js";
@@ -125,7 +126,7 @@ export function lowerBinary(L: LowerContext, node: ts.BinaryExpression): RValue 
 function booleanValue(L: LowerContext, node: ts.Expression): RValue {
   const binary = ts.isBinaryExpression(node) ? node : undefined;
   const cmp = binary && COMPARISON[binary.operatorToken.kind];
-  if (binary && cmp) {
+  if (binary && cmp && !isCharCompare(L, binary)) {
     const c = compareOperands(L, binary, cmp);
     const dst = L.b.newReg("bool");
     L.b.emit({ op: "cmp", cmp: c.cmp, kind: c.kind, dst, a: c.a, b: c.b });
@@ -155,8 +156,8 @@ export interface Comparison {
 
 /** The operands of a comparison, converted to their common kind (or a pointer against null). */
 export function compareOperands(L: LowerContext, node: ts.BinaryExpression, cmp: CmpOp): Comparison {
-  const a = lowerExpr(L, node.left);
-  const b = lowerExpr(L, node.right);
+  const a = charCode(node.left) ?? lowerExpr(L, node.left);
+  const b = charCode(node.right) ?? lowerExpr(L, node.right);
   const text = node.operatorToken.getText();
   if (a.type.tag === "ptr" || b.type.tag === "ptr") {
     if (cmp !== "eq" && cmp !== "ne") fail(Codes.OperatorType, node.operatorToken, `pointers can only be compared for equality, not with '${text}'`, "compare the values they point to, or check for null");
@@ -176,6 +177,14 @@ export function compareOperands(L: LowerContext, node: ts.BinaryExpression, cmp:
       `compare with a non-negative value, or cast the other operand to a signed kind (e.g. i64(x))`);
   }
   return { cmp, kind, a: toKind(L, a, kind, node), b: toKind(L, b, kind, node) };
+}
+
+/** A one-character string literal compared with a byte (`s[i] === "a"`): its code, an int as C's 'a'. */
+function charCode(node: ts.Expression): RValue | undefined {
+  if (!(ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) || node.text.length !== 1) return undefined;
+  const code = BigInt(node.text.charCodeAt(0));
+  if (code > 0x7fn) return undefined; // more than one byte in UTF-8
+  return { type: intType("i32"), op: imm(code, "i32"), literal: code };
 }
 
 export function lowerUnary(L: LowerContext, node: ts.PrefixUnaryExpression): RValue {

@@ -25,7 +25,7 @@ const STATEMENTS: Partial<Record<ts.SyntaxKind, Entry>> = {
 const EXPRESSIONS: Partial<Record<ts.SyntaxKind, Entry>> = {
   [ts.SyntaxKind.ArrowFunction]: { code: Codes.Closure, message: "closures (arrow functions) are not supported in BPF programs", hint: "an arrow function can only be a callback written in the call that takes it (this.map.forEach(...), bpf.loop(n, ...)); write the code inline" },
   [ts.SyntaxKind.FunctionExpression]: { code: Codes.FunctionExpression, message: "function expressions are not supported in BPF programs", hint: "BPF has no closures: write the code inline" },
-  [ts.SyntaxKind.ArrayLiteralExpression]: { code: Codes.ArrayLiteral, message: "array literals are not supported", hint: "declare a struct field of type FixedArray<T, N> instead" },
+  [ts.SyntaxKind.ArrayLiteralExpression]: { code: Codes.ArrayLiteral, message: "an array literal only initialises a FixedArray", hint: "declare its type: const xs: FixedArray<u32, 3> = [1, 2, 3], or a struct member of type FixedArray<T, N>" },
   [ts.SyntaxKind.ClassExpression]: { code: Codes.ClassExpression, message: "class expressions are not supported in BPF programs", hint: "declare data-only classes and interfaces at the top level of the file" },
   [ts.SyntaxKind.TemplateExpression]: { code: Codes.TemplateLiteral, message: "template literals build strings at run time, which BPF cannot do", hint: "use bpf.printk(\"... %d\", value) to format values" },
   [ts.SyntaxKind.TaggedTemplateExpression]: { code: Codes.TemplateLiteral, message: "tagged templates are not supported", hint: "BPF has no dynamic strings; format values with bpf.printk(\"... %d\", value)" },

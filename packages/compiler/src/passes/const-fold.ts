@@ -3,8 +3,8 @@
  * everywhere when they have a single definition) are replaced by the constant, operations on
  * constants are computed, and branches on constants become jumps.
  */
-import { kindBits, wrapToKind, type IntKind } from "../checker/kinds.js";
-import { imm, instDef, type BinOp, type Block, type Inst, type IrFunction, type Operand, type VReg } from "../ir/ir.js";
+import { isSigned, kindBits, wrapToKind, type IntKind } from "../checker/kinds.js";
+import { imm, instDef, type BinOp, type Block, type Inst, type IrFunction, type IrKind, type Operand, type VReg } from "../ir/ir.js";
 import { evalBinary, evalCompare, evalUnary } from "./evaluate.js";
 
 export function constantFold(fn: IrFunction): boolean {
@@ -56,15 +56,28 @@ function isAbsorbed(bop: BinOp, dst: VReg, a: Operand, b: Operand): boolean {
   return false;
 }
 
+/**
+ * The constant a register holds after `mov r, imm`: the move materialises the immediate in the
+ * register's kind (a 32-bit move for kinds up to 32 bits, which zero-extends), so a use of the
+ * register reads that, whatever kind the immediate carried (`imm(-2, i64)` moved into a u32
+ * register is 0xfffffffe there, not -2).
+ */
+function heldBy(kind: IrKind, constant: Extract<Operand, { tag: "imm" }>): Operand {
+  if (kind === "ptr") return constant; // null or an address: a 64-bit move either way
+  const bits = kindBits(kind) === 64 ? 64 : 32;
+  const value = isSigned(kind) ? BigInt.asIntN(bits, constant.value) : BigInt.asUintN(bits, constant.value);
+  return value === constant.value && kind === constant.kind ? constant : imm(value, kind);
+}
+
 function foldBlock(block: Block, global: Map<VReg, Operand>, defCount: Map<VReg, number>): boolean {
   const known = new Map<VReg, Operand>();
   let changed = false;
   const sub = (o: Operand): Operand => {
     if (o.tag !== "reg") return o;
     const constant = known.get(o.reg) ?? global.get(o.reg);
-    if (constant) {
+    if (constant?.tag === "imm") {
       changed = true;
-      return constant;
+      return heldBy(o.reg.kind, constant);
     }
     return o;
   };
@@ -95,7 +108,7 @@ function foldBlock(block: Block, global: Map<VReg, Operand>, defCount: Map<VReg,
         const a = sub(inst.a);
         const b = sub(inst.b);
         next = a.tag === "imm" && b.tag === "imm"
-          ? { op: "mov", dst: inst.dst, src: imm(evalCompare(inst.cmp, a.value, b.value) ? 1n : 0n, "bool") }
+          ? { op: "mov", dst: inst.dst, src: imm(evalCompare(inst.cmp, inst.kind, a.value, b.value) ? 1n : 0n, "bool") }
           : { ...inst, a, b };
         break;
       }
@@ -121,7 +134,7 @@ function foldBlock(block: Block, global: Map<VReg, Operand>, defCount: Map<VReg,
     const a = sub(term.a);
     const b = sub(term.b);
     if (a.tag === "imm" && b.tag === "imm") {
-      block.term = { op: "br", target: evalCompare(term.cmp, a.value, b.value) ? term.then : term.else };
+      block.term = { op: "br", target: evalCompare(term.cmp, term.kind, a.value, b.value) ? term.then : term.else };
       if (term.loc) block.term.loc = term.loc;
       changed = true;
     } else {

@@ -141,6 +141,7 @@ function copyInst(inst: Inst, operand: (o: Operand) => Operand, address: (a: Add
     case "copy": return { ...inst, dst: address(inst.dst), src: address(inst.src) };
     case "zero": return { ...inst, dst: address(inst.dst) };
     case "atomicAdd": return { ...inst, addr: address(inst.addr), value: operand(inst.value) };
+    case "atomic": return { ...inst, addr: address(inst.addr), value: operand(inst.value), ...(inst.expected ? { expected: operand(inst.expected) } : {}), ...(inst.dst ? { dst: reg(inst.dst) } : {}) };
     case "call": return { ...inst, args: inst.args.map(operand), ...(inst.dst ? { dst: reg(inst.dst) } : {}) };
     case "callsub": return { ...inst, args: inst.args.map(operand), ...(inst.dst ? { dst: reg(inst.dst) } : {}) };
     case "core": return { ...inst, dst: reg(inst.dst) };

@@ -8,8 +8,10 @@
  * liveness-based removal below sees (the use-count one in dce.ts cannot: the register is still
  * read on the other path).
  */
-import { instDef, instUses, isPure, type Block, type CmpOp, type Inst, type IrFunction, type Operand, type VReg } from "../ir/ir.js";
+import { instDef, instUses, isPure, type Block, type CmpOp, type Inst, type IrFunction, type IrKind, type Operand, type VReg } from "../ir/ir.js";
 import { liveSets } from "../codegen/liveness.js";
+import { kindBits } from "../checker/kinds.js";
+import { comparedValue } from "./evaluate.js";
 
 /** What a predecessor knows of a register at its end: a constant, or "not zero". */
 type Known = { value: bigint } | "nonzero" | undefined;
@@ -19,7 +21,8 @@ function knownAtEnd(block: Block, r: VReg): Known {
     const inst = block.insts[i]!;
     if (instDef(inst) !== r) continue;
     if (inst.op !== "mov") return undefined;
-    if (inst.src.tag === "imm") return { value: inst.src.value };
+    // The register's bits: a move into a kind up to 32 bits is a 32-bit move, which zero-extends.
+    if (inst.src.tag === "imm") return { value: BigInt.asUintN(r.kind !== "ptr" && kindBits(r.kind) <= 32 ? 32 : 64, inst.src.value) };
     if (inst.src.tag === "reg" && inst.src.reg.nonNull) return "nonzero";
     if (inst.src.tag === "stack" || inst.src.tag === "map") return "nonzero";
     return undefined;
@@ -27,10 +30,15 @@ function knownAtEnd(block: Block, r: VReg): Known {
   return undefined;
 }
 
-/** The outcome of `r == 0` / `r != 0` given what is known of r, if it is decided. */
-function decide(cmp: CmpOp, known: Known): boolean | undefined {
+/**
+ * The outcome of `r == 0` / `r != 0` compared as `kind`, given what is known of r, if it is
+ * decided. A constant is zero or not in the comparison's width (a 32-bit test sees the low 32
+ * bits); "not zero" is known of a whole pointer, so it decides only a 64-bit test.
+ */
+function decide(cmp: CmpOp, kind: IrKind, known: Known): boolean | undefined {
   if (known === undefined || (cmp !== "eq" && cmp !== "ne")) return undefined;
-  const zero = known !== "nonzero" && known.value === 0n;
+  if (known === "nonzero" && comparedValue(kind, 1n << 32n) === 0n) return undefined;
+  const zero = known !== "nonzero" && comparedValue(kind, known.value) === 0n;
   return cmp === "eq" ? zero : !zero;
 }
 
@@ -62,7 +70,7 @@ export function threadKnownBranches(fn: IrFunction): boolean {
         if (copy.src.tag !== "reg") return target;
         tested = copy.src.reg;
       }
-      const outcome = decide(test.cmp, knownAtEnd(block, tested));
+      const outcome = decide(test.cmp, test.kind, knownAtEnd(block, tested));
       if (outcome === undefined) return target;
       changed = true;
       const next = outcome ? test.then : test.else;

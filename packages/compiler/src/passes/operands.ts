@@ -17,6 +17,7 @@ export function mapOperands<T extends Inst | Terminator>(inst: T, sub: (o: Opera
     case "load": out = { ...i, addr: addr(i.addr) }; break;
     case "store": out = { ...i, addr: addr(i.addr), value: sub(i.value) }; break;
     case "atomicAdd": out = { ...i, addr: addr(i.addr), value: sub(i.value) }; break;
+    case "atomic": out = { ...i, addr: addr(i.addr), value: sub(i.value), ...(i.expected ? { expected: sub(i.expected) } : {}) }; break;
     case "copy": out = { ...i, dst: addr(i.dst), src: addr(i.src) }; break;
     case "zero": out = { ...i, dst: addr(i.dst) }; break;
     case "call": out = { ...i, args: i.args.map(sub) }; break;

@@ -69,7 +69,8 @@ function storeWithoutTruncation(fn: IrFunction): boolean {
     block.insts = block.insts.map((inst): Inst => {
       if (inst.op !== "store" || inst.value.tag !== "reg" || inst.kind === "ptr") return inst;
       const conv = single.get(inst.value.reg);
-      if (conv?.op !== "conv" || conv.src.tag !== "reg" || conv.src.reg.kind === "ptr") return inst;
+      // A conversion to bool is `!= 0`, not a truncation: its low bits are not the source's.
+      if (conv?.op !== "conv" || conv.to === "bool" || conv.src.tag !== "reg" || conv.src.reg.kind === "ptr") return inst;
       const bits = kindBits(inst.kind);
       if (bits > kindBits(conv.to) || bits > kindBits(conv.from) || conv.src.reg.kind !== conv.from) return inst;
       // The source must still hold its value here: it has one definition (it dominates the conversion).

@@ -9,7 +9,7 @@
 import { instDef, successors, type Block, type Inst, type IrFunction, type VReg } from "../ir/ir.js";
 import { dominatorSets } from "./invariant-loads.js";
 
-const CLOBBERS = new Set<Inst["op"]>(["store", "atomicAdd", "copy", "zero", "call", "callsub"]);
+const CLOBBERS = new Set<Inst["op"]>(["store", "atomicAdd", "atomic", "copy", "zero", "call", "callsub"]);
 
 function clobbers(insts: readonly Inst[]): boolean {
   return insts.some((inst) => CLOBBERS.has(inst.op));

@@ -12,6 +12,7 @@ import { BTF_HEADER_SIZE, BTF_MAGIC, BTF_VERSION, IntEncoding, kindNumber } from
 import { BtfStringTable, indexStrings } from "./strings.js";
 import type { Btf, BtfType } from "./types.js";
 import { readTypeRecord, trailingBytes } from "./type-record.js";
+import { validateBtf } from "./validate.js";
 
 const SECTION = ".BTF";
 
@@ -158,22 +159,52 @@ interface BtfLayout {
 }
 
 function readHeader(r: ByteReader): BtfLayout {
-  if (r.length < BTF_HEADER_SIZE) throw new ObjectFormatError(SECTION, `${r.length} bytes is too short for a header`);
+  const h = checkHeader(r.bytes, SECTION);
+  return {
+    types: r.slice(h.typeStart, h.typeLen, "type section"),
+    strings: r.slice(h.strStart, h.strLen, "string section"),
+  };
+}
+
+/** Where a `.BTF` blob's sections are (byte offsets into the blob). */
+export interface BtfHeader {
+  hdrLen: number;
+  typeStart: number;
+  typeLen: number;
+  strStart: number;
+  strLen: number;
+}
+
+/**
+ * The kernel's header checks (btf_parse_hdr, btf_check_sec_info): magic, version, no flags, a
+ * 4-byte aligned type section, both sections inside the blob and not overlapping. An overlap
+ * would make the same bytes both type records and names.
+ */
+export function checkHeader(bytes: Uint8Array, section: string): BtfHeader {
+  const r = new ByteReader(bytes, section);
+  if (r.length < BTF_HEADER_SIZE) throw new ObjectFormatError(section, `${r.length} bytes is too short for a header`);
   const magic = r.u16(0);
-  if (magic === 0x9feb) throw new ObjectFormatError(SECTION, "big-endian BTF is not supported");
-  if (magic !== BTF_MAGIC) throw new ObjectFormatError(SECTION, `bad magic 0x${magic.toString(16)} (want 0xeb9f)`);
+  if (magic === 0x9feb) throw new ObjectFormatError(section, "big-endian BTF is not supported");
+  if (magic !== BTF_MAGIC) throw new ObjectFormatError(section, `bad magic 0x${magic.toString(16)} (want 0xeb9f)`);
   const version = r.u8(2);
-  if (version !== BTF_VERSION) throw new ObjectFormatError(SECTION, `unsupported version ${version}`);
+  if (version !== BTF_VERSION) throw new ObjectFormatError(section, `unsupported version ${version}`);
+  const flags = r.u8(3);
+  if (flags !== 0) throw new ObjectFormatError(section, `unsupported flags 0x${flags.toString(16)}`);
   const hdrLen = r.u32(4);
-  if (hdrLen < BTF_HEADER_SIZE) throw new ObjectFormatError(SECTION, `header length ${hdrLen} is less than ${BTF_HEADER_SIZE}`);
+  if (hdrLen < BTF_HEADER_SIZE) throw new ObjectFormatError(section, `header length ${hdrLen} is less than ${BTF_HEADER_SIZE}`);
+  if (hdrLen > r.length) throw new ObjectFormatError(section, `header length ${hdrLen} runs past the end (${r.length} bytes)`);
   const typeOff = r.u32(8);
   const typeLen = r.u32(12);
   const strOff = r.u32(16);
   const strLen = r.u32(20);
-  return {
-    types: r.slice(hdrLen + typeOff, typeLen, "type section"),
-    strings: r.slice(hdrLen + strOff, strLen, "string section"),
-  };
+  if (typeOff % 4 !== 0) throw new ObjectFormatError(section, `type section offset ${typeOff} is not 4-byte aligned`);
+  const body = r.length - hdrLen;
+  if (typeOff + typeLen > body) throw new ObjectFormatError(section, `type section at offset ${hdrLen + typeOff} (${typeLen} bytes) runs past the end (${r.length} bytes)`);
+  if (strOff + strLen > body) throw new ObjectFormatError(section, `string section at offset ${hdrLen + strOff} (${strLen} bytes) runs past the end (${r.length} bytes)`);
+  if (typeLen > 0 && strLen > 0 && typeOff < strOff + strLen && strOff < typeOff + typeLen) {
+    throw new ObjectFormatError(section, `the string section (${strOff}..${strOff + strLen}) overlaps the type section (${typeOff}..${typeOff + typeLen})`);
+  }
+  return { hdrLen, typeStart: hdrLen + typeOff, typeLen, strStart: hdrLen + strOff, strLen };
 }
 
 /**
@@ -182,6 +213,9 @@ function readHeader(r: ByteReader): BtfLayout {
  */
 export function decodeBtf(bytes: Uint8Array, base?: Btf): Btf {
   const layout = readHeader(new ByteReader(bytes, SECTION));
+  if (layout.strings.length > 0 && layout.strings[layout.strings.length - 1] !== 0) {
+    throw new ObjectFormatError(SECTION, "string section must end with a NUL byte");
+  }
   const own = new StringTableReader(layout.strings, SECTION);
   let name: (offset: number, what: string) => string;
   let first = 1;
@@ -199,6 +233,7 @@ export function decodeBtf(bytes: Uint8Array, base?: Btf): Btf {
   }
   const types = decodeTypes(new ByteReader(layout.types, SECTION), first, name);
   const btf: Btf = base !== undefined ? { types, firstTypeId: first, base } : { types };
+  validateBtf(btf, SECTION);
   if (base === undefined) rawStrings.set(btf, layout.strings);
   return btf;
 }

@@ -9,9 +9,8 @@
  * The eager codec (`decodeBtf`) is unchanged: `toBtf()` gives its model when a whole BTF is needed.
  */
 import { ObjectFormatError } from "../errors.js";
-import { decodeBtf } from "./codec.js";
+import { checkHeader, decodeBtf } from "./codec.js";
 import { essentialByteLength } from "./flavor.js";
-import { BTF_HEADER_SIZE, BTF_MAGIC, BTF_VERSION } from "./kinds.js";
 import { readTypeRecord, trailingBytes } from "./type-record.js";
 import type { Btf, BtfType } from "./types.js";
 
@@ -58,21 +57,16 @@ export class LazyBtf {
     this.base = base;
     this._view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const v = this._view;
-    if (bytes.length < BTF_HEADER_SIZE) throw new ObjectFormatError(SECTION, `${bytes.length} bytes is too short for a header`);
-    const magic = v.getUint16(0, true);
-    if (magic === 0x9feb) throw new ObjectFormatError(SECTION, "big-endian BTF is not supported");
-    if (magic !== BTF_MAGIC) throw new ObjectFormatError(SECTION, `bad magic 0x${magic.toString(16)} (want 0xeb9f)`);
-    if (v.getUint8(2) !== BTF_VERSION) throw new ObjectFormatError(SECTION, `unsupported version ${v.getUint8(2)}`);
-    const hdrLen = v.getUint32(4, true);
-    if (hdrLen < BTF_HEADER_SIZE || hdrLen > bytes.length) throw new ObjectFormatError(SECTION, `bad header length ${hdrLen}`);
-    const typeStart = hdrLen + v.getUint32(8, true);
-    const typeEnd = typeStart + v.getUint32(12, true);
-    this._strStart = hdrLen + v.getUint32(16, true);
-    this._strLen = v.getUint32(20, true);
-    if (typeEnd > bytes.length) throw new ObjectFormatError(SECTION, `type section runs past the end (${bytes.length} bytes)`);
-    if (this._strStart + this._strLen > bytes.length) throw new ObjectFormatError(SECTION, `string section runs past the end (${bytes.length} bytes)`);
+    const header = checkHeader(bytes, SECTION);
+    const typeStart = header.typeStart;
+    const typeEnd = typeStart + header.typeLen;
+    this._strStart = header.strStart;
+    this._strLen = header.strLen;
     if (base === undefined && (this._strLen === 0 || bytes[this._strStart] !== 0)) {
       throw new ObjectFormatError(SECTION, "string section must start with a NUL byte");
+    }
+    if (this._strLen > 0 && bytes[this._strStart + this._strLen - 1] !== 0) {
+      throw new ObjectFormatError(SECTION, "string section must end with a NUL byte");
     }
     this._strBase = base === undefined ? 0 : base._strLen;
     this.firstTypeId = base === undefined ? 1 : base.lastTypeId + 1;
@@ -155,15 +149,44 @@ export class LazyBtf {
     let type = owner._cache[i];
     if (type === undefined) {
       type = readTypeRecord(owner._view, owner._offsets[i]!, id, (off) => owner.string(off), SECTION);
+      owner._checkReferences(id, type);
       owner._cache[i] = type;
     }
     return type;
   }
 
-  /** The type with `id`; throws a RangeError for void and unknown ids. */
+  /**
+   * A decoded type's references must name types of this BTF (or its base): the one check of
+   * validateBtf made per type, when it is decoded, since a vmlinux-sized blob is never walked whole.
+   */
+  private _checkReferences(id: number, type: BtfType): void {
+    const last = this.lastTypeId;
+    const bad = (ref: number) => ref > last;
+    let dangling: number | undefined;
+    switch (type.kind) {
+      case "array":
+        dangling = [type.type, type.indexType].find(bad);
+        break;
+      case "struct":
+      case "union":
+        dangling = type.members.find((m) => bad(m.type))?.type;
+        break;
+      case "func_proto":
+        dangling = bad(type.returnType) ? type.returnType : type.params.find((p) => bad(p.type))?.type;
+        break;
+      case "datasec":
+        dangling = type.vars.find((v) => bad(v.type))?.type;
+        break;
+      default:
+        if ("type" in type && bad(type.type)) dangling = type.type;
+    }
+    if (dangling !== undefined) throw new ObjectFormatError(SECTION, `type [${id}] (${type.kind}) refers to type id ${dangling}, which does not exist (the last is ${last})`);
+  }
+
+  /** The type with `id`; throws an ObjectFormatError for void and unknown ids. */
   typeById(id: number): BtfType {
     const type = this.type(id);
-    if (type === undefined) throw new RangeError(id === 0 ? "BTF type id 0 is void, which has no type record" : `BTF type id ${id} does not exist`);
+    if (type === undefined) throw new ObjectFormatError(SECTION, id === 0 ? "type id 0 is void, which has no type record" : `type id ${id} does not exist`);
     return type;
   }
 

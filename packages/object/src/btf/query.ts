@@ -2,7 +2,10 @@
  * Questions asked of a BTF model: the type behind an id, what a chain of typedefs and qualifiers
  * resolves to, how big a type is, which type has a name. Split BTF is followed into its base.
  */
+import { ObjectFormatError } from "../errors.js";
 import type { Btf, BtfType } from "./types.js";
+
+const SECTION = ".BTF";
 
 /** libbpf's bound on typedef/modifier chains and array nesting (guards against cycles). */
 const MAX_DEPTH = 32;
@@ -14,11 +17,11 @@ export function tryTypeById(btf: Btf, id: number): BtfType | undefined {
   return btf.types[id - first];
 }
 
-/** The type with `id`; throws for `void` (0) and unknown ids. */
+/** The type with `id`; throws an ObjectFormatError for `void` (0) and unknown ids (a dangling reference). */
 export function typeById(btf: Btf, id: number): BtfType {
   const type = tryTypeById(btf, id);
   if (type === undefined) {
-    throw new RangeError(id === 0 ? "BTF type id 0 is void, which has no type record" : `BTF type id ${id} does not exist`);
+    throw new ObjectFormatError(SECTION, id === 0 ? "type id 0 is void, which has no type record" : `type id ${id} does not exist`);
   }
   return type;
 }
@@ -45,7 +48,7 @@ export function resolveModifiers(btf: Btf, id: number): number {
         return id;
     }
   }
-  throw new RangeError(`BTF type chain from id ${id} is longer than ${MAX_DEPTH} (a cycle?)`);
+  throw new ObjectFormatError(SECTION, `type chain from id ${id} is longer than ${MAX_DEPTH} (a cycle?)`);
 }
 
 /** Size in bytes of the type with `id` (libbpf's btf__resolve_size); throws for sizeless kinds. */
@@ -54,14 +57,14 @@ export function typeSize(btf: Btf, id: number): number {
 }
 
 /**
- * `typeSize` over any source of types (an eager model, a LazyBtf's `type`): throws a RangeError
- * for sizeless kinds and for ids `lookup` does not know.
+ * `typeSize` over any source of types (an eager model, a LazyBtf's `type`): throws an
+ * ObjectFormatError for sizeless kinds, for ids `lookup` does not know and for sizes past 2^53.
  */
 export function typeSizeVia(lookup: (id: number) => BtfType | undefined, id: number): number {
   let multiplier = 1;
   for (let depth = 0; depth < MAX_DEPTH; depth++) {
     const type = lookup(id);
-    if (type === undefined) throw new RangeError(`BTF type id ${id} does not exist`);
+    if (type === undefined) throw new ObjectFormatError(SECTION, `type id ${id} does not exist`);
     switch (type.kind) {
       case "int":
       case "enum":
@@ -70,9 +73,9 @@ export function typeSizeVia(lookup: (id: number) => BtfType | undefined, id: num
       case "union":
       case "datasec":
       case "float":
-        return multiplier * type.size;
+        return checkedSize(multiplier * type.size, id);
       case "ptr":
-        return multiplier * 8; // BPF is a 64-bit target
+        return checkedSize(multiplier * 8, id); // BPF is a 64-bit target
       case "array":
         multiplier *= type.nelems;
         id = type.type;
@@ -87,10 +90,16 @@ export function typeSizeVia(lookup: (id: number) => BtfType | undefined, id: num
         id = type.type;
         break;
       default:
-        throw new RangeError(`BTF type [${id}] (${type.kind}) has no size`);
+        throw new ObjectFormatError(SECTION, `type [${id}] (${type.kind}) has no size`);
     }
   }
-  throw new RangeError(`BTF type chain from id ${id} is longer than ${MAX_DEPTH} (a cycle?)`);
+  throw new ObjectFormatError(SECTION, `type chain from id ${id} is longer than ${MAX_DEPTH} (a cycle?)`);
+}
+
+/** A size an array of arrays multiplied past what a number holds exactly is a malformed BTF, not a size. */
+function checkedSize(size: number, id: number): number {
+  if (!Number.isSafeInteger(size)) throw new ObjectFormatError(SECTION, `type [${id}]: array size overflows`);
+  return size;
 }
 
 /** The name of a type, "" for anonymous kinds. */

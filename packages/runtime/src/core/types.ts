@@ -2,7 +2,7 @@
  * What CO-RE asks of a BTF, on either side: the object's own (local, an eager `Btf`) and the
  * kernel's (target, a `LazyBtf`, decoded only where relocation looks). Both answer `type(id)`.
  */
-import { tryTypeById, typeSizeVia, type Btf, type BtfType } from "@tsbpf/object";
+import { ObjectFormatError, tryTypeById, typeSizeVia, type Btf, type BtfType } from "@tsbpf/object";
 
 export interface TypeSource {
   /** The type with `id`, undefined for void (0) and unknown ids. */
@@ -31,7 +31,7 @@ export function resolveSize(src: TypeSource, id: number): number {
   try {
     return typeSizeVia((i) => src.type(i), id);
   } catch (error) {
-    if (error instanceof RangeError) return -1;
+    if (error instanceof ObjectFormatError) return -1;
     throw error;
   }
 }

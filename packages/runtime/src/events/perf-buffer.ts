@@ -2,32 +2,51 @@
  * `PerfBufReader<T>`: the consumer of a BPF_MAP_TYPE_PERF_EVENT_ARRAY (kernel 4.3), as libbpf's
  * perf_buffer reads it. For every online CPU a PERF_COUNT_SW_BPF_OUTPUT perf event with a
  * PERF_SAMPLE_RAW mmap ring goes into the map at the CPU's index; bpf_perf_event_output writes
- * there. One epoll instance over all rings wakes the reader.
+ * there. The rings are opened when the object loads (loadObject calls `open()`), so that records
+ * written right after attach() are kept. One epoll instance over all rings wakes the reader.
  *
  * Ring layout (include/uapi/linux/perf_event.h): page 0 is struct perf_event_mmap_page, whose
  * data_head (offset 1024) the kernel advances and data_tail (1032) the reader publishes; the
  * data pages follow. Records: struct perf_event_header { u32 type; u16 misc; u16 size } then
- * for PERF_RECORD_SAMPLE a u32 size and the raw bytes, for PERF_RECORD_LOST { u64 id; u64 lost }.
- * A record may wrap around the end of the data area.
+ * for PERF_RECORD_SAMPLE a u32 size and the raw bytes (padded to 8), for PERF_RECORD_LOST
+ * { u64 id; u64 lost }. A record may wrap around the end of the data area (then it is copied).
+ *
+ * Wake-ups: a perf event's poll state is cleared by whoever polls it, so the reader never relies
+ * on which ring said it was ready: every wake-up drains every ring until its head stops moving,
+ * and a waiter re-checks all rings after arming its watch, so a record written between the last
+ * check and the wait wakes it (no missed wake-up under a storm).
+ *
+ * Losses: the kernel counts the samples it drops on a full ring and reports them in a
+ * PERF_RECORD_LOST written when the ring next has room, so `lost` is exact once a later sample
+ * has been read; `failedOutputs` (the probe's own count of failed bpf_perf_event_output calls,
+ * which tsbpf's compiler keeps) is exact at any time.
  */
 import type { MapSpec } from "@tsbpf/object";
 import type { Codec } from "../btf-values/index.js";
 import { littleEndian } from "../sys/attr.js";
 import { mapUpdate } from "../sys/bpf.js";
 import { Epoll } from "../sys/epoll.js";
-import type { Watch } from "../sys/door.js";
 import type { Fd } from "../sys/fd.js";
 import { mapShared, pageSize, PROT_READ, PROT_WRITE, unmap, watchReadable } from "../sys/memory.js";
 import { perfEventEnable, perfEventOpen, PERF_COUNT_SW_BPF_OUTPUT, PERF_SAMPLE_RAW, PerfType } from "../sys/perf.js";
 import { onlineCpus } from "../links/perf-event.js";
 import { BpfMap } from "../maps/map.js";
-import { eventLoopTurns } from "./event-loop-turns.js";
+import type { RecordDecoder } from "./decoder.js";
+import { Readiness } from "./readiness.js";
+import { NONE, RecordIterator } from "./record-iterator.js";
 
 const PERF_RECORD_LOST = 2;
 const PERF_RECORD_SAMPLE = 9;
+/** data_head and data_tail as u64 indexes into perf_event_mmap_page. */
+const HEAD = 128;
+const TAIL = 129;
+const PUBLISH_EVERY = 64;
+const BATCH = 64;
+/** 64 pages (256 KiB with 4 KiB pages) per CPU, as libbpf-tools' perf buffers. */
+const DEFAULT_PAGES = 64;
 
 export interface PerfBufOptions {
-  /** Data pages per CPU, a power of two (default 8). */
+  /** Data pages per CPU, a power of two (default 64). */
   pages?: number;
   /** Wake the reader after this many records (default 1). */
   wakeupEvents?: number;
@@ -35,6 +54,13 @@ export interface PerfBufOptions {
 
 export interface PerfReadOptions {
   signal?: AbortSignal;
+  /** Also look at the rings every this many milliseconds (with `wakeupEvents` > 1). */
+  pollIntervalMs?: number;
+}
+
+export interface PerfListenOptions extends PerfReadOptions {
+  /** Hand out each record as a zero-copy Uint8Array, valid only during the callback. */
+  raw?: boolean;
 }
 
 interface CpuRing {
@@ -42,7 +68,9 @@ interface CpuRing {
   perf: Fd;
   buffer: ArrayBuffer;
   meta: BigUint64Array;
-  data: Uint8Array;
+  view: DataView;
+  /** Where the data pages start in `buffer`. */
+  base: number;
   size: number;
 }
 
@@ -54,45 +82,80 @@ export interface PerfSample<T> {
 
 export class PerfBufReader<T = unknown> extends BpfMap implements AsyncIterable<T> {
   readonly #codec: Codec | undefined;
+  readonly #decoder: RecordDecoder | undefined;
   #rings: CpuRing[] | undefined;
+  /** Rings replaced by configure(): drained first, then closed. */
+  #retired: CpuRing[] = [];
   #epoll: Epoll | undefined;
-  #watch: Watch | undefined;
-  #waiters: (() => void)[] = [];
   #closed = false;
   #lost = 0n;
   #options: PerfBufOptions = {};
+  #scratch = new Uint8Array(256);
+  readonly #readiness: Readiness;
+  #listeners = new Set<() => void>();
+  #backlog: PerfSample<T>[] = [];
+  #backlogAt = 0;
+  #failed: (() => bigint) | undefined;
 
-  constructor(fd: Fd, spec: Pick<MapSpec, "name" | "type" | "keySize" | "valueSize" | "maxEntries" | "flags">, codec?: Codec) {
+  constructor(fd: Fd, spec: Pick<MapSpec, "name" | "type" | "keySize" | "valueSize" | "maxEntries" | "flags">, codec?: Codec, decoder?: RecordDecoder) {
     super(fd, spec);
     this.#codec = codec;
+    this.#decoder = decoder ?? (codec ? (view, offset) => codec.read(view, offset) : undefined);
+    this.#readiness = new Readiness(() => this.pollFd, `perf buffer ${spec.name}`, () => this.#epoll?.ready());
   }
 
-  /** Ring sizes and wake-up policy; call before the first read. */
+  /**
+   * Ring sizes and wake-up policy. The rings open when the object loads; configuring afterwards
+   * opens new rings, points the map at them, and reads the old ones to the end before closing them.
+   */
   configure(options: PerfBufOptions): this {
-    if (this.#rings) throw new Error(`perf buffer ${this.name} is already open; configure it before reading`);
+    if (options.pages !== undefined && (options.pages <= 0 || options.pages & (options.pages - 1))) {
+      throw new RangeError(`perf buffer pages must be a power of two, not ${options.pages}`);
+    }
     this.#options = options;
+    if (this.#rings) {
+      const old = this.#rings;
+      this.#rings = undefined;
+      this.open();
+      for (const r of old) this.#epoll!.remove(r.perf.raw);
+      this.#retired.push(...old);
+    }
     return this;
   }
 
-  /** The descriptor to wait on for samples (an epoll over every CPU's ring; opens them). */
+  /** @internal Where the object counts failed bpf_perf_event_output calls (see failedOutputs). */
+  bindOutputFailureCounter(read: () => bigint): void {
+    this.#failed = read;
+  }
+
+  /**
+   * How many `perfOutput` calls failed, counted by the probe in the kernel (`__output_failed_<map>`):
+   * exact at any time, where `lost` waits for the kernel's next PERF_RECORD_LOST. Undefined for a
+   * foreign object without the counter.
+   */
+  get failedOutputs(): bigint | undefined {
+    return this.#failed?.();
+  }
+
+  /** The descriptor to wait on for samples (an epoll over every CPU's ring). */
   get pollFd(): number {
-    this.#open();
+    this.open();
     return this.#epoll!.fd.raw;
   }
 
-  /** Samples the kernel had to drop because a ring was full (PERF_RECORD_LOST), so far. */
+  /** Samples the kernel dropped because a ring was full (PERF_RECORD_LOST), as read so far. */
   get lost(): bigint {
     return this.#lost;
   }
 
-  #open(): CpuRing[] {
-    if (this.#rings) return this.#rings;
+  /** Opens the per-CPU rings and puts them in the map (loadObject does this). Idempotent. */
+  open(): void {
+    if (this.#rings) return;
     if (this.#closed) throw new Error(`perf buffer ${this.name} is closed`);
     const page = pageSize();
-    const pages = this.#options.pages ?? 8;
-    if (pages & (pages - 1)) throw new RangeError(`perf buffer pages must be a power of two, not ${pages}`);
+    const pages = this.#options.pages ?? DEFAULT_PAGES;
     const rings: CpuRing[] = [];
-    const epoll = new Epoll(`epoll of perf buffer ${this.name}`);
+    const epoll = this.#epoll ?? new Epoll(`epoll of perf buffer ${this.name}`);
     try {
       for (const cpu of onlineCpus().filter((c) => c < this.maxEntries)) {
         const perf = perfEventOpen({
@@ -112,144 +175,231 @@ export class PerfBufReader<T = unknown> extends BpfMap implements AsyncIterable<
           perf.close();
           throw error;
         }
-        rings.push({ cpu, perf, buffer, meta: new BigUint64Array(buffer, 0, page / 8), data: new Uint8Array(buffer, page), size: page * pages });
-        const key = new Uint8Array(4);
-        const value = new Uint8Array(4);
-        new DataView(key.buffer).setUint32(0, cpu, littleEndian);
-        new DataView(value.buffer).setUint32(0, perf.raw, littleEndian);
-        mapUpdate(this.fd, key, value);
+        rings.push({ cpu, perf, buffer, meta: new BigUint64Array(buffer, 0, page / 8), view: new DataView(buffer), base: page, size: page * pages });
         perfEventEnable(perf);
         epoll.add(perf.raw);
       }
-    } catch (error) {
       for (const r of rings) {
-        unmap(r.buffer);
-        r.perf.close();
+        const key = new Uint8Array(4);
+        const value = new Uint8Array(4);
+        new DataView(key.buffer).setUint32(0, r.cpu, littleEndian);
+        new DataView(value.buffer).setUint32(0, r.perf.raw, littleEndian);
+        mapUpdate(this.fd, key, value);
       }
-      epoll.close();
+    } catch (error) {
+      for (const r of rings) this.#closeRing(r);
+      if (!this.#epoll) epoll.close();
       throw error;
     }
     this.#rings = rings;
     this.#epoll = epoll;
-    return rings;
   }
 
-  #decode(bytes: Uint8Array): T {
-    const codec = this.#codec;
-    if (!codec) return bytes as T;
-    if (bytes.length >= codec.size) return codec.read(new DataView(bytes.buffer, bytes.byteOffset, bytes.length), 0) as T;
-    const padded = new Uint8Array(codec.size);
-    padded.set(bytes);
-    return codec.read(new DataView(padded.buffer), 0) as T;
+  #closeRing(r: CpuRing): void {
+    unmap(r.buffer);
+    r.perf.close();
   }
 
-  /** Copies `length` bytes at ring offset `at`, across the wrap. */
-  #copy(r: CpuRing, at: number, length: number): Uint8Array {
-    const out = new Uint8Array(length);
-    const start = at % r.size;
-    const first = Math.min(length, r.size - start);
-    out.set(r.data.subarray(start, start + first));
-    if (first < length) out.set(r.data.subarray(0, length - first), first);
-    return out;
+  /** Whether any ring holds an unread record. */
+  #hasData(): boolean {
+    for (const r of this.#retired) if (Atomics.load(r.meta, HEAD) !== r.meta[TAIL]) return true;
+    for (const r of this.#rings ?? []) if (Atomics.load(r.meta, HEAD) !== r.meta[TAIL]) return true;
+    return false;
   }
 
-  /** Consumes every sample available now (up to `limit`), calling `onSample` for each; never waits. */
-  consumeSamples(onSample: (sample: PerfSample<T>) => void, limit = Infinity): number {
-    if (this.#closed) return 0;
+  /** Bytes [at, at + length) of a ring's data area, copied when they wrap; returns [view, offset]. */
+  #span(r: CpuRing, at: number, length: number): [DataView, number] {
+    if (at + length <= r.size) return [r.view, r.base + at];
+    if (this.#scratch.length < length) this.#scratch = new Uint8Array(length * 2);
+    const data = new Uint8Array(r.buffer, r.base, r.size);
+    const first = r.size - at;
+    this.#scratch.set(data.subarray(at, r.size), 0);
+    this.#scratch.set(data.subarray(0, length - first), first);
+    return [new DataView(this.#scratch.buffer, 0, length), 0];
+  }
+
+  /** Drains one ring (up to `limit` samples); see RingBufReader's drain for the publication rules. */
+  #drainRing(r: CpuRing, onSample: (cpu: number, view: DataView, offset: number, size: number) => void, limit: number): number {
+    let tail = Number(r.meta[TAIL]);
+    let published = tail;
     let count = 0;
-    for (const r of this.#open()) {
-      // data_head (index 128 = byte 1024) with acquire, data_tail (129) published with release.
-      let tail = Number(Atomics.load(r.meta, 129));
-      const head = Number(Atomics.load(r.meta, 128));
-      while (tail < head && count < limit) {
-        const header = this.#copy(r, tail, 8);
-        const hv = new DataView(header.buffer);
-        const type = hv.getUint32(0, littleEndian);
-        const size = hv.getUint16(6, littleEndian);
-        if (size < 8) break;
-        const body = this.#copy(r, tail + 8, size - 8);
-        const bv = new DataView(body.buffer);
-        tail += size;
-        if (type === PERF_RECORD_SAMPLE) {
-          const rawSize = bv.getUint32(0, littleEndian);
-          const record = this.#decode(body.subarray(4, 4 + rawSize));
-          Atomics.store(r.meta, 129, BigInt(tail));
-          count++;
-          onSample({ cpu: r.cpu, record });
-          continue;
+    try {
+      while (count < limit) {
+        const head = Number(Atomics.load(r.meta, HEAD));
+        if (tail >= head) break;
+        while (tail < head && count < limit) {
+          const at = tail % r.size;
+          const [hv, ho] = this.#span(r, at, 8);
+          const type = hv.getUint32(ho, littleEndian);
+          const size = hv.getUint16(ho + 6, littleEndian);
+          if (size < 8) return count; // never written by the kernel: stop rather than spin
+          const [v, o] = this.#span(r, at, size);
+          tail += size;
+          if (type === PERF_RECORD_SAMPLE) {
+            count++;
+            onSample(r.cpu, v, o + 12, v.getUint32(o + 8, littleEndian));
+          } else if (type === PERF_RECORD_LOST) {
+            this.#lost += v.getBigUint64(o + 16, littleEndian);
+          }
+          if (count % PUBLISH_EVERY === 0) {
+            Atomics.store(r.meta, TAIL, BigInt(tail));
+            published = tail;
+          }
         }
-        if (type === PERF_RECORD_LOST) this.#lost += bv.getBigUint64(8, littleEndian);
-        Atomics.store(r.meta, 129, BigInt(tail));
       }
+    } finally {
+      if (tail !== published && !this.#closed) Atomics.store(r.meta, TAIL, BigInt(tail));
     }
     return count;
   }
 
+  #drain(onSample: (cpu: number, view: DataView, offset: number, size: number) => void, limit: number): number {
+    if (this.#closed) return 0;
+    this.open();
+    let count = 0;
+    // Retired rings first (they hold the older records), closed once empty.
+    while (this.#retired.length && count < limit) {
+      const r = this.#retired[0]!;
+      count += this.#drainRing(r, onSample, limit - count);
+      if (Atomics.load(r.meta, HEAD) !== r.meta[TAIL]) break;
+      this.#closeRing(this.#retired.shift()!);
+    }
+    for (const r of this.#rings!) {
+      if (count >= limit) break;
+      count += this.#drainRing(r, onSample, limit - count);
+    }
+    return count;
+  }
+
+  #decodeAt(view: DataView, offset: number, size: number): T {
+    const codec = this.#codec;
+    if (!codec) return new Uint8Array(view.buffer.slice(view.byteOffset + offset, view.byteOffset + offset + size)) as T;
+    if (size >= codec.size) return this.#decoder!(view, offset) as T;
+    const padded = new Uint8Array(codec.size);
+    padded.set(new Uint8Array(view.buffer, view.byteOffset + offset, size));
+    return this.#decoder!(new DataView(padded.buffer), 0) as T;
+  }
+
+  /** Consumes every sample available now (up to `limit`), calling `onSample` for each; never waits. */
+  consumeSamples(onSample: (sample: PerfSample<T>) => void, limit = Infinity): number {
+    let count = 0;
+    while (count < limit && this.#backlogAt < this.#backlog.length) {
+      count++;
+      onSample(this.#backlog[this.#backlogAt++]!);
+    }
+    if (this.#backlog.length && this.#backlogAt >= this.#backlog.length) this.#clearBacklog();
+    if (count >= limit) return count;
+    return count + this.#drain((cpu, view, offset, size) => onSample({ cpu, record: this.#decodeAt(view, offset, size) }), limit - count);
+  }
+
   /** consumeSamples without the CPU. */
   consume(onRecord: (record: T) => void, limit = Infinity): number {
-    return this.consumeSamples((s) => onRecord(s.record), limit);
-  }
-
-  #waitReadable(signal?: AbortSignal): Promise<void> {
-    return new Promise<void>((resolve) => {
-      if (this.#closed || signal?.aborted) return resolve();
-      this.#open();
-      const onAbort = () => done();
-      const done = () => {
-        signal?.removeEventListener("abort", onAbort);
-        const i = this.#waiters.indexOf(done);
-        if (i >= 0) this.#waiters.splice(i, 1);
-        if (this.#waiters.length === 0) {
-          this.#watch?.close();
-          this.#watch = undefined;
-        }
-        resolve();
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
-      this.#waiters.push(done);
-      this.#watch ??= watchReadable(this.#epoll!.fd.raw, `perf buffer ${this.name}`, () => {
-        this.#epoll?.ready();
-        for (const wake of [...this.#waiters]) wake();
-      });
-    });
-  }
-
-  /** Samples with their CPU, as they arrive; ends when `signal` aborts or the reader closes. */
-  async *samples(options: PerfReadOptions = {}): AsyncIterableIterator<PerfSample<T>> {
-    let sample: PerfSample<T> | undefined;
-    const turn = eventLoopTurns();
-    while (!this.#closed && !options.signal?.aborted) {
-      if (this.consumeSamples((s) => (sample = s), 1) === 0) {
-        await this.#waitReadable(options.signal);
-        continue;
-      }
-      yield sample!;
-      await turn();
+    let count = 0;
+    while (count < limit && this.#backlogAt < this.#backlog.length) {
+      count++;
+      onRecord(this.#backlog[this.#backlogAt++]!.record);
     }
+    if (this.#backlog.length && this.#backlogAt >= this.#backlog.length) this.#clearBacklog();
+    if (count >= limit) return count;
+    return count + this.#drain((_cpu, view, offset, size) => onRecord(this.#decodeAt(view, offset, size)), limit - count);
+  }
+
+  /**
+   * Consumes every sample available now as a zero-copy Uint8Array (the record's bytes; a record
+   * that wrapped around the ring's end is a copy), valid only during the callback. Never waits.
+   */
+  consumeRaw(onRecord: (bytes: Uint8Array, cpu: number) => void, limit = Infinity): number {
+    const cap = this.#codec?.size;
+    return this.#drain((cpu, view, offset, size) => onRecord(new Uint8Array(view.buffer, view.byteOffset + offset, cap !== undefined && cap < size ? cap : size), cpu), limit);
+  }
+
+  #clearBacklog(): void {
+    this.#backlog = [];
+    this.#backlogAt = 0;
+  }
+
+  #iterate<R>(options: PerfReadOptions, map: (s: PerfSample<T>) => R): AsyncIterableIterator<R> {
+    this.open();
+    if (options.pollIntervalMs !== undefined) this.#readiness.pollIntervalMs = options.pollIntervalMs;
+    return new RecordIterator<R>(
+      {
+        pull: () => {
+          if (this.#backlogAt >= this.#backlog.length) {
+            this.#clearBacklog();
+            const taken = this.#drain((cpu, view, offset, size) => this.#backlog.push({ cpu, record: this.#decodeAt(view, offset, size) }), BATCH);
+            if (taken === 0) return NONE;
+          }
+          return map(this.#backlog[this.#backlogAt++]!);
+        },
+        waitReady: () => {
+          const wait = this.#readiness.wait();
+          // Armed: a record that came after the last drain either woke the watch or is seen here.
+          if (this.#hasData()) wait.cancel();
+          return wait;
+        },
+        isClosed: () => this.#closed,
+      },
+      options.signal,
+    );
+  }
+
+  /**
+   * Samples with their CPU, as they arrive; ends on `break`, `return()`, when `signal` aborts or
+   * the reader closes, whether or not samples are still arriving.
+   */
+  samples(options: PerfReadOptions = {}): AsyncIterableIterator<PerfSample<T>> {
+    return this.#iterate(options, (s) => s);
   }
 
   /** Records as they arrive (the same iteration as a ring buffer's). Kernel 4.3. */
-  async *events(options: PerfReadOptions = {}): AsyncIterableIterator<T> {
-    for await (const s of this.samples(options)) yield s.record;
+  events(options: PerfReadOptions = {}): AsyncIterableIterator<T> {
+    return this.#iterate(options, (s) => s.record);
   }
 
   [Symbol.asyncIterator](): AsyncIterator<T> {
     return this.events();
   }
 
+  /**
+   * Calls `callback` for every record as it arrives (every wake-up drains every ring), until the
+   * returned function is called, `signal` aborts or the reader closes. With `raw`, records are
+   * zero-copy views valid during the callback.
+   */
+  onEvent(callback: (record: T) => void, options?: PerfReadOptions & { raw?: false }): () => void;
+  onEvent(callback: (record: Uint8Array) => void, options: PerfReadOptions & { raw: true }): () => void;
+  onEvent(callback: (record: never) => void, options: PerfListenOptions = {}): () => void {
+    this.open();
+    const drain = options.raw ? () => this.consumeRaw(callback as (r: Uint8Array) => void) : () => this.consume(callback as (r: T) => void);
+    const watch = watchReadable(this.pollFd, `perf buffer ${this.name}`, () => {
+      this.#epoll?.ready();
+      drain();
+    });
+    const timer = options.pollIntervalMs !== undefined ? setInterval(drain, options.pollIntervalMs) : undefined;
+    const stop = () => {
+      if (!this.#listeners.delete(stop)) return;
+      watch.close();
+      if (timer) clearInterval(timer);
+      options.signal?.removeEventListener("abort", stop);
+    };
+    this.#listeners.add(stop);
+    options.signal?.addEventListener("abort", stop, { once: true });
+    if (options.signal?.aborted) stop();
+    else queueMicrotask(() => this.#listeners.has(stop) && drain());
+    return stop;
+  }
+
   /** Unmaps every ring, closes the perf events and the map. Idempotent. */
   override close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const wake of [...this.#waiters]) wake();
-    this.#watch?.close();
-    this.#watch = undefined;
-    for (const r of this.#rings ?? []) {
-      unmap(r.buffer);
-      r.perf.close();
-    }
+    this.#readiness.close();
+    for (const stop of [...this.#listeners]) stop();
+    this.#clearBacklog();
+    for (const r of [...this.#retired, ...(this.#rings ?? [])]) this.#closeRing(r);
     this.#rings = undefined;
+    this.#retired = [];
     this.#epoll?.close();
+    this.#epoll = undefined;
     super.close();
   }
 }

@@ -235,6 +235,7 @@ describeKernel("loadObject on the kernel", () => {
     expect(v.source).toEqual({ file: "probes/counter.bpf.ts", line: 12, column: 5, text: "    v.hits += 1n;" });
     expect(v.reason).toMatch(/invalid mem access 'map_value_or_null'/);
     expect(v.hint).toMatch(/check the lookup result for null/);
+    expect(v.hint).toContain("if (v === null) return 0;"); // lookup returns null, not undefined
     expect(v.message).toContain("probes/counter.bpf.ts:12:5");
     expect(v.message).toContain("> 12 |     v.hits += 1n;");
     expect(v.message).toContain("  11 |     const v = this.counts.get(key)!;");

@@ -17,6 +17,8 @@ import { GlobalDataHandle, sectionVariables } from "../maps/global-data.js";
 import { BpfMap } from "../maps/map.js";
 import { makeMapHandle } from "../maps/handles.js";
 import { RingBufReader } from "../maps/ring-buffer.js";
+import { recordDecoder } from "../events/decoder.js";
+import { PerfBufReader } from "../events/perf-buffer.js";
 import "../sys/native.js";
 import { loadObjectBtf } from "./btf.js";
 import { initialContents } from "./config.js";
@@ -67,7 +69,7 @@ function makeHandle(spec: ObjectSpec, created: CreatedMap): BpfMap {
   if (map.type === MapType.RingBuf || map.type === MapType.PerfEventArray) {
     // Perf arrays' BTF value is the fd slot (u32): the record type is only ever the tagged one.
     const record = map.type === MapType.RingBuf ? map.valueTypeId : recordTypeOf(spec.btf, map.name);
-    return makeMapHandle(fd, shape, { record: record ? codecFor(spec.btf, record) : undefined });
+    return makeMapHandle(fd, shape, record ? { record: codecFor(spec.btf, record), decoder: recordDecoder(spec.btf, record) } : {});
   }
   return makeMapHandle(fd, shape, {
     key: map.keyTypeId ? codecOrRaw(spec.btf, map.keyTypeId, map.keySize) : undefined,
@@ -132,6 +134,10 @@ export async function loadObject(source: ObjectSpec | Uint8Array, options: LoadO
     }
     for (const program of programs.values()) program.bindMaps(handles);
     bindReserveFailureCounters(handles);
+    // Perf buffers open their per-CPU rings now, not on the first read: a record the program
+    // writes right after attach() must find a ring (bpf_perf_event_output fails with -ENOENT on an
+    // empty slot, and nobody would count it).
+    for (const h of handles.values()) if (h instanceof PerfBufReader) h.open();
     if (kconfig) handles.set(".kconfig", new BpfMap(kconfig.fd, { name: ".kconfig", type: MapType.Array, keySize: 4, valueSize: 8, maxEntries: 1, flags: 0 }));
   } catch (error) {
     kconfig?.fd.close();
@@ -160,13 +166,21 @@ function structOpsPrograms(plans: StructOpsPlan[]): Map<string, { typeId: number
   return out;
 }
 
-/** Ring buffers whose object counts failed reservations in `__reserve_failed_<ring>` read it back. */
+/**
+ * Event maps whose object counts failed writes read them back: `__reserve_failed_<ring>` for ring
+ * buffers, `__output_failed_<map>` for perf event arrays (tsbpf's compiler gives every one such a
+ * counter; a clang-built object may name its own the same way).
+ */
 function bindReserveFailureCounters(handles: Map<string, BpfMap>): void {
   const data = [...handles.values()].filter((h): h is GlobalDataHandle => h instanceof GlobalDataHandle);
-  for (const h of handles.values()) {
-    if (!(h instanceof RingBufReader)) continue;
-    const variable = `__reserve_failed_${h.name}`;
+  const counter = (variable: string) => {
     const section = data.find((d) => d.names.includes(variable));
-    if (section) h.bindReserveFailureCounter(() => BigInt(section.get(variable) as bigint | number));
+    return section && (() => BigInt(section.get(variable) as bigint | number));
+  };
+  for (const h of handles.values()) {
+    const read = h instanceof RingBufReader ? counter(`__reserve_failed_${h.name}`) : h instanceof PerfBufReader ? counter(`__output_failed_${h.name}`) : undefined;
+    if (!read) continue;
+    if (h instanceof RingBufReader) h.bindReserveFailureCounter(read);
+    else if (h instanceof PerfBufReader) h.bindOutputFailureCounter(read);
   }
 }

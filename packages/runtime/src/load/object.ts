@@ -68,7 +68,7 @@ export class BpfObject implements Disposable, AsyncDisposable {
   }
 
   /** Takes ownership of a link (closed with the object). */
-  adopt(link: Link): Link {
+  adopt<L extends Link>(link: L): L {
     this.#links.add(link);
     link.onClose(() => this.#links.delete(link));
     return link;

@@ -14,6 +14,7 @@ import { Fd } from "../sys/fd.js";
 import { readTextFile } from "../sys/files.js";
 import { lockdownMode } from "../sys/lockdown.js";
 import { attachProgram, USDT_SPECS_MAP, type AttachOptions } from "../links/attach.js";
+import { IterLink } from "../links/iter.js";
 import type { Link } from "../links/link.js";
 import type { BpfMap } from "../maps/map.js";
 import { attachBtfId } from "./attach-target.js";
@@ -95,6 +96,18 @@ export class BpfProgram {
       { program: this.name, progFd: this.fd.raw, section: this.section, kind: this.kind, usdtSpecs: specs && { fd: specs.fd, maxEntries: specs.maxEntries } },
       options,
     );
+  }
+
+  /**
+   * `attach()` for an iterator program (`@iter`, section `iter/<target>`), typed as the
+   * `IterLink` it returns: `read()`, `text()`, `lines()`, `records(size)` run the iterator and
+   * return what the program wrote with `bpf.seqWrite`/`bpf.seqPrintf`. Kernel 5.8.
+   */
+  attachIter(options: AttachOptions = {}): IterLink {
+    if (this.kind.expectedAttachType !== AttachType.TRACE_ITER) {
+      throw new ObjectError(`${this.name}: attachIter() needs an iterator program (section iter/<target>), not ${this.section}; use attach()`);
+    }
+    return this.attach(options) as IterLink;
   }
 
   #maps: ReadonlyMap<string, BpfMap> | undefined;

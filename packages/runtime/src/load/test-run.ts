@@ -14,7 +14,7 @@
 import type { Btf, ProgramSpec } from "@tsbpf/object";
 import { decodeValue, encodeValue } from "../btf-values/index.js";
 import { skipModifiers } from "../btf/query.js";
-import { ObjectError } from "../errors.js";
+import { BpfError, ObjectError } from "../errors.js";
 import { littleEndian } from "../sys/attr.js";
 import { progTestRun } from "../sys/bpf.js";
 import type { Fd } from "../sys/fd.js";
@@ -82,7 +82,21 @@ function argsContext(args: readonly (bigint | number)[]): Uint8Array {
   return ctx;
 }
 
+/** Program types whose test run takes a packet that starts with an Ethernet header (net/bpf/test_run.c). */
+const ethernetPacketTypes = new Set<number>([
+  ProgType.SOCKET_FILTER, ProgType.SCHED_CLS, ProgType.SCHED_ACT, ProgType.CGROUP_SKB, ProgType.XDP,
+  ProgType.LWT_IN, ProgType.LWT_OUT, ProgType.LWT_XMIT, ProgType.LWT_SEG6LOCAL, ProgType.FLOW_DISSECTOR,
+]);
+/** ETH_HLEN: the kernel refuses a shorter packet with a bare EINVAL. */
+const ETH_HLEN = 14;
+
 export function testRun(program: RunnableProgram, options: TestRunOptions = {}): TestRunOutput {
+  if (options.data && ethernetPacketTypes.has(program.type) && options.data.byteLength < ETH_HLEN) {
+    throw new BpfError(
+      `program ${program.spec.name}: a test run's packet must hold at least an Ethernet header (${ETH_HLEN} bytes); ` +
+        `got ${options.data.byteLength} (pad it, e.g. with a zeroed 14-byte header in front)`,
+    );
+  }
   let ctx: Uint8Array | undefined;
   let ctxType: number | undefined;
   if (options.args) ctx = argsContext(options.args);

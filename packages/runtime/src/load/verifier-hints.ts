@@ -3,7 +3,7 @@
  * Each entry matches the verifier's own wording (kernel/bpf/verifier.c).
  */
 const hints: [RegExp, string][] = [
-  [/invalid mem access '(map_value_or_null|ptr_or_null_|.*_or_null)'/, "check the lookup result for null before using it (if (v === undefined) return 0;)"],
+  [/invalid mem access '(map_value_or_null|ptr_or_null_|.*_or_null)'/, "check the lookup result for null before using it (if (v === null) return 0;)"],
   [/invalid mem access 'scalar'|invalid mem access 'inv'/, "a number is used as a pointer: read kernel memory through a Ptr<T> (bpf.probeRead*) instead"],
   [/R\d+ !read_ok/, "a variable is used before it is given a value (on some path)"],
   [/invalid (indirect )?read from stack/, "a local struct or array is read before every byte of it is written: initialise it fully first"],

@@ -18,6 +18,7 @@ import { LruHashHandle, LruPerCpuHashHandle, PerCpuHashHandle } from "./hash-kin
 import { lpmKeyCodec, LpmTrieHandle } from "./lpm-trie.js";
 import { BpfMap } from "./map.js";
 import { perCpuCodec } from "./per-cpu.js";
+import type { RecordDecoder } from "../events/decoder.js";
 import { PerfBufReader } from "../events/perf-buffer.js";
 import { QueueHandle, StackHandle } from "./queue-stack.js";
 import { RingBufReader } from "./ring-buffer.js";
@@ -44,9 +45,10 @@ export type MapShape = Pick<MapSpec, "name" | "type" | "keySize" | "valueSize" |
 
 /**
  * The handle for a map of `shape`. `key`/`value` are the element types' codecs when known
- * (BTF), else raw bytes of the map's sizes; `record` decodes ring buffer and perf buffer records.
+ * (BTF), else raw bytes of the map's sizes; `record` decodes ring buffer and perf buffer records
+ * (`decoder`: the same decoding, generated for speed by events/decoder.ts).
  */
-export function makeMapHandle(fd: Fd, shape: MapShape, codecs: { key?: Codec; value?: Codec; record?: Codec } = {}): BpfMap {
+export function makeMapHandle(fd: Fd, shape: MapShape, codecs: { key?: Codec; value?: Codec; record?: Codec; decoder?: RecordDecoder } = {}): BpfMap {
   const key = () => codecs.key ?? rawCodec(shape.keySize);
   // fd-valued maps without BTF: a 4-byte key is an index (u32).
   const indexKey = () => codecs.key ?? (shape.keySize === 4 ? u32Codec : rawCodec(shape.keySize));
@@ -108,9 +110,9 @@ export function makeMapHandle(fd: Fd, shape: MapShape, codecs: { key?: Codec; va
     case MapKind.CgrpStorage:
       return new StorageHandle(fd, shape, value());
     case MapKind.RingBuf:
-      return new RingBufReader(fd, shape, codecs.record);
+      return new RingBufReader(fd, shape, codecs.record, codecs.decoder);
     case MapKind.PerfEventArray:
-      return new PerfBufReader(fd, shape, codecs.record);
+      return new PerfBufReader(fd, shape, codecs.record, codecs.decoder);
     default:
       return new BpfMap(fd, shape);
   }

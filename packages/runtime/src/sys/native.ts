@@ -1,35 +1,58 @@
 /**
- * Loads the Node-API shim (native/shim.c, built into build/shim.node by `npm install`) and
- * registers it as the production door. This file is the only one that knows the shim exists.
+ * Loads the Node-API shim (native/shim.c) and registers it as the production door. This file is
+ * the only one that knows the shim exists.
+ *
+ * The shim is found the way the ecosystem finds prebuilt addons, by node-gyp-build: a build from
+ * source in build/Release/ first (the repository's `npm install` makes one; so does
+ * native/build.mjs in an app), then `prebuilds/<platform>-<arch>/@tsbpf+runtime.<libc>.node`,
+ * which the published package carries for linux x64 and arm64, glibc and musl.
  */
-import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { setDoorFactory, type Door } from "./door.js";
 
-/** Where the shim is, from src/sys or dist/sys alike. */
-export const shimPath = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "build", "shim.node");
+/** The runtime package's folder, from src/sys or dist/sys alike. */
+const packageDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const require = createRequire(import.meta.url);
+
+interface NodeGypBuild {
+  resolve(dir: string): string;
+}
+
+/** The one command that builds the shim from source for this machine. */
+export const buildFromSourceCommand = `node ${join(packageDir, "native", "build.mjs")}`;
+
+/** The shim file that would be loaded here, or why there is none. */
+function locateShim(): { path: string } | { reason: string } {
+  if (process.platform !== "linux") return { reason: `tsbpf's runtime needs Linux (this is ${process.platform})` };
+  try {
+    return { path: (require("node-gyp-build") as NodeGypBuild).resolve(packageDir) };
+  } catch (cause) {
+    const found = (cause as Error).message.split("\n")[0];
+    return {
+      reason:
+        `tsbpf's native shim has no prebuilt file for this machine (${found}): ` +
+        `build it from source (needs a C compiler and Node's headers) with: ${buildFromSourceCommand}`,
+    };
+  }
+}
 
 /** Why the native door cannot be used here, or undefined when it can. */
 export function nativeUnavailableReason(): string | undefined {
-  if (process.platform !== "linux") return `tsbpf's runtime needs Linux (this is ${process.platform})`;
-  if (!existsSync(shimPath)) {
-    return `tsbpf's native shim is not built (${shimPath} is missing): run npm install, or npm run build:native -w @tsbpf/runtime`;
-  }
-  return undefined;
+  const located = locateShim();
+  return "reason" in located ? located.reason : undefined;
 }
 
 export function loadNativeDoor(): Door {
-  const reason = nativeUnavailableReason();
-  if (reason) throw new Error(reason);
-  const require = createRequire(import.meta.url);
+  const located = locateShim();
+  if ("reason" in located) throw new Error(located.reason);
   try {
-    return require(shimPath) as Door;
+    return require(located.path) as Door;
   } catch (cause) {
     throw new Error(
-      `tsbpf's native shim at ${shimPath} does not load (${(cause as Error).message}): ` +
-        "rebuild it with npm run build:native -w @tsbpf/runtime -- --force",
+      `tsbpf's native shim at ${located.path} does not load (${(cause as Error).message}): ` +
+        `build it from source for this machine with: ${buildFromSourceCommand} --force`,
       { cause },
     );
   }

@@ -12,6 +12,8 @@ export class UsageError extends Error {
 }
 
 export const usage = `usage:
+  tsbpf init [<folder>]
+      set up a project: a probe, a user-space script, a vitest test, tsconfig and package scripts
   tsbpf build <file.bpf.ts> [-o <out.o>] [--class <Name>]
       compile the probe classes of a file into BPF ELF objects (one per class)
   tsbpf run <file.bpf.ts | obj.o> [--duration <seconds>] [--json] [--config name=value]... [--class <Name>]

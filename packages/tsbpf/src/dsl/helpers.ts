@@ -40,20 +40,22 @@ export interface BpfHelpers extends GeneratedHelpers {
    * `buffer` (use the _user/_kernel variants on kernels that have them: 5.5).
    * @bpfHelper 45
    */
-  probeReadStr(buffer: CharArray<number>, source: u64): i64;
+  probeReadStr(buffer: CharArray<number>, source: u64 | CharArray<number>): i64;
 
   /**
    * `bpf_probe_read_user_str`: copies a NUL-terminated string from user memory into `buffer`;
    * returns the length including the NUL, or a negative error.
    * @bpfHelper 114
    */
-  probeReadUserStr(buffer: CharArray<number>, source: u64): i64;
+  probeReadUserStr(buffer: CharArray<number>, source: u64 | CharArray<number>): i64;
 
   /**
    * `bpf_probe_read_kernel_str`: copies a NUL-terminated string from kernel memory into `buffer`.
+   * `source` is an address or a kernel struct's char array (`task.comm`: its address, as C's
+   * `task->comm` decays to a pointer).
    * @bpfHelper 115
    */
-  probeReadKernelStr(buffer: CharArray<number>, source: u64): i64;
+  probeReadKernelStr(buffer: CharArray<number>, source: u64 | CharArray<number>): i64;
 
   /**
    * `bpf_get_func_ip`: the address of the traced function (kprobe, kprobe.multi, fentry/fexit);

@@ -30,9 +30,19 @@ export type i64 = bigint & KindBrand<"i64">;
 /** A C `_Bool`: one byte, 0 or 1. */
 export type bool = boolean;
 
-type Castable = number | bigint | boolean;
+/**
+ * A byte of a `CharArray` (`u8(comm[i])`: tsc types the element as a string) or a one-character
+ * literal (`u8("a")`, C's `'a'`): its character code.
+ */
+type Char = string;
+
+type Castable = number | bigint | boolean | Char;
 
 function toBigInt(value: Castable): bigint {
+  if (typeof value === "string") {
+    if (value.length !== 1) throw new TypeError(`tsbpf: ${JSON.stringify(value)} is not one character`);
+    return BigInt(value.charCodeAt(0));
+  }
   if (typeof value === "bigint") return value;
   if (typeof value === "boolean") return value ? 1n : 0n;
   if (!Number.isInteger(value)) {

@@ -19,17 +19,32 @@ export interface RingBufOptions {
   pinned?: boolean;
 }
 
-/** The kernel-side methods of a ring buffer of records of type `T`. */
+/**
+ * Adaptive wake-ups, as libbpf's users write them by hand: submit without waking the reader
+ * (`NoWakeup`) while the ring holds fewer than `wakeupAbove` unread bytes, and force a wake-up once
+ * it holds that many (`bpf_ringbuf_query(BPF_RB_AVAIL_DATA)`, read just before). The reader then
+ * wakes once per that many bytes instead of once per record; give it a `pollIntervalMs` so that a
+ * trickle below the threshold is delivered too. Kernel 5.8.
+ */
+export interface RingBufWakeup {
+  wakeupAbove: u64;
+}
+
+/**
+ * The kernel-side methods of a ring buffer of records of type `T`. A record that `output` or
+ * `reserve` cannot place (the ring is full) is counted in the probe: user space reads the count as
+ * the reader's `failedReservations`.
+ */
 export interface RingBufMethods<T> {
   /** `bpf_ringbuf_output`: copies `value` into the ring; 0 or a negative error. */
-  output(value: T, flags?: u64): i64;
+  output(value: T, flags?: u64 | RingBufWakeup): i64;
   /**
    * `bpf_ringbuf_reserve`: a pointer to room for one record in the ring, or null when it is full.
    * Fill it in place, then `submit` it (or `discard` it) on every path: the verifier insists.
    */
   reserve(): Ptr<T> | null;
   /** `bpf_ringbuf_submit`: hands a reserved record to user space. */
-  submit(record: Ptr<T>, flags?: u64): void;
+  submit(record: Ptr<T>, flags?: u64 | RingBufWakeup): void;
   /** `bpf_ringbuf_discard`: gives a reserved record back unread. */
   discard(record: Ptr<T>, flags?: u64): void;
 }
@@ -54,7 +69,8 @@ export interface PerfEventArrayMethods<T> {
   /**
    * `bpf_perf_event_output`: copies `value` into this CPU's perf ring (or the CPU in `flags`),
    * `ctx` being the program's context argument; 0 or a negative error (-ENOENT when user space
-   * has no ring open on that CPU).
+   * has no ring open on that CPU). Failures are counted in the probe: user space reads the count
+   * as the reader's `failedOutputs`.
    */
   perfOutput(ctx: object, value: T, flags?: u64): i64;
 }

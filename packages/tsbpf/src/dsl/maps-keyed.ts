@@ -23,6 +23,12 @@ export interface KeyValueMethods<K, V> {
    * with value 0 first when it is absent (bcc's `increment`). Values must be 32 or 64 bits wide.
    */
   increment(key: K, by?: V): void;
+  /**
+   * The value under `key`, inserting `init` first when the key is absent (bcc's
+   * `lookup_or_try_init`): a lookup; on a miss an update with `BPF_NOEXIST` (a concurrent insert
+   * wins) and a second lookup. Null only when the insert failed (the map is full).
+   */
+  lookupOrInit(key: K, init: V): Ptr<V> | null;
 }
 
 /** A map key as a `forEach` callback sees it: integers by value, structs read-only (the key stays in the map). */

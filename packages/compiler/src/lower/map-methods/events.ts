@@ -1,38 +1,96 @@
 /**
  * Event maps: the ring buffer's `output`, `reserve`, `submit`, `discard`, and the perf event
- * array's `perfOutput`.
+ * array's `perfOutput`. A record the kernel could not write (a full ring) is counted in the map's
+ * loss counter (frontend/event-loss-counters.ts) on the failure path, so that user space can
+ * account for every attempt; the success path costs one compare.
  */
 import { ts } from "ts-morph";
-import { typeName } from "../../checker/types.js";
+import { intType, typeName } from "../../checker/types.js";
 import { Codes } from "../../diagnostics/codes.js";
+import { eventLossCounterName } from "../../frontend/event-loss-counters.js";
+import { imm, type CmpOp, type IrKind, type Operand } from "../../ir/ir.js";
+import { convertTo } from "../convert.js";
 import { fail } from "../errors.js";
 import { lowerExpr } from "../lower-expr.js";
 import type { RValue } from "../values.js";
 import { argument, callHelper, contextArgument, u64Argument, unsupportedMethod, valueArgument, valueSize, type MapCall } from "./call-support.js";
 import { CURRENT_CPU, MapHelper } from "./helper-ids.js";
 
+const BPF_FUNC_ringbuf_query = 134;
+const BPF_RB_AVAIL_DATA = 0n;
+const BPF_RB_NO_WAKEUP = 1n;
+
 export function lowerEventMethod(c: MapCall): RValue {
   if (c.map.dslClass === "PerfEventArray") {
     if (c.method !== "perfOutput") return unsupportedMethod(c);
     const ctx = contextArgument(c, 0);
     const value = valueArgument(c, 1, "record");
-    return callHelper(c, MapHelper.perfEventOutput, [ctx, c.mapOperand, u64Argument(c, 2, CURRENT_CPU), value, valueSize(c)], "i64");
+    const result = callHelper(c, MapHelper.perfEventOutput, [ctx, c.mapOperand, u64Argument(c, 2, CURRENT_CPU), value, valueSize(c)], "i64");
+    countFailure(c, result.op, "ne", "i64");
+    return result;
   }
   switch (c.method) {
     case "output": {
       const value = valueArgument(c, 0, "record");
-      return callHelper(c, MapHelper.ringbufOutput, [c.mapOperand, value, valueSize(c), u64Argument(c, 1)], "i64");
+      const flags = ringFlags(c, 1);
+      const result = callHelper(c, MapHelper.ringbufOutput, [c.mapOperand, value, valueSize(c), flags], "i64");
+      countFailure(c, result.op, "ne", "i64");
+      return result;
     }
-    case "reserve":
-      return callHelper(c, MapHelper.ringbufReserve, [c.mapOperand, valueSize(c), u64Argument(c, 0)], "ptr", c.map.value);
+    case "reserve": {
+      const result = callHelper(c, MapHelper.ringbufReserve, [c.mapOperand, valueSize(c), u64Argument(c, 0)], "ptr", c.map.value);
+      countFailure(c, result.op, "eq", "ptr");
+      return result;
+    }
     case "submit":
     case "discard": {
       const record = recordArgument(c);
-      return callHelper(c, c.method === "submit" ? MapHelper.ringbufSubmit : MapHelper.ringbufDiscard, [record, u64Argument(c, 1)], "void");
+      const flags = c.method === "submit" ? ringFlags(c, 1) : u64Argument(c, 1);
+      return callHelper(c, c.method === "submit" ? MapHelper.ringbufSubmit : MapHelper.ringbufDiscard, [record, flags], "void");
     }
     default:
       return unsupportedMethod(c);
   }
+}
+
+/**
+ * The flags of `output`/`submit`: a u64, or `{ wakeupAbove: bytes }`, the adaptive wake-up that
+ * libbpf users write by hand: no wake-up (BPF_RB_NO_WAKEUP) while the ring holds fewer than `bytes`
+ * unread bytes (bpf_ringbuf_query(BPF_RB_AVAIL_DATA), read before the call), a forced one
+ * (BPF_RB_FORCE_WAKEUP) from there on. The reader sleeps until the ring is that full, or its
+ * `pollIntervalMs` timer fires.
+ */
+function ringFlags(c: MapCall, i: number): Operand {
+  const a = c.node.arguments[i];
+  if (!a || !ts.isObjectLiteralExpression(a)) return u64Argument(c, i);
+  const property = a.properties.find((p) => p.name && p.name.getText() === "wakeupAbove");
+  if (!property || !ts.isPropertyAssignment(property) || a.properties.length !== 1) {
+    return fail(Codes.MapMethod, a, `${c.map.name}.${c.method}() takes flags (a u64) or { wakeupAbove: bytes }`);
+  }
+  const u64 = intType("u64");
+  const threshold = convertTo(c.L, lowerExpr(c.L, property.initializer, u64), u64, property.initializer);
+  const available = callHelper(c, BPF_FUNC_ringbuf_query, [c.mapOperand, imm(BPF_RB_AVAIL_DATA, "u64")], "u64");
+  const full = c.L.b.newReg("u64");
+  c.L.b.emit({ op: "cmp", cmp: "ge", kind: "u64", dst: full, a: available.op, b: threshold });
+  const flags = c.L.b.newReg("u64");
+  // NO_WAKEUP (1) below the threshold, FORCE_WAKEUP (2) at or above it.
+  c.L.b.emit({ op: "bin", bop: "add", kind: "u64", dst: flags, a: { tag: "reg", reg: full }, b: imm(BPF_RB_NO_WAKEUP, "u64") });
+  return { tag: "reg", reg: flags };
+}
+
+/** `if (result <cmp> 0) __sync_fetch_and_add(&counter, 1)`, when the map has a loss counter. */
+function countFailure(c: MapCall, result: Operand, cmp: CmpOp, kind: IrKind): void {
+  const name = eventLossCounterName(c.map);
+  const counter = name && c.L.probe.globals.find((g) => g.name === name);
+  if (!counter) return; // an inner map of a map of maps: no counter of its own
+  const b = c.L.b;
+  const failed = b.newBlock();
+  const done = b.newBlock();
+  b.terminate({ op: "cbr", cmp, kind, a: result, b: imm(0n, kind), then: failed, else: done });
+  b.setBlock(failed);
+  b.emit({ op: "atomicAdd", addr: { tag: "global", map: counter.section, offset: counter.offset }, value: imm(1n, "u64"), kind: "u64" });
+  b.jumpTo(done);
+  b.setBlock(done);
 }
 
 /** The pointer `reserve` gave (the verifier checks that it is one, and that it is non-null). */

@@ -1,5 +1,5 @@
 /**
- * `lookup`, `update`, `delete`, `increment` and `forEach` of the key/value maps (hash, array, per-CPU, LRU,
+ * `lookup`, `update`, `delete`, `increment`, `lookupOrInit` and `forEach` of the key/value maps (hash, array, per-CPU, LRU,
  * LPM trie).
  */
 import { sizeOf } from "../../checker/layout.js";
@@ -28,6 +28,8 @@ export function lowerKeyValueMethod(c: MapCall): RValue {
       return callHelper(c, MapHelper.delete, [c.mapOperand, keyArgument(c, 0)], "i64");
     case "increment":
       return lowerIncrement(c);
+    case "lookupOrInit":
+      return lowerLookupOrInit(c);
     case "forEach":
       return lowerForEach(c);
     default:
@@ -67,6 +69,30 @@ function lowerIncrement(c: MapCall): RValue {
   L.b.emit({ op: "call", helper: MapHelper.lookup, args: [c.mapOperand, key], dst: slot });
   L.b.terminate({ op: "cbr", cmp: "ne", kind: "ptr", a: { tag: "reg", reg: slot }, b: imm(0n, "ptr"), then: add, else: done });
   return finishIncrement(c, add, done, slot, by, kind);
+}
+
+/**
+ * bcc's `lookup_or_try_init`: look the key up; on a miss insert `init` with BPF_NOEXIST (a
+ * concurrent insert wins) and look it up again. The pointer is null only when the insert failed.
+ * An array's keys all exist (or the key is out of range, which the insert would refuse too): a lookup.
+ */
+function lowerLookupOrInit(c: MapCall): RValue {
+  const { L, map } = c;
+  const key = keyArgument(c, 0);
+  const slot = L.b.newReg("ptr");
+  L.b.emit({ op: "call", helper: MapHelper.lookup, args: [c.mapOperand, key], dst: slot });
+  if (!isArray(map.mapType)) {
+    const insert = L.b.newBlock();
+    const done = L.b.newBlock();
+    L.b.terminate({ op: "cbr", cmp: "ne", kind: "ptr", a: { tag: "reg", reg: slot }, b: imm(0n, "ptr"), then: done, else: insert });
+    L.b.setBlock(insert);
+    const init = valueArgument(c, 1, "initial value");
+    L.b.emit({ op: "call", helper: MapHelper.update, args: [c.mapOperand, key, init, imm(NOEXIST, "u64")] });
+    L.b.emit({ op: "call", helper: MapHelper.lookup, args: [c.mapOperand, key], dst: slot });
+    L.b.terminate({ op: "br", target: done });
+    L.b.setBlock(done);
+  }
+  return { type: { tag: "ptr", pointee: map.value }, op: { tag: "reg", reg: slot } };
 }
 
 /** BPF_MAP_TYPE_ARRAY and BPF_MAP_TYPE_PERCPU_ARRAY. */

@@ -1,0 +1,2 @@
+// @body
+const xs: FixedArray<u32, 2> = [1, 2, 3];

@@ -1,0 +1,4 @@
+// @preamble
+import { atomics } from "tsbpf";
+// @body
+atomics.add(this.limit, 1);

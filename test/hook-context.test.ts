@@ -1,0 +1,41 @@
+// A typed-argument hook's context beside its arguments: `onFork(ctx: TracingArgs, parent, child)`
+// passes ctx to perfOutput and getStackId. The test forks a child and checks the records the
+// programs sent against the pids it knows, and the stack ids against the kernel's fork path.
+import { expect, it } from "vitest";
+import { load } from "tsbpf";
+import { compileFile } from "@tsbpf/compiler";
+import { ForkContext, type ForkRecord } from "./fixtures/hook-context.bpf.ts";
+import { start, until } from "./support/child.js";
+import { describeKernel } from "./support/kernel.js";
+import { fixture } from "./support/paths.js";
+
+it("binds the first parameter as the context and the rest as the hook's arguments", () => {
+  const result = compileFile(fixture("hook-context.bpf.ts"));
+  expect(result.diagnostics.filter((d) => d.category === "error")).toEqual([]);
+  expect(result.probes[0]!.spec.programs.map((p) => p.section)).toEqual(["tp_btf/sched_process_fork", "raw_tp/sched_process_fork"]);
+});
+
+describeKernel("tp_btf and raw_tp programs with a context", () => {
+  it("send perf records and stack ids for a fork this test causes", async () => {
+    await using probe = await load(ForkContext, { config: { targetTgid: process.pid } });
+    const records: ForkRecord[] = [];
+    probe.forks.consume((r) => records.push(r)); // opens the per-CPU rings before anything fires
+    probe.attach();
+    const child = start("/bin/true", []);
+    await child.finished;
+    const pid = child.child.pid!;
+    await until(() => { probe.forks.consume((r) => records.push(r)); return records.filter((r) => r.childPid === pid).length >= 1 && records.some((r) => r.source === 2); }, 5000, "both programs' records");
+    const typed = records.filter((r) => r.source === 1 && r.childPid === pid);
+    expect(typed).toHaveLength(1);
+    expect(typed[0]!.parentPid).toBe(process.pid);
+    // The raw_tp twin fired in this process too (the same fork, or another thread's).
+    expect(records.filter((r) => r.source === 2).every((r) => r.parentPid === process.pid)).toBe(true);
+    for (const r of [typed[0]!, records.find((x) => x.source === 2)!]) {
+      expect(r.stackId).toBeGreaterThanOrEqual(0n);
+      const frames = probe.stacks.symbolize(Number(r.stackId))!;
+      // The tracepoint fires in copy_process, called from kernel_clone on every fork path.
+      expect(frames.map((f) => f.symbol ?? "").join(" ")).toMatch(/copy_process|kernel_clone/);
+    }
+    expect(probe.forks.lost).toBe(0n);
+  });
+});

@@ -81,12 +81,14 @@ describeKernel("load() from ESM, CommonJS, tsx and Node 22, with the object cach
     const dir = project("cjs", "commonjs");
     const swc = await import("@swc/core");
     for (const file of sources) {
-      const out = swc.transformFileSync(join(dir, file), {
+      // rewriteRelativeImportExtensions: `./x.ts` imports become `./x.js` (swc has it; its types lag).
+      const options = {
         jsc: { parser: { syntax: "typescript", decorators: true }, transform: { decoratorVersion: "2022-03" }, target: "es2022", rewriteRelativeImportExtensions: true },
         module: { type: "commonjs" },
         sourceMaps: true,
         sourceFileName: file,
-      });
+      } as Parameters<typeof swc.transformFileSync>[1];
+      const out = swc.transformFileSync(join(dir, file), options);
       const js = file.replace(/\.ts$/, ".js");
       writeFileSync(join(dir, js), `${out.code}\n//# sourceMappingURL=${js}.map\n`);
       writeFileSync(join(dir, `${js}.map`), out.map!);

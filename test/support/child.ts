@@ -8,8 +8,8 @@ export interface Finished {
 }
 
 /** Spawns a process and collects its output; `finished` resolves when it exits. */
-export function start(command: string, args: string[]): { child: ChildProcessWithoutNullStreams; finished: Promise<Finished>; stdout: () => string } {
-  const child = spawn(command, args);
+export function start(command: string, args: string[], env?: NodeJS.ProcessEnv): { child: ChildProcessWithoutNullStreams; finished: Promise<Finished>; stdout: () => string } {
+  const child = spawn(command, args, env ? { env } : {});
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk) => (stdout += chunk));

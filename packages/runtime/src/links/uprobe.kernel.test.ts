@@ -6,7 +6,7 @@ import { loadObject } from "../load/load-object.js";
 import { describeKernel } from "../testing/kernel.js";
 import { counterObject } from "../testing/programs.js";
 import { startTarget, targetBinary } from "../testing/target-process.js";
-import { UserElf } from "./elf-symbols.js";
+import { resolveBinary, UserElf } from "./elf-symbols.js";
 import { attachUprobe, attachUprobeMulti, parseUprobeTarget } from "./uprobe.js";
 
 describeKernel("uprobes on the kernel", () => {
@@ -40,6 +40,20 @@ describeKernel("uprobes on the kernel", () => {
     expect(link.target).toMatch(/^uretprobe\/\/.*libc\.so\.6:getppid/);
     await target.run();
     expect(object.variable("hits")).toBe(5n);
+  });
+
+  it("resolves bcc's short library names (\"c\", \"libc\") to the shared object, and counts its calls", async () => {
+    const target = startTarget(6);
+    const mapped = resolveBinary("libc.so.6", target.pid);
+    expect(resolveBinary("c", target.pid)).toBe(mapped);
+    expect(resolveBinary("libc", target.pid)).toBe(mapped);
+    expect(resolveBinary("c")).toMatch(/\/libc\.so\.6$/); // the versioned file, not the libc.so linker script
+    expect(resolveBinary("true")).toMatch(/\/true$/); // no libtrue.so: a program in PATH
+    await using object = await loadObject(counterObject("uprobe"));
+    using link = attachUprobe("count", object.programs.get("count")!.fd.raw, { binary: "c", symbol: "getppid", pid: target.pid });
+    expect(link.target).toContain("libc.so.6:getppid");
+    await target.run();
+    expect(object.variable("hits")).toBe(6n);
   });
 
   it("attaches uprobe.multi to every function matching a glob", async () => {

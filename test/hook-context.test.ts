@@ -5,6 +5,7 @@ import { expect, it } from "vitest";
 import { load } from "tsbpf";
 import { compileFile } from "@tsbpf/compiler";
 import { ForkContext, type ForkRecord } from "./fixtures/hook-context.bpf.ts";
+import { UnlinkContext } from "./fixtures/hook-context-kprobe.bpf.ts";
 import { start, until } from "./support/child.js";
 import { describeKernel } from "./support/kernel.js";
 import { fixture } from "./support/paths.js";
@@ -18,6 +19,25 @@ it("binds the first parameter as the context and the rest as the hook's argument
   const helpers = (i: number) => programs[i]!.instructions.filter((x) => x.code === 0x85 && x.src === 0).map((x) => x.imm);
   expect(helpers(0)).not.toContain(113);
   expect(helpers(1)).toContain(113);
+});
+
+it("passes a kprobe's and an fentry's context to getFuncIp and perfOutput", () => {
+  const result = compileFile(fixture("hook-context-kprobe.bpf.ts"));
+  expect(result.diagnostics.filter((d) => d.category === "error")).toEqual([]);
+  for (const probe of result.probes) {
+    for (const program of probe.spec.programs) {
+      const helpers = program.instructions.filter((x) => x.code === 0x85 && x.src === 0).map((x) => x.imm);
+      expect([program.section, helpers]).toEqual([program.section, [173, 25]]); // bpf_get_func_ip, bpf_perf_event_output
+    }
+  }
+});
+
+describeKernel("kprobes with a context", () => {
+  it("load: the verifier accepts the context passed to bpf_get_func_ip and bpf_perf_event_output", async () => {
+    // Loading needs no kprobe support; attaching would (test/other-kernel.test.ts runs kprobes on the VM).
+    await using probe = await load(UnlinkContext);
+    expect(Object.keys(probe.programs).sort()).toEqual(["enter", "leave"]);
+  });
 });
 
 describeKernel("tp_btf and raw_tp programs with a context", () => {

@@ -29,6 +29,7 @@ import { lowerLog2 } from "./log2.js";
 import type { Place, RValue } from "./values.js";
 import { isMapMethod, lowerMapMethod } from "./map-methods/index.js";
 import { isIntrinsic, lowerIntrinsic } from "./intrinsics.js";
+import { isContextArgument } from "./context-argument.js";
 
 const PRINTK = "printk";
 
@@ -207,8 +208,7 @@ function mapField(L: LowerContext, arg: ts.Expression): string | undefined {
 
 /** The program's context parameter, passed as such (`bpf.getFuncIp(ctx)`): the verifier wants its pointer unchanged. */
 function contextOperand(L: LowerContext, node: ts.CallExpression, helper: string, arg: ts.Expression | undefined): Operand {
-  const context = L.program.context;
-  if (!arg || !ts.isIdentifier(arg) || !context || L.oracle.declarationOf(arg) !== context.node) {
+  if (!arg || !isContextArgument(L, arg)) {
     fail(Codes.HelperArguments, arg ?? node, `bpf.${helper}() takes the program's context parameter`,
       "declare the context parameter (e.g. ctx: PtRegs) and pass it itself: bpf." + helper + "(ctx)");
   }

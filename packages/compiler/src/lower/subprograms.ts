@@ -153,7 +153,8 @@ function signatureOf(L: LowerContext, node: FunctionNode, at: ts.Node): Subprogr
     if (type.tag === "array") fail(Codes.SubprogramArguments, at, `'${name}': parameter '${pname}' is an array; pass the struct that holds it`);
     if (type.tag === "void") fail(Codes.SubprogramArguments, at, `'${name}': parameter '${pname}' has no value`);
     const context = L.program.context?.type;
-    if (type.tag === "struct" && context && context.name !== "" && type.name === context.name) {
+    // (A syscall program's context is the caller's own struct, which functions take by reference like any struct.)
+    if (type.tag === "struct" && context && context.name !== "" && type.name === context.name && L.program.section !== "syscall") {
       return { name: pname, node: param, type, byReference: false, context: true };
     }
     return { name: pname, node: param, type, byReference: type.tag === "struct" };

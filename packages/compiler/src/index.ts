@@ -6,3 +6,4 @@ export type { Diagnostic } from "./diagnostics/diagnostic.js";
 export { formatDiagnostic } from "./diagnostics/format.js";
 export { Codes } from "./diagnostics/codes.js";
 export { generateVmlinux, type GenerateOptions } from "./vmlinux/generate.js";
+export { enumValuesModule } from "./vmlinux/enum-values.js";

@@ -28,13 +28,17 @@ export function alignUp(value: number, align: number): number {
   return Math.ceil(value / align) * align;
 }
 
-/** Lays out members in declaration order, each at its natural alignment, as a C compiler does. */
-export function layoutStruct(name: string, members: { name: string; type: Type }[]): StructType {
+/**
+ * Lays out members in declaration order, each at its natural alignment, as a C compiler does;
+ * `packed` (C's `__attribute__((packed))`): every member right after the previous one, the
+ * struct aligned to 1.
+ */
+export function layoutStruct(name: string, members: { name: string; type: Type }[], packed = false): StructType {
   let offset = 0;
   let align = 1;
   const fields: StructField[] = [];
   for (const member of members) {
-    const memberAlign = alignOf(member.type);
+    const memberAlign = packed ? 1 : alignOf(member.type);
     offset = alignUp(offset, memberAlign);
     fields.push({ name: member.name, type: member.type, offset });
     offset += sizeOf(member.type);

@@ -130,7 +130,9 @@ export class TypeResolver {
         if (member.questionToken) throw unsupported(member, "optional members have no C equivalent", "make the member required");
         members.push({ name: member.name.text, type: this.resolve(member.type) });
       }
-      const struct = layoutStruct(cName, members);
+      // `/** @packed */`: C's __attribute__((packed)).
+      const packed = ts.getJSDocTags(declaration).some((t) => t.tagName.text === "packed");
+      const struct = layoutStruct(cName, members, packed);
       this.structs.set(declaration, struct);
       return struct;
     } finally {

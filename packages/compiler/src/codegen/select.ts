@@ -46,6 +46,15 @@ function memSize(kind: IrKind): "u8" | "u16" | "u32" | "u64" {
   return size === 1 ? "u8" : size === 2 ? "u16" : size === 4 ? "u32" : "u64";
 }
 
+function memBytes(kind: IrKind): number {
+  return kind === "ptr" ? 8 : kindSize(kind);
+}
+
+/** A stack access off its natural alignment (a member of a packed struct), which the verifier refuses. */
+function misalignedStack(addr: Address, off: number, kind: IrKind): boolean {
+  return addr.tag === "stack" && off % memBytes(kind) !== 0;
+}
+
 /** The imm32 of a 64-bit operation, if the value survives sign extension. */
 function imm64(value: bigint): number | undefined {
   const v = BigInt.asIntN(64, value);
@@ -219,7 +228,14 @@ export function selectInstructions(fn: IrFunction, order: Block[], alloc: Alloca
         const { reg, off } = addressBase(inst.addr, R1);
         const rd = defReg(inst.dst, R0);
         if (inst.relo) cores.push({ instruction: insns.length, relo: inst.relo });
-        emit(asm.ldx(memSize(inst.kind), rd, reg, off));
+        if (misalignedStack(inst.addr, off, inst.kind)) {
+          // A member of a packed struct on the stack: the verifier wants aligned stack accesses,
+          // so the value is assembled from its bytes (little-endian).
+          for (let i = 0; i < memBytes(inst.kind); i++) {
+            emit(asm.ldx("u8", i === 0 ? rd : R3, reg, off + i));
+            if (i > 0) emit(asm.alu64Imm(AluOp.LSH, R3, 8 * i), asm.alu64Reg(AluOp.OR, rd, R3));
+          }
+        } else emit(asm.ldx(memSize(inst.kind), rd, reg, off));
         if (inst.kind === "i8" || inst.kind === "i16") {
           const shift = 32 - kindBits(inst.kind);
           emit(asm.alu32Imm(AluOp.LSH, rd, shift), asm.alu32Imm(AluOp.ARSH, rd, shift));
@@ -230,6 +246,16 @@ export function selectInstructions(fn: IrFunction, order: Block[], alloc: Alloca
       case "store": {
         const { reg, off } = addressBase(inst.addr, R1);
         const size = memSize(inst.kind);
+        if (misalignedStack(inst.addr, off, inst.kind)) {
+          // A packed struct's member on the stack: stored byte by byte (see "load").
+          const value = operandReg(inst.value, R2);
+          for (let i = 0; i < memBytes(inst.kind); i++) {
+            emit(asm.mov64Reg(R3, value));
+            if (i > 0) emit(asm.alu64Imm(AluOp.RSH, R3, 8 * i));
+            emit(asm.stx("u8", reg, R3, off + i));
+          }
+          return;
+        }
         if (inst.value.tag === "imm") {
           const value = size === "u64" ? imm64(inst.value.value) : imm32(inst.value.value);
           if (value !== undefined) return emit(asm.st(size, reg, off, value));

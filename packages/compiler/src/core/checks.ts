@@ -5,6 +5,7 @@
  * not read: only its access path is recorded.
  */
 import { ts } from "ts-morph";
+import { castTarget, lowerPointerCast } from "./cast.js";
 import { sizeOf } from "../checker/layout.js";
 import { intType, VOID, type Type } from "../checker/types.js";
 import { Codes } from "../diagnostics/codes.js";
@@ -41,6 +42,12 @@ export function lowerCoreCheck(L: LowerContext, node: ts.CallExpression, name: s
       return name === "fieldExists"
         ? constant(L, 1n, { ...relo, kind: Kind.FIELD_EXISTS }, intType("bool"))
         : constant(L, BigInt(sizeOf(place.type)), { ...relo, kind: Kind.FIELD_BYTE_SIZE }, intType("u32"));
+    }
+    case "cast": {
+      const typeArg = node.typeArguments?.[0];
+      const source = node.arguments[0];
+      if (!typeArg || !source || node.arguments.length !== 1) return fail(Codes.HelperArguments, node, "bpf.core.cast<T>(pointer) takes the kernel struct to view the pointer as, and the pointer or address");
+      return lowerPointerCast(L, source, castTarget(L.resolver.resolve(typeArg), typeArg));
     }
     case "typeExists":
     case "typeSize": {

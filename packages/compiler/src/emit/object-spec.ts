@@ -41,7 +41,7 @@ export function buildObjectSpec(probe: ProbeModel, programs: CompiledProgram[], 
     const funcInfo = [{ instruction: 0, typeId: func }];
     for (const { sub, instruction } of subprograms) {
       // Static linkage, as clang gives `static` functions: the verifier checks them in their caller's context.
-      const params = sub.params.map((p) => ({ name: p.name, type: p.byReference ? btf.ptr(btf.type(p.type)) : btf.type(p.type) }));
+      const params = sub.params.map((p) => ({ name: p.name, type: p.byReference || p.context ? btf.ptr(btf.type(p.type)) : btf.type(p.type) }));
       const subProto = btf.funcProto(sub.returnType ? btf.type(sub.returnType) : 0, params);
       funcInfo.push({ instruction, typeId: btf.func(sub.name, subProto, FuncLinkage.Static) });
     }

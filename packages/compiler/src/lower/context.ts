@@ -47,6 +47,8 @@ export interface LowerContext {
   returnType: Type | undefined;
   /** The register holding the program's context pointer, if this function has it. */
   contextReg: VReg | undefined;
+  /** A subprogram's parameter that receives the program's context (`submit(ctx: PtRegs, ...)`). */
+  contextParam?: ts.ParameterDeclaration;
   /** The subprograms this program calls (shared by all its functions). */
   subprograms: SubprogramTable;
 }

@@ -47,7 +47,8 @@ describeKernel("helpers with pointer arguments", () => {
 });
 
 it("a non-pointer value for a pointer parameter is a diagnostic", () => {
-  const text = kernelProbeSource({ body: "    out(0, u64(bpf.getNsCurrentPidTgid(A, B, A, 8)));" });
+  // (An integer local would pass by its address, as C's &A: helper-addresses.kernel.test.ts.)
+  const text = kernelProbeSource({ body: "    out(0, u64(bpf.getNsCurrentPidTgid(A, B, A + 1n, 8)));" });
   const result = compileText(text);
   const messages = result.diagnostics.filter((d) => d.category === "error").map((d) => d.message);
   expect(messages.join("\n")).toMatch(/Ptr|pointer/);

@@ -14,6 +14,7 @@ import { fail } from "./errors.js";
 import { lowerExpr } from "./lower-expr.js";
 import type { RValue } from "./values.js";
 import { lowerUsdtArg } from "./usdt-arg.js";
+import { isContextArgument } from "./context-argument.js";
 
 /** x86-64 `struct pt_regs` members of libbpf's PT_REGS_* macros. */
 const REGISTERS: Record<string, string> = {
@@ -54,7 +55,7 @@ function onlyArguments(node: ts.CallExpression, count: number, name: string): vo
 function contextOf(L: LowerContext, node: ts.CallExpression, name: string): { ctx: Operand; struct: StructType } {
   const arg = node.arguments[0];
   const context = L.program.context;
-  if (!arg || !context || !ts.isIdentifier(arg) || L.oracle.declarationOf(arg) !== context.node) {
+  if (!arg || !context || !isContextArgument(L, arg)) {
     return fail(Codes.HelperArguments, arg ?? node, `${name}() takes the program's context parameter first`, "pass ctx itself");
   }
   return { ctx: lowerExpr(L, arg).op, struct: context.type };

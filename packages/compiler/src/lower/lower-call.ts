@@ -29,6 +29,7 @@ import { lowerLog2 } from "./log2.js";
 import type { Place, RValue } from "./values.js";
 import { isMapMethod, lowerMapMethod } from "./map-methods/index.js";
 import { isIntrinsic, lowerIntrinsic } from "./intrinsics.js";
+import { isContextArgument } from "./context-argument.js";
 
 const PRINTK = "printk";
 
@@ -143,11 +144,35 @@ function bufferArgument(L: LowerContext, node: ts.Expression, writes: boolean): 
  * member, a map value) by its address, a pointer value as it is, `null` (or an omitted argument)
  * as 0. The verifier checks that the memory fits what the helper does with it.
  */
-function pointerArgument(L: LowerContext, node: ts.CallExpression, helper: string, arg: ts.Expression | undefined): Operand {
+function pointerArgument(L: LowerContext, node: ts.CallExpression, helper: string, arg: ts.Expression | undefined, after: (() => void)[]): Operand {
   if (!arg || arg.kind === ts.SyntaxKind.NullKeyword) return imm(0n, "u64");
+  // A map field (`bpf.perfEventRead(this.counters, ...)`, `bpf.currentTaskUnderCgroup(this.cgroups, 0)`): C's `&map`.
+  const map = mapField(L, arg);
+  if (map) return { tag: "map", map, ref: "map", offset: 0 };
   let value: RValue;
   if (isPlaceExpression(arg)) {
     const place = lowerPlace(L, arg);
+    if (place.tag === "var" && place.type.tag === "int") {
+      // An integer local by address (C's `&x`): it lives in a register, so the helper gets a stack
+      // copy, read back after the call in case the helper wrote it.
+      const kind = place.type.kind;
+      const slot = L.temps.acquire(sizeOf(place.type), 8, `&${place.name} for bpf.${helper}()`);
+      L.b.emit({ op: "store", addr: { tag: "stack", object: slot, offset: 0 }, value: { tag: "reg", reg: place.reg }, kind });
+      after.push(() => {
+        L.b.emit({ op: "load", dst: place.reg, addr: { tag: "stack", object: slot, offset: 0 }, kind });
+        L.temps.release([slot]);
+      });
+      return { tag: "stack", object: slot, offset: 0 };
+    }
+    if (place.tag === "mem" && place.type.tag === "int" && !place.core && !place.user) {
+      // A scalar member or element the program holds (`&b.buf[3]`, `&e.count`): its address.
+      if (place.index) {
+        fail(Codes.HelperArguments, arg, `bpf.${helper}() cannot take the address of an element at a variable index`,
+          "pass the element at a constant index, or the whole array");
+      }
+      if (place.readonly !== undefined) fail(Codes.ReadOnly, arg, "the helper may write this read-only memory", place.readonly);
+      return addressOperand(L, place.addr);
+    }
     if (place.tag === "mem" && (place.type.tag === "struct" || place.type.tag === "array")) {
       if (place.user || place.core) {
         fail(Codes.HelperArguments, arg, `bpf.${helper}() cannot take kernel or user memory by address`,
@@ -175,10 +200,15 @@ function arrayAddress(L: LowerContext, place: Extract<Place, { tag: "mem" }>, ar
   return addressOperand(L, wholeAddress(L, place, arg));
 }
 
+/** The map named by `this.<field>`, when the argument is one. */
+function mapField(L: LowerContext, arg: ts.Expression): string | undefined {
+  if (!ts.isPropertyAccessExpression(arg) || arg.expression.kind !== ts.SyntaxKind.ThisKeyword) return undefined;
+  return L.probe.maps.find((m) => m.name === arg.name.text)?.name;
+}
+
 /** The program's context parameter, passed as such (`bpf.getFuncIp(ctx)`): the verifier wants its pointer unchanged. */
 function contextOperand(L: LowerContext, node: ts.CallExpression, helper: string, arg: ts.Expression | undefined): Operand {
-  const context = L.program.context;
-  if (!arg || !ts.isIdentifier(arg) || !context || L.oracle.declarationOf(arg) !== context.node) {
+  if (!arg || !isContextArgument(L, arg)) {
     fail(Codes.HelperArguments, arg ?? node, `bpf.${helper}() takes the program's context parameter`,
       "declare the context parameter (e.g. ctx: PtRegs) and pass it itself: bpf." + helper + "(ctx)");
   }
@@ -187,6 +217,8 @@ function contextOperand(L: LowerContext, node: ts.CallExpression, helper: string
 
 function lowerHelper(L: LowerContext, node: ts.CallExpression, signature: { name: string; id: number; params: ReturnType<typeof helperSignature>["params"]; returns: IntKind }): RValue {
   const args: Operand[] = [];
+  /** Copies back into register locals passed by address, after the call. */
+  const after: (() => void)[] = [];
   if (node.arguments.length > signature.params.length) {
     fail(Codes.HelperArguments, node, `bpf.${signature.name}() takes ${signature.params.length} arguments`);
   }
@@ -203,7 +235,7 @@ function lowerHelper(L: LowerContext, node: ts.CallExpression, signature: { name
       return;
     }
     if (param.tag === "pointer") {
-      args.push(pointerArgument(L, node, signature.name, arg));
+      args.push(pointerArgument(L, node, signature.name, arg, after));
       return;
     }
     if (!arg) {
@@ -220,6 +252,7 @@ function lowerHelper(L: LowerContext, node: ts.CallExpression, signature: { name
   const kernel = kernelPointerResult(L, node, signature.id);
   const dst = L.b.newReg(kernel ? "ptr" : signature.returns);
   L.b.emit({ op: "call", helper: kernel?.helper ?? signature.id, args, dst });
+  for (const copyBack of after) copyBack();
   return { type: kernel?.type ?? intType(signature.returns), op: { tag: "reg", reg: dst } };
 }
 

@@ -15,6 +15,7 @@ import { lowerCall } from "./lower-call.js";
 import { lowerAssignment, lowerBinary, lowerConditional, lowerIncrement, lowerUnary } from "./lower-ops.js";
 import { isPlaceExpression, lowerPlace, readPlace } from "./lower-place.js";
 import { unsupportedExpression } from "./unsupported.js";
+import { castTarget, lowerPointerCast } from "../core/cast.js";
 import type { RValue } from "./values.js";
 
 /**
@@ -33,6 +34,13 @@ export function lowerExpr(L: LowerContext, node: ts.Expression, expected?: Type)
     case ts.SyntaxKind.AsExpression: {
       const as = node as ts.AsExpression;
       if (ts.isConstTypeReference(as.type)) return lowerExpr(L, as.expression, expected);
+      const target = pointerCastTarget(L, as.type);
+      if (target) {
+        // `p as Ptr<task_struct___old>`, `addr as unknown as Ptr<task_struct>`: core/cast.ts.
+        let source = as.expression;
+        while (ts.isAsExpression(source) && source.type.kind === ts.SyntaxKind.UnknownKeyword) source = source.expression;
+        return lowerPointerCast(L, source, castTarget(target, as.type));
+      }
       return unsupportedExpression(node);
     }
     case ts.SyntaxKind.NumericLiteral:
@@ -99,6 +107,18 @@ export function lowerExpr(L: LowerContext, node: ts.Expression, expected?: Type)
 }
 
 /** The default kind of a literal without context: C's `int` (or `unsigned int` when it does not fit). */
+/** The pointee of `as Ptr<K>` when K is a kernel struct (other `as` types convert nothing). */
+function pointerCastTarget(L: LowerContext, type: ts.TypeNode): Type | undefined {
+  if (!ts.isTypeReferenceNode(type)) return undefined;
+  let resolved: Type;
+  try {
+    resolved = L.resolver.resolve(type);
+  } catch {
+    return undefined;
+  }
+  return resolved.tag === "ptr" && !resolved.user && resolved.pointee.tag === "struct" && resolved.pointee.kernel ? resolved.pointee : undefined;
+}
+
 function literalValue(value: bigint, wide: boolean, node: ts.Node, expected: Type | undefined): RValue {
   if (expected?.tag === "int") {
     const kind = expected.kind;

@@ -106,6 +106,13 @@ function lowerSubprogram(probe: ProbeModel, program: ProgramModel, services: Pro
     const reg = b.newReg(param.byReference || param.type.tag === "ptr" ? "ptr" : param.type.tag === "int" ? param.type.kind : "ptr", param.name);
     b.emit({ op: "param", dst: reg, index });
     if (!param.node) return;
+    if (param.context && program.context) {
+      // The program's context, received from the caller: the context again for helpers and loads.
+      L.contextReg = reg;
+      L.contextParam = param.node;
+      L.locals.set(param.node, { tag: "reg", reg, type: contextPointer(program.context.type, program.section), name: param.name, readonlyPointee: program.context.readonly });
+      return;
+    }
     if (param.byReference) L.locals.set(param.node, { tag: "stack", addr: { tag: "reg", base: reg, offset: 0 }, type: param.type, name: param.name });
     else L.locals.set(param.node, { tag: "reg", reg, type: param.type, name: param.name });
   });

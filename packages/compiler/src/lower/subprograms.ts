@@ -19,6 +19,7 @@ import { wholeAddress } from "./indexed.js";
 import { lowerExpr } from "./lower-expr.js";
 import { addressOperand, isPlaceExpression, lowerPlace } from "./lower-place.js";
 import type { RValue } from "./values.js";
+import { isContextArgument } from "./context-argument.js";
 
 export type FunctionNode = ts.MethodDeclaration | ts.FunctionDeclaration;
 /** What a subprogram is compiled from: a called function, or an arrow function passed as a helper's callback. */
@@ -41,6 +42,8 @@ export interface SubprogramParam {
   type: Type;
   /** Structs are passed as their address. */
   byReference: boolean;
+  /** The program's context (a parameter typed as the program's context struct): passed as the context pointer itself. */
+  context?: true;
 }
 
 export interface Subprogram {
@@ -149,6 +152,11 @@ function signatureOf(L: LowerContext, node: FunctionNode, at: ts.Node): Subprogr
     const type = resolveOrExplain(L, param.type, at, `'${name}': parameter '${pname}'`);
     if (type.tag === "array") fail(Codes.SubprogramArguments, at, `'${name}': parameter '${pname}' is an array; pass the struct that holds it`);
     if (type.tag === "void") fail(Codes.SubprogramArguments, at, `'${name}': parameter '${pname}' has no value`);
+    const context = L.program.context?.type;
+    // (A syscall program's context is the caller's own struct, which functions take by reference like any struct.)
+    if (type.tag === "struct" && context && context.name !== "" && type.name === context.name && L.program.section !== "syscall") {
+      return { name: pname, node: param, type, byReference: false, context: true };
+    }
     return { name: pname, node: param, type, byReference: type.tag === "struct" };
   });
   let returnType: Type | undefined;
@@ -194,6 +202,13 @@ export function subprogramArguments(L: LowerContext, sub: Subprogram, args: read
   if (args.length !== sub.params.length) fail(Codes.SubprogramArguments, at, `'${functionName(sub.node)}' takes ${sub.params.length} arguments`);
   return sub.params.map((param, i) => {
     const arg = args[i]!;
+    if (param.context) {
+      if (!isContextArgument(L, arg)) {
+        fail(Codes.SubprogramArguments, arg, `'${param.name}' takes the program's context: pass the program's ctx parameter itself`,
+          "helpers that take the context need the pointer the program received, unchanged");
+      }
+      return lowerExpr(L, arg).op;
+    }
     if (param.byReference) {
       const place = isPlaceExpression(arg) ? lowerPlace(L, arg) : undefined;
       if (!place || place.tag !== "mem" || place.type.tag !== "struct" || place.type.name !== (param.type as { name: string }).name) {

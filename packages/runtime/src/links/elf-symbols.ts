@@ -172,12 +172,36 @@ export class UserElf {
 const libraryDirs = ["/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib/aarch64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/lib64", "/usr/lib64", "/lib", "/usr/lib", "/usr/local/lib"];
 
 /**
+ * A short library name as bcc takes one (`attach_uprobe(name="c")`): "c" or "libc" is the shared
+ * object `libc.so.<version>`, found in the process `pid`'s mappings, then in the standard library
+ * directories (the versioned file, not the `.so` link-time script). Undefined when there is none.
+ */
+function shortLibrary(name: string, pid?: number): string | undefined {
+  if (name.includes(".so") || !/^[A-Za-z0-9_+-]+$/.test(name)) return undefined;
+  const file = `lib${name.replace(/^lib/, "")}.so`;
+  const versioned = new RegExp(`^${file.replace(/[+.]/g, "\\$&")}(\\.\\d+)+$`);
+  if (pid !== undefined && pid > 0) {
+    for (const line of (readTextFile(`/proc/${pid}/maps`) ?? "").split("\n")) {
+      const path = line.split(/\s+/)[5];
+      if (path?.startsWith("/") && versioned.test(path.split("/").pop()!)) return path;
+    }
+  }
+  for (const dir of libraryDirs) {
+    for (let version = 0; version < 10; version++) if (pathExists(`${dir}/${file}.${version}`)) return `${dir}/${file}.${version}`;
+  }
+  return undefined;
+}
+
+/**
  * The path of a binary or library: a path is used as is; a bare library name ("libc.so.6") is
- * looked up in the process `pid`'s mappings first, then the standard library directories; a
- * bare program name in PATH.
+ * looked up in the process `pid`'s mappings first, then the standard library directories; a short
+ * library name ("c", "libc", as bcc takes) is that library's shared object; a bare program name is
+ * looked up in PATH.
  */
 export function resolveBinary(name: string, pid?: number): string {
   if (name.includes("/")) return name;
+  const library = shortLibrary(name, pid);
+  if (library) return library;
   if (pid !== undefined && pid > 0) {
     for (const line of (readTextFile(`/proc/${pid}/maps`) ?? "").split("\n")) {
       const path = line.split(/\s+/)[5];

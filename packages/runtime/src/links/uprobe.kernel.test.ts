@@ -1,12 +1,13 @@
 // uprobes on a C target built by the test: a function of the executable, a function of a shared
 // library (libc's getppid, resolved through the process's mappings), return probes, the pid
 // filter, cookies, and uprobe.multi over a glob.
+import { realpathSync } from "node:fs";
 import { expect, it } from "vitest";
 import { loadObject } from "../load/load-object.js";
 import { describeKernel } from "../testing/kernel.js";
 import { counterObject } from "../testing/programs.js";
 import { startTarget, targetBinary } from "../testing/target-process.js";
-import { UserElf } from "./elf-symbols.js";
+import { resolveBinary, UserElf } from "./elf-symbols.js";
 import { attachUprobe, attachUprobeMulti, parseUprobeTarget } from "./uprobe.js";
 
 describeKernel("uprobes on the kernel", () => {
@@ -40,6 +41,22 @@ describeKernel("uprobes on the kernel", () => {
     expect(link.target).toMatch(/^uretprobe\/\/.*libc\.so\.6:getppid/);
     await target.run();
     expect(object.variable("hits")).toBe(5n);
+  });
+
+  it("resolves bcc's short library names (\"c\", \"libc\") to the shared object, and counts its calls", async () => {
+    const target = startTarget(6);
+    // The same file (the target may not have mapped libc yet, and /lib may be a link to /usr/lib).
+    const file = (path: string) => realpathSync(path);
+    const mapped = file(resolveBinary("libc.so.6", target.pid));
+    expect(file(resolveBinary("c", target.pid))).toBe(mapped);
+    expect(file(resolveBinary("libc", target.pid))).toBe(mapped);
+    expect(resolveBinary("c")).toMatch(/\/libc\.so\.6$/); // the versioned file, not the libc.so linker script
+    expect(resolveBinary("true")).toMatch(/\/true$/); // no libtrue.so: a program in PATH
+    await using object = await loadObject(counterObject("uprobe"));
+    using link = attachUprobe("count", object.programs.get("count")!.fd.raw, { binary: "c", symbol: "getppid", pid: target.pid });
+    expect(link.target).toContain("libc.so.6:getppid");
+    await target.run();
+    expect(object.variable("hits")).toBe(6n);
   });
 
   it("attaches uprobe.multi to every function matching a glob", async () => {

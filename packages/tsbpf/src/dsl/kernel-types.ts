@@ -52,6 +52,15 @@ export interface CoreChecks {
   enumValueExists(value: number | bigint): bool;
   /** `bpf_core_enum_value`: the enumerator's value in the running kernel. */
   enumValue(value: number | bigint): i64;
+  /**
+   * `bpf_core_cast`: views an address or a pointer as a pointer to the kernel struct `T`
+   * (`bpf.core.cast<task_struct>(ctx.args[0])` in a raw tracepoint,
+   * `bpf.core.cast<task_struct___old>(task)` for an older layout). Members read through it are
+   * CO-RE relocated against `T` (flavours match their base name); a BTF-typed pointer cast to a
+   * flavour of its own struct keeps its direct loads, anything else reads with
+   * `bpf_probe_read_kernel` (read-only and fault-safe, as `bpf_rdonly_cast`'s pointer is).
+   */
+  cast<T>(pointer: u64 | object): Ptr<T>;
 }
 
 declare module "./helpers.js" {

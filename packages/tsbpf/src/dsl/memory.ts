@@ -25,9 +25,11 @@ export type FixedArray<T, N extends number> = T[] & { readonly [fixedArrayLength
  */
 /**
  * A helper's pointer argument (C's `void *`, `struct x *`): a struct or array the program holds
- * (a local, a member, a map value) passes by its address, a `Ptr` value as it is, `null` as 0.
+ * (a local, a member, a map value) passes by its address, a `Ptr` value as it is, `null` as 0; an
+ * integer local, member or element by its address too (C's `&x`), and a map field as the map
+ * (`bpf.perfEventRead(this.counters, flags)`).
  */
-export type AnyPtr = object | null;
+export type AnyPtr = object | null | number | bigint;
 
 export type Ptr<T> = (T extends number | bigint | boolean ? { value: T } : T) & { readonly [pointee]?: T };
 

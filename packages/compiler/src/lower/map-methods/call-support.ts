@@ -16,6 +16,7 @@ import { aggregateAddress, scalarAddress } from "../lower-aggregate.js";
 import { lowerExpr } from "../lower-expr.js";
 import { addressOperand } from "../lower-place.js";
 import type { RValue } from "../values.js";
+import { isContextArgument } from "../context-argument.js";
 
 /** One map method call being lowered. */
 export interface MapCall {
@@ -66,7 +67,7 @@ export function intArgument(c: MapCall, i: number, what: string, kind: "u32" | "
 export function contextArgument(c: MapCall, i: number): Operand {
   const a = argument(c, i, "context (the program's ctx parameter)");
   const value = lowerExpr(c.L, a);
-  if (value.type.tag !== "ptr" || !c.L.program.context || !ts.isIdentifier(a) || c.L.oracle.declarationOf(a) !== c.L.program.context.node) {
+  if (value.type.tag !== "ptr" || !isContextArgument(c.L, a)) {
     fail(Codes.MapMethod, a, `${c.map.name}.${c.method}() takes the program's context parameter, not '${typeName(value.type)}'`,
       "pass the program's ctx parameter itself");
   }

@@ -1,0 +1,2 @@
+// @body
+const e = bpf.core.cast<Event>(ctx.args[0]);

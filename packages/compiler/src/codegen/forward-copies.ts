@@ -51,6 +51,7 @@ function propagateRound(code: MachineCode): Set<number> {
     const D = copy.dst;
     // The region where this copy's D lives.
     const region = new Set<number>();
+    const lastUse = new Set<number>();
     const work = succ[i]!.filter((j) => liveIn(j) & bit(D));
     let ok = true;
     while (work.length > 0 && ok) {
@@ -58,17 +59,22 @@ function propagateRound(code: MachineCode): Set<number> {
       if (region.has(j)) continue;
       region.add(j);
       if (touched.has(j) || second[j]) ok = false;
-      else if (fx[j]!.defs & bit(D)) ok = false;
+      else if (fx[j]!.defs & bit(D)) {
+        // `rD = *(u64 *)(rD + 80)` ends D's life: only its address is renamed (`r6 = r1; r6 =
+        // *(u64 *)(r6 + 80)` becomes `r6 = *(u64 *)(r1 + 80)`).
+        if ((insns[j]!.code & 0x07) === Class.LDX && !(fx[j]!.defs & bit(S) && live[j]! & bit(D))) lastUse.add(j);
+        else ok = false;
+      }
       else if (fx[j]!.defs & bit(S) && live[j]! & bit(D)) ok = false;
       else if (isCallOrExit(insns[j]!) && fx[j]!.uses & bit(D)) ok = false; // implicit reads cannot be renamed
-      else for (const t of succ[j]!) if (liveIn(t) & bit(D)) work.push(t);
+      if (ok && !lastUse.has(j)) for (const t of succ[j]!) if (liveIn(t) & bit(D)) work.push(t);
     }
-    // Every way into the region must come through the copy.
-    if (ok) for (const j of region) if (preds[j]!.some((p) => p !== i && !region.has(p))) ok = false;
+    // Every way into the region must come through the copy (and not through a load that ended D's life).
+    if (ok) for (const j of region) if (preds[j]!.some((p) => (p !== i && !region.has(p)) || lastUse.has(p))) ok = false;
     if (!ok) continue;
     for (const j of region) {
       const insn = insns[j]!;
-      if (insn.dst === D) insn.dst = S;
+      if (insn.dst === D && !lastUse.has(j)) insn.dst = S;
       if (insn.src === D && usesSrcRegister(insn)) insn.src = S;
       touched.add(j);
     }

@@ -12,7 +12,7 @@ import { cpus, loadavg, release, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { compileFile } from "../packages/compiler/dist/index.js";
-import { readElf } from "../packages/object/dist/index.js";
+import { readElf, writeElf } from "../packages/object/dist/index.js";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 
@@ -29,7 +29,7 @@ export const PAIRS = [
   { example: "sigsnoop", twin: "ref:sigsnoop", progs: [["enter", "kill_entry"], ["exit", "kill_exit"]], workload: ["kill", "100000"], rb: true },
   { example: "syscount", twin: "ref:syscount", progs: [["onSyscall", "sys_enter"]], workload: ["getpid", "300000"] },
   { example: "runqlat", twin: "ref:runqlat", progs: [["onWakeup", "sched_wakeup"], ["onWakeupNew", "sched_wakeup_new"], ["onSwitch", "sched_switch"]], workload: ["sleep", "4000"] },
-  { example: "tc-counter", twin: "ref:tc_count", progs: [["count", "tc_ingress"]], testRun: 2_000_000 },
+  { example: "tc-counter", twin: "ref:tc_count", progs: [["count", "tc_ingress"]], testRun: 2_000_000, section: ["tc/ingress", "tc"] },
   { example: "bashreadline", twin: "ref:bashreadline", progs: [["onReadline", "printret"]], note: "static: a uretprobe on an interactive bash's readline has no repeatable workload" },
   { example: "unlink", className: "UnlinkKprobes", twin: "ref:unlink_kprobe", progs: [["enter", "do_unlinkat"], ["exit", "do_unlinkat_exit"]], note: "static: no kprobes in this kernel" },
   { example: "unlink", className: "UnlinkSnoop", twin: "ref:unlink", progs: [["enter", "do_unlinkat"], ["exit", "do_unlinkat_exit"]], note: "ELF only: fentry/fexit refused here (lockdown)" },
@@ -93,7 +93,13 @@ export async function compare({ reps = 5, log = () => {} } = {}) {
       const probe = pair.className ? compiled.probes.find((p) => p.className === pair.className) : compiled.probes[0];
       if (!probe) throw new Error(`${pair.example}: ${compiled.diagnostics.map((d) => d.message).join("; ")}`);
       const ours = join(dir, `${pair.example}.${probe.className}.o`);
-      writeFileSync(ours, probe.elf);
+      // Debian's libbpf 1.1 (the one bpfrun links) predates tcx section names: the same code under
+      // the section name it knows ("tc"), rebuilt through the object model.
+      if (pair.section) {
+        const spec = readElf(probe.elf);
+        for (const program of spec.programs) if (program.section === pair.section[0]) program.section = pair.section[1];
+        writeFileSync(ours, writeElf(spec));
+      } else writeFileSync(ours, probe.elf);
       const [kind, name] = pair.twin.split(":");
       const theirs = kind === "ref" ? join(refc, "ref", `${name}.bpf.o`) : join(dir, `${name}.bpf.o`);
       if (kind === "bench") {
@@ -121,7 +127,7 @@ export async function compare({ reps = 5, log = () => {} } = {}) {
           const ns = all.map((r) => r.ns).filter((v) => v !== undefined);
           return { insns: insns[s].get(names[s]), verified: all[0]?.verified, jit: all[0]?.jit, ns: ns.length ? { min: Math.min(...ns), med: median(ns), max: Math.max(...ns) } : undefined };
         };
-        rows.push({ example: job.label, program: ours, twin: `${job.pair.twin.replace(/^ref:/, "ref-c ").replace(/^bench:/, "bench/twins ")}:${theirs}`, tsbpf: side(0), ref: side(1), note: job.pair.note ?? (job.pair.testRun ? `ns: BPF_PROG_TEST_RUN ×${job.pair.testRun}` : `workload: wl ${job.pair.workload.join(" ")}`) });
+        rows.push({ example: job.label, program: ours, twin: `${job.pair.twin.replace(/^ref:/, "ref-c ").replace(/^bench:/, "bench/twins ")}:${theirs}`, tsbpf: side(0), ref: side(1), note: job.pair.note ?? (job.pair.testRun ? `ns: BPF_PROG_TEST_RUN ×${job.pair.testRun}${job.pair.section ? `; tsbpf's section ${job.pair.section[0]} renamed ${job.pair.section[1]} for libbpf 1.1` : ""}` : `workload: wl ${job.pair.workload.join(" ")}`) });
       }
     }
     return { rows, reps, clang: clangVersion(refc), machine: `${cpus().length} × ${cpus()[0]?.model ?? "?"}`, kernel: release(), load: loadavg().map((l) => l.toFixed(2)).join(" "), date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC" };

@@ -1,6 +1,6 @@
 // opensnoop: every openat(2), with who opened what, through a ring buffer. Each event is reserved
 // in the ring and written in place (no copy on the stack), as libbpf's opensnoop does; a full ring
-// counts the event in `dropped` instead.
+// counts the event in `dropped` instead. It sends the uid where libbpf's sends the tid and flags.
 //   tsbpf run examples/opensnoop.bpf.ts [--config targetPid=<pid>]   (or: npx tsx examples/opensnoop.ts)
 import { Probe, RingBuf, bpf, config, tracepoint, u32, type CharArray, type i32, type SysEnterContext, type u64 } from "tsbpf";
 

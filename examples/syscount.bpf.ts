@@ -1,7 +1,7 @@
 // syscount: system calls per process, counted in a per-CPU hash (no atomics, no contention: each
 // CPU counts into its own slot; user space adds the slots up). One lookup per call: the count is
 // bumped in place, and only a process's first call on a CPU inserts it (libbpf's syscount does the
-// same with a shared hash and an atomic add).
+// same with a shared hash and an atomic add, and without a pid filter).
 //   tsbpf run examples/syscount.bpf.ts --duration 5 [--config targetPid=<pid>]
 import { PerCpuHash, Probe, UpdateFlags, bpf, config, tracepoint, u32, type i32, type u64 } from "tsbpf";
 

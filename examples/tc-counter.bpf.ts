@@ -1,7 +1,8 @@
 // tc-counter: count the packets and bytes arriving on an interface (tc ingress, through a tcx
 // link), and the IPv4 packets per IP protocol, reading the header straight from the packet.
 // Counts are per CPU, bumped in place after one lookup each (no atomics: a CPU's slot is its own;
-// user space adds the CPUs up), as libbpf's tc counters are written.
+// user space adds the CPUs up), as libbpf's tc counters are written. Counting per IP protocol is
+// the point of this one: it costs a second lookup.
 //   tsbpf run examples/tc-counter.bpf.ts --interface eth0 --duration 10
 import {
   ETH_HLEN, ETH_P_IP, PerCpuArray, Probe, TC_ACT_OK, htons, packetAt, tc, u32, u64,

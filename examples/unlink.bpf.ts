@@ -4,6 +4,9 @@
 //
 //   npx tsbpf run examples/unlink.bpf.ts --class UnlinkSnoop     (fentry/fexit: Linux 5.5, no lockdown)
 //   npx tsbpf run examples/unlink.bpf.ts --class UnlinkKprobes   (kprobes: CONFIG_KPROBES)
+// Unlike libbpf's unlink, which only prints, the exits send ring events with the name (reserved and
+// written in place). The fentry's printk reads the name into a buffer first: printk's %s takes a
+// CharArray, not a kernel string pointer as bpf_printk's %s does.
 import { HashMap, Probe, RingBuf, bpf, fentry, fexit, i64, kprobe, kretprobe, u32, type CharArray, type i32, type Ptr, type u64 } from "tsbpf";
 import type { filename } from "tsbpf/vmlinux";
 

@@ -3,7 +3,7 @@
 // user, the command name before the exec and the file being executed.
 //
 //   npx tsbpf run examples/execsnoop.bpf.ts
-import { Probe, RingBuf, bpf, tracepoint, u32, type CharArray, type i32, type Ptr, type SysEnterContext } from "tsbpf";
+import { Probe, RingBuf, bpf, tracepoint, u32, type CharArray, type i32, type Ptr, type SysEnterContext, type u64 } from "tsbpf";
 import type { task_struct } from "tsbpf/vmlinux";
 
 export interface ExecEvent {
@@ -16,20 +16,24 @@ export interface ExecEvent {
 
 export class ExecSnoop extends Probe {
   events = new RingBuf<ExecEvent>({ size: 256 * 1024 });
+  /** Events lost to a full ring. */
+  dropped: u64 = 0n;
 
   @tracepoint("syscalls", "sys_enter_execve")
   onExecve(ctx: SysEnterContext): i32 {
+    // Reserved in the ring and written in place, as libbpf's execsnoop does: no copy on the stack.
+    const event = this.events.reserve();
+    if (event === null) {
+      this.dropped++;
+      return 0;
+    }
     const task: Ptr<task_struct> = bpf.getCurrentTask();
-    const event: ExecEvent = {
-      pid: u32(bpf.getCurrentPidTgid() >> 32n),
-      ppid: u32(task.real_parent.tgid), // CO-RE: task->real_parent->tgid
-      uid: u32(bpf.getCurrentUidGid()),
-      comm: "",
-      filename: "",
-    };
+    event.pid = u32(bpf.getCurrentPidTgid() >> 32n);
+    event.ppid = u32(task.real_parent.tgid); // CO-RE: task->real_parent->tgid
+    event.uid = u32(bpf.getCurrentUidGid());
     bpf.getCurrentComm(event.comm);
     bpf.probeReadUserStr(event.filename, ctx.args[0]);
-    this.events.output(event);
+    this.events.submit(event);
     return 0;
   }
 }

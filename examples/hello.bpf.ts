@@ -1,5 +1,7 @@
 // hello: at every write(2), print the writer's PID to the kernel trace buffer.
 //   tsbpf run examples/hello.bpf.ts --duration 5 [--config targetPid=<pid>]
+// Beside libbpf's hello this also prints the fd written to: reading the tracepoint's arguments is
+// part of what it shows (the context is kept in a register across the helper call for it).
 import { Probe, bpf, config, tracepoint, u32, type i32, type SysEnterContext } from "tsbpf";
 
 export class Hello extends Probe {

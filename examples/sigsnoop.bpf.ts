@@ -4,7 +4,7 @@
 //   tsbpf run examples/sigsnoop.bpf.ts --duration 5 [--config targetPid=<sender pid>]
 import {
   HashMap, Probe, RingBuf, bpf, config, i32, tracepoint, u32,
-  type CharArray, type SysEnterContext, type SysExitContext,
+  type CharArray, type SysEnterContext, type SysExitContext, type u64,
 } from "tsbpf";
 
 /** What sys_enter_kill saw, until sys_exit_kill. */
@@ -29,6 +29,8 @@ export class SigSnoop extends Probe {
   events = new RingBuf<SignalEvent>({ size: 256 * 1024 });
   /** Only signals sent by this process; 0: every process's. */
   @config targetPid: u32 = 0;
+  /** Events lost to a full ring. */
+  dropped: u64 = 0n;
 
   @tracepoint("syscalls", "sys_enter_kill")
   enter(ctx: SysEnterContext): i32 {
@@ -44,9 +46,18 @@ export class SigSnoop extends Probe {
     const thread = u32(pidTgid);
     const start = this.starts.lookup(thread);
     if (start === null) return 0;
-    const event: SignalEvent = { pid: u32(pidTgid >> 32n), targetPid: start.targetPid, signal: start.signal, result: i32(ctx.ret), comm: "" };
-    bpf.getCurrentComm(event.comm);
-    this.events.output(event);
+    // Reserved in the ring and written in place (no copy on the stack), as libbpf's sigsnoop does.
+    const event = this.events.reserve();
+    if (event !== null) {
+      event.pid = u32(pidTgid >> 32n);
+      event.targetPid = start.targetPid;
+      event.signal = start.signal;
+      event.result = i32(ctx.ret);
+      bpf.getCurrentComm(event.comm);
+      this.events.submit(event);
+    } else {
+      this.dropped++;
+    }
     this.starts.delete(thread);
     return 0;
   }

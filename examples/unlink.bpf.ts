@@ -4,6 +4,9 @@
 //
 //   npx tsbpf run examples/unlink.bpf.ts --class UnlinkSnoop     (fentry/fexit: Linux 5.5, no lockdown)
 //   npx tsbpf run examples/unlink.bpf.ts --class UnlinkKprobes   (kprobes: CONFIG_KPROBES)
+// Unlike libbpf's unlink, which only prints, the exits send ring events with the name (reserved and
+// written in place). The fentry's printk reads the name into a buffer first: printk's %s takes a
+// CharArray, not a kernel string pointer as bpf_printk's %s does.
 import { HashMap, Probe, RingBuf, bpf, fentry, fexit, i64, kprobe, kretprobe, u32, type CharArray, type i32, type Ptr, type u64 } from "tsbpf";
 import type { filename } from "tsbpf/vmlinux";
 
@@ -15,6 +18,8 @@ export interface UnlinkEvent {
 
 export class UnlinkSnoop extends Probe {
   events = new RingBuf<UnlinkEvent>({ size: 256 * 1024 });
+  /** Events lost to a full ring. */
+  dropped: u64 = 0n;
 
   @fentry("do_unlinkat")
   enter(dfd: i32, name: Ptr<filename>): i32 {
@@ -27,15 +32,24 @@ export class UnlinkSnoop extends Probe {
 
   @fexit("do_unlinkat")
   exit(dfd: i32, name: Ptr<filename>, ret: i32): i32 {
-    const event: UnlinkEvent = { pid: u32(bpf.getCurrentPidTgid() >> 32n), ret: i64(ret), name: "" };
+    // Reserved in the ring and written in place: no copy on the stack.
+    const event = this.events.reserve();
+    if (event === null) {
+      this.dropped++;
+      return 0;
+    }
+    event.pid = u32(bpf.getCurrentPidTgid() >> 32n);
+    event.ret = i64(ret);
     bpf.probeReadKernelStr(event.name, name.name);
-    this.events.output(event);
+    this.events.submit(event);
     return 0;
   }
 }
 
 export class UnlinkKprobes extends Probe {
   events = new RingBuf<UnlinkEvent>({ size: 256 * 1024 });
+  /** Events lost to a full ring. */
+  dropped: u64 = 0n;
   /** pid_tgid → the address of the name being unlinked, from entry to return. */
   names = new HashMap<u64, u64>({ maxEntries: 10240 });
 
@@ -50,9 +64,15 @@ export class UnlinkKprobes extends Probe {
     const id = bpf.getCurrentPidTgid();
     const address = this.names.lookup(id);
     if (!address) return 0;
-    const event: UnlinkEvent = { pid: u32(id >> 32n), ret: i64(ret), name: "" };
-    bpf.probeReadKernelStr(event.name, address.value);
-    this.events.output(event);
+    const event = this.events.reserve();
+    if (event !== null) {
+      event.pid = u32(id >> 32n);
+      event.ret = i64(ret);
+      bpf.probeReadKernelStr(event.name, address.value);
+      this.events.submit(event);
+    } else {
+      this.dropped++;
+    }
     this.names.delete(id);
     return 0;
   }

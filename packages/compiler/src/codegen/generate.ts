@@ -8,12 +8,15 @@ import { blockPositions, liveIntervals } from "./liveness.js";
 import { layoutBlocks } from "./order.js";
 import { allocateRegisters } from "./regalloc.js";
 import { selectInstructions, type MachineCode } from "./select.js";
+import { forwardCopies } from "./forward-copies.js";
+import { mergeReturns } from "./merge-returns.js";
 
 export type GenerateResult =
   | { ok: true; code: MachineCode; stackSize: number }
   | { ok: false; reason: "stack"; stackSize: number; objects: readonly StackObject[]; spillBytes: number };
 
 export function generate(fn: IrFunction): GenerateResult {
+  mergeReturns(fn);
   const order = layoutBlocks(fn);
   const intervals = liveIntervals(order);
   const params = new Map(fn.blocks.flatMap((b) => b.insts).flatMap((i) => (i.op === "param" ? [[i.dst, i.index] as const] : [])));
@@ -24,7 +27,7 @@ export function generate(fn: IrFunction): GenerateResult {
   if (frame.size > MAX_STACK) {
     return { ok: false, reason: "stack", stackSize: frame.size, objects: used, spillBytes: alloc.spillSlots * 8 };
   }
-  return { ok: true, code: selectInstructions(fn, order, alloc, frame), stackSize: frame.size };
+  return { ok: true, code: forwardCopies(selectInstructions(fn, order, alloc, frame)), stackSize: frame.size };
 }
 
 /** The first register each copy, conversion or two-address operation reads (see allocateRegisters). */

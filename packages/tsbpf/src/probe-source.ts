@@ -57,7 +57,9 @@ export function probeSourceFile(probeClass: AnyProbeClass, explicit?: string | U
     throw new Error(
       `tsbpf: cannot find the source of ${probeClass.name}: its decorators did not record a file. ` +
         `Decorate at least one method with a hook (e.g. @tracepoint), or name the file: ` +
-        `load(${probeClass.name}, { source: new URL("./probe.bpf.ts", import.meta.url) }).`,
+        `load(${probeClass.name}, { source: new URL("./probe.bpf.ts", import.meta.url) }). ` +
+        `In bundled code: this bundle holds no compiled object for the probe class being loaded; ` +
+        `@tsbpf/unplugin embeds one for each probe module it compiles (files named *.bpf.ts, or matching its \`include\` option).`,
     );
   }
   if (!/\.[cm]?jsx?$/.test(recorded) || !isAbsolute(recorded)) return recorded;

@@ -4,6 +4,11 @@
  * a copy of the earlier result, as long as neither the operands nor that result were written in
  * between. Copy propagation then makes both sides one register, which constant folding decides
  * (`x === x`, `x - x`).
+ *
+ * Only an expression computed a few instructions before is reused: reusing one from far back
+ * keeps its register live across everything in between, which costs spills (a method of 2,000
+ * `acc ^= pid + k` statements held dozens of sums live and ran out of stack), where recomputing
+ * it costs one instruction.
  */
 import { instDef, type Inst, type IrFunction, type Operand, type VReg } from "../ir/ir.js";
 
@@ -32,11 +37,15 @@ function regsOf(inst: Inst): VReg[] {
   return [];
 }
 
+/** How many instructions back an earlier result may be reused from. */
+const REUSE_WINDOW = 16;
+
 export function reuseLocalExpressions(fn: IrFunction): boolean {
   let changed = false;
   for (const block of fn.blocks) {
-    const available = new Map<string, { dst: VReg; reads: VReg[] }>();
-    block.insts = block.insts.map((inst): Inst => {
+    const available = new Map<string, { dst: VReg; reads: VReg[]; at: number }>();
+    block.insts = block.insts.map((inst, at): Inst => {
+      for (const [k, e] of available) if (at - e.at > REUSE_WINDOW) available.delete(k);
       const key = keyOf(inst);
       const earlier = key === undefined ? undefined : available.get(key);
       let out: Inst = inst;
@@ -47,7 +56,7 @@ export function reuseLocalExpressions(fn: IrFunction): boolean {
       // A write invalidates every expression that reads the register or whose result it is.
       const def = instDef(out);
       if (def) for (const [k, e] of available) if (e.dst === def || e.reads.includes(def)) available.delete(k);
-      if (key !== undefined && out === inst && def && !regsOf(inst).includes(def)) available.set(key, { dst: def, reads: regsOf(inst) });
+      if (key !== undefined && out === inst && def && !regsOf(inst).includes(def)) available.set(key, { dst: def, reads: regsOf(inst), at });
       return out;
     });
   }

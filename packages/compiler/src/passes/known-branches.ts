@@ -58,7 +58,13 @@ export function threadKnownBranches(fn: IrFunction): boolean {
   for (const block of [...fn.blocks]) {
     const term = block.term;
     if (!term || term.op === "ret") continue;
-    const thread = (target: Block): Block => {
+    /** What the source block's own test says of `r` on the edge to its `then` (or `else`) target. */
+    const knownOnEdge = (r: VReg, test: Extract<Inst | NonNullable<Block["term"]>, { op: "cbr" }>, onThen: boolean | undefined): Known => {
+      if (onThen === undefined || term.op !== "cbr" || term.kind !== test.kind || (term.cmp !== "eq" && term.cmp !== "ne") || testedRegister(term.a, term.b) !== r) return undefined;
+      const zero = (term.cmp === "eq") === onThen;
+      return zero ? { value: 0n } : "nonzero";
+    };
+    const thread = (target: Block, onThen: boolean | undefined): Block => {
       const test = target.term;
       if (target === block || test?.op !== "cbr" || target.insts.length > 4 || !target.insts.every((i) => i.op === "mov")) return target;
       let tested = testedRegister(test.a, test.b);
@@ -70,7 +76,10 @@ export function threadKnownBranches(fn: IrFunction): boolean {
         if (copy.src.tag !== "reg") return target;
         tested = copy.src.reg;
       }
-      const outcome = decide(test.cmp, test.kind, knownAtEnd(block, tested));
+      // A second test of what the source block just tested (a null check after a counter's own
+      // null check): decided by the edge. Older verifiers cannot decide it themselves for every
+      // pointer (6.1 does not know a ring buffer reservation tested non-null stays non-null).
+      const outcome = decide(test.cmp, test.kind, knownAtEnd(block, tested) ?? knownOnEdge(tested, test, onThen));
       if (outcome === undefined) return target;
       changed = true;
       const next = outcome ? test.then : test.else;
@@ -79,10 +88,12 @@ export function threadKnownBranches(fn: IrFunction): boolean {
       fn.blocks.push(copies);
       return copies;
     };
-    if (term.op === "br") term.target = thread(term.target);
-    else {
-      term.then = thread(term.then);
-      term.else = thread(term.else);
+    if (term.op === "br") term.target = thread(term.target, undefined);
+    else if (term.then === term.else) {
+      term.then = term.else = thread(term.then, undefined);
+    } else {
+      term.then = thread(term.then, true);
+      term.else = thread(term.else, false);
     }
     if (term.op === "cbr" && term.then === term.else) {
       block.term = { op: "br", target: term.then, ...(term.loc ? { loc: term.loc } : {}) };

@@ -56,6 +56,13 @@ export function serveVmlinuxSlices(project: Project, fileName: string, text: str
     }
   };
   visit(fileName, text);
+  // A vmlinux file an earlier probe of this project imported stays in the project (a resolved
+  // dependency) and would declare its kernel types to this probe too, which may declare its own
+  // (two task_structs for KernelTypes: TS2717): only the files this probe imports stay.
+  for (const source of project.getSourceFiles()) {
+    const path = source.getFilePath();
+    if (!vmlinuxPaths.has(path) && files.get(path)) project.removeSourceFile(source);
+  }
   for (const path of vmlinuxPaths) {
     const served = files.get(path)!;
     const needed = reach(served.index, words);

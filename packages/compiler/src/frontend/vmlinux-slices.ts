@@ -30,7 +30,7 @@ const specifiers = /(?:\bfrom|\bimport)\s*\(?\s*["']([^"'\n]+)["']/g;
 const MAX_LOCAL_FILES = 200;
 
 export function serveVmlinuxSlices(project: Project, fileName: string, text: string, options: TS.CompilerOptions): void {
-  const whole = process.env.TSBPF_VMLINUX_WHOLE === "1";
+  if (process.env.TSBPF_VMLINUX_WHOLE === "1") return;
   const words = new Set<string>();
   const vmlinuxPaths = new Set<string>();
   const visited = new Set<string>();
@@ -42,7 +42,7 @@ export function serveVmlinuxSlices(project: Project, fileName: string, text: str
       const resolved = ts.resolveModuleName(specifier!, file, options, ts.sys).resolvedModule?.resolvedFileName;
       if (!resolved) continue;
       if (resolved.endsWith(".d.ts")) {
-        if (isVmlinuxPath(resolved) || vmlinuxOf(resolved)) vmlinuxPaths.add(resolved);
+        if (vmlinuxOf(resolved)) vmlinuxPaths.add(resolved);
       } else if (!resolved.includes("/node_modules/")) {
         // A local module of the probe's: the names it uses count too.
         let local: string;
@@ -61,12 +61,10 @@ export function serveVmlinuxSlices(project: Project, fileName: string, text: str
   // (two task_structs for KernelTypes: TS2717): only the files this probe imports stay.
   for (const source of project.getSourceFiles()) {
     const path = source.getFilePath();
-    if (!vmlinuxPaths.has(path) && (files.get(path) || isVmlinuxPath(path))) project.removeSourceFile(source);
+    if (!vmlinuxPaths.has(path) && files.get(path)) project.removeSourceFile(source);
   }
-  if (whole) return;
   for (const path of vmlinuxPaths) {
-    const served = files.get(path);
-    if (!served) continue;
+    const served = files.get(path)!;
     const needed = reach(served.index, words);
     if (served.slice && covers(served.slice, needed)) continue;
     served.slice = served.slice ? union(served.slice, needed) : needed;
@@ -95,11 +93,6 @@ export function slicingFileSystem(): FileSystemHost {
       return typeof value === "function" ? value.bind(target) : value;
     },
   });
-}
-
-/** tsbpf's generated kernel declarations (tsbpf/vmlinux), sliced or whole. */
-function isVmlinuxPath(path: string): boolean {
-  return /[\\/]tsbpf[\\/]vmlinux[\\/][^\\/]+\.d\.ts$/.test(path);
 }
 
 function vmlinuxOf(path: string): Served | undefined {

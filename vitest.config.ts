@@ -30,11 +30,11 @@ export default defineConfig({
     // vitest's default interop wraps them in a Proxy whose trap runs on every `ts.X` access,
     // which was 37% of the reference evaluator's time in the random differential tests.
     deps: { interopDefault: false },
-    // Test files of one worker share their modules: TypeScript, ts-morph and the compiler load once
-    // per worker instead of once per file (the "import" phase was ~165 s of CPU over the suite),
-    // and the compiler's one Project keeps the parsed lib and tsbpf declarations. Tests that swap
-    // the runtime's door (fake kernel) reset what it cached; nothing else keeps per-file state.
-    isolate: false,
+    // Each test file gets its own modules (and so its own ts-morph projects): sharing them across
+    // the files of a worker saved import time, but after the compiler came to keep one project per
+    // tsconfig and to refresh a probe's imports, a kernel declaration parsed for one file's probe
+    // stayed visible to another file's (TS2717, a stray task_struct), depending on the order.
+    isolate: true,
     sequence: { sequencer: SlowFirstSequencer },
     testTimeout: 30_000,
     hookTimeout: 30_000,

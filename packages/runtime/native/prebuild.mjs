@@ -35,5 +35,5 @@ for (const target of prebuildTargets) {
   const output = join(packageDir, prebuildPath(target));
   if (!force && existsSync(output) && statSync(output).mtimeMs > inputsTime) continue;
   compileShim(target, output);
-  console.log(`tsbpf: built ${prebuildPath(target)}`);
+  console.error(`tsbpf: built ${prebuildPath(target)}`); // stderr: `npm pack --json` reads stdout
 }

@@ -7,9 +7,13 @@ import { PermissionError } from "../errors.js";
 import { counterObject } from "./programs.js";
 
 const spec = counterObject("tracepoint/syscalls/sys_enter_getppid");
+// Loaded before the setuid too: loading imports modules of the checkout lazily, which a checkout
+// private to its owner (mode 0700) would refuse to uid 65534.
+const loaded = await loadObject(spec).catch((error: unknown) => error as Error);
 process.setuid!(65534);
 try {
-  const object = await loadObject(spec);
+  if (loaded instanceof Error) throw loaded;
+  const object = loaded;
   try {
     object.attach();
     console.log(JSON.stringify({ attached: true }));

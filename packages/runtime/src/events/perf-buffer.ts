@@ -24,6 +24,7 @@
  * has been read; `failedOutputs` (the probe's own count of failed bpf_perf_event_output calls,
  * which tsbpf's compiler keeps) is exact at any time.
  */
+import { startListener } from "./listener.js";
 import type { MapSpec } from "@tsbpf/object";
 import type { Codec } from "../btf-values/index.js";
 import { littleEndian } from "../sys/attr.js";
@@ -434,19 +435,10 @@ export class PerfBufReader<T = unknown> extends BpfMap implements AsyncIterable<
     const drain = options.raw ? () => this.consumeRaw(callback as (r: Uint8Array) => void) : () => this.consume(callback as (r: T) => void);
     this.#drains.add(drain);
     this.#use(true);
-    const timer = options.pollIntervalMs !== undefined ? setInterval(drain, options.pollIntervalMs) : undefined;
-    const stop = () => {
-      if (!this.#listeners.delete(stop)) return;
+    return startListener(this.#listeners, drain, options, () => {
       this.#drains.delete(drain);
       this.#use(false);
-      if (timer) clearInterval(timer);
-      options.signal?.removeEventListener("abort", stop);
-    };
-    this.#listeners.add(stop);
-    options.signal?.addEventListener("abort", stop, { once: true });
-    if (options.signal?.aborted) stop();
-    else queueMicrotask(() => this.#listeners.has(stop) && drain());
-    return stop;
+    });
   }
 
   /** Unmaps every ring, closes the perf events and the map. Idempotent. */

@@ -14,6 +14,7 @@
  * not after each one; records are decoded by a function generated once per record type
  * (events/decoder.ts), or handed out raw as zero-copy views valid during the callback.
  */
+import { startListener } from "../events/listener.js";
 import type { MapSpec } from "@tsbpf/object";
 import type { Codec } from "../btf-values/index.js";
 import type { RecordDecoder } from "../events/decoder.js";
@@ -273,19 +274,7 @@ export class RingBufReader<T = unknown> extends BpfMap implements AsyncIterable<
     this.#map();
     const drain = options.raw ? () => this.consumeRaw(callback as (r: Uint8Array) => void) : () => this.consume(callback as (r: T) => void);
     const watch = watchReadable(this.fd.raw, `ring buffer ${this.name}`, drain);
-    const timer = options.pollIntervalMs !== undefined ? setInterval(drain, options.pollIntervalMs) : undefined;
-    const stop = () => {
-      if (!this.#listeners.delete(stop)) return;
-      watch.close();
-      if (timer) clearInterval(timer);
-      options.signal?.removeEventListener("abort", stop);
-    };
-    this.#listeners.add(stop);
-    options.signal?.addEventListener("abort", stop, { once: true });
-    if (options.signal?.aborted) stop();
-    // Deliver what is already waiting without waiting for the first wake-up.
-    else queueMicrotask(() => this.#listeners.has(stop) && drain());
-    return stop;
+    return startListener(this.#listeners, drain, options, () => watch.close());
   }
 
   /** Stops every iteration and listener, unmaps the ring and closes its descriptor. Idempotent. */

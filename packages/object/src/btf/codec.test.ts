@@ -126,19 +126,11 @@ describe(".BTF codec", () => {
 });
 
 describe("vmlinux BTF", () => {
-  it("decodes the running kernel's BTF quickly and round-trips it", (ctx) => {
+  it("decodes the running kernel's BTF and round-trips it", (ctx) => {
     if (missing({ [VMLINUX_BTF]: hasVmlinuxBtf() })) return ctx.skip();
     const bytes = new Uint8Array(readFileSync(VMLINUX_BTF));
-    let btf = decodeBtf(bytes); // warms up the JIT
-    // Best of three: the suite shares two cores with other work, and one GC pause is not a regression.
-    let elapsed = Infinity;
-    for (let i = 0; i < 3; i++) {
-      const started = performance.now();
-      btf = decodeBtf(bytes);
-      elapsed = Math.min(elapsed, performance.now() - started);
-    }
-    console.log(`decoded ${btf.types.length} vmlinux types in ${elapsed.toFixed(1)} ms`);
-    expect(elapsed).toBeLessThan(1000); // 50-150 ms on an idle box; the bound only catches gross regressions
+    // How long this takes is measured by `npm run bench` (bench/btf.bench.mjs), not asserted here.
+    const btf = decodeBtf(bytes);
 
     const task = findTypeByName(btf, "task_struct", "struct");
     expect(task?.type.kind).toBe("struct");

@@ -58,10 +58,13 @@ export function serveVmlinuxSlices(project: Project, fileName: string, text: str
   visit(fileName, text);
   // A vmlinux file an earlier probe of this project imported stays in the project (a resolved
   // dependency) and would declare its kernel types to this probe too, which may declare its own
-  // (two task_structs for KernelTypes: TS2717): only the files this probe imports stay.
-  for (const source of project.getSourceFiles()) {
-    const path = source.getFilePath();
-    if (!vmlinuxPaths.has(path) && files.get(path)) project.removeSourceFile(source);
+  // (two task_structs for KernelTypes: TS2717): only the files this probe imports stay. Such a
+  // file entered the project as a dependency, which `getSourceFiles()` does not list but the next
+  // program still takes as a root: it is looked up by path.
+  for (const [path, served] of files) {
+    if (!served || vmlinuxPaths.has(path)) continue;
+    const source = project.getSourceFile(path);
+    if (source) project.removeSourceFile(source);
   }
   for (const path of vmlinuxPaths) {
     const served = files.get(path)!;

@@ -75,6 +75,13 @@ function blockKeys(block: Block, local: (r: VReg) => boolean): string[] | undefi
 }
 
 export function mergeSameArms(fn: IrFunction): boolean {
+  // Most branches have arms of different lengths: only the others are worth the register census.
+  const candidates = fn.blocks.filter((block) => {
+    const term = block.term;
+    return term?.op === "cbr" && term.then !== term.else && term.then !== block && term.else !== block
+      && term.then.insts.length === term.else.insts.length && term.then.term?.op === term.else.term?.op;
+  });
+  if (candidates.length === 0) return false;
   // The one block each register is read or written in, or null when it appears in several.
   const home = new Map<VReg, Block | null>();
   for (const block of fn.blocks) {
@@ -89,9 +96,9 @@ export function mergeSameArms(fn: IrFunction): boolean {
   }
   const local = (r: VReg) => home.get(r) !== null;
   let changed = false;
-  for (const block of fn.blocks) {
+  for (const block of candidates) {
     const term = block.term;
-    if (term?.op !== "cbr" || term.then === term.else || term.then === block || term.else === block) continue;
+    if (term?.op !== "cbr") continue;
     const a = blockKeys(term.then, local);
     const b = blockKeys(term.else, local);
     if (!a || !b || a.length !== b.length || a.some((k, i) => k !== b[i])) continue;

@@ -53,7 +53,8 @@ export interface GenOptions {
  * - structs: literals, spread (`{ ...s, c: x }`), copies, member assignment;
  * - if/else, early `return`, for/while/do…while with constant bounds (literal or module constant),
  *   for…of, labelled break/continue, switch with fall-through;
- * - BPF-to-BPF subprograms, globals, a hash map (update, delete, lookup and write through);
+ * - BPF-to-BPF subprograms, globals, a hash map and an array map (update with every flag,
+ *   delete, lookup and write through; keys past the array's end);
  * - nested structs (`n.s.c`, a struct member of a struct, an array member `n.k[i]`), arrays of
  *   structs (`q[1].d`), arrays of arrays (`w[2][i]`), all zero-initialised and then written and
  *   read like other locals; members of a `const enum` and of an `enum` (negative, implicit and
@@ -67,6 +68,7 @@ export const smallOptions: GenOptions = { loops: true, switches: true, structs: 
 
 /** The struct random programs build on the stack. */
 export const RANDOM_DECLARATIONS = [
+  'import { ArrayMap } from "tsbpf";',
   "export interface Rs { a: u8; b: i16; c: u32; d: i64; e: u64 }",
   "const K_NEG: i32 = -2;",
   "const K_BIG: u32 = 4000000000;",
@@ -83,7 +85,7 @@ const N_CONSTANTS = ["K_NEG", "K_BIG", "K_BOUND"];
 const ENUM_MEMBERS = ["Ge.Lo", "Ge.Mid", "Ge.Hi", "Gf.X", "Gf.Y"];
 const B_CONSTANTS = ["K_WIDE", "K_MASK"];
 /** Globals and a map of the random programs' class: their state carries over between runs. */
-export const RANDOM_FIELDS = "  g8: u8 = 7;\n  g16: i16 = -3;\n  g32: u32 = 100;\n  g64: i64 = -5n;\n  m = new HashMap<u32, u64>({ maxEntries: 6 });";
+export const RANDOM_FIELDS = "  g8: u8 = 7;\n  g16: i16 = -3;\n  g32: u32 = 100;\n  g64: i64 = -5n;\n  m = new HashMap<u32, u64>({ maxEntries: 6 });\n  am = new ArrayMap<u64>({ maxEntries: 6 });";
 const GLOBALS: [string, Kind][] = [["this.g8", "u8"], ["this.g16", "i16"], ["this.g32", "u32"], ["this.g64", "i64"]];
 const STRUCT_FIELDS: [string, Kind][] = [["a", "u8"], ["b", "i16"], ["c", "u32"], ["d", "i64"], ["e", "u64"]];
 
@@ -376,23 +378,25 @@ export class ProgramGenerator {
 
   #mapStatement(): Node {
     const r = this.#rng;
+    // The hash map, or (with aggregates) the array map: keys 0-7 against 6 entries either way.
+    const map = this.#options.aggregates && r.chance(0.4) ? "this.am" : "this.m";
     const key = this.#expr("n", 1);
     const roll = r.below(4);
     if (roll === 0) {
       const value = this.#expr("b", 2);
       const flags = r.pick(["", ", 0n", ", 1n", ", 2n"]);
       const slot = this.#options.results + r.below(4);
-      return node("stmt", [key, value], ([k, v]) => `    ctx.r${slot} = u64(this.m.update(u32(${k}) & 7, u64(${v})${flags}));`, { removable: true });
+      return node("stmt", [key, value], ([k, v]) => `    ctx.r${slot} = u64(${map}.update(u32(${k}) & 7, u64(${v})${flags}));`, { removable: true });
     }
     if (roll === 1) {
-      return node("stmt", [key], ([k]) => `    this.m.delete(u32(${k}) & 7);`, { removable: true });
+      return node("stmt", [key], ([k]) => `    ctx.r${this.#options.results + r.below(4)} = u64(${map}.delete(u32(${k}) & 7));`, { removable: true });
     }
     const p = this.#fresh("p");
     const value = this.#expr("b", 2);
     const slot = this.#options.results + r.below(4);
     const check = r.pick([`if (${p})`, `if (${p} !== null)`]);
     return node("stmt", [key, value], ([k, v]) =>
-      `    const ${p} = this.m.lookup(u32(${k}) & 7);\n    ${check} { ${p}.value += u64(${v}); ctx.r${slot} = ${p}.value; }`, { removable: true });
+      `    const ${p} = ${map}.lookup(u32(${k}) & 7);\n    ${check} { ${p}.value += u64(${v}); ctx.r${slot} = ${p}.value; }`, { removable: true });
   }
 
   #assignment(): Node {

@@ -4,6 +4,7 @@
  */
 import { alignUp } from "../checker/layout.js";
 import type { StackObject } from "../ir/ir.js";
+import { placeObjects } from "./stack-sharing.js";
 
 export const MAX_STACK = 512;
 
@@ -16,7 +17,15 @@ export interface Frame {
   size: number;
 }
 
-export function layoutFrame(objects: readonly StackObject[], spillSlots: number): Frame {
+/**
+ * With `conflicts` (stack-sharing.ts), objects that never live at once share bytes; without, each
+ * has its own.
+ */
+export function layoutFrame(objects: readonly StackObject[], spillSlots: number, conflicts?: Map<StackObject, Set<StackObject>>): Frame {
+  if (conflicts) {
+    const { depth, size } = placeObjects(objects, conflicts, spillSlots * 8);
+    return { objectOffset: new Map([...depth].map(([o, d]) => [o, -d])), spillOffset: (slot) => -(slot + 1) * 8, size };
+  }
   let cursor = spillSlots * 8;
   const objectOffset = new Map<StackObject, number>();
   for (const object of objects) {

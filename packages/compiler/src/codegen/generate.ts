@@ -4,6 +4,7 @@
  */
 import { instObjects, type Block, type IrFunction, type StackObject, type VReg } from "../ir/ir.js";
 import { layoutFrame, MAX_STACK } from "./frame.js";
+import { stackInterference } from "./stack-sharing.js";
 import { blockPositions, liveIntervals } from "./liveness.js";
 import { layoutBlocks } from "./order.js";
 import { allocateRegisters } from "./regalloc.js";
@@ -23,7 +24,7 @@ export function generate(fn: IrFunction): GenerateResult {
   const alloc = allocateRegisters(intervals, coalescingHints(order), callPositions(order), params);
   const referenced = usedObjects(fn);
   const used = fn.stack.filter((object) => referenced.has(object));
-  const frame = layoutFrame(used, alloc.spillSlots);
+  const frame = layoutFrame(used, alloc.spillSlots, stackInterference(order, used));
   if (frame.size > MAX_STACK) {
     return { ok: false, reason: "stack", stackSize: frame.size, objects: used, spillBytes: alloc.spillSlots * 8 };
   }

@@ -12,6 +12,7 @@ import { INDEX_DECLARATIONS, knownIndexPrograms, otherKnownIndexPrograms } from 
 import { narrowedPrograms } from "./cases/narrowed.js";
 import { IDENTITY_DECLARATIONS, IDENTITY_FIELDS, identityPrograms } from "./cases/identities.js";
 import { conditionPrograms, LOOP_DECLARATIONS, loopPrograms } from "./cases/statements.js";
+import { STACK_DECLARATIONS, stackPrograms } from "./cases/stack.js";
 import { Evaluator } from "./evaluator/interpreter.js";
 import { randomInput, inputsFor, IMPORTS, ioDeclaration } from "./io.js";
 import { Rng } from "./random.js";
@@ -44,6 +45,7 @@ export const groups: Group[] = [
   { name: "other indexes known at compile time", programs: otherKnownIndexPrograms(), declarations: INDEX_DECLARATIONS },
   { name: "bools narrowed by tsc, to never included", programs: narrowedPrograms() },
   { name: "identities folded under BPF's rules", programs: identityPrograms(), declarations: IDENTITY_DECLARATIONS, fields: IDENTITY_FIELDS },
+  { name: "stack objects sharing frame bytes", programs: stackPrograms(), declarations: STACK_DECLARATIONS },
 ];
 
 /** The batch of a group, with `count` random inputs (plus zeros, ones and all-ones). */

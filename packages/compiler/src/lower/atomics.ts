@@ -17,6 +17,7 @@ import { convertTo } from "./convert.js";
 import { fail } from "./errors.js";
 import { accessIndexed } from "./indexed.js";
 import { constantOf } from "./loop-bound.js";
+import { isComputedConstant } from "./typed-constant.js";
 import { lowerExpr } from "./lower-expr.js";
 import { anyIndexedPlace, isPlaceExpression, lowerPlace, offsetAddress, readPlace, writePlace } from "./lower-place.js";
 import type { Place, RValue } from "./values.js";
@@ -80,7 +81,9 @@ export function lowerAtomic(L: LowerContext, node: ts.CallExpression, name: stri
 /** `array[index]` as the element place (the index bounds-checked as an element access is). */
 function element(L: LowerContext, array: MemPlace, index: ts.Expression): Place {
   if (array.type.tag !== "array") return array;
-  const constant = constantOf(L, index);
+  let constant = constantOf(L, index);
+  // As lower-place.ts: an index computed from constants is checked at run time when out of range.
+  if (constant !== undefined && isComputedConstant(index) && (constant < 0n || constant >= BigInt(array.type.length))) constant = undefined;
   if (constant === undefined) return anyIndexedPlace(L, array, lowerExpr(L, index), index);
   if (constant < 0n || constant >= BigInt(array.type.length)) {
     return fail(Codes.IndexOutOfRange, index, `index ${constant} is out of bounds for ${typeName(array.type)}`, `valid indexes are 0 to ${array.type.length - 1}`);

@@ -18,10 +18,18 @@ function codes(body: string): { code: number; text: string }[] {
 }
 
 describe("constant indexes out of range", () => {
-  for (const [index, at] of [["-1", "-1"], ["4", "4]"], ["K", "K]"], ["L", "L]"], ["j", "j]"], ["L - 5", "L "]] as const) {
+  for (const [index, at] of [["-1", "-1"], ["4", "4]"], ["K", "K]"], ["L", "L]"], ["j", "j]"]] as const) {
     it(`a[${index}] is TSBPF2011 at the index`, () => {
       const body = `    const a: FixedArray<u32, 4> = zero();\n    const j: i32 = -3;\n    a[${index}] = 1;\n    return i32(a[0]);`;
       expect(codes(body)).toEqual([{ code: Codes.IndexOutOfRange, text: at.slice(0, 2) }]);
+    });
+  }
+
+  // An index computed from constants has C's value (`L - 5` is u32 4294967295, `K / L + 3` is
+  // 4294967294 / 4 + 3): out of range, it is checked at run time as any other index.
+  for (const index of ["L - 5", "K / L + 3", "(K >> 1) - 1"]) {
+    it(`a[${index}] compiles and is checked at run time`, () => {
+      expect(codes(`    const a: FixedArray<u32, 4> = zero();\n    a[${index}] = 1;\n    return i32(a[0]);`)).toEqual([]);
     });
   }
 
@@ -43,6 +51,8 @@ describe("indexes whose value only folding knows", () => {
     ["a negative sum", "    let i: i32 = 1;\n    i = i - 3;\n    a[i] = 7;"],
     ["a large unsigned value", "    a[u32(4294967295)] = 7;"],
     ["the length", "    let i: u8 = 4;\n    a[i] = 7;"],
+    ["a sum of constants C makes out of range", "    a[K / L + 3] = 7;"],
+    ["a difference of constants that wraps", "    a[L - 5] = 7;"],
   ] as const) {
     it(`drops the write at ${what} (out of range: nothing is written)`, () => {
       expect(storesLeft(body)).toBe(0);

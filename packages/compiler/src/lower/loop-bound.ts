@@ -13,6 +13,7 @@ import { Codes } from "../diagnostics/codes.js";
 import { evaluateConstant } from "../frontend/constant.js";
 import type { LowerContext } from "./context.js";
 import { fail } from "./errors.js";
+import { typedConstantOf } from "./typed-constant.js";
 
 /** More iterations than this would make the verifier walk too many instructions. */
 export const MAX_LOOP_ITERATIONS = 8192;
@@ -72,9 +73,15 @@ function conjuncts(node: ts.Expression): ts.Expression[] {
   return [node];
 }
 
-/** A compile-time integer: literals, module and local constants, enum members, fixed array lengths. */
+/**
+ * A compile-time integer: literals, module and local constants, enum members, fixed array lengths.
+ * Its value is C's (typed-constant.ts) wherever C's conversions apply; mathematical only where
+ * those rules do not reach (a shift count past the width).
+ */
 export function constantOf(L: LowerContext, node: ts.Expression, depth = 0): bigint | undefined {
   if (depth > 8) return undefined;
+  const typed = typedConstantOf(L, node, depth);
+  if (typed) return typed.value;
   const direct = evaluateConstant(node, (leaf) => (leaf === node ? undefined : constantOf(L, leaf, depth + 1)));
   if (direct !== undefined) return direct;
   if (ts.isIdentifier(node)) {

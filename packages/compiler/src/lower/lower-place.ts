@@ -14,6 +14,7 @@ import { fail } from "./errors.js";
 import type { IndexTerm, Place, RValue } from "./values.js";
 import { accessIndexed, indexedPlace } from "./indexed.js";
 import { constantOf } from "./loop-bound.js";
+import { isComputedConstant } from "./typed-constant.js";
 import { lowerExpr } from "./lower-expr.js";
 import { USER_READONLY, userRead } from "./user-memory.js";
 import { coreElement, coreMember, coreRead, coreRoot, KERNEL_READONLY, type CorePath } from "../core/lower-access.js";
@@ -169,7 +170,12 @@ function elementPlace(L: LowerContext, node: ts.ElementAccessExpression): Place 
   if (node.questionDotToken) fail(Codes.OptionalChaining, node, "optional chaining ('?.') is not supported");
   const base = memoryBase(L, node.expression);
   if (base.type.tag !== "array") return fail(Codes.UnknownMember, node, `a value of type '${typeName(base.type)}' cannot be indexed`);
-  const index = constantOf(L, node.argumentExpression);
+  let index = constantOf(L, node.argumentExpression);
+  // An index computed from constants (`K_NEG / K_BIG + 3`) is not one of the constant indexes
+  // docs/language.md checks when compiling: out of range, it is checked at run time as any other.
+  if (index !== undefined && isComputedConstant(node.argumentExpression) && (index < 0n || (index >= BigInt(base.type.length) && !(base.core && base.type.length === 0)))) {
+    index = undefined;
+  }
   if (index === undefined) {
     const array = withBase({ tag: "mem", addr: base.addr, type: base.type }, base) as Extract<Place, { tag: "mem" }>;
     if (base.core) array.core = base.core;

@@ -1,8 +1,8 @@
 /**
  * The optimisation pipeline run on every function before code generation: folding and dead code
  * removal, reuse of
- * `.rodata` loads and of loads nothing could have changed, conversion peepholes, copy propagation and branches a predecessor decides, to a
- * fixed point.
+ * `.rodata` loads and of loads nothing could have changed, conversion peepholes, copy propagation and branches a predecessor decides,
+ * branches whose arms are alike, stores into stack objects nothing reads, to a fixed point.
  */
 import type { IrFunction } from "../ir/ir.js";
 import { constantFold } from "./const-fold.js";
@@ -13,6 +13,8 @@ import { reuseInvariantLoads } from "./invariant-loads.js";
 import { reuseRedundantLoads } from "./redundant-loads.js";
 import { peephole } from "./peephole.js";
 import { reuseLocalExpressions } from "./local-cse.js";
+import { mergeSameArms } from "./same-arms.js";
+import { removeDeadStackObjects } from "./dead-stack-objects.js";
 
 export function optimize(fn: IrFunction): void {
   for (let round = 0; round < 10; round++) {
@@ -24,9 +26,11 @@ export function optimize(fn: IrFunction): void {
     changed = propagateCopies(fn) || changed;
     changed = threadJumps(fn) || changed;
     changed = threadKnownBranches(fn) || changed;
+    changed = mergeSameArms(fn) || changed;
     changed = removeUnreachable(fn) || changed;
     changed = removeDeadInstructions(fn) || changed;
     changed = removeDeadDefinitions(fn) || changed;
+    changed = removeDeadStackObjects(fn) || changed;
     changed = mergeBlocks(fn) || changed;
     if (!changed) return;
   }

@@ -10,6 +10,10 @@ import type { BatchProgram } from "../harness.js";
 
 export const INDEX_DECLARATIONS = `
 interface Cell { v: u16; w: i32 }
+const K_NEG: i32 = -2;
+const K_BIG: u32 = 4000000000;
+const K_ONE: u8 = 1;
+const K_TWO: u8 = 2;
 `;
 
 /** Three adjacent arrays of `kind`, filled with distinct non-zero values; `a` is the one indexed. */
@@ -112,6 +116,27 @@ ${dump(4, 0)}
     ctx.r0 = u64(m[i][1]); ctx.r1 = u64(m[1][i]);
     ctx.r2 = u64(m[0][0]) + u64(m[0][1]) * 10n + u64(m[1][0]) * 100n + u64(m[1][1]) * 1000n;
     ctx.r3 = u64(lo[0]) + u64(lo[1]) + u64(lo[2]) + u64(lo[3]) + u64(hi[0]) + u64(hi[1]) + u64(hi[2]) + u64(hi[3]);
+    return 0;`,
+    },
+    {
+      // Indexes computed from module constants have C's values, not mathematical ones: -2 converts
+      // to u32 before the division (4294967294 / 4000000000 = 1), a u32 sum wraps, u8 operands are
+      // promoted to i32 before the subtraction. In range they are constant; out of range they read
+      // 0 and write nothing (issue 9, regression case constant-index-evaluated-without-c-types).
+      name: "indexes_of_module_constants",
+      body: `${arrays("u32", 4)}
+    a[(K_NEG / K_BIG) + 2] = 90;
+    a[K_BIG + 294967297] = 91;
+    a[(K_NEG / K_BIG) + 3] = 92;
+    a[K_BIG * 2] = 93;
+    a[K_ONE - K_TWO] = 94;
+    ctx.r12 = u64(a[(K_NEG / K_BIG) + 3]);
+    ctx.r13 = u64(a[K_ONE - K_TWO]);
+    ctx.r14 = u64(a[(K_NEG >> 1) & 3]);
+    let n: u32 = 0;
+    for (let i: u32 = 0; i < K_BIG + 294967299; i++) n += 1;
+    ctx.r15 = u64(n);
+${dump(4, 0)}
     return 0;`,
     },
     {

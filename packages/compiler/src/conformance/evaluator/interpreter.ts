@@ -8,7 +8,7 @@
  * What it models: integer locals and their kinds (declared, or the C kind of the initialiser),
  * every operator, casts, `if`/`switch`/`for`/`while`/`do`/`for…of`, labelled `break`/`continue`,
  * structs and fixed arrays (values and places), object literals with spread, the context struct,
- * `this.<global>` fields, `HashMap` lookup/update/delete with pointers into values, undecorated
+ * `this.<global>` fields, `HashMap` and `ArrayMap` lookup/update/delete with pointers into values, undecorated
  * methods and module functions as subprograms, module constants and enums. Helpers other than
  * map methods are not modelled (an EvalError says so).
  */
@@ -35,6 +35,8 @@ interface MapState {
   value: EType;
   maxEntries: number;
   entries: Map<string, Uint8Array>;
+  /** An ArrayMap: every index below maxEntries holds a value (zero at first); none is deleted. */
+  array?: boolean;
 }
 
 /** What persists between runs of one loaded object: its globals and maps. */
@@ -128,8 +130,9 @@ export class Evaluator {
       const init = member.initializer;
       if (init && ts.isNewExpression(init)) {
         const cls = init.expression.getText();
-        if (cls !== "HashMap") continue; // other maps (ring buffers) hold nothing the evaluator reads
-        const [k, v] = init.typeArguments ?? [];
+        if (cls !== "HashMap" && cls !== "ArrayMap") continue; // other maps (ring buffers) hold nothing the evaluator reads
+        const array = cls === "ArrayMap";
+        const [k, v] = array ? [undefined, init.typeArguments?.[0]] : init.typeArguments ?? [];
         const options = init.arguments?.[0];
         let maxEntries = 0;
         if (options && ts.isObjectLiteralExpression(options)) {
@@ -137,7 +140,18 @@ export class Evaluator {
             if (ts.isPropertyAssignment(p) && p.name.getText() === "maxEntries") maxEntries = Number(this.#constantInt(p.initializer).v);
           }
         }
-        state.maps.set(name, { key: this.types.resolve(k!), value: this.types.resolve(v!), maxEntries, entries: new Map() });
+        const value = this.types.resolve(v!);
+        if (!array) {
+          state.maps.set(name, { key: this.types.resolve(k!), value, maxEntries, entries: new Map() });
+          continue;
+        }
+        const entries = new Map<string, Uint8Array>();
+        for (let i = 0; i < maxEntries; i++) {
+          const index = new Uint8Array(4);
+          writeInt(index, 0, "u32", BigInt(i));
+          entries.set(keyOf(index, 0, 4), new Uint8Array(sizeOf(value)));
+        }
+        state.maps.set(name, { key: intT("u32"), value, maxEntries, entries, array: true });
         continue;
       }
       const type: EType = member.type ? this.types.resolve(member.type) : intT("bool");
@@ -800,6 +814,9 @@ export class Evaluator {
         const flags = node.arguments[2] ? this.#toInt(this.#expr(frame, node.arguments[2], intT("u64")), node).v : 0n;
         const present = map.entries.get(key);
         if (flags > 2n) return status(-ERRNO.EINVAL);
+        // The kernel's array_map_update_elem: an index past the end is E2BIG, and every index
+        // exists, so BPF_NOEXIST is EEXIST.
+        if (map.array && !present) return status(-ERRNO.E2BIG);
         if (flags === 1n && present) return status(-ERRNO.EEXIST);
         if (flags === 2n && !present) return status(-ERRNO.ENOENT);
         if (present) present.set(value); // in place: pointers into the value see the update
@@ -808,6 +825,7 @@ export class Evaluator {
         return status(0n);
       }
       case "delete":
+        if (map.array) return status(-ERRNO.EINVAL); // array elements cannot be deleted
         return status(map.entries.delete(key) ? 0n : -ERRNO.ENOENT);
       case "increment": {
         // bcc's increment: a missing key starts at zero (unless the map is full), then an add that

@@ -51,6 +51,12 @@ describe("what the generator covers", () => {
     ["a module constant", /K_(NEG|BIG|BOUND|WIDE|MASK)/],
     ["a loop bounded by a module constant", /< K_BOUND; /],
     ["== and !=", /[^=!]== [^=]|!= [^=]/],
+    ["a nested struct, its members and its array member", /const n\d+: Rn = zero\(\);[\s\S]*n\d+\.(s\.[a-e]|k\[)/],
+    ["an array of structs and a member of an element", /const q\d+: FixedArray<Rs, 2> = zero\(\);[\s\S]*q\d+\[[01]\]\.[a-e]/],
+    ["an array of arrays and an element of an inner array", /const w\d+: FixedArray<FixedArray<\w+, 2>, 3> = zero\(\);[\s\S]*w\d+\[[0-2]\]\[/],
+    ["members of a const enum and of an enum", /Ge\.(Lo|Mid|Hi)[\s\S]*Gf\.(X|Y)|Gf\.(X|Y)[\s\S]*Ge\.(Lo|Mid|Hi)/],
+    ["an array map (lookup, update, delete)", /this\.am\.(lookup|update)[\s\S]*this\.am\.delete|this\.am\.delete[\s\S]*this\.am\.(lookup|update)/],
+    ["a labelled block left by break", /(B\d+): \{[\s\S]*break \1;/],
   ];
   for (const [what, pattern] of constructs) {
     it(`writes ${what}`, () => expect(bodies).toMatch(pattern));

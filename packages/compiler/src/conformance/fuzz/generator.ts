@@ -33,6 +33,8 @@ export interface GenOptions {
   arrays: boolean;
   /** Statements that keep many values live at once (register pressure, spills). */
   pressure: boolean;
+  /** Nested structs, arrays of structs and of arrays, enums, labelled blocks (issue 9, item 4). */
+  aggregates: boolean;
 }
 
 /**
@@ -51,28 +53,39 @@ export interface GenOptions {
  * - structs: literals, spread (`{ ...s, c: x }`), copies, member assignment;
  * - if/else, early `return`, for/while/do…while with constant bounds (literal or module constant),
  *   for…of, labelled break/continue, switch with fall-through;
- * - BPF-to-BPF subprograms, globals, a hash map (update, delete, lookup and write through).
+ * - BPF-to-BPF subprograms, globals, a hash map and an array map (update with every flag,
+ *   delete, lookup and write through; keys past the array's end);
+ * - nested structs (`n.s.c`, a struct member of a struct, an array member `n.k[i]`), arrays of
+ *   structs (`q[1].d`), arrays of arrays (`w[2][i]`), all zero-initialised and then written and
+ *   read like other locals; members of a `const enum` and of an `enum` (negative, implicit and
+ *   large values) as operands; labelled blocks left by `break label`.
  */
 
 /** The campaign's programs: larger, slower to compile. */
-export const defaultOptions: GenOptions = { loops: true, switches: true, structs: true, maxStatements: 10, results: 4, depth: 3, calls: true, state: true, arrays: true, pressure: true };
+export const defaultOptions: GenOptions = { loops: true, switches: true, structs: true, maxStatements: 10, results: 4, depth: 3, calls: true, state: true, arrays: true, pressure: true, aggregates: true };
 /** The bounded run of `npm test`: small programs, so that thousands compile in a minute. */
-export const smallOptions: GenOptions = { loops: true, switches: true, structs: true, maxStatements: 4, results: 2, depth: 2, calls: true, state: true, arrays: true, pressure: false };
+export const smallOptions: GenOptions = { loops: true, switches: true, structs: true, maxStatements: 4, results: 2, depth: 2, calls: true, state: true, arrays: true, pressure: false, aggregates: true };
 
 /** The struct random programs build on the stack. */
 export const RANDOM_DECLARATIONS = [
+  'import { ArrayMap } from "tsbpf";',
   "export interface Rs { a: u8; b: i16; c: u32; d: i64; e: u64 }",
   "const K_NEG: i32 = -2;",
   "const K_BIG: u32 = 4000000000;",
   "const K_BOUND: i32 = 3;",
   "const K_WIDE: i64 = -5000000000n;",
   "const K_MASK: u64 = 0xfffffffffn;",
+  "export interface Rn { t: i8; s: Rs; k: FixedArray<u16, 3> }",
+  "const enum Ge { Lo = -3, Mid, Hi = 40000 }",
+  "enum Gf { X, Y = 7 }",
 ].join("\n");
 /** The module constants above, by family. */
 const N_CONSTANTS = ["K_NEG", "K_BIG", "K_BOUND"];
+/** Enum members (RANDOM_DECLARATIONS): negative, implicit (Ge.Mid = -2) and large values. */
+const ENUM_MEMBERS = ["Ge.Lo", "Ge.Mid", "Ge.Hi", "Gf.X", "Gf.Y"];
 const B_CONSTANTS = ["K_WIDE", "K_MASK"];
 /** Globals and a map of the random programs' class: their state carries over between runs. */
-export const RANDOM_FIELDS = "  g8: u8 = 7;\n  g16: i16 = -3;\n  g32: u32 = 100;\n  g64: i64 = -5n;\n  m = new HashMap<u32, u64>({ maxEntries: 6 });";
+export const RANDOM_FIELDS = "  g8: u8 = 7;\n  g16: i16 = -3;\n  g32: u32 = 100;\n  g64: i64 = -5n;\n  m = new HashMap<u32, u64>({ maxEntries: 6 });\n  am = new ArrayMap<u64>({ maxEntries: 6 });";
 const GLOBALS: [string, Kind][] = [["this.g8", "u8"], ["this.g16", "i16"], ["this.g32", "u32"], ["this.g64", "i64"]];
 const STRUCT_FIELDS: [string, Kind][] = [["a", "u8"], ["b", "i16"], ["c", "u32"], ["d", "i64"], ["e", "u64"]];
 
@@ -224,6 +237,8 @@ export class ProgramGenerator {
     if (nestedOk && this.#options.switches) choices.push([1, () => this.#switch()]);
     if (this.#loopDepth > 0) choices.push([1, () => this.#loopExit()]);
     if (this.#options.structs) choices.push([1, () => this.#structDeclaration()]);
+    if (this.#options.aggregates) choices.push([1, () => this.#aggregateDeclaration()]);
+    if (this.#options.aggregates && nestedOk) choices.push([1, () => this.#labelledBlock()]);
     const total = choices.reduce((n, [w]) => n + w, 0);
     let pick = r.below(total);
     for (const [w, make] of choices) {
@@ -363,23 +378,25 @@ export class ProgramGenerator {
 
   #mapStatement(): Node {
     const r = this.#rng;
+    // The hash map, or (with aggregates) the array map: keys 0-7 against 6 entries either way.
+    const map = this.#options.aggregates && r.chance(0.4) ? "this.am" : "this.m";
     const key = this.#expr("n", 1);
     const roll = r.below(4);
     if (roll === 0) {
       const value = this.#expr("b", 2);
       const flags = r.pick(["", ", 0n", ", 1n", ", 2n"]);
       const slot = this.#options.results + r.below(4);
-      return node("stmt", [key, value], ([k, v]) => `    ctx.r${slot} = u64(this.m.update(u32(${k}) & 7, u64(${v})${flags}));`, { removable: true });
+      return node("stmt", [key, value], ([k, v]) => `    ctx.r${slot} = u64(${map}.update(u32(${k}) & 7, u64(${v})${flags}));`, { removable: true });
     }
     if (roll === 1) {
-      return node("stmt", [key], ([k]) => `    this.m.delete(u32(${k}) & 7);`, { removable: true });
+      return node("stmt", [key], ([k]) => `    ctx.r${this.#options.results + r.below(4)} = u64(${map}.delete(u32(${k}) & 7));`, { removable: true });
     }
     const p = this.#fresh("p");
     const value = this.#expr("b", 2);
     const slot = this.#options.results + r.below(4);
     const check = r.pick([`if (${p})`, `if (${p} !== null)`]);
     return node("stmt", [key, value], ([k, v]) =>
-      `    const ${p} = this.m.lookup(u32(${k}) & 7);\n    ${check} { ${p}.value += u64(${v}); ctx.r${slot} = ${p}.value; }`, { removable: true });
+      `    const ${p} = ${map}.lookup(u32(${k}) & 7);\n    ${check} { ${p}.value += u64(${v}); ctx.r${slot} = ${p}.value; }`, { removable: true });
   }
 
   #assignment(): Node {
@@ -505,6 +522,40 @@ export class ProgramGenerator {
     return node("stmt", [body], ([b]) => `    let ${d}: u32 = 0;\n    ${head}do {\n      ${d}++;\n${b}\n    } while (${d} < ${bound});`, { removable: true });
   }
 
+  /**
+   * A nested struct, an array of structs or an array of arrays, zero-filled; its scalar members
+   * and inner arrays become locals the other statements read and write (`n1.s.c`, `q1[1].d`,
+   * `w1[2][i]`).
+   */
+  #aggregateDeclaration(): Node {
+    const roll = this.#rng.below(3);
+    if (roll === 0) {
+      const name = this.#fresh("n");
+      this.#declare({ name: `${name}.t`, kind: "i8", mutable: true });
+      for (const [f, k] of STRUCT_FIELDS) this.#declare({ name: `${name}.s.${f}`, kind: k, mutable: true });
+      this.#declare({ name: `${name}.k`, kind: "u16", mutable: true, length: 3 });
+      return node("stmt", [], () => `    const ${name}: Rn = zero();`);
+    }
+    if (roll === 1) {
+      const name = this.#fresh("q");
+      for (const i of [0, 1]) for (const [f, k] of STRUCT_FIELDS) this.#declare({ name: `${name}[${i}].${f}`, kind: k, mutable: true });
+      return node("stmt", [], () => `    const ${name}: FixedArray<Rs, 2> = zero();`);
+    }
+    const name = this.#fresh("w");
+    const kind = this.#kind();
+    for (const i of [0, 1, 2]) this.#declare({ name: `${name}[${i}]`, kind, mutable: true, length: 2 });
+    return node("stmt", [], () => `    const ${name}: FixedArray<FixedArray<${kind}, 2>, 3> = zero();`);
+  }
+
+  /** `B1: { ...; if (c) break B1; ... }`: a labelled block only `break` leaves. */
+  #labelledBlock(): Node {
+    const label = this.#fresh("B");
+    const before = this.#block(2);
+    const c = this.#cond(2);
+    const after = this.#block(2);
+    return node("stmt", [before, c, after], ([b, x, a]) => `    ${label}: {\n${b}\n    if (${x}) break ${label};\n${a}\n    }`, { removable: true });
+  }
+
   /** `for (const e of array)` over a fixed-array local in scope (else a counted loop). */
   #forOf(): Node {
     const arrays = this.#vars((v) => v.length !== undefined);
@@ -554,6 +605,7 @@ export class ProgramGenerator {
   #literal(family: ExprType): Node {
     const r = this.#rng;
     if (r.chance(0.1)) return leaf(family, r.pick(family === "n" ? N_CONSTANTS : B_CONSTANTS));
+    if (family === "n" && this.#options.aggregates && r.chance(0.06)) return leaf("n", r.pick(ENUM_MEMBERS));
     if (family === "n") {
       if (r.chance(0.2)) return leaf("n", `(-${r.pick(N_NEGATIVE)})`);
       return leaf("n", `${r.chance(0.85) ? r.pick(N_LITERALS) : r.u32()}`);

@@ -26,9 +26,9 @@ export interface RegressionCase {
   inputs: string[];
 }
 
-export function writeRegression(c: RegressionCase): string {
-  mkdirSync(REGRESSION_DIR, { recursive: true });
-  const path = join(REGRESSION_DIR, `${c.id}.json`);
+export function writeRegression(c: RegressionCase, dir = REGRESSION_DIR): string {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${c.id}.json`);
   writeFileSync(path, JSON.stringify(c, null, 2) + "\n");
   return path;
 }

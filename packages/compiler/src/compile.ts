@@ -20,7 +20,8 @@ import { inputsOf, loadSource, tscDiagnostics } from "./frontend/project.js";
 import type { LegacyDecoratorsSetting } from "./frontend/tsconfig.js";
 import { beginProbe } from "./core/local-btf.js";
 import { spanOf } from "./frontend/span.js";
-import { flowLimitDiagnostic } from "./frontend/flow-limit.js";
+import { flowLimitDiagnostic, flowLimitWarning } from "./frontend/flow-limit.js";
+import { checkWithoutNarrowing, deepFunctions } from "./frontend/narrowing-free.js";
 import { TsOracle } from "./frontend/ts-oracle.js";
 import { lowerProgramFunctions, type ProbeServices } from "./lower/lower-program.js";
 import { functionAnchor } from "./lower/subprograms.js";
@@ -77,6 +78,11 @@ export function compileSource(fileName: string, text: string, options: CompileOp
     const loaded = loadSource(file, text);
     inputs = inputsOf(loaded);
     if (loaded.settings.legacyDecorators) diagnostics.push(legacyDecorators(loaded.settings.legacyDecorators));
+    // Functions past tsc's control-flow limit: checked without narrowing where it changes nothing.
+    for (const deep of deepFunctions(loaded.sourceFile)) {
+      checkWithoutNarrowing(deep.node, loaded.checker);
+      diagnostics.push(flowLimitWarning(deep, loaded.sourceFile));
+    }
     let flowLimit = false;
     for (const d of tscDiagnostics(loaded)) {
       const limit = flowLimitDiagnostic(d, loaded.sourceFile);

@@ -86,6 +86,7 @@ export const Codes = {
   // 5xxx: code generation limits
   StackOverflow: 5001,
   ProgramTooLarge: 5002,
+  FlowLimit: 5003,
   Internal: 5999,
 } as const;
 

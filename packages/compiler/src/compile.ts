@@ -22,6 +22,7 @@ import { beginProbe } from "./core/local-btf.js";
 import { spanOf } from "./frontend/span.js";
 import { flowLimitDiagnostic, flowLimitWarning } from "./frontend/flow-limit.js";
 import { checkWithoutNarrowing, deepFunctions } from "./frontend/narrowing-free.js";
+import { checkSleepableMaps } from "./frontend/sleepable-maps.js";
 import { TsOracle } from "./frontend/ts-oracle.js";
 import { lowerProgramFunctions, type ProbeServices } from "./lower/lower-program.js";
 import { functionAnchor } from "./lower/subprograms.js";
@@ -101,6 +102,7 @@ export function compileSource(fileName: string, text: string, options: CompileOp
     const lineFile = relative(sourceRoot, file).split("\\").join("/");
     for (const node of findProbeClasses(loaded.sourceFile, front)) {
       const model = readProbe(node, front);
+      checkSleepableMaps(model, diagnostics);
       const compiled = compileProbe(model, { ...front, rodata: rodataFor(model), helperSignatures: new Map() }, { fileName: lineFile, text });
       if (compiled) probes.push(compiled);
     }

@@ -21,7 +21,7 @@ import type { LegacyDecoratorsSetting } from "./frontend/tsconfig.js";
 import { beginProbe } from "./core/local-btf.js";
 import { spanOf } from "./frontend/span.js";
 import { flowLimitDiagnostic, flowLimitWarning } from "./frontend/flow-limit.js";
-import { checkWithoutNarrowing, deepFunctions } from "./frontend/narrowing-free.js";
+import { checkWithoutNarrowing, largeFunctions } from "./frontend/narrowing-free.js";
 import { checkSleepableMaps } from "./frontend/sleepable-maps.js";
 import { TsOracle } from "./frontend/ts-oracle.js";
 import { lowerProgramFunctions, type ProbeServices } from "./lower/lower-program.js";
@@ -80,10 +80,13 @@ export function compileSource(fileName: string, text: string, options: CompileOp
     inputs = inputsOf(loaded);
     if (loaded.settings.legacyDecorators) diagnostics.push(legacyDecorators(loaded.settings.legacyDecorators));
     // Functions past tsc's control-flow limit: checked without narrowing where it changes nothing.
-    for (const deep of deepFunctions(loaded.sourceFile)) {
-      checkWithoutNarrowing(deep.node, loaded.checker);
+    // Long functions: without the walks whose answer is known (tsc's quadratic part, same diagnostics).
+    const large = largeFunctions(loaded.sourceFile);
+    for (const deep of large.deep) {
+      checkWithoutNarrowing(deep.node, loaded.checker, "deep");
       diagnostics.push(flowLimitWarning(deep, loaded.sourceFile));
     }
+    for (const long of large.long) checkWithoutNarrowing(long, loaded.checker, "same");
     let flowLimit = false;
     for (const d of tscDiagnostics(loaded)) {
       const limit = flowLimitDiagnostic(d, loaded.sourceFile);

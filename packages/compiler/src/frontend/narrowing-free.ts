@@ -23,6 +23,15 @@ export interface DeepFunction {
   depth: number;
 }
 
+/**
+ * Functions with this many references are long enough for tsc's walks to cost quadratic time (a
+ * reference to a `const` declared at the top walks back over every statement after it: 10,000
+ * statements made tsc's flow analysis most of the compile). There, only the references for which
+ * the walk's answer is known to be the declared type are cut (`mode: "same"`): nothing tsc
+ * reports changes.
+ */
+export const LONG_FUNCTION_REFERENCES = 2000;
+
 /** Below the limit by a margin: tsc's other walks (assertions, loops) add a few calls. */
 const DEEP = TSC_FLOW_DEPTH_LIMIT - 50;
 
@@ -53,20 +62,26 @@ function references(fn: ts.FunctionLikeDeclaration): ts.Node[] {
   return out;
 }
 
-/** The functions of the file whose flow graph is deeper than tsc follows. */
-export function deepFunctions(sourceFile: ts.SourceFile): DeepFunction[] {
+/**
+ * The functions of the file whose flow graph is deeper than tsc follows (`deep`), and the ones long
+ * enough for its walks to take quadratic time (`long`, not deep).
+ */
+export function largeFunctions(sourceFile: ts.SourceFile): { deep: DeepFunction[]; long: ts.FunctionLikeDeclaration[] } {
   const depth = new FlowDepth();
-  const found: DeepFunction[] = [];
+  const deep: DeepFunction[] = [];
+  const long: ts.FunctionLikeDeclaration[] = [];
   const visit = (node: ts.Node): void => {
     if (hasBody(node)) {
+      const refs = references(node);
       let deepest = 0;
-      for (const ref of references(node)) deepest = Math.max(deepest, depth.from(flowNodeOf(ref)!));
-      if (deepest >= DEEP) found.push({ node, depth: deepest });
+      for (const ref of refs) deepest = Math.max(deepest, depth.from(flowNodeOf(ref)!));
+      if (deepest >= DEEP) deep.push({ node, depth: deepest });
+      else if (refs.length >= LONG_FUNCTION_REFERENCES) long.push(node);
     }
     ts.forEachChild(node, visit);
   };
   visit(sourceFile);
-  return found;
+  return { deep, long };
 }
 
 /** Whether narrowing can give the type another meaning: a union with a nullable, object or unknown member. */
@@ -93,13 +108,38 @@ function declaredType(ref: ts.Node, checker: ts.TypeChecker): ts.Type | undefine
 }
 
 /**
- * Cuts the flow links of the function's references whose type narrowing does not change; returns
- * how many references keep theirs.
+ * Whether tsc's walk for an identifier can only end in its declared type: a parameter, or a
+ * variable declared with an initializer (no "used before being assigned"), of a type that is not
+ * a union (nothing to narrow; an assignment of a non-union type gives the declared type back).
  */
-export function checkWithoutNarrowing(fn: ts.FunctionLikeDeclaration, checker: ts.TypeChecker): number {
+function walkGivesDeclaredType(ref: ts.Identifier, type: ts.Type, checker: ts.TypeChecker): boolean {
+  if (type.isUnion() || type.flags & (ts.TypeFlags.Unknown | ts.TypeFlags.Any)) return false;
+  const declaration = checker.getSymbolAtLocation(ref)?.valueDeclaration;
+  if (!declaration) return false;
+  if (ts.isParameter(declaration)) return true;
+  return ts.isVariableDeclaration(declaration) && declaration.initializer !== undefined && ts.isVariableDeclarationList(declaration.parent) &&
+    ts.isVariableStatement(declaration.parent.parent);
+}
+
+/**
+ * Cuts the flow links of the function's references: in a function past tsc's limit (`deep`), of
+ * those whose type narrowing does not change; in a long one (`same`), of those whose walk can only
+ * give the declared type. Returns how many references keep theirs.
+ */
+export function checkWithoutNarrowing(fn: ts.FunctionLikeDeclaration, checker: ts.TypeChecker, mode: "deep" | "same" = "deep"): number {
   let kept = 0;
   for (const ref of references(fn)) {
     // `this` and element accesses (`ctx.args[0]`) are not narrowed in BPF code.
+    if (mode === "same") {
+      const type = ts.isIdentifier(ref) ? declaredType(ref, checker) : undefined;
+      const same = ref.kind === ts.SyntaxKind.ThisKeyword || (ts.isIdentifier(ref) && type !== undefined && walkGivesDeclaredType(ref, type, checker));
+      if (!same) {
+        kept++;
+        continue;
+      }
+      (ref as { flowNode?: unknown }).flowNode = undefined;
+      continue;
+    }
     const type = ref.kind === ts.SyntaxKind.ThisKeyword || ts.isElementAccessExpression(ref) ? undefined : declaredType(ref, checker);
     if (type && narrowingMatters(type)) {
       kept++;

@@ -30,7 +30,8 @@ function build(dir, shape, n) {
   writeFileSync(file, bigMethod(shape, n));
   const started = performance.now();
   const child = spawnSync(process.execPath, ["--import", `data:text/javascript,process.on("exit",()=>process.stderr.write("RSS "+process.resourceUsage().maxRSS+"\\n"))`, cli, "build", file, "-o", join(dir, "out.o")],
-    { encoding: "utf8" });
+    // Without tsbpf's object cache: every round compiles (the rounds build the same files).
+    { encoding: "utf8", env: { ...process.env, TSBPF_CACHE: "0" } });
   const stderr = child.stderr ?? "";
   if (child.status !== 0) throw new Error(`tsbpf build of ${n} ${shape} failed:\n${stderr}${child.stdout}`);
   return { seconds: (performance.now() - started) / 1000, mb: Number(/RSS (\d+)/.exec(stderr)?.[1] ?? 0) / 1024 };

@@ -20,7 +20,9 @@ import { inputsOf, loadSource, tscDiagnostics } from "./frontend/project.js";
 import type { LegacyDecoratorsSetting } from "./frontend/tsconfig.js";
 import { beginProbe } from "./core/local-btf.js";
 import { spanOf } from "./frontend/span.js";
-import { flowLimitDiagnostic } from "./frontend/flow-limit.js";
+import { flowLimitDiagnostic, flowLimitWarning } from "./frontend/flow-limit.js";
+import { checkWithoutNarrowing, largeFunctions } from "./frontend/narrowing-free.js";
+import { checkSleepableMaps } from "./frontend/sleepable-maps.js";
 import { TsOracle } from "./frontend/ts-oracle.js";
 import { lowerProgramFunctions, type ProbeServices } from "./lower/lower-program.js";
 import { functionAnchor } from "./lower/subprograms.js";
@@ -77,6 +79,14 @@ export function compileSource(fileName: string, text: string, options: CompileOp
     const loaded = loadSource(file, text);
     inputs = inputsOf(loaded);
     if (loaded.settings.legacyDecorators) diagnostics.push(legacyDecorators(loaded.settings.legacyDecorators));
+    // Functions past tsc's control-flow limit: checked without narrowing where it changes nothing.
+    // Long functions: without the walks whose answer is known (tsc's quadratic part, same diagnostics).
+    const large = largeFunctions(loaded.sourceFile);
+    for (const deep of large.deep) {
+      checkWithoutNarrowing(deep.node, loaded.checker, "deep");
+      diagnostics.push(flowLimitWarning(deep, loaded.sourceFile));
+    }
+    for (const long of large.long) checkWithoutNarrowing(long, loaded.checker, "same");
     let flowLimit = false;
     for (const d of tscDiagnostics(loaded)) {
       const limit = flowLimitDiagnostic(d, loaded.sourceFile);
@@ -95,6 +105,7 @@ export function compileSource(fileName: string, text: string, options: CompileOp
     const lineFile = relative(sourceRoot, file).split("\\").join("/");
     for (const node of findProbeClasses(loaded.sourceFile, front)) {
       const model = readProbe(node, front);
+      checkSleepableMaps(model, diagnostics);
       const compiled = compileProbe(model, { ...front, rodata: rodataFor(model), helperSignatures: new Map() }, { fileName: lineFile, text });
       if (compiled) probes.push(compiled);
     }

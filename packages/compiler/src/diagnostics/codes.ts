@@ -83,9 +83,11 @@ export const Codes = {
   SubprogramArguments: 4010,
   ProbeRead: 4011,
   Callback: 4012,
+  SleepableMap: 4013,
   // 5xxx: code generation limits
   StackOverflow: 5001,
   ProgramTooLarge: 5002,
+  FlowLimit: 5003,
   Internal: 5999,
 } as const;
 

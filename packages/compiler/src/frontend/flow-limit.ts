@@ -5,9 +5,16 @@
  * it. tsbpf's own types come from tsc, so compiling on would report each such reference as
  * something else (TSBPF4001 "not a function a BPF program can call"): instead the limit is
  * reported as what it is, on the function's name, with the way out.
+ *
+ * Most such functions never reach tsc's limit: frontend/narrowing-free.ts has tsc check them
+ * without narrowing the references narrowing cannot change, and the compile goes on with a
+ * warning (TSBPF5003) naming the function. TS2563 remains for a reference narrowing does matter
+ * to (a map lookup's `V | undefined` declared far above its use).
  */
 import { ts } from "ts-morph";
+import { Codes } from "../diagnostics/codes.js";
 import { makeDiagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
+import type { DeepFunction } from "./narrowing-free.js";
 
 export const FLOW_LIMIT_CODE = 2563;
 
@@ -39,9 +46,26 @@ export function flowLimitDiagnostic(d: ts.Diagnostic, sourceFile: ts.SourceFile)
     FLOW_LIMIT_CODE,
     "error",
     { file: sourceFile.fileName, text: sourceFile.text, start, end: at.getEnd() },
-    `${what} is too large for TypeScript's control-flow analysis (TS2563), so tsc cannot type its body and tsbpf cannot compile it`,
+    `${what} is too large for TypeScript's control-flow analysis (TS2563), so tsc cannot type its body and tsbpf cannot compile it` +
+      ` (a reference whose type depends on narrowing, such as a lookup's \`V | undefined\`, is used too many branches after its declaration)`,
     "split it into smaller functions: an undecorated method of the probe class is a BPF subprogram (called, or inlined)",
   );
   diagnostic.source = "tsc";
   return diagnostic;
+}
+
+/**
+ * The warning for a function tsc checked without narrowing (frontend/narrowing-free.ts): it
+ * compiles, and says what tsc did not check.
+ */
+export function flowLimitWarning(deep: DeepFunction, sourceFile: ts.SourceFile): Diagnostic {
+  const at = deep.node.name ?? deep.node;
+  return makeDiagnostic(
+    Codes.FlowLimit,
+    "warning",
+    { file: sourceFile.fileName, text: sourceFile.text, start: at.getStart(sourceFile), end: at.getEnd() },
+    `${describe(deep.node)} nests ${deep.depth} branch points, past the 2,000 TypeScript's control-flow analysis follows (TS2563): ` +
+      `tsc checked it without narrowing its integer, boolean and struct references (each has its declared type throughout, and a use before assignment is not reported); tsbpf typed and compiled it itself`,
+    "split it into smaller functions to have tsc check it fully: an undecorated method of the probe class is a BPF subprogram (called, or inlined)",
+  );
 }

@@ -159,7 +159,7 @@ function readDefinition(member: ts.PropertyDeclaration, name: string, init: ts.N
     const problem = mapSizeProblem(model.mapType, model.key ? sizeOf(model.key) : 0, sizeOf(model.value));
     if (problem) {
       const node = typeArgs[problem.what === "key" ? 0 : typeArgs.length - 1];
-      throw new CompileError(Codes.MapLimit, spanOf(node ?? init), problem.message, "the kernel refuses the map at load (E2BIG): use a smaller type, or a map of another kind");
+      throw new CompileError(Codes.MapLimit, spanOf(node ?? init), problem.message, `the kernel refuses the map at load (${problem.errno}): use a smaller type, or a map of another kind`);
     }
   }
   return model;

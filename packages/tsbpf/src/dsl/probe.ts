@@ -63,6 +63,8 @@ export function hook(): MethodDecorator {
  * `@tracepoint()` without its name is `SEC("tracepoint")`: attach it with
  * `probe.programs.x.attach({ tracepoint: "syscalls/sys_enter_openat" })` (bcc's `attach_tracepoint(tp=…)`).
  */
+export function tracepoint(): MethodDecorator;
+export function tracepoint(category: string, name: string): MethodDecorator;
 export function tracepoint(category?: string, name?: string): MethodDecorator {
   void category;
   void name;

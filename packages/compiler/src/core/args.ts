@@ -23,21 +23,32 @@ import { spanOf } from "../frontend/span.js";
 import type { LowerContext } from "../lower/context.js";
 import { kernelSignature, mismatch, tooMany, unannotated, unannotatedUnloaded } from "./kernel-args.js";
 import { btfTyped } from "./origin.js";
+import { imm, type VReg } from "../ir/ir.js";
 
-export type ArgsLayout = "u64-array" | "pt_regs" | "pt_regs-return";
+/**
+ * Where the arguments are: a u64 array; the registers of `struct pt_regs`; its return register;
+ * or (`syscall`, ksyscall) the registers of the user's `struct pt_regs` that the architecture's
+ * system call wrapper (`__x64_sys_openat(const struct pt_regs *regs)`, x86-64 since 4.17) takes
+ * in its first argument register, read with bpf_probe_read_kernel as libbpf's BPF_KSYSCALL does.
+ */
+export type ArgsLayout = "u64-array" | "pt_regs" | "pt_regs-return" | "syscall";
 
 /** x86_64 `struct pt_regs` offsets of the argument registers (di, si, dx, cx, r8, r9) and of ax. */
 const PT_REGS_ARGS = [112, 104, 96, 88, 72, 64];
 const PT_REGS_AX = 80;
+/** The system call ABI's argument registers in x86_64 `struct pt_regs`: di, si, dx, r10, r8, r9. */
+const PT_REGS_SYSCALL_ARGS = [112, 104, 96, 56, 72, 64];
 
 const READONLY = "a hook's arguments are read-only";
 
 /** The hook table rows of the typed-argument hooks. */
 export function argsHooks(identArgs: (args: readonly ts.Expression[], count: number) => string[] | undefined): HookDef[] {
-  const row = (decorator: string, prefix: string, args: ArgsLayout, example: string, what: string): HookDef => ({
+  const row = (decorator: string, prefix: string, args: ArgsLayout, example: string, what: string, bare = false): HookDef => ({
     decorator,
     example,
     section: (a) => {
+      // A kprobe without its function (`@kprobe()`) is attached where attach({ function }) says.
+      if (bare && a.length === 0) return prefix;
       const s = identArgs(a, 1);
       return s && `${prefix}/${s[0]}`;
     },
@@ -48,8 +59,10 @@ export function argsHooks(identArgs: (args: readonly ts.Expression[], count: num
     row("tp_btf", "tp_btf", "u64-array", '@tp_btf("sched_switch")', "tracepoint's arguments (btf_trace_<name>)"),
     row("fentry", "fentry", "u64-array", '@fentry("do_unlinkat")', "function's arguments"),
     row("fexit", "fexit", "u64-array", '@fexit("do_unlinkat")', "function's arguments, then its return value,"),
-    row("kprobe", "kprobe", "pt_regs", '@kprobe("do_unlinkat")', "function's arguments (up to six)"),
-    row("kretprobe", "kretprobe", "pt_regs-return", '@kretprobe("do_unlinkat")', "function's return value"),
+    row("kprobe", "kprobe", "pt_regs", '@kprobe("do_unlinkat")', "function's arguments (up to six)", true),
+    row("kretprobe", "kretprobe", "pt_regs-return", '@kretprobe("do_unlinkat")', "function's return value", true),
+    row("ksyscall", "ksyscall", "syscall", '@ksyscall("openat")', "system call's arguments (up to six)", true),
+    row("kretsyscall", "kretsyscall", "pt_regs-return", '@kretsyscall("openat")', "system call's return value", true),
   ];
 }
 
@@ -58,6 +71,7 @@ const CONTEXT_STRUCTS: Record<ArgsLayout, { names: string[]; annotation: string 
   "u64-array": { names: ["TracingArgs"], annotation: "TracingArgs" },
   pt_regs: { names: ["pt_regs"], annotation: "PtRegs" },
   "pt_regs-return": { names: ["pt_regs"], annotation: "PtRegs" },
+  syscall: { names: ["pt_regs"], annotation: "PtRegs" },
 };
 
 /**
@@ -94,11 +108,12 @@ export function bindArgs(ctx: FrontendContext, program: ProgramModel, hook: Hook
   const layout = hook.args!;
   const context = contextParameter(ctx, hook, member.parameters[0]);
   const params = context ? member.parameters.slice(1) : member.parameters;
-  const declared = kernelSignature(ctx, hook, program.section, decorator);
+  // A hook without its target (`@kprobe()`) has no declaration to check the arguments against.
+  const declared = program.section.includes("/") ? kernelSignature(ctx, hook, program.section, decorator) : undefined;
   const kernel = declared === "unloaded" ? undefined : declared;
   const extra = kernel && tooMany(kernel, params);
   if (extra) throw extra;
-  const limit = layout === "pt_regs" ? PT_REGS_ARGS.length : layout === "pt_regs-return" ? 1 : 12;
+  const limit = layout === "pt_regs" || layout === "syscall" ? PT_REGS_ARGS.length : layout === "pt_regs-return" ? 1 : 12;
   if (params.length > limit) {
     throw new CompileError(Codes.ProgramSignature, spanOf(params[limit]!), `a @${hook.decorator} program takes at most ${limit} parameter${limit === 1 ? "" : "s"}${context ? " after its context" : ""}`, hook.context.hint);
   }
@@ -117,6 +132,7 @@ export function bindArgs(ctx: FrontendContext, program: ProgramModel, hook: Hook
     }
     const wrong = kernel && mismatch(kernel, param, i, type);
     if (wrong) throw wrong;
+    if (layout === "syscall") return { node: param, name: param.name.text, type, offset: PT_REGS_SYSCALL_ARGS[i]!, indirect: true as const };
     const offset = layout === "u64-array" ? 8 * i : layout === "pt_regs" ? PT_REGS_ARGS[i]! : PT_REGS_AX;
     // tp_btf/fentry/fexit arguments are BTF-typed (PTR_TO_BTF_ID): their members load directly.
     // A kprobe's registers are plain numbers to the verifier.
@@ -135,7 +151,28 @@ export function bindArgs(ctx: FrontendContext, program: ProgramModel, hook: Hook
 export function bindArgLocals(L: LowerContext, args: NonNullable<ProgramModel["args"]>): void {
   const ctx = L.contextReg;
   if (!ctx) return;
+  if (args.some((a) => a.indirect)) return bindSyscallArgs(L, ctx, args);
   for (const arg of args) {
     L.locals.set(arg.node, { tag: "stack", addr: { tag: "reg", base: ctx, offset: arg.offset }, type: arg.type, name: arg.name });
+  }
+}
+
+const BPF_FUNC_probe_read_kernel = 113;
+
+/**
+ * ksyscall arguments: the wrapper's first argument (di) is the user's `struct pt_regs *`; each
+ * argument is copied from its register there into a stack slot of its own at the program's start
+ * (bpf_probe_read_kernel zero-fills the slot if the read fails), and read from that slot.
+ */
+function bindSyscallArgs(L: LowerContext, ctx: VReg, args: NonNullable<ProgramModel["args"]>): void {
+  const b = L.b;
+  const regs = b.newReg("u64");
+  b.emit({ op: "load", dst: regs, addr: { tag: "reg", base: ctx, offset: PT_REGS_ARGS[0]! }, kind: "u64" });
+  for (const arg of args) {
+    const slot = b.stackObject(8, 8, `${arg.name} (system call argument)`);
+    const source = b.newReg("u64");
+    b.emit({ op: "bin", bop: "add", kind: "u64", dst: source, a: { tag: "reg", reg: regs }, b: imm(BigInt(arg.offset), "u64") });
+    b.emit({ op: "call", helper: BPF_FUNC_probe_read_kernel, args: [{ tag: "stack", object: slot, offset: 0 }, imm(8n, "u64"), { tag: "reg", reg: source }], dst: b.newReg("i64") });
+    L.locals.set(arg.node, { tag: "stack", addr: { tag: "stack", object: slot, offset: 0 }, type: arg.type, name: arg.name });
   }
 }

@@ -53,6 +53,8 @@ export const hooks: readonly HookDef[] = [
     decorator: "tracepoint",
     example: '@tracepoint("syscalls", "sys_enter_write")',
     section: (args) => {
+      // `@tracepoint()`: the tracepoint is given at attach({ tracepoint: "category/name" }).
+      if (args.length === 0) return "tracepoint";
       const s = identArgs(args, 2);
       return s && `tracepoint/${s[0]}/${s[1]}`;
     },

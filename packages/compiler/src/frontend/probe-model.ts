@@ -69,6 +69,7 @@ export interface ProgramModel {
   /** The context parameter (a pointer to this struct in r1), if the method takes one. */
   context: { name: string; node: ts.ParameterDeclaration; type: StructType; readonly: string | undefined } | undefined;
   /** Hooks with typed arguments (tp_btf, fentry, kprobe, ...): each parameter and where the context holds it (core/args.ts). */
-  args?: { node: ts.ParameterDeclaration; name: string; type: Type; offset: number }[];
+  /** `indirect`: read through the system call wrapper's pt_regs pointer (ksyscall, core/args.ts). */
+  args?: { node: ts.ParameterDeclaration; name: string; type: Type; offset: number; indirect?: true }[];
   returnKind: IntKind;
 }

@@ -25,6 +25,21 @@ export interface HelperSignature {
   returns: IntKind;
 }
 
+/**
+ * The overload of a helper declaration a call with `argc` arguments means: `probeReadStr(buffer,
+ * source)` or `probeReadStr(dst, size, source)`. tsc resolved the call already; overloads of a
+ * helper differ in their number of parameters, so that number picks the same one.
+ */
+export function helperOverload(declaration: ts.Declaration, argc: number): ts.Declaration {
+  const holder = declaration.parent;
+  if (!ts.isMethodSignature(declaration) || !ts.isInterfaceDeclaration(holder)) return declaration;
+  const name = declaration.name.getText();
+  const overloads = holder.members.filter((m): m is ts.MethodSignature => ts.isMethodSignature(m) && m.name.getText() === name);
+  if (overloads.length < 2) return declaration;
+  const fits = (m: ts.MethodSignature): boolean => argc <= m.parameters.length && argc >= m.parameters.filter((p) => !p.questionToken).length;
+  return overloads.find(fits) ?? declaration;
+}
+
 export function helperSignature(L: LowerContext, declaration: ts.Declaration, name: string, at: ts.Node): HelperSignature {
   const cached = L.helperSignatures.get(declaration);
   if (cached) return cached;

@@ -57,7 +57,7 @@ export function accessIndexed(L: LowerContext, place: Extract<Place, { tag: "mem
 }
 
 /** `base + Σ index·scale` in a pointer register, keeping the base's constant offset for the access. */
-function elementAddress(L: LowerContext, addr: Address, terms: IndexTerm[]): RegAddress {
+export function elementAddress(L: LowerContext, addr: Address, terms: IndexTerm[]): RegAddress {
   let pointer: Operand = addr.tag === "stack" ? { tag: "stack", object: addr.object, offset: 0 }
     : addr.tag === "global" ? { tag: "map", map: addr.map, ref: "value", offset: 0 }
     : { tag: "reg", reg: addr.base };

@@ -12,7 +12,7 @@ import { imm, type Operand, type StackObject } from "../ir/ir.js";
 import type { LowerContext } from "./context.js";
 import { convertTo, toKind } from "./convert.js";
 import { fail } from "./errors.js";
-import { helperSignature } from "./helper-signature.js";
+import { helperOverload, helperSignature } from "./helper-signature.js";
 import { kernelPointerResult } from "../core/helpers.js";
 import { lowerCoreCheck } from "../core/checks.js";
 import { coreAddress } from "../core/lower-access.js";
@@ -30,6 +30,7 @@ import type { Place, RValue } from "./values.js";
 import { isMapMethod, lowerMapMethod } from "./map-methods/index.js";
 import { isIntrinsic, lowerIntrinsic } from "./intrinsics.js";
 import { isContextArgument } from "./context-argument.js";
+import { asRegion, boundedCall, needsBounds, type Region } from "./bounded-region.js";
 
 const PRINTK = "printk";
 
@@ -63,7 +64,7 @@ export function lowerCall(L: LowerContext, node: ts.CallExpression): RValue {
         if (id === undefined) fail(Codes.UnknownHelper, node, "printk has no @bpfHelper id in its declaration");
         return lowerPrintk(L, node, id);
       }
-      return lowerHelper(L, node, helperSignature(L, method, callee.name.text, node));
+      return lowerHelper(L, node, helperSignature(L, helperOverload(method, node.arguments.length), callee.name.text, node));
     }
     if (dsl?.startsWith("AtomicOps.")) return lowerAtomic(L, node, dsl.slice("AtomicOps.".length));
     if (dsl && isMapMethod(dsl)) return lowerMapMethod(L, node, callee);
@@ -149,41 +150,44 @@ function pointerArgument(L: LowerContext, node: ts.CallExpression, helper: strin
   // A map field (`bpf.perfEventRead(this.counters, ...)`, `bpf.currentTaskUnderCgroup(this.cgroups, 0)`): C's `&map`.
   const map = mapField(L, arg);
   if (map) return { tag: "map", map, ref: "map", offset: 0 };
-  let value: RValue;
-  if (isPlaceExpression(arg)) {
-    const place = lowerPlace(L, arg);
-    if (place.tag === "var" && place.type.tag === "int") {
-      // An integer local by address (C's `&x`): it lives in a register, so the helper gets a stack
-      // copy, read back after the call in case the helper wrote it.
-      const kind = place.type.kind;
-      const slot = L.temps.acquire(sizeOf(place.type), 8, `&${place.name} for bpf.${helper}()`);
-      L.b.emit({ op: "store", addr: { tag: "stack", object: slot, offset: 0 }, value: { tag: "reg", reg: place.reg }, kind });
-      after.push(() => {
-        L.b.emit({ op: "load", dst: place.reg, addr: { tag: "stack", object: slot, offset: 0 }, kind });
-        L.temps.release([slot]);
-      });
-      return { tag: "stack", object: slot, offset: 0 };
-    }
-    if (place.tag === "mem" && place.type.tag === "int" && !place.core && !place.user) {
-      // A scalar member or element the program holds (`&b.buf[3]`, `&e.count`): its address.
-      if (place.index) {
-        fail(Codes.HelperArguments, arg, `bpf.${helper}() cannot take the address of an element at a variable index`,
-          "pass the element at a constant index, or the whole array");
-      }
-      if (place.readonly !== undefined) fail(Codes.ReadOnly, arg, "the helper may write this read-only memory", place.readonly);
-      return addressOperand(L, place.addr);
-    }
-    if (place.tag === "mem" && (place.type.tag === "struct" || place.type.tag === "array")) {
-      if (place.user || place.core) {
-        fail(Codes.HelperArguments, arg, `bpf.${helper}() cannot take kernel or user memory by address`,
-          "copy it into a local first (its members read with bpf_probe_read), or pass the pointer itself");
-      }
-      return addressOperand(L, wholeAddress(L, place, arg));
-    }
-    value = readPlace(L, place, arg);
-  } else {
-    value = lowerExpr(L, arg);
+  if (isPlaceExpression(arg)) return placePointer(L, helper, arg, lowerPlace(L, arg), after);
+  return pointerValue(helper, arg, lowerExpr(L, arg));
+}
+
+/** A place passed where a helper takes a pointer: its address (an integer local through a stack copy). */
+function placePointer(L: LowerContext, helper: string, arg: ts.Expression, place: Place, after: (() => void)[]): Operand {
+  if (place.tag === "var" && place.type.tag === "int") {
+    // An integer local by address (C's `&x`): it lives in a register, so the helper gets a stack
+    // copy, read back after the call in case the helper wrote it.
+    const kind = place.type.kind;
+    const slot = L.temps.acquire(sizeOf(place.type), 8, `&${place.name} for bpf.${helper}()`);
+    L.b.emit({ op: "store", addr: { tag: "stack", object: slot, offset: 0 }, value: { tag: "reg", reg: place.reg }, kind });
+    after.push(() => {
+      L.b.emit({ op: "load", dst: place.reg, addr: { tag: "stack", object: slot, offset: 0 }, kind });
+      L.temps.release([slot]);
+    });
+    return { tag: "stack", object: slot, offset: 0 };
   }
+  if (place.tag === "mem" && place.type.tag === "int" && !place.core && !place.user) {
+    // A scalar member or element the program holds (`&b.buf[3]`, `&e.count`): its address.
+    if (place.index) {
+      fail(Codes.HelperArguments, arg, `bpf.${helper}() takes an element at a variable index only with its size after it`,
+        "helpers taking (pointer, size) bound it: bpf.probeRead(b.buf[off], size, src)");
+    }
+    if (place.readonly !== undefined) fail(Codes.ReadOnly, arg, "the helper may write this read-only memory", place.readonly);
+    return addressOperand(L, place.addr);
+  }
+  if (place.tag === "mem" && (place.type.tag === "struct" || place.type.tag === "array")) {
+    if (place.user || place.core) {
+      fail(Codes.HelperArguments, arg, `bpf.${helper}() cannot take kernel or user memory by address`,
+        "copy it into a local first (its members read with bpf_probe_read), or pass the pointer itself");
+    }
+    return addressOperand(L, wholeAddress(L, place, arg));
+  }
+  return pointerValue(helper, arg, readPlace(L, place, arg));
+}
+
+function pointerValue(helper: string, arg: ts.Expression, value: RValue): Operand {
   if (value.type.tag !== "ptr") {
     fail(Codes.HelperArguments, arg, `bpf.${helper}() takes a pointer here, not '${typeName(value.type)}'`,
       "pass a struct or array the program holds (a local, a member, a map value), or a pointer");
@@ -222,8 +226,32 @@ function lowerHelper(L: LowerContext, node: ts.CallExpression, signature: { name
   if (node.arguments.length > signature.params.length) {
     fail(Codes.HelperArguments, node, `bpf.${signature.name}() takes ${signature.params.length} arguments`);
   }
+  /** A pointer and size pair whose bounds the compiler generates (bounded-region.ts): its argument index. */
+  let bounded: { region: Region; size: RValue; at: number } | undefined;
+  let skip = -1;
   signature.params.forEach((param, i) => {
     const arg = node.arguments[i];
+    if (i === skip) return;
+    const sizeParam = signature.params[i + 1];
+    const sizeNode = node.arguments[i + 1];
+    if (param.tag === "pointer" && arg && sizeNode && sizeParam?.tag === "int" && SIZE_PARAM.test(sizeParam.name) && isPlaceExpression(arg) && !mapField(L, arg)) {
+      // A memory argument and its size: bounded when it starts at a variable index or its size is
+      // known only at run time; otherwise passed as any pointer argument is.
+      const place = lowerPlace(L, arg);
+      const size = lowerExpr(L, sizeNode, intType(sizeParam.kind));
+      const what = `bpf.${signature.name}()`;
+      if (place.tag === "mem" && !place.core && !place.user && place.type.tag !== "ptr" && needsBounds(place, size)) {
+        if (bounded) fail(Codes.HelperArguments, arg, `${what} takes at most one memory argument with a run-time size or start`);
+        bounded = { region: asRegion(place, arg, what, WRITTEN_PARAM.test(param.name)), size, at: i };
+        args.push(imm(0n, "u64"), imm(0n, "u64"));
+      } else {
+        args.push(placePointer(L, signature.name, arg, place, after));
+        const type = intType(sizeParam.kind);
+        args.push(registerArgument(L, { type, op: convertTo(L, size, type, sizeNode) }, sizeNode));
+      }
+      skip = i + 1;
+      return;
+    }
     if (param.tag === "buffer") {
       if (!arg) fail(Codes.HelperArguments, node, `bpf.${signature.name}() needs its '${param.name}' argument`);
       const buffer = bufferArgument(L, arg, true);
@@ -250,11 +278,27 @@ function lowerHelper(L: LowerContext, node: ts.CallExpression, signature: { name
   });
   if (args.length > 5) fail(Codes.HelperArguments, node, "a helper takes at most five register arguments");
   const kernel = kernelPointerResult(L, node, signature.id);
-  const dst = L.b.newReg(kernel ? "ptr" : signature.returns);
-  L.b.emit({ op: "call", helper: kernel?.helper ?? signature.id, args, dst });
+  const emitCall = (callArgs: Operand[]): Operand => {
+    const dst = L.b.newReg(kernel ? "ptr" : signature.returns);
+    L.b.emit({ op: "call", helper: kernel?.helper ?? signature.id, args: callArgs, dst });
+    return { tag: "reg", reg: dst };
+  };
+  if (bounded) {
+    const { region, size, at } = bounded;
+    const result = boundedCall(L, region, size, `bpf.${signature.name}()`, (pointer, bytes) =>
+      emitCall(args.map((a, j) => (j === at ? pointer : j === at + 1 ? bytes : a))));
+    for (const copyBack of after) copyBack();
+    return result;
+  }
+  const dst = emitCall(args);
   for (const copyBack of after) copyBack();
-  return { type: kernel?.type ?? intType(signature.returns), op: { tag: "reg", reg: dst } };
+  return { type: kernel?.type ?? intType(signature.returns), op: dst };
 }
+
+/** The parameter after a memory pointer that gives its size (the kernel's ARG_CONST_SIZE). */
+const SIZE_PARAM = /^(size|len|bytes|[a-z]*(Size|Len))$/;
+/** Memory pointers the helper writes (probe reads, loads into a buffer). */
+const WRITTEN_PARAM = /^(dst|to|buf|opt|key)$/;
 
 /** `bpf.printk(format, ...)`: the format goes to .rodata, `%s` takes a CharArray's address. */
 function lowerPrintk(L: LowerContext, node: ts.CallExpression, id: number): RValue {

@@ -11,6 +11,7 @@ import { attachCgroup } from "./cgroup.js";
 import { attachFlowDissector } from "./flow-dissector.js";
 import { attachIter } from "./iter.js";
 import { attachKprobe, attachKprobeMulti } from "./kprobe.js";
+import { syscallFunction } from "./ksyscall.js";
 import type { Link } from "./link.js";
 import { attachPerfEvent, type PerfEventAttachOptions } from "./perf-event.js";
 import { attachRawTracepoint, attachTracing } from "./raw-tracepoint.js";
@@ -26,6 +27,9 @@ import { attachXdp, type XdpMode } from "./xdp.js";
  * What a hook needs besides its section name. Only the fields of the program's hook matter:
  * - uprobe/uretprobe: `binary` + `symbol` (+ `offset`), `pid`, `cookie` (default: from the section);
  *   uprobe.multi: `binary` + `symbols` | `pattern` | `offsets`;
+ * - kprobe/kretprobe: `function` ("do_unlinkat", "fn+0x10"; default: the section's); ksyscall/kretsyscall:
+ *   `syscall` ("openat"; default: the section's), resolved to the architecture's function (ksyscall.ts);
+ * - tracepoint: `tracepoint` ("syscalls/sys_enter_openat" or bcc's "syscalls:sys_enter_openat"; default: the section's);
  * - kprobe.multi/kretprobe.multi: `symbols` | `pattern` (default: the section's glob), `cookies`;
  * - usdt: `binary`, `provider`, `name` (default: from the section), `pid`, `cookie`;
  * - perf_event: `event`, `frequency` | `samplePeriod`, `cpus`, `pid`;
@@ -33,6 +37,12 @@ import { attachXdp, type XdpMode } from "./xdp.js";
  * - socket: `socket`;  cgroup hooks: `cgroup`;  flow_dissector: `netns`;  iter over a map: `map`.
  */
 export interface AttachOptions extends Partial<Omit<PerfEventAttachOptions, "event">> {
+  /** kprobe/kretprobe: the kernel function (bcc's `attach_kprobe(event=…)`), "name" or "name+offset". */
+  function?: string;
+  /** ksyscall/kretsyscall: the system call ("openat"), probed at the architecture's function for it. */
+  syscall?: string;
+  /** tracepoint: "category/name" (or "category:name", as bcc writes it). */
+  tracepoint?: string;
   binary?: string;
   symbol?: string;
   symbols?: readonly string[];
@@ -74,7 +84,7 @@ export function attachProgram(ctx: AttachContext, o: AttachOptions = {}): Link {
   const { hook, target } = kind;
   switch (hook) {
     case "tracepoint":
-      return attachTracepoint(program, progFd, target, section);
+      return attachTracepoint(program, progFd, need(o.tracepoint?.replace(":", "/") ?? (target || undefined), 'tracepoint ("category/name")', ctx), section);
     case "raw_tracepoint":
       return attachRawTracepoint(program, progFd, target, section);
     case "kprobe":
@@ -82,7 +92,10 @@ export function attachProgram(ctx: AttachContext, o: AttachOptions = {}): Link {
       if (kind.expectedAttachType === AttachType.TRACE_KPROBE_MULTI) {
         return attachKprobeMulti(program, progFd, { symbols: o.symbols, pattern: o.pattern ?? (o.symbols ? undefined : target), cookies: o.cookies, retprobe: hook === "kretprobe" });
       }
-      return attachKprobe(program, progFd, target, hook === "kretprobe");
+      if (/^k(ret)?syscall(\/|$)/.test(section)) {
+        return attachKprobe(program, progFd, syscallFunction(need(o.syscall ?? (target || undefined), 'syscall (e.g. "openat")', ctx)), hook === "kretprobe");
+      }
+      return attachKprobe(program, progFd, need(o.function ?? (target || undefined), 'function (a kernel function name)', ctx), hook === "kretprobe");
     case "tracing":
       if (kind.expectedAttachType === AttachType.TRACE_ITER) return attachIter(program, progFd, section, { map: o.map });
       return attachTracing(program, progFd, section);

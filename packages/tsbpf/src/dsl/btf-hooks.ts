@@ -45,17 +45,41 @@ export function fexit(fn: string): MethodDecorator {
 /**
  * `SEC("kprobe/<function>")`: a kprobe at a kernel function's entry; the parameters are its first
  * arguments (up to six, read from the x86_64 argument registers). Needs CONFIG_KPROBES.
+ * `@kprobe()` without a function is `SEC("kprobe")`: attach it with
+ * `probe.programs.x.attach({ function: "do_unlinkat" })` (bcc's `attach_kprobe(event=…)`).
  */
-export function kprobe(fn: string): MethodDecorator {
+export function kprobe(fn?: string): MethodDecorator {
   void fn;
   return hook();
 }
 
 /**
  * `SEC("kretprobe/<function>")`: a kprobe at a kernel function's return; the one parameter is
- * its return value. Needs CONFIG_KPROBES.
+ * its return value. Needs CONFIG_KPROBES. `@kretprobe()`: the function is given at `attach({ function })`.
  */
-export function kretprobe(fn: string): MethodDecorator {
+export function kretprobe(fn?: string): MethodDecorator {
   void fn;
+  return hook();
+}
+
+/**
+ * `SEC("ksyscall/<syscall>")` (libbpf's BPF_KSYSCALL): a kprobe on the function that implements
+ * system call `name` on the running kernel (`__x64_sys_openat` on x86-64, found at attach as bcc's
+ * `get_syscall_fnname` finds it); the parameters are the system call's arguments (up to six, typed
+ * as the user declares them: `@ksyscall("openat") enter(ctx: PtRegs, dfd: i32, path: u64, flags: i32)`),
+ * read from the user registers the x86-64 wrapper's `struct pt_regs *` points to. `@ksyscall()`: the
+ * system call is given at `attach({ syscall: "openat" })`. Needs CONFIG_KPROBES.
+ */
+export function ksyscall(name?: string): MethodDecorator {
+  void name;
+  return hook();
+}
+
+/**
+ * `SEC("kretsyscall/<syscall>")`: at the return of system call `name`'s function; the one
+ * parameter is its return value (`ret: i64`). Needs CONFIG_KPROBES.
+ */
+export function kretsyscall(name?: string): MethodDecorator {
+  void name;
   return hook();
 }

@@ -5,11 +5,11 @@
  * `enum bpf_func_id`, which the compiler emits as the `call` immediate. In user space every one of
  * them throws `KernelOnlyError`.
  */
-import type { i64, u64 } from "./integers.js";
+import type { i64, u32, u64 } from "./integers.js";
 import type { BpfHelpers as GeneratedHelpers } from "./helpers.generated.js";
 
 export { helperNames, overriddenHelpers } from "./helpers.generated.js";
-import type { CharArray } from "./memory.js";
+import type { AnyPtr, CharArray } from "./memory.js";
 import { kernelOnly } from "./kernel-only.js";
 
 /** An integer argument accepted by `printk` (any kind). */
@@ -41,6 +41,13 @@ export interface BpfHelpers extends GeneratedHelpers {
    * @bpfHelper 45
    */
   probeReadStr(buffer: CharArray<number>, source: u64 | CharArray<number>): i64;
+  /**
+   * `bpf_probe_read_str` into `size` bytes at `dst` (C's `bpf_probe_read_str(&b->buf[off], size, src)`): a string into a
+   * larger buffer at an offset; an element at a variable index is bounded by the compiler (the call
+   * is made only when `size` bytes fit from there, otherwise the result is -E2BIG).
+   * @bpfHelper 45
+   */
+  probeReadStr(dst: AnyPtr, size: u32, source: u64 | CharArray<number>): i64;
 
   /**
    * `bpf_probe_read_user_str`: copies a NUL-terminated string from user memory into `buffer`;
@@ -48,6 +55,13 @@ export interface BpfHelpers extends GeneratedHelpers {
    * @bpfHelper 114
    */
   probeReadUserStr(buffer: CharArray<number>, source: u64 | CharArray<number>): i64;
+  /**
+   * `bpf_probe_read_user_str` into `size` bytes at `dst` (C's `bpf_probe_read_user_str(&b->buf[off], size, src)`): a string into a
+   * larger buffer at an offset; an element at a variable index is bounded by the compiler (the call
+   * is made only when `size` bytes fit from there, otherwise the result is -E2BIG).
+   * @bpfHelper 114
+   */
+  probeReadUserStr(dst: AnyPtr, size: u32, source: u64 | CharArray<number>): i64;
 
   /**
    * `bpf_probe_read_kernel_str`: copies a NUL-terminated string from kernel memory into `buffer`.
@@ -56,6 +70,13 @@ export interface BpfHelpers extends GeneratedHelpers {
    * @bpfHelper 115
    */
   probeReadKernelStr(buffer: CharArray<number>, source: u64 | CharArray<number>): i64;
+  /**
+   * `bpf_probe_read_kernel_str` into `size` bytes at `dst` (C's `bpf_probe_read_kernel_str(&b->buf[off], size, src)`): a string into a
+   * larger buffer at an offset; an element at a variable index is bounded by the compiler (the call
+   * is made only when `size` bytes fit from there, otherwise the result is -E2BIG).
+   * @bpfHelper 115
+   */
+  probeReadKernelStr(dst: AnyPtr, size: u32, source: u64 | CharArray<number>): i64;
 
   /**
    * `bpf_get_func_ip`: the address of the traced function (kprobe, kprobe.multi, fentry/fexit);

@@ -1,8 +1,8 @@
 /**
  * Event streams to user space: the ring buffer and the per-CPU perf event array.
  */
-import type { i64, u64 } from "./integers.js";
-import type { Ptr } from "./memory.js";
+import type { i64, u32, u64 } from "./integers.js";
+import type { ByteSource, Ptr } from "./memory.js";
 import { KernelMap } from "./maps-base.js";
 
 /**
@@ -39,6 +39,14 @@ export interface RingBufMethods<T> {
   /** `bpf_ringbuf_output`: copies `value` into the ring; 0 or a negative error. */
   output(value: T, flags?: u64 | RingBufWakeup): i64;
   /**
+   * `bpf_ringbuf_output` of a variable-length slice: the first `size` bytes of `data` (an array,
+   * struct or element the program holds: `b.buf` from its start, `b.buf[off]` from that byte on).
+   * The compiler bounds it (docs/language.md, "Variable-length output"): at a constant start the
+   * size is clamped to the array; at a variable start a slice that does not fit is not sent and
+   * the result is -E2BIG. User space reads such records as bytes (`onEvent(cb, { raw: true })`).
+   */
+  output(data: ByteSource, size: u32 | u64, flags?: u64 | RingBufWakeup): i64;
+  /**
    * `bpf_ringbuf_reserve`: a pointer to room for one record in the ring, or null when it is full.
    * Fill it in place, then `submit` it (or `discard` it) on every path: the verifier insists.
    */
@@ -73,6 +81,13 @@ export interface PerfEventArrayMethods<T> {
    * as the reader's `failedOutputs`.
    */
   perfOutput(ctx: object, value: T, flags?: u64): i64;
+  /**
+   * `bpf_perf_event_output` of a variable-length slice (bcc's `perf_submit(ctx, data, size)`): the
+   * first `size` bytes of `data`, an array, struct or element the program holds (`b.buf` from its
+   * start, `b.buf[off]` from that byte on), bounded by the compiler as `RingBuf.output`'s slice
+   * is. User space reads such records as bytes (`onEvent(cb, { raw: true })`).
+   */
+  perfOutput(ctx: object, data: ByteSource, size: u32 | u64, flags?: u64): i64;
 }
 
 /**

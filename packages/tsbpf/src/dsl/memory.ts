@@ -31,6 +31,12 @@ export type FixedArray<T, N extends number> = T[] & { readonly [fixedArrayLength
  */
 export type AnyPtr = object | null | number | bigint;
 
+/**
+ * Memory a variable-length output or a helper's (pointer, size) pair takes: an array or struct the
+ * program holds (from its start) or an element of an array (from that element on, C's `&buf[off]`).
+ */
+export type ByteSource = object | string | number | bigint;
+
 export type Ptr<T> = (T extends number | bigint | boolean ? { value: T } : T) & { readonly [pointee]?: T };
 
 /**

@@ -60,8 +60,12 @@ export function hook(): MethodDecorator {
  * `SEC("tracepoint/<category>/<name>")`: a classic tracepoint (see
  * `/sys/kernel/tracing/events/<category>/<name>`). The method takes the tracepoint's record
  * (`SysEnterContext` for `syscalls/sys_enter_*`) and returns 0. Kernel 4.7 (BPF links: 5.15).
+ * `@tracepoint()` without its name is `SEC("tracepoint")`: attach it with
+ * `probe.programs.x.attach({ tracepoint: "syscalls/sys_enter_openat" })` (bcc's `attach_tracepoint(tp=…)`).
  */
-export function tracepoint(category: string, name: string): MethodDecorator {
+export function tracepoint(): MethodDecorator;
+export function tracepoint(category: string, name: string): MethodDecorator;
+export function tracepoint(category?: string, name?: string): MethodDecorator {
   void category;
   void name;
   return hook();

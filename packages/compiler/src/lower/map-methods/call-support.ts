@@ -28,6 +28,8 @@ export interface MapCall {
   mapOperand: Operand;
   /** Stack temporaries to release after the call. */
   temps: StackObject[];
+  /** Flags already lowered while telling a method's overloads apart (events.ts). */
+  flags?: Operand;
 }
 
 export function argument(c: MapCall, i: number, what: string): ts.Expression {

@@ -5,7 +5,7 @@
  * account for every attempt; the success path costs one compare.
  */
 import { ts } from "ts-morph";
-import { intType, typeName } from "../../checker/types.js";
+import { intType, sameType, typeName } from "../../checker/types.js";
 import { Codes } from "../../diagnostics/codes.js";
 import { eventLossCounterName } from "../../frontend/event-loss-counters.js";
 import { imm, type CmpOp, type IrKind, type Operand } from "../../ir/ir.js";
@@ -13,6 +13,9 @@ import { convertTo } from "../convert.js";
 import { fail } from "../errors.js";
 import { lowerExpr } from "../lower-expr.js";
 import type { RValue } from "../values.js";
+import { asRegion, boundedCall, type Region } from "../bounded-region.js";
+import { wholeAddress } from "../indexed.js";
+import { addressOperand, isPlaceExpression, lowerPlace } from "../lower-place.js";
 import { argument, callHelper, contextArgument, u64Argument, unsupportedMethod, valueArgument, valueSize, type MapCall } from "./call-support.js";
 import { CURRENT_CPU, MapHelper } from "./helper-ids.js";
 
@@ -24,15 +27,31 @@ export function lowerEventMethod(c: MapCall): RValue {
   if (c.map.dslClass === "PerfEventArray") {
     if (c.method !== "perfOutput") return unsupportedMethod(c);
     const ctx = contextArgument(c, 0);
-    const value = valueArgument(c, 1, "record");
-    const result = callHelper(c, MapHelper.perfEventOutput, [ctx, c.mapOperand, u64Argument(c, 2, CURRENT_CPU), value, valueSize(c)], "i64");
+    const slice = sliceArgument(c, 1);
+    if (slice && "region" in slice) {
+      const flags = u64Argument(c, 3, CURRENT_CPU);
+      const result = boundedCall(c.L, slice.region, slice.size, `${c.map.name}.perfOutput()`, (data, size) =>
+        callHelper(c, MapHelper.perfEventOutput, [ctx, c.mapOperand, flags, data, size], "i64").op);
+      countFailure(c, result.op, "ne", "i64");
+      return result;
+    }
+    const value = slice?.record ?? valueArgument(c, 1, "record");
+    const result = callHelper(c, MapHelper.perfEventOutput, [ctx, c.mapOperand, c.flags ?? u64Argument(c, 2, CURRENT_CPU), value, valueSize(c)], "i64");
     countFailure(c, result.op, "ne", "i64");
     return result;
   }
   switch (c.method) {
     case "output": {
-      const value = valueArgument(c, 0, "record");
-      const flags = ringFlags(c, 1);
+      const slice = sliceArgument(c, 0);
+      if (slice && "region" in slice) {
+        const flags = ringFlags(c, 2);
+        const result = boundedCall(c.L, slice.region, slice.size, `${c.map.name}.output()`, (data, size) =>
+          callHelper(c, MapHelper.ringbufOutput, [c.mapOperand, data, size, flags], "i64").op);
+        countFailure(c, result.op, "ne", "i64");
+        return result;
+      }
+      const value = slice?.record ?? valueArgument(c, 0, "record");
+      const flags = c.flags ?? ringFlags(c, 1);
       const result = callHelper(c, MapHelper.ringbufOutput, [c.mapOperand, value, valueSize(c), flags], "i64");
       countFailure(c, result.op, "ne", "i64");
       return result;
@@ -51,6 +70,30 @@ export function lowerEventMethod(c: MapCall): RValue {
     default:
       return unsupportedMethod(c);
   }
+}
+
+/**
+ * The variable-length form `perfOutput(ctx, data, size, flags?)` / `output(data, size, flags?)`:
+ * `data` is an array, struct or element the program holds, sent from there for `size` bytes,
+ * bounded by the compiler (bounded-region.ts). As tsc picks the overload, a record of the map's own
+ * type followed by a 64-bit integer (or by nothing) is the fixed form, that integer its flags.
+ */
+function sliceArgument(c: MapCall, i: number): { region: Region; size: RValue } | { record: Operand } | undefined {
+  const data = c.node.arguments[i];
+  const sizeNode = c.node.arguments[i + 1];
+  if (!data || !isPlaceExpression(data)) return undefined;
+  const place = lowerPlace(c.L, data);
+  // A pointer to a record (`reserve`'s, a map value's) is the fixed form's (a local holds it: no code to repeat).
+  if (place.tag !== "mem" || place.type.tag === "ptr") return undefined;
+  const record = !place.index?.length && sameType(place.type, c.map.value);
+  const size = sizeNode && !ts.isObjectLiteralExpression(sizeNode) ? lowerExpr(c.L, sizeNode, intType("u32")) : undefined;
+  const wide = size?.type.tag === "int" && (size.type.kind === "u64" || size.type.kind === "i64");
+  if (record && (!size || (wide && c.node.arguments.length <= i + 2))) {
+    if (size && sizeNode) c.flags = convertTo(c.L, size, intType("u64"), sizeNode);
+    return { record: addressOperand(c.L, wholeAddress(c.L, place, data)) };
+  }
+  if (!size) return undefined;
+  return { region: asRegion(place, data, `${c.map.name}.${c.method}()`, false), size };
 }
 
 /**

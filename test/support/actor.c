@@ -3,7 +3,7 @@
 // calls it is told to, one command after another, printing one line per command with what the call
 // returned. The tests compare what the probes report with these lines.
 //   actor <comm> <command> [args]... [-- <command> [args]...]...
-// Commands: open PATH | openat PATH | read PATH N | nanosleep NS | nanosleeps N | kill PID SIG | tkill TID SIG |
+// Commands: open PATH | openat PATH | read PATH N | nanosleep NS | nanosleeps N | getrandom N | kill PID SIG | tkill TID SIG |
 //           unlink PATH | strlen STRING | strlen-offset | getpid | wait (one line from stdin)
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -83,6 +83,10 @@ int main(int argc, char **argv) {
       struct timespec ts = { 0, 1000 };
       for (long k = 0; k < n; k++) failed += syscall(SYS_nanosleep, &ts, NULL) != 0;
       printf("nanosleeps %ld %ld\n", n, failed);
+      i += 2;
+    } else if (!strcmp(cmd, "getrandom")) {
+      char buf[256];
+      printf("getrandom %ld\n", result(syscall(SYS_getrandom, buf, strtoul(argv[i + 1], NULL, 10) % sizeof buf, 0)));
       i += 2;
     } else if (!strcmp(cmd, "kill")) {
       printf("kill %ld\n", result(syscall(SYS_kill, atoi(argv[i + 1]), atoi(argv[i + 2]))));

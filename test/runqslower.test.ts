@@ -15,7 +15,8 @@ async function sleeperEvents(probeClass: typeof RunqSlower | typeof RunqSlowerRa
   actorBinary();
   const comm = uniqueComm("runq");
   const actor = startActor(comm, "wait", ...Array.from({ length: 20 }, () => ["nanosleep", "1000000"]).flat());
-  await using probe = await load(probeClass, { config: { targ_tgid: actor.pid, min_us: minUs } });
+  // The two classes have the same maps and config, different programs: one handle type serves.
+  await using probe = await load(probeClass as typeof RunqSlower, { config: { targ_tgid: actor.pid, min_us: minUs } });
   probe.attach();
   actor.child.stdin.end("go\n");
   const lines = await actor.done;

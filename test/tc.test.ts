@@ -24,7 +24,7 @@ describeKernel("examples/eunomia/tc.bpf.ts", () => {
     const index = execFileSync("ip", ["-n", netns, "-o", "link", "show", "lo"], { encoding: "utf8" });
     expect(index.startsWith("1: lo:")).toBe(true);
     await using probe = await load(TcIngress);
-    probe.programs.tc_ingress.attach({ interface: "lo", direction: "ingress", netns, handle: 1, priority: 1 });
+    probe.programs.tc_ingress.attach({ interface: "lo", direction: "ingress", netns, priority: 1 }); // the filter's handle is 1 by default
     // A listener takes the datagrams: no ICMP port-unreachable comes back over lo.
     const script = `const d=require("dgram");const r=d.createSocket("udp4");r.bind(9999,"127.0.0.1",()=>{const s=d.createSocket("udp4");s.bind(()=>{s.setTTL(42);let n=0;r.on("message",()=>{if(++n===3){r.close();s.close()}});for(let i=0;i<3;i++)s.send(Buffer.alloc(100),9999,"127.0.0.1")})})`;
     const lines = await printkWhile(() => execFileSync("ip", ["netns", "exec", netns, process.execPath, "-e", script], { stdio: "pipe" }));

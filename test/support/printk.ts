@@ -2,7 +2,10 @@
  * bpf_printk lines printed while a test acts: a private tracefs instance per reader (tracePipe),
  * so lines printed by other tests or before the reader opened never reach it.
  */
-import { tracePipe, type TraceLine } from "tsbpf";
+import { tracePipe } from "tsbpf";
+
+/** A parsed trace line, as tracePipe() yields it. */
+type TraceLine = ReturnType<typeof tracePipe> extends AsyncIterable<infer L> ? L : never;
 
 /** Reads trace lines, runs `act` once the reader is open, and keeps reading `settleMs` after it. */
 export async function printkWhile(act: () => Promise<unknown> | unknown, settleMs = 300): Promise<TraceLine[]> {

@@ -1,10 +1,11 @@
 // 004's "Events & Arguments" (examples/bcc/events.bpf.ts): the tracepoint, raw tracepoint and
 // uprobe examples, each triggered by the actor (test/support/actor.c) and checked against what it
 // did: the bits getrandom(2) returned, its switches in and out of the CPU by tgid, the strings it
-// passed to libc's strlen.
+// passed to libc's strlen, the URLs it gave its USDT probe (node's http__server__request, written
+// out in actor.c).
 import { expect, it } from "vitest";
 import { load } from "tsbpf";
-import { RandomRead, StrlenCount, SwitchTgids } from "../examples/bcc/events.bpf.ts";
+import { HttpRequests, RandomRead, StrlenCount, SwitchTgids } from "../examples/bcc/events.bpf.ts";
 import { act, actorBinary, startActor, uniqueComm } from "./support/actor.js";
 import { until } from "./support/child.js";
 import { describeKernel } from "./support/kernel.js";
@@ -51,5 +52,18 @@ describeKernel("examples/bcc/events.bpf.ts", () => {
     actor.child.stdin.end("go\n");
     expect((await actor.done).slice(1)).toEqual([`strlen ${marker.length}`, `strlen ${marker.length}`, `strlen ${marker.length}`]);
     expect(probe.counts.get({ c: marker })).toBe(3n);
+  });
+
+  it("USDT: prints the URL, the sixth argument of node:http__server__request, for the traced pid", async () => {
+    const url = `/tsbpf/${uniqueComm("u")}`;
+    const actor = startActor(uniqueComm("usdt"), "getpid", "wait", "http-request", url, "http-request", `${url}/2`);
+    await until(() => actor.output().includes("getpid"), 5000, "the actor to start");
+    await using probe = await load(HttpRequests);
+    probe.programs.do_trace.attach({ binary: actorBinary(), provider: "node", name: "http__server__request", pid: actor.pid });
+    const trace = await printkWhile(async () => {
+      actor.child.stdin.end("go\n");
+      expect((await actor.done).slice(1)).toEqual([`http-request ${url}`, `http-request ${url}/2`]);
+    });
+    expect(trace.filter((l) => l.pid === actor.pid).map((l) => l.message)).toEqual([`path:${url}`, `path:${url}/2`]);
   });
 });

@@ -5,8 +5,8 @@
 // The kprobe, kretprobe, kfunc and kretfunc examples are in examples/bcc/kprobes.bpf.ts (they need
 // kprobes and BPF trampolines: the VM's kernels).
 import {
-  HashMap, PT_REGS_PARM1, Probe, bpf, i32, rawTracepoint, tracepoint, uprobe, zero,
-  type CharArray, type PtRegs, type RawTracepointArgs, type i64, type u16, type u64, type u8,
+  HashMap, PT_REGS_PARM1, Probe, bpf, i32, rawTracepoint, tracepoint, u64, uprobe, usdt, usdtArg, zero,
+  type CharArray, type PtRegs, type RawTracepointArgs, type i64, type u16, type u8,
 } from "tsbpf";
 import type { task_struct } from "tsbpf/vmlinux";
 
@@ -80,6 +80,25 @@ export class StrlenCount extends Probe {
     bpf.probeReadUserStr(key.c, PT_REGS_PARM1(ctx));
     const val = this.counts.lookupOrInit(key, 0n);
     if (val !== null) val.value++;
+    return 0;
+  }
+}
+
+/**
+ * The USDT example: at node's `http__server__request` probe, read its sixth argument (the URL)
+ * and print it. bcc's `bpf_usdt_readarg(6, ctx, &addr)` counts from 1; libbpf's
+ * `bpf_usdt_arg(ctx, 5, &addr)` and tsbpf's `usdtArg(ctx, 5)` from 0: the same argument. The
+ * path is copied with bpf_probe_read_user, 128 bytes as the guide does (a string shorter than
+ * that is followed by whatever the target's memory holds; printk's %s stops at its NUL).
+ * `USDT(pid=...)` + `enable_probe(...)` is `attach({ binary, provider, name, pid })`.
+ */
+export class HttpRequests extends Probe {
+  @usdt()
+  do_trace(ctx: PtRegs): i32 {
+    const addr = usdtArg(ctx, 5);
+    const path: CharArray<128> = "";
+    bpf.probeReadUser(path, 128, u64(addr));
+    bpf.printk("path:%s", path);
     return 0;
   }
 }

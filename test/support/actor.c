@@ -3,7 +3,7 @@
 // calls it is told to, one command after another, printing one line per command with what the call
 // returned. The tests compare what the probes report with these lines.
 //   actor <comm> <command> [args]... [-- <command> [args]...]...
-// Commands: open PATH | openat PATH | read PATH N | nanosleep NS | nanosleeps N | getrandom N | kill PID SIG | tkill TID SIG |
+// Commands: open PATH | openat PATH | read PATH N | nanosleep NS | nanosleeps N | getrandom N | http-request URL | kill PID SIG | tkill TID SIG |
 //           unlink PATH | strlen STRING | strlen-offset | getpid | wait (one line from stdin)
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -18,6 +18,33 @@
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+
+/* node's USDT probe node:http__server__request(req, conn, remote, port, method, url, fd), written
+ * out as <sys/sdt.h> writes it (not installed here; as the runtime's uprobe target does): a nop at
+ * the probe site and a .note.stapsdt note with the argument locations. */
+#define ACTOR_HTTP_REQUEST(req, conn, remote, port, method, url, fd)                         \
+  __asm__ __volatile__("990: nop\n"                                                          \
+                       ".pushsection .note.stapsdt,\"?\",\"note\"\n"                         \
+                       ".balign 4\n"                                                         \
+                       ".4byte 992f-991f, 994f-993f, 3\n"                                    \
+                       "991: .asciz \"stapsdt\"\n"                                           \
+                       "992: .balign 4\n"                                                    \
+                       "993: .8byte 990b\n"                                                  \
+                       ".8byte _.stapsdt.base\n"                                             \
+                       ".8byte 0\n"                                                          \
+                       ".asciz \"node\"\n"                                                   \
+                       ".asciz \"http__server__request\"\n"                                  \
+                       ".asciz \"8@%0 8@%1 8@%2 -4@%3 8@%4 8@%5 -4@%6\"\n"                   \
+                       "994: .balign 4\n"                                                    \
+                       ".popsection\n"                                                       \
+                       ".ifndef _.stapsdt.base\n"                                            \
+                       ".pushsection .stapsdt.base,\"aG\",\"progbits\",.stapsdt.base,comdat\n" \
+                       ".weak _.stapsdt.base\n"                                              \
+                       ".hidden _.stapsdt.base\n"                                            \
+                       "_.stapsdt.base: .space 1\n"                                          \
+                       ".size _.stapsdt.base, 1\n"                                           \
+                       ".popsection\n"                                                       \
+                       ".endif\n" ::"r"(req), "r"(conn), "r"(remote), "r"(port), "r"(method), "r"(url), "r"(fd))
 
 /* Called through a volatile pointer: the compiler may not fold or inline strlen of a literal. */
 static size_t (*volatile strlen_call)(const char *) = strlen;
@@ -83,6 +110,14 @@ int main(int argc, char **argv) {
       struct timespec ts = { 0, 1000 };
       for (long k = 0; k < n; k++) failed += syscall(SYS_nanosleep, &ts, NULL) != 0;
       printf("nanosleeps %ld %ld\n", n, failed);
+      i += 2;
+    } else if (!strcmp(cmd, "http-request")) {
+      /* Fires node:http__server__request with the URL as its sixth argument. */
+      long req = 1, conn = 2;
+      int port = 8080, fd = 7;
+      const char *remote = "127.0.0.1", *method = "GET", *url = argv[i + 1];
+      ACTOR_HTTP_REQUEST(req, conn, remote, port, method, url, fd);
+      printf("http-request %s\n", url);
       i += 2;
     } else if (!strcmp(cmd, "getrandom")) {
       char buf[256];

@@ -1,4 +1,4 @@
-// opensnoop: every openat(2), with who opened what, through a ring buffer. Each event is reserved
+// opensnoop: every open(2) and openat(2), with who opened what, through a ring buffer. Each event is reserved
 // in the ring and written in place (no copy on the stack), as libbpf's opensnoop does; a full ring
 // counts the event in `dropped` instead. It sends the uid where libbpf's sends the tid and flags.
 //   tsbpf run examples/opensnoop.bpf.ts [--config targetPid=<pid>]   (or: npx tsx examples/opensnoop.ts)
@@ -20,6 +20,16 @@ export class OpenSnoop extends Probe {
 
   @tracepoint("syscalls", "sys_enter_openat")
   onOpenat(ctx: SysEnterContext): i32 {
+    return this.report(ctx.args[1]);
+  }
+
+  /** open(2) (glibc's open() calls openat, but programs may make the system call itself). */
+  @tracepoint("syscalls", "sys_enter_open")
+  onOpen(ctx: SysEnterContext): i32 {
+    return this.report(ctx.args[0]);
+  }
+
+  report(filename: u64): i32 {
     const pid = u32(bpf.getCurrentPidTgid() >> 32n);
     if (this.targetPid !== 0 && pid !== this.targetPid) return 0;
     const event = this.events.reserve();
@@ -31,8 +41,9 @@ export class OpenSnoop extends Probe {
     event.uid = u32(bpf.getCurrentUidGid());
     // Both helpers end the string with a NUL; bytes past it are not read by user space.
     bpf.getCurrentComm(event.comm);
-    bpf.probeReadUserStr(event.filename, ctx.args[1]);
+    bpf.probeReadUserStr(event.filename, filename);
     this.events.submit(event);
     return 0;
   }
 }
+

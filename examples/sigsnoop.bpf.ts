@@ -1,5 +1,5 @@
-// sigsnoop: every kill(2) on the machine — who sent which signal to whom, and what it returned.
-// The arguments are kept in a hash map from sys_enter_kill to sys_exit_kill (keyed by thread),
+// sigsnoop: every kill(2) and tkill(2) on the machine — who sent which signal to whom, and what it
+// returned. The arguments are kept in a hash map from sys_enter to sys_exit (keyed by thread),
 // and the event goes out at exit, when the result is known.
 //   tsbpf run examples/sigsnoop.bpf.ts --duration 5 [--config targetPid=<sender pid>]
 import {
@@ -16,7 +16,7 @@ export interface KillStart {
 export interface SignalEvent {
   /** The sender's process id. */
   pid: u32;
-  /** The pid kill(2) was given (0, negative: a process group). */
+  /** The pid kill(2) was given (0, negative: a process group), or tkill(2)'s thread id. */
   targetPid: i32;
   signal: i32;
   /** kill(2)'s result: 0 or a negative errno. */
@@ -34,14 +34,34 @@ export class SigSnoop extends Probe {
 
   @tracepoint("syscalls", "sys_enter_kill")
   enter(ctx: SysEnterContext): i32 {
+    return this.started(ctx);
+  }
+
+  @tracepoint("syscalls", "sys_exit_kill")
+  exit(ctx: SysExitContext): i32 {
+    return this.finished(ctx);
+  }
+
+  @tracepoint("syscalls", "sys_enter_tkill")
+  tkillEnter(ctx: SysEnterContext): i32 {
+    return this.started(ctx);
+  }
+
+  @tracepoint("syscalls", "sys_exit_tkill")
+  tkillExit(ctx: SysExitContext): i32 {
+    return this.finished(ctx);
+  }
+
+  /** At entry: the arguments, kept for the exit (the filter applies here). */
+  started(ctx: SysEnterContext): i32 {
     const pidTgid = bpf.getCurrentPidTgid();
     if (this.targetPid !== 0 && u32(pidTgid >> 32n) !== this.targetPid) return 0;
     this.starts.update(u32(pidTgid), { targetPid: i32(ctx.args[0]), signal: i32(ctx.args[1]) });
     return 0;
   }
 
-  @tracepoint("syscalls", "sys_exit_kill")
-  exit(ctx: SysExitContext): i32 {
+  /** At exit: the event, with the result. */
+  finished(ctx: SysExitContext): i32 {
     const pidTgid = bpf.getCurrentPidTgid();
     const thread = u32(pidTgid);
     const start = this.starts.lookup(thread);

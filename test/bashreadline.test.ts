@@ -4,6 +4,8 @@ import { randomUUID } from "node:crypto";
 import { expect, it } from "vitest";
 import { load } from "tsbpf";
 import { BashReadline } from "../examples/bashreadline.bpf.ts";
+import { PrintRet } from "../examples/eunomia/bashreadline.bpf.ts";
+import { printkWhile } from "./support/printk.js";
 import { attached, start } from "./support/child.js";
 import { describeKernel } from "./support/kernel.js";
 import { cliPath, example } from "./support/paths.js";
@@ -45,5 +47,20 @@ describeKernel("examples/bashreadline.bpf.ts", () => {
     const lines = stdout.trim().split("\n").map((line) => JSON.parse(line));
     expect(lines[0]).toMatchObject({ kind: "attached", probe: "BashReadline", links: 1 });
     expect(lines).toContainEqual({ kind: "event", map: "events", value: expect.objectContaining({ line: marker }) });
+  });
+});
+
+// 002's printk bashreadline (examples/eunomia/bashreadline.bpf.ts): each line bash reads comes
+// back as "PID <pid> (bash) read: <line> ", printed in bash's own context (the trace line's pid).
+describeKernel("examples/eunomia/bashreadline.bpf.ts", () => {
+  it("prints the pid, bash's comm and each line it reads", async () => {
+    await using probe = await load(PrintRet);
+    probe.attach();
+    const marker = `echo tsbpf-${randomUUID()}`;
+    const trace = await printkWhile(() => typeIntoBash([marker, "true second line"]));
+    const mine = trace.filter((l) => / \(bash\) read: /.test(l.message) && (l.message.includes(marker) || l.message.includes("true second line")));
+    expect(mine.map((l) => l.message)).toEqual([`PID ${mine[0]?.pid} (bash) read: ${marker} `, `PID ${mine[0]?.pid} (bash) read: true second line `]);
+    expect(mine[0]!.comm).toBe("bash");
+    expect(mine[1]!.pid).toBe(mine[0]!.pid);
   });
 });

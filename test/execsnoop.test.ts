@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { expect, it } from "vitest";
 import { load } from "tsbpf";
 import { ExecSnoop } from "../examples/execsnoop.bpf.ts";
+import { ExecSnoopPerf } from "../examples/eunomia/execsnoop.bpf.ts";
 import { start } from "./support/child.js";
 import { describeKernel } from "./support/kernel.js";
 
@@ -30,6 +31,34 @@ describeKernel("examples/execsnoop.bpf.ts", () => {
       }
       await child.finished;
       expect(found).toEqual({ pid: child.child.pid, ppid: process.pid, uid: process.getuid!(), comm, filename: path });
+    } finally {
+      rmSync(path, { force: true });
+    }
+  });
+});
+
+// 002's perf buffer execsnoop (examples/eunomia/execsnoop.bpf.ts): an exec of a uniquely named
+// program gives an entry event (the process id, the comm before the exec read through
+// task->comm, is_exit false) and an exit event (the thread id, the result 0, the new comm).
+describeKernel("examples/eunomia/execsnoop.bpf.ts", () => {
+  it("sends execve's entry and exit through the perf event array", async () => {
+    await using snoop = await load(ExecSnoopPerf);
+    snoop.attach();
+    const name = `tsbpf-ex-${randomUUID().slice(0, 8)}`;
+    const path = join(tmpdir(), name);
+    symlinkSync("/bin/true", path);
+    try {
+      const comm = readFileSync("/proc/self/comm", "utf8").trim();
+      const child = start(path, []);
+      await child.finished;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const events: { pid: number; ppid: number; uid: number; retval: number; is_exit: boolean; comm: string }[] = [];
+      snoop.events.consume((event) => void events.push(event));
+      const mine = events.filter((e) => e.pid === child.child.pid);
+      expect(mine).toEqual([
+        { pid: child.child.pid, ppid: 0, uid: process.getuid!(), retval: 0, is_exit: false, comm },
+        { pid: child.child.pid, ppid: 0, uid: process.getuid!(), retval: 0, is_exit: true, comm: name.slice(0, 15) },
+      ]);
     } finally {
       rmSync(path, { force: true });
     }

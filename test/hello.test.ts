@@ -4,7 +4,10 @@
 // need no lock: lines printed before a reader opened, or read by another, do not reach it.
 import { closeSync, openSync, writeSync } from "node:fs";
 import { spawn } from "node:child_process";
-import { start } from "./support/child.js";
+import { start, until } from "./support/child.js";
+import { actorBinary, startActor, uniqueComm } from "./support/actor.js";
+import { printkWhile } from "./support/printk.js";
+import { Minimal } from "../examples/eunomia/minimal.bpf.ts";
 import { cliPath, example } from "./support/paths.js";
 import { expect, it } from "vitest";
 import { load, tracePipe } from "tsbpf";
@@ -118,5 +121,29 @@ describeKernel("tsbpf run examples/hello.bpf.ts", () => {
     closeSync(out);
     expect(stderr).toContain("Running for 2 s");
     expect(code).toBe(0);
+  });
+});
+
+// 002's hello ("minimal", examples/eunomia/minimal.bpf.ts): the actor's writes (one per result
+// line) are printed with its pid when the filter names it, and a process writing beside it is not.
+describeKernel("examples/eunomia/minimal.bpf.ts", () => {
+  it("prints 'BPF triggered from PID <pid>.' for the filtered process's writes only", async () => {
+    actorBinary();
+    const writer = spawn("sh", ["-c", "while :; do echo x; done"], { stdio: "ignore" });
+    try {
+      const actor = startActor(uniqueComm("hello"), "getpid", "wait", "getpid", "getpid");
+      await until(() => actor.output().includes("getpid"), 5000, "the actor to start");
+      await using minimal = await load(Minimal, { config: { pid_filter: actor.pid } });
+      minimal.attach();
+      const lines = await printkWhile(async () => {
+        actor.child.stdin.end("go\n");
+        await actor.done;
+      });
+      // Two result lines after the wait: two write(2)s.
+      expect(lines.filter((l) => l.message === `BPF triggered from PID ${actor.pid}.`).length).toBe(2);
+      expect(lines.filter((l) => l.message.startsWith("BPF triggered from PID") && l.message !== `BPF triggered from PID ${actor.pid}.`)).toEqual([]);
+    } finally {
+      writer.kill();
+    }
   });
 });

@@ -7,7 +7,10 @@ import { join } from "node:path";
 import { expect, it } from "vitest";
 import { load } from "tsbpf";
 import { OpenSnoop } from "../examples/opensnoop.bpf.ts";
-import { start, type Finished } from "./support/child.js";
+import { start, until, type Finished } from "./support/child.js";
+import { act, actorBinary, startActor, uniqueComm } from "./support/actor.js";
+import { printkWhile } from "./support/printk.js";
+import { CaptureSysOpen } from "../examples/eunomia/opensnoop.bpf.ts";
 import { describeKernel } from "./support/kernel.js";
 import { cliPath, example } from "./support/paths.js";
 
@@ -76,4 +79,44 @@ describeKernel("examples/opensnoop.ts (user space with load())", () => {
     const comm = readFileSync("/proc/self/comm", "utf8").trim();
     expect(line).toMatch(new RegExp(`^${process.pid}\\s+${process.getuid!()}\\s+${comm}\\s+`));
   }, 30_000);
+});
+
+// open(2) as well as openat(2) (002's opensnoop traces both): the actor makes the open system
+// call itself (glibc's open() would call openat); and 002's printk opensnoop
+// (examples/eunomia/opensnoop.bpf.ts), filtered to the actor's thread id.
+describeKernel("opensnoop: open(2), and examples/eunomia/opensnoop.bpf.ts", () => {
+  it("the ring buffer opensnoop reports open(2) with pid, comm and filename", async () => {
+    const path = join(tmpdir(), `tsbpf-open2-${randomUUID()}`);
+    writeFileSync(path, ""); // before the probe: only the actor opens it while it runs
+    await using snoop = await load(OpenSnoop);
+    snoop.attach();
+    try {
+      const comm = uniqueComm("open2");
+      const { pid, lines } = await act(comm, "open", path);
+      expect(lines).toEqual([`open ${path} 3`]);
+      const events: { pid: number; comm: string; filename: string }[] = [];
+      snoop.events.consume((event) => void events.push(event));
+      expect(events.filter((e) => e.filename === path)).toEqual([{ pid, uid: process.getuid!(), comm, filename: path }]);
+    } finally {
+      rmSync(path, { force: true });
+    }
+  });
+
+  it("002's opensnoop prints each open(2) and openat(2) of the target thread, and nothing of others", async () => {
+    actorBinary();
+    const actor = startActor(uniqueComm("popen"), "getpid", "wait", "open", "/dev/null", "openat", "/dev/null", "open", "/nonexistent");
+    await until(() => actor.output().includes("getpid"), 5000, "the actor to start");
+    await using snoop = await load(CaptureSysOpen, { config: { pid_target: actor.pid } });
+    snoop.attach();
+    const lines = await printkWhile(async () => {
+      actor.child.stdin.end("go\n");
+      await actor.done;
+      await act(uniqueComm("other"), "open", "/dev/null");
+    });
+    expect(lines.filter((l) => l.message.startsWith("Process ID:")).map((l) => l.message)).toEqual([
+      `Process ID: ${actor.pid} enter sys open`,
+      `Process ID: ${actor.pid} enter sys openat`,
+      `Process ID: ${actor.pid} enter sys open`,
+    ]);
+  });
 });

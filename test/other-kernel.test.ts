@@ -80,6 +80,12 @@ const objects: Record<string, [string, string]> = {
   "execsnoop.o": [example("execsnoop.bpf.ts"), "ExecSnoop"],
   "deny-open.o": [fixture("deny-open.bpf.ts"), "DenyOpen"],
   "kprobe-multi.o": [fixture("kprobe-multi.bpf.ts"), "OpenMulti"],
+  // The seed programs on kernel functions (issue 12): 002's kprobe-link and fentry-link, 004's
+  // kprobe/kretprobe and kfunc/kretfunc examples.
+  "kprobe-link.o": [example("eunomia/kprobe-link.bpf.ts"), "KprobeLink"],
+  "fentry-link.o": [example("eunomia/fentry-link.bpf.ts"), "FentryLink"],
+  "bcc-tcp-connect.o": [example("bcc/kprobes.bpf.ts"), "TcpV4Connect"],
+  "bcc-vfs-read.o": [example("bcc/kprobes.bpf.ts"), "VfsReadStats"],
 };
 
 function compileObjects(dir: string): void {
@@ -166,7 +172,10 @@ for (const suite of suites) describe.skipIf(skip)(`compile once, run on another 
   }
 
   it("the guest ran on another kernel and every case passed", () => {
-    expect([...results.keys()].sort()).toEqual(["@kprobeMulti/@kretprobeMulti (DSL)", "execsnoop", "kprobe.multi (glob)", "kretprobe.multi", "lsm + fmod_ret", "unlink fentry/fexit", "unlink kprobe/kretprobe"]);
+    expect([...results.keys()].sort()).toEqual([
+      "002 fentry-link (printk)", "002 kprobe-link (printk)", "004 kfunc/kretfunc vfs_read", "004 kprobe/kretprobe tcp_v4_connect",
+      "@kprobeMulti/@kretprobeMulti (DSL)", "execsnoop", "kprobe.multi (glob)", "kretprobe.multi", "lsm + fmod_ret", "unlink fentry/fexit", "unlink kprobe/kretprobe",
+    ]);
     const kernels = new Set([...results.values()].map((r) => r.kernel));
     expect(kernels.size).toBe(1);
     expect([...kernels][0]).not.toBe(execFileSync("uname", ["-r"], { encoding: "utf8" }).trim());
@@ -234,4 +243,21 @@ for (const suite of suites) describe.skipIf(skip)(`compile once, run on another 
       expect(result.checks.map((c) => c.expected)).toEqual(["2n", `${0x7e57n}n`]);
     });
   }
+
+  // Issue 12's seed programs on kernel functions: each printk line or count against what the guest did.
+  it("002's kprobe-link and fentry-link print the pid, the name and do_unlinkat's result (0, then -ENOENT) of two unlinks", () => {
+    for (const name of ["002 kprobe-link (printk)", "002 fentry-link (printk)"]) {
+      const [check] = reported(name).checks;
+      expect((check!.expected as string[]).length).toBe(4);
+    }
+  });
+
+  it("004's kprobe/kretprobe on tcp_v4_connect print the destination port of a connect to a listener on lo", () => {
+    const [check] = reported("004 kprobe/kretprobe tcp_v4_connect").checks;
+    expect(check!.expected).toEqual([expect.stringMatching(/^tcp_v4_connect: dport \d+ ret 0$/)]);
+  });
+
+  it("004's KFUNC_PROBE/KRETFUNC_PROBE on vfs_read count the calls, their returns and the bytes of three reads", () => {
+    expect(reported("004 kfunc/kretfunc vfs_read").checks.length).toBe(4);
+  });
 });

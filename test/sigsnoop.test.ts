@@ -5,7 +5,10 @@ import { readFileSync } from "node:fs";
 import { expect, it } from "vitest";
 import { load } from "tsbpf";
 import { SigSnoop } from "../examples/sigsnoop.bpf.ts";
-import { attached, start } from "./support/child.js";
+import { SigSnoopPrintk } from "../examples/eunomia/sigsnoop.bpf.ts";
+import { act, actorBinary, startActor, uniqueComm } from "./support/actor.js";
+import { attached, start, until } from "./support/child.js";
+import { printkWhile } from "./support/printk.js";
 import { describeKernel } from "./support/kernel.js";
 import { cliPath, example } from "./support/paths.js";
 
@@ -67,11 +70,66 @@ describeKernel("examples/sigsnoop.bpf.ts", () => {
       expect(stderr).toBe("");
       expect(code).toBe(0);
       const lines = stdout.trim().split("\n").map((line) => JSON.parse(line));
-      expect(lines[0]).toMatchObject({ kind: "attached", probe: "SigSnoop", programs: 2, links: 2 });
+      expect(lines[0]).toMatchObject({ kind: "attached", probe: "SigSnoop", programs: 4, links: 4 }); // kill and tkill, entry and exit
       expect(lines).toContainEqual({
         kind: "event", map: "events",
         value: expect.objectContaining({ targetPid: sleeper.child.pid, signal: 0, result: 0 }),
       });
+    } finally {
+      sleeper.child.kill("SIGKILL");
+    }
+  });
+});
+
+// tkill(2) beside kill(2) (002's sigsnoop traces both), from the actor, which makes exactly the
+// calls asked; and 002's printk sigsnoop (examples/eunomia/sigsnoop.bpf.ts), whose two lines per
+// signal name the sender, its comm, the signal, the target and the result.
+describeKernel("sigsnoop: tkill(2), and examples/eunomia/sigsnoop.bpf.ts", () => {
+  it("the ring buffer sigsnoop reports tkill(2) with its result", async () => {
+    actorBinary();
+    const sleeper = start("sleep", ["30"]);
+    try {
+      const comm = uniqueComm("tkill");
+      const actor = startActor(comm, "getpid", "wait", "tkill", String(sleeper.child.pid), "0", "tkill", String(NO_SUCH_PID), "0");
+      await until(() => actor.output().includes("getpid"), 5000, "the actor to start");
+      await using snoop = await load(SigSnoop, { config: { targetPid: actor.pid } });
+      snoop.attach();
+      actor.child.stdin.end("go\n");
+      expect((await actor.done).slice(1)).toEqual(["tkill 0", `tkill -${ESRCH}`]);
+      const events: unknown[] = [];
+      snoop.events.consume((event) => void events.push(event));
+      expect(events).toEqual([
+        { pid: actor.pid, targetPid: sleeper.child.pid, signal: 0, result: 0, comm },
+        { pid: actor.pid, targetPid: NO_SUCH_PID, signal: 0, result: -ESRCH, comm },
+      ]);
+    } finally {
+      sleeper.child.kill("SIGKILL");
+    }
+  });
+
+  it("002's sigsnoop prints kill(2) and tkill(2) at exit, with the sender's comm and the result", async () => {
+    actorBinary();
+    const sleeper = start("sleep", ["30"]);
+    try {
+      await using snoop = await load(SigSnoopPrintk);
+      snoop.attach();
+      const comm = uniqueComm("sigs");
+      const target = String(sleeper.child.pid);
+      let pid = 0;
+      const trace = await printkWhile(async () => {
+        const done = await act(comm, "kill", target, "0", "kill", String(NO_SUCH_PID), "0", "tkill", target, "0");
+        pid = done.pid;
+        expect(done.lines).toEqual(["kill 0", `kill -${ESRCH}`, "tkill 0"]);
+      });
+      expect(trace.filter((l) => l.pid === pid).map((l) => l.message)).toEqual([
+        `PID ${pid} (${comm}) sent signal 0`, `to PID ${target}, ret = 0`,
+        `PID ${pid} (${comm}) sent signal 0`, `to PID ${NO_SUCH_PID}, ret = -${ESRCH}`,
+        `PID ${pid} (${comm}) sent signal 0`, `to PID ${target}, ret = 0`,
+      ]);
+      // Every entry was matched by its exit and deleted.
+      const left: unknown[] = [];
+      for await (const entry of snoop.values.entries()) left.push(entry);
+      expect(left).toEqual([]);
     } finally {
       sleeper.child.kill("SIGKILL");
     }

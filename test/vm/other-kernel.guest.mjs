@@ -6,15 +6,17 @@
 // scripts/core-on-vm.sh shows the `ok`/`FAIL` summary lines. Also copies this kernel's BTF into
 // <dir> so that the host can check the relocated offsets with bpftool.
 //
-//   node test/vm/other-kernel.guest.mjs <dir with unlink-fentry.o unlink-kprobes.o execsnoop.o deny-open.o kprobe-multi.o>
+//   node test/vm/other-kernel.guest.mjs <dir with unlink-fentry.o unlink-kprobes.o execsnoop.o deny-open.o kprobe-multi.o
+//                                            kprobe-link.o fentry-link.o bcc-tcp-connect.o bcc-vfs-read.o>
 //
 // Two kprobe.multi cases load the runtime's counting test program (built without the compiler);
 // a third loads the DSL's @kprobeMulti/@kretprobeMulti fixture (test/fixtures/kprobe-multi.bpf.ts).
 import { spawnSync } from "node:child_process";
-import { closeSync, openSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync, unlinkSync, writeFileSync } from "node:fs";
+import { createConnection, createServer } from "node:net";
 import { isDeepStrictEqual } from "node:util";
 import { release } from "node:os";
-import { loadObject } from "../../packages/runtime/dist/index.js";
+import { loadObject, tracePipe } from "../../packages/runtime/dist/index.js";
 // (programs.js, not the testing index: every module costs ~0.1 s to load under TCG)
 import { counterObject } from "../../packages/runtime/dist/testing/programs.js";
 
@@ -208,6 +210,83 @@ const dslMulti = {
   },
 };
 
+/**
+ * The bpf_printk lines `match` accepts, printed while `act` runs (a private tracefs instance), once
+ * `count` of them came or WAIT_MS passed.
+ */
+async function printkDuring(act, match, count) {
+  const stop = new AbortController();
+  const lines = [];
+  const reading = (async () => {
+    try {
+      for await (const line of tracePipe({ signal: stop.signal })) if (match(line)) lines.push(line.message);
+    } catch (error) {
+      if (!stop.signal.aborted) throw error;
+    }
+  })();
+  await new Promise((resolve) => setTimeout(resolve, 2000)); // the instance opened (emulated: slow)
+  await act();
+  const deadline = Date.now() + WAIT_MS;
+  while (lines.length < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  stop.abort();
+  await reading;
+  return lines;
+}
+
+/** 002's kprobe-link and fentry-link: their printk lines for unlinkTwo(), in order. */
+function unlinkPrintkChecks(expected) {
+  return async () => {
+    let paths;
+    const lines = await printkDuring(() => (paths = unlinkTwo()), (l) => l.pid === process.pid, 4);
+    return [{ what: "printk lines of two unlinks", expected: expected(process.pid, ...paths), actual: lines }];
+  };
+}
+const kprobeLinkLines = (pid, present, missing) => [
+  `KPROBE ENTRY pid = ${pid}, filename = ${present}`, `KPROBE EXIT: pid = ${pid}, ret = 0`,
+  `KPROBE ENTRY pid = ${pid}, filename = ${missing}`, `KPROBE EXIT: pid = ${pid}, ret = -2`,
+];
+const fentryLinkLines = (pid, present, missing) => [
+  `fentry: pid = ${pid}, filename = ${present}`, `fexit: pid = ${pid}, filename = ${present}, ret = 0`,
+  `fentry: pid = ${pid}, filename = ${missing}`, `fexit: pid = ${pid}, filename = ${missing}, ret = -2`,
+];
+
+/** 004's tcp_v4_connect kprobe pair: a connect to a listener on lo prints its port. */
+async function tcpConnectChecks() {
+  const server = createServer((socket) => socket.destroy());
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = server.address().port;
+  const lines = await printkDuring(
+    () => new Promise((resolve, reject) => {
+      const client = createConnection({ port, host: "127.0.0.1" }, () => { client.destroy(); resolve(); });
+      client.on("error", reject);
+    }),
+    (l) => l.message.startsWith("tcp_v4_connect:"),
+    1,
+  );
+  server.close();
+  return [{ what: "the connect's printk line", expected: [`tcp_v4_connect: dport ${port} ret 0`], actual: lines }];
+}
+
+/** 004's KFUNC_PROBE/KRETFUNC_PROBE on vfs_read: three reads of 4096 bytes counted (at least: the guest's other reads too). */
+async function vfsReadChecks(object) {
+  const stats = object.map("stats");
+  const before = [0, 1, 2].map((i) => stats.get(i));
+  const file = `${scratch}-read`;
+  writeFileSync(file, "x".repeat(4096));
+  const fd = openSync(file, "r");
+  const buffer = Buffer.alloc(4096);
+  const got = [0, 1, 2].map(() => readSync(fd, buffer, 0, 4096, 0));
+  closeSync(fd);
+  unlinkSync(file);
+  const delta = [0, 1, 2].map((i) => stats.get(i) - before[i]);
+  return [
+    { what: "the three reads returned 4096 bytes each", expected: [4096, 4096, 4096], actual: got },
+    { what: "vfs_read entries counted (>= 3)", expected: true, actual: delta[0] >= 3n },
+    { what: "vfs_read returns counted (>= 3)", expected: true, actual: delta[1] >= 3n },
+    { what: "bytes read counted (>= 3 × 4096)", expected: true, actual: delta[2] >= 3n * 4096n },
+  ];
+}
+
 console.log(`guest: runtime imported ${(performance.now() / 1000).toFixed(1)} s after node started`);
 writeFileSync(`${dir}/vmlinux-${release()}.btf`, readFileSync("/sys/kernel/btf/vmlinux"));
 await runCase("unlink fentry/fexit", "unlink-fentry.o", unlinkChecks);
@@ -217,4 +296,8 @@ await runCase("lsm + fmod_ret", "deny-open.o", denyChecks);
 await runCase("kprobe.multi (glob)", counterObject("kprobe.multi/do_unlinka?", { cookie: true }), multiChecks, multi);
 await runCase("kretprobe.multi", counterObject("kretprobe.multi/do_unlinkat", { cookie: true }), multiChecks, multi);
 await runCase("@kprobeMulti/@kretprobeMulti (DSL)", "kprobe-multi.o", dslMultiChecks, dslMulti);
+await runCase("002 kprobe-link (printk)", "kprobe-link.o", unlinkPrintkChecks(kprobeLinkLines));
+await runCase("002 fentry-link (printk)", "fentry-link.o", unlinkPrintkChecks(fentryLinkLines));
+await runCase("004 kprobe/kretprobe tcp_v4_connect", "bcc-tcp-connect.o", tcpConnectChecks);
+await runCase("004 kfunc/kretfunc vfs_read", "bcc-vfs-read.o", vfsReadChecks);
 process.exit(failures ? 1 : 0);

@@ -6,17 +6,9 @@ import { expect, expectTypeOf, it } from "vitest";
 import { load, type Histogram, type Stats } from "tsbpf";
 import { WriteAggregations } from "./fixtures/aggregations.bpf.ts";
 import { describeKernel } from "./support/kernel.js";
+import { plan } from "./support/aggregation-plan.js";
 import { startWriter, type Writes } from "./support/writer.js";
 
-export const plan: Writes[] = [
-  { comm: "alpha", fd: 50, size: 0, times: 1 },
-  { comm: "alpha", fd: 50, size: 1, times: 2 },
-  { comm: "alpha", fd: 51, size: 100, times: 3 },
-  { comm: "beta", fd: 52, size: 5000, times: 4 },
-  { comm: "beta", fd: 51, size: 700, times: 5 },
-  { comm: "gamma", fd: 53, size: 3000, times: 7 },
-  { comm: "gamma", fd: 50, size: 1500, times: 1 },
-];
 
 /** Every write of the plan, one value each. */
 const writes = plan.flatMap((w) => Array.from({ length: w.times }, () => w));

@@ -69,6 +69,7 @@ function readDefinition(member: ts.PropertyDeclaration, name: string, init: ts.N
   };
   const pinned = constant("pinned");
   if (pinned?.value) model.pinned = true;
+  if (constant("internal")?.value) model.internal = true;
   switch (kind.shape) {
     case "keyValue":
       model.key = dataType(typeArgs[0]!, ctx, "key");

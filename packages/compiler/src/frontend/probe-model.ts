@@ -44,6 +44,8 @@ export interface MapModel {
   mapExtra?: bigint;
   /** Pinned by name (LIBBPF_PIN_BY_NAME). */
   pinned?: boolean;
+  /** State between programs, not a result: `tsbpf run` prints it only with --all-maps. */
+  internal?: boolean;
   /** A map of maps: the definition of its inner maps. */
   inner?: MapModel;
   /** An aggregation (CountMap, Log2Histogram, ...): what its methods compute (aggregation-field.ts). */

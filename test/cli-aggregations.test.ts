@@ -4,7 +4,7 @@ import { expect, it } from "vitest";
 import { plan } from "./support/aggregation-plan.js";
 import { start, until } from "./support/child.js";
 import { describeKernel } from "./support/kernel.js";
-import { cliPath } from "./support/paths.js";
+import { cliPath, example } from "./support/paths.js";
 import { startWriter } from "./support/writer.js";
 
 const fixture = new URL("./fixtures/aggregations.bpf.ts", import.meta.url).pathname;
@@ -60,6 +60,34 @@ describeKernel("tsbpf run --interval --clear --json --all-maps on aggregations",
       expect(new Map(find(last, "lastSize").entries as [number, number][])).toEqual(new Map([[50, 1500], [51, 700], [52, 5000], [53, 3000]]));
     } finally {
       writer.kill();
+      run.child.kill("SIGKILL");
+    }
+  }, 120_000);
+});
+
+describeKernel("tsbpf run examples/aggregations.bpf.ts", () => {
+  it("counts system calls by program and histograms a sleep the test causes; the internal start map stays out", async () => {
+    // `exec`: the sleep keeps the shell's pid, which the probe's filter watches.
+    const sleeper = start("sh", ["-c", "read go; exec sleep 0.06"]);
+    const run = start(process.execPath, [cliPath, "run", example("aggregations.bpf.ts"), "--json", "--config", `targetPid=${sleeper.child.pid}`]);
+    try {
+      await until(() => run.stdout().includes('"kind":"attached"') || run.child.exitCode !== null, 60_000, "tsbpf run to attach");
+      sleeper.child.stdin.write("go\n");
+      await sleeper.finished;
+      run.child.kill("SIGINT");
+      const { code, stdout, stderr } = await run.finished;
+      expect(code, stderr).toBe(0);
+      const lines = stdout.trim().split("\n").map((l) => JSON.parse(l) as Line);
+      const calls = new Map(lines.find((l) => l.map === "syscalls")!.entries as [string, number][]);
+      expect(calls.get("sleep")).toBeGreaterThan(0);
+      const sleeps = new Map(lines.find((l) => l.map === "sleepNs")!.entries as [string, { buckets: { min: number; max: number; count: number }[]; total: number }][]);
+      const slept = sleeps.get("sleep")!;
+      expect(slept.total).toBe(1);
+      // The sleep lasted at least 60 ms: every sleep of the program counted in a bucket reaching past it.
+      for (const bucket of slept.buckets.filter((b) => b.count > 0)) expect(bucket.max).toBeGreaterThanOrEqual(60_000_000);
+      expect(lines.some((l) => l.map === "start")).toBe(false);
+    } finally {
+      sleeper.child.kill("SIGKILL");
       run.child.kill("SIGKILL");
     }
   }, 120_000);

@@ -80,6 +80,24 @@ function processProgramStats(pid) {
   return out[0];
 }
 
+const BEGIN = "<!-- aggregations:begin (bench/aggregations.bench.mjs writes this section) -->";
+const END = "<!-- aggregations:end -->";
+
+/** This benchmark's section of bench/RESULTS.md, between its markers (other sections untouched). */
+function writeSection(text) {
+  const section = [BEGIN, "## Aggregations against bpftrace (ns per event, bpf_stats)", "", text, "", NOTES, END].join("\n");
+  const file = join(here, "RESULTS.md");
+  const old = existsSync(file) ? readFileSync(file, "utf8") : "# Benchmark results\n";
+  const at = old.indexOf(BEGIN);
+  writeFileSync(file, at >= 0 ? old.slice(0, at) + section + old.slice(old.indexOf(END, at) + END.length) : `${old.trimEnd()}\n\n${section}\n`);
+}
+
+const NOTES = `Each row: one tsbpf program and one bpftrace program attached together to sys_enter_write,
+filtered to the writer's pid and descriptors 50 to 59 (the filter runs on every write of the machine
+for both), over the same writes; ns/run is the kernel's run_time_ns / run_cnt delta over the writes
+(it includes the filter). Both keep per-CPU maps without atomics. Under load every absolute figure
+moves; compare within a row.`;
+
 const perRun = (a, b) => (b.cnt > a.cnt ? Number(b.ns - a.ns) / Number(b.cnt - a.cnt) : NaN);
 
 export async function run() {
@@ -145,5 +163,6 @@ export async function run() {
   const l = stats(load);
   const text = [`${N} writes per repetition, ${REPS} repetitions, bpftrace ${execFileSync("bpftrace", ["--version"], { encoding: "utf8" }).trim()};`,
     `load average (1 min) over the run: min ${l.min.toFixed(2)}, median ${l.med.toFixed(2)}, max ${l.max.toFixed(2)}.`, "", ...table].join("\n");
+  writeSection(text);
   return { title: "Aggregations against bpftrace (ns per event, bpf_stats)", rows, text };
 }

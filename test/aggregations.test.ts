@@ -5,6 +5,7 @@
 import { expect, expectTypeOf, it } from "vitest";
 import { load, type Histogram, type Stats } from "tsbpf";
 import { WriteAggregations } from "./fixtures/aggregations.bpf.ts";
+import { WritesByStack } from "./fixtures/aggregations-stack.bpf.ts";
 import { describeKernel } from "./support/kernel.js";
 import { plan } from "./support/aggregation-plan.js";
 import { startWriter, type Writes } from "./support/writer.js";
@@ -109,5 +110,21 @@ describeKernel("aggregations (test/fixtures/aggregations.bpf.ts)", () => {
     } finally {
       writer.kill();
     }
-  });
+  }, 120_000);
+
+  it("keys a count by kernel stack id: every write counted under a stack the stack map holds", async () => {
+    const writer = startWriter(plan);
+    try {
+      await using probe = await load(WritesByStack, { config: { targetPid: writer.pid } });
+      probe.attach();
+      await writer.run();
+      const entries = await probe.byStack.entries();
+      expectTypeOf(entries).toEqualTypeOf<[bigint, bigint][]>();
+      expect(entries.length).toBeGreaterThanOrEqual(1);
+      expect(entries.reduce((n, [, count]) => n + count, 0n)).toBe(big(writes.length));
+      for (const [id] of entries) expect(probe.stacks.get(Number(id))?.length).toBeGreaterThan(0);
+    } finally {
+      writer.kill();
+    }
+  }, 120_000);
 });

@@ -92,3 +92,17 @@ describeKernel("tsbpf run examples/aggregations.bpf.ts", () => {
     }
   }, 120_000);
 });
+
+describeKernel("tsbpf run examples/runqlat.bpf.ts: its internal start map", () => {
+  it("is left out of the printout, and printed with --all-maps", async () => {
+    const [plain, all] = await Promise.all([
+      start(process.execPath, [cliPath, "run", example("runqlat.bpf.ts"), "--duration", "1", "--json"]).finished,
+      start(process.execPath, [cliPath, "run", example("runqlat.bpf.ts"), "--duration", "1", "--json", "--all-maps"]).finished,
+    ]);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(all.code, all.stderr).toBe(0);
+    const maps = (stdout: string) => stdout.trim().split("\n").map((l) => JSON.parse(l) as Line).filter((l) => l.map !== undefined).map((l) => l.map);
+    expect(maps(plain.stdout)).toEqual(["hist"]);
+    expect(maps(all.stdout)).toEqual(["hist", "start"]);
+  }, 120_000);
+});

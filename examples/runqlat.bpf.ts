@@ -11,7 +11,7 @@ const TASK_RUNNING = 0;
 
 export class RunQueueLatency extends Probe {
   /** Task id → when it became runnable (ns). */
-  start = new HashMap<u32, u64>({ maxEntries: 10240 });
+  start = new HashMap<u32, u64>({ maxEntries: 10240, internal: true }); // state: `tsbpf run` prints it with --all-maps
   /** log2 histogram of run queue latency: slot k counts waits of 2^k to 2^(k+1)-1 µs (slot 0: 0-1 µs). */
   hist = new ArrayMap<u64>({ maxEntries: 27 });
 

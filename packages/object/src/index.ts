@@ -15,6 +15,7 @@ export { assembleBtf, decodeBtf, encodeBtf, encodeBtfTypes, newStringTable } fro
 export * from "./btf/ext.js";
 export * from "./btf/query.js";
 export { RECORD_TAG_PREFIX, recordTypeOf } from "./btf/record-tag.js";
+export { INTERNAL_TAG, isInternalMap } from "./btf/internal-tag.js";
 export { writeElf } from "./elf/writer.js";
 export { readElf } from "./elf/reader.js";
 export { LazyBtf } from "./btf/lazy.js";

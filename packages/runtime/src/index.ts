@@ -20,6 +20,7 @@ export { StackTraceHandle } from "./maps/stack-trace.js";
 export { symbolizeKernel, symbolizeUser, formatFrame, type Frame } from "./maps/symbolize.js";
 export { ProgArrayHandle, MapOfMapsHandle, DevMapHandle, CpuMapHandle, XskMapHandle, SockMapHandle, type FdLike } from "./maps/fd-maps.js";
 export { StorageHandle } from "./maps/storage.js";
+export { AggregationHandle, aggregationOf, type AggregationKind, type AggregationInfo, type AggregatedResult, type Histogram, type HistogramBucket, type Stats } from "./maps/aggregation.js";
 export { makeMapHandle, MapKind, type MapShape } from "./maps/handles.js";
 export { openPinnedMap } from "./maps/pinned.js";
 export { pollRings, type PollableReader, type PollOptions, type PolledRecord } from "./events/ring-poller.js";

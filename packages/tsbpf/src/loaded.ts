@@ -3,6 +3,7 @@
  * that tsc checks everything from the kernel struct to the handler.
  */
 import type {
+  AggregationHandle, Histogram, Stats,
   ArrayMapHandle, BloomFilterHandle, BpfMap, BpfObject, BpfProgram, CpuMapHandle, DevMapHandle, HashMapHandle, Link, LpmTrieHandle,
   LruHashHandle, LruPerCpuHashHandle, MapOfMapsHandle, PerCpuArrayHandle, PerCpuHashHandle, PerfBufReader, ProgArrayHandle,
   QueueHandle, RingBufReader, SockMapHandle, StackHandle, StackTraceHandle, StorageHandle, TestRunOptions, TestRunOutput, XskMapHandle,
@@ -13,6 +14,10 @@ import type {
   TaskStorage, XskMap,
 } from "./dsl/maps.js";
 import type { Probe } from "./dsl/probe.js";
+import type { AvgMap, CountMap, LinearHistogram, Log2Histogram, MaxMap, MinMap, StatsMap, SumMap } from "./dsl/aggregations.js";
+
+/** An aggregation's key in user space: undefined when it has none. */
+type AggregationKey<K> = [K] extends [void] ? undefined : UserValue<K>;
 
 /**
  * How a kernel-side type reads in user space: 64-bit kinds are bigints, smaller kinds numbers,
@@ -38,7 +43,10 @@ export type UserValue<T> = T extends bigint
  * event maps are async iterables of decoded records.
  */
 export type MapHandleOf<F> =
-  F extends PerCpuHash<infer K, infer V> ? PerCpuHashHandle<UserValue<K>, UserValue<V>>
+  F extends CountMap<infer K> | SumMap<infer K> | MinMap<infer K> | MaxMap<infer K> | AvgMap<infer K> ? AggregationHandle<AggregationKey<K>, bigint>
+  : F extends StatsMap<infer K> ? AggregationHandle<AggregationKey<K>, Stats>
+  : F extends Log2Histogram<infer K> | LinearHistogram<infer K> ? AggregationHandle<AggregationKey<K>, Histogram>
+  : F extends PerCpuHash<infer K, infer V> ? PerCpuHashHandle<UserValue<K>, UserValue<V>>
   : F extends LruPerCpuHash<infer K, infer V> ? LruPerCpuHashHandle<UserValue<K>, UserValue<V>>
   : F extends PerCpuArray<infer V> ? PerCpuArrayHandle<UserValue<V>>
   : F extends ArrayMap<infer V> ? ArrayMapHandle<UserValue<V>>

@@ -69,6 +69,7 @@ export function buildObjectSpec(probe: ProbeModel, programs: CompiledProgram[], 
   for (const map of probe.maps) {
     const definition = mapDefinition(btf, map);
     const variable = btf.variable(map.name, definition.struct, VarLinkage.GlobalAllocated);
+    if (map.internal) btf.internalTag(variable);
     mapVars.push({ type: variable, offset: mapsOffset, size: definition.size });
     mapsOffset += definition.size;
     maps.push(definition.spec);

@@ -10,12 +10,13 @@ import { intType, type Type } from "../checker/types.js";
 import { Codes } from "../diagnostics/codes.js";
 import { CompileError } from "../diagnostics/diagnostic.js";
 import { evaluateConstant } from "./constant.js";
+import { readAggregation } from "./aggregation-field.js";
 import { mapExample, mapKindOf, typeArgumentCount, type MapKindDef } from "./map-kinds.js";
 import type { FrontendContext } from "./probe-class.js";
 import type { MapModel } from "./probe-model.js";
 import { spanOf } from "./span.js";
 
-type Option = { value: bigint; node: ts.Expression } | { inner: ts.NewExpression; node: ts.Expression };
+export type Option = { value: bigint; node: ts.Expression } | { inner: ts.NewExpression; node: ts.Expression };
 
 /** The map class a `new` expression constructs, or undefined when it is not a DSL map. */
 export function mapKindOfNew(init: ts.NewExpression, ctx: FrontendContext): MapKindDef | undefined {
@@ -35,6 +36,7 @@ export function readMapField(member: ts.PropertyDeclaration, name: string, init:
 
 function readDefinition(member: ts.PropertyDeclaration, name: string, init: ts.NewExpression, kind: MapKindDef,
   typeArgs: readonly ts.TypeNode[], ctx: FrontendContext): MapModel {
+  if (kind.shape === "aggregation") return readAggregation(member, name, init, kind, typeArgs, readOptions(init), ctx);
   const expected = typeArgumentCount(kind);
   if (typeArgs.length !== expected) {
     throw new CompileError(Codes.MapType, spanOf(init),
@@ -67,6 +69,7 @@ function readDefinition(member: ts.PropertyDeclaration, name: string, init: ts.N
   };
   const pinned = constant("pinned");
   if (pinned?.value) model.pinned = true;
+  if (constant("internal")?.value) model.internal = true;
   switch (kind.shape) {
     case "keyValue":
       model.key = dataType(typeArgs[0]!, ctx, "key");
@@ -139,7 +142,7 @@ function readDefinition(member: ts.PropertyDeclaration, name: string, init: ts.N
           `write ${mapExample(kind)}`);
       }
       const innerKind = mapKindOfNew(inner.inner, ctx);
-      if (!innerKind || innerKind.shape === "ofMaps" || innerKind.shape === "storage") {
+      if (!innerKind || innerKind.shape === "ofMaps" || innerKind.shape === "storage" || innerKind.shape === "aggregation") {
         throw new CompileError(Codes.MapOptions, spanOf(inner.inner), "the inner definition must be a map other than a map of maps or local storage");
       }
       model.inner = readDefinition(member, `${name}.inner`, inner.inner, innerKind, inner.inner.typeArguments ?? [], ctx);
@@ -173,7 +176,7 @@ function checkLpmKey(key: Type, node: ts.TypeNode): void {
   }
 }
 
-function dataType(node: ts.TypeNode, ctx: FrontendContext, role: string): Type {
+export function dataType(node: ts.TypeNode, ctx: FrontendContext, role: string): Type {
   const type = ctx.resolver.resolve(node);
   if (type.tag === "ptr" || type.tag === "void") {
     throw new CompileError(Codes.MapType, spanOf(node), `a map ${role} cannot be a pointer`, "store integers or structs of them");

@@ -16,9 +16,11 @@
  * - stackTrace: u32 keys, `u64[depth]` values;
  * - ofMaps: `<M>` (array) or `<K, M>` (hash) with an `inner` definition;
  * - sockHash: `<K>` keys, u32 socket values;
- * - storage: `<V>` per kernel object, u32 key, no max_entries, BPF_F_NO_PREALLOC.
+ * - storage: `<V>` per kernel object, u32 key, no max_entries, BPF_F_NO_PREALLOC;
+ * - aggregation: `<K>` or nothing, a per-CPU hash or array whose layout the aggregation fixes
+ *   (frontend/aggregation-field.ts).
  */
-export type MapShape = "keyValue" | "array" | "valueOnly" | "ring" | "perf" | "fds" | "stackTrace" | "ofMaps" | "sockHash" | "storage";
+export type MapShape = "keyValue" | "array" | "valueOnly" | "ring" | "perf" | "fds" | "stackTrace" | "ofMaps" | "sockHash" | "storage" | "aggregation";
 
 export interface MapKindDef {
   /** The DSL class name. */
@@ -61,6 +63,10 @@ export const mapKinds: readonly MapKindDef[] = [
   { dslClass: "TaskStorage", mapType: 29, shape: "storage", requiredFlags: NO_PREALLOC },
   { dslClass: "BloomFilter", mapType: 30, shape: "valueOnly" },
   { dslClass: "CgrpStorage", mapType: 32, shape: "storage", requiredFlags: NO_PREALLOC },
+  // Aggregations (bpftrace's count(), sum(), ..., hist(), lhist()): keyed ones a per-CPU hash,
+  // the others a per-CPU array (aggregation-field.ts picks).
+  ...["CountMap", "SumMap", "MinMap", "MaxMap", "AvgMap", "StatsMap", "Log2Histogram", "LinearHistogram"]
+    .map((dslClass): MapKindDef => ({ dslClass, mapType: 5, shape: "aggregation", perCpu: true })),
 ];
 
 export function mapKindOf(dslClass: string | undefined): MapKindDef | undefined {
@@ -74,6 +80,7 @@ export function typeArgumentCount(kind: MapKindDef): number {
     case "ofMaps": return kind.dslClass === "HashOfMaps" ? 2 : 1;
     case "fds":
     case "stackTrace": return 0;
+    case "aggregation":
     default: return 1;
   }
 }
@@ -93,5 +100,8 @@ export function mapExample(kind: MapKindDef): string {
       : "new ArrayOfMaps<HashMap<u32, u64>>({ maxEntries: 8, inner: new HashMap<u32, u64>({ maxEntries: 64 }) })";
     case "sockHash": return `new ${kind.dslClass}<K>({ maxEntries: 64 })`;
     case "storage": return `new ${kind.dslClass}<V>()`;
+    case "aggregation": return kind.dslClass === "LinearHistogram"
+      ? "new LinearHistogram<K>({ min: 0, max: 100, step: 10 })"
+      : `new ${kind.dslClass}<K>() (or new ${kind.dslClass}() without a key)`;
   }
 }

@@ -44,8 +44,23 @@ export interface MapModel {
   mapExtra?: bigint;
   /** Pinned by name (LIBBPF_PIN_BY_NAME). */
   pinned?: boolean;
+  /** State between programs, not a result: `tsbpf run` prints it only with --all-maps. */
+  internal?: boolean;
   /** A map of maps: the definition of its inner maps. */
   inner?: MapModel;
+  /** An aggregation (CountMap, Log2Histogram, ...): what its methods compute (aggregation-field.ts). */
+  aggregation?: AggregationModel;
+}
+
+/** bpftrace's aggregation functions, as the map's BTF value struct names them (`tsbpf_<kind>`). */
+export type AggregationKind = "count" | "sum" | "min" | "max" | "avg" | "stats" | "hist" | "lhist";
+
+export interface AggregationModel {
+  kind: AggregationKind;
+  /** The user's key type; undefined for an aggregation without a key (a per-CPU array). */
+  userKey: Type | undefined;
+  /** A linear histogram's bounds (buckets: (max - min) / step, plus one below and one above). */
+  linear?: { min: bigint; max: bigint; step: bigint; buckets: number };
 }
 
 /** A global variable: a `@config` field (.rodata) or another primitive field (.data/.bss). */

@@ -18,10 +18,20 @@ export function lowerLog2(L: LowerContext, node: ts.CallExpression, wide: boolea
   const arg = node.arguments[0];
   if (!arg || node.arguments.length !== 1) fail(Codes.HelperArguments, node, `bpf.${name}() takes one argument`);
   const kind = wide ? "u64" : "u32";
+  const total = emitLog2(L, convertTo(L, lowerExpr(L, arg, intType(kind)), intType(kind), arg), wide);
+  if (!wide) return { type: intType("u32"), op: total };
+  const out = L.b.newReg("u32");
+  L.b.emit({ op: "conv", dst: out, src: total, from: "u64", to: "u32" });
+  return { type: intType("u32"), op: { tag: "reg", reg: out } };
+}
+
+/** floor(log2(v)) of a u32 (or, `wide`, a u64) operand, 0 for 0, in a register of that kind. */
+export function emitLog2(L: LowerContext, value: Operand, wide: boolean): Operand {
+  const kind = wide ? "u64" : "u32";
   const b = L.b;
   const reg = (r: ReturnType<typeof b.newReg>): Operand => ({ tag: "reg", reg: r });
   const k = (n: number): Operand => ({ tag: "imm", value: BigInt(n), kind });
-  let v: Operand = convertTo(L, lowerExpr(L, arg, intType(kind)), intType(kind), arg);
+  let v: Operand = value;
   let result: Operand = k(0);
   for (const bits of wide ? [32, 16, 8, 4, 2] : [16, 8, 4, 2]) {
     // shift = (v > 2^bits - 1) << log2(bits); v >>= shift; result |= shift
@@ -42,8 +52,5 @@ export function lowerLog2(L: LowerContext, node: ts.CallExpression, wide: boolea
   b.emit({ op: "bin", bop: "shr", kind, dst: last, a: v, b: k(1) });
   const total = b.newReg(kind);
   b.emit({ op: "bin", bop: "or", kind, dst: total, a: result, b: reg(last) });
-  if (!wide) return { type: intType("u32"), op: reg(total) };
-  const out = b.newReg("u32");
-  b.emit({ op: "conv", dst: out, src: reg(total), from: "u64", to: "u32" });
-  return { type: intType("u32"), op: reg(out) };
+  return reg(total);
 }

@@ -16,6 +16,9 @@ import { probeBpf, requireFeature } from "../features.js";
 import { GlobalDataHandle, sectionVariables } from "../maps/global-data.js";
 import { BpfMap } from "../maps/map.js";
 import { makeMapHandle } from "../maps/handles.js";
+import { AggregationHandle, aggregationOf } from "../maps/aggregation.js";
+import type { HashMapHandle } from "../maps/hash-map.js";
+import { isPerCpu } from "../maps/per-cpu.js";
 import { RingBufReader } from "../maps/ring-buffer.js";
 import { recordDecoder } from "../events/decoder.js";
 import { PerfBufReader } from "../events/perf-buffer.js";
@@ -71,10 +74,13 @@ function makeHandle(spec: ObjectSpec, created: CreatedMap): BpfMap {
     const record = map.type === MapType.RingBuf ? map.valueTypeId : recordTypeOf(spec.btf, map.name);
     return makeMapHandle(fd, shape, record ? { record: codecFor(spec.btf, record), decoder: recordDecoder(spec.btf, record) } : {});
   }
-  return makeMapHandle(fd, shape, {
+  const handle = makeMapHandle(fd, shape, {
     key: map.keyTypeId ? codecOrRaw(spec.btf, map.keyTypeId, map.keySize) : undefined,
     value: map.valueTypeId ? codecOrRaw(spec.btf, map.valueTypeId, map.valueSize) : undefined,
   });
+  // CountMap, Log2Histogram, ...: a per-CPU map whose value struct names the aggregation.
+  const aggregation = isPerCpu(map.type) ? aggregationOf(spec.btf, map.valueTypeId) : undefined;
+  return aggregation ? new AggregationHandle(handle as HashMapHandle<unknown, never[]>, aggregation) : handle;
 }
 
 /**

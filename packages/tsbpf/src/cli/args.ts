@@ -18,13 +18,15 @@ export const usage = `usage:
       compile the probe classes of a file into BPF ELF objects (one per class)
   tsbpf run <file.bpf.ts | obj.o> [--duration <seconds>] [--json] [--config name=value]... [--class <Name>]
             [--interface <name>] [--netns <name>] [--cgroup <path>] [--binary <path>] [--pid <pid>]
-            [--event <perf event>] [--frequency <hz>]
+            [--event <perf event>] [--frequency <hz>] [--interval <seconds> [--clear]] [--all-maps]
       compile (or take the built object, or a cached one), load and attach every program; print
       bpf.printk output and ring buffer events as they arrive; on exit (the duration, Ctrl-C)
       detach and print the maps' contents.
       Programs whose hook needs a target take it from the options: XDP and tc an interface (in
       --netns), cgroup hooks a cgroup, uprobes a binary, perf_event programs an event sampled at
-      --frequency (default 99 Hz) on every CPU
+      --frequency (default 99 Hz) on every CPU.
+      Maps print as bpftrace prints them (aggregations and histograms; maps declared internal only
+      with --all-maps); --interval prints them every <seconds> too, --clear then resets the aggregations
   tsbpf gen vmlinux [--btf <file>] [-o <vmlinux.d.ts>]
       write TypeScript declarations of the kernel's types (from /sys/kernel/btf/vmlinux or <file>)
   tsbpf inspect <obj.o>
@@ -45,6 +47,7 @@ export interface AttachTargets {
 
 const positiveInt = (what: string) => z.coerce.number().int(`${what} must be an integer`).positive(`${what} must be positive`);
 const duration = z.coerce.number().positive("--duration must be a positive number of seconds");
+const interval = z.coerce.number().positive("--interval must be a positive number of seconds");
 const configPair = z.string().regex(/^[A-Za-z_$][\w$]*=.+$/, "--config takes name=value");
 
 export type Command =
@@ -60,6 +63,9 @@ export type Command =
       config: Record<string, string>;
       className?: string;
       targets: AttachTargets;
+      intervalSeconds?: number;
+      clear: boolean;
+      allMaps: boolean;
     };
 
 export function parseCommand(argv: string[]): Command {
@@ -84,6 +90,9 @@ export function parseCommand(argv: string[]): Command {
         pid: { type: "string", short: "p" },
         event: { type: "string" },
         frequency: { type: "string" },
+        interval: { type: "string" },
+        clear: { type: "boolean", default: false },
+        "all-maps": { type: "boolean", default: false },
       },
     });
   } catch (error) {
@@ -125,7 +134,15 @@ export function parseCommand(argv: string[]): Command {
         interface: values.interface, netns: values.netns, cgroup: values.cgroup, binary: values.binary, event: values.event,
         pid: number(values.pid, "--pid"), frequency: number(values.frequency, "--frequency"),
       };
-      return { kind: "run", file, durationSeconds, json: values.json ?? false, config, className: values.class, targets };
+      let intervalSeconds: number | undefined;
+      if (values.interval !== undefined) {
+        const checked = interval.safeParse(values.interval);
+        if (!checked.success) throw new UsageError(checked.error.issues[0]!.message);
+        intervalSeconds = checked.data;
+      }
+      if (values.clear && intervalSeconds === undefined) throw new UsageError("--clear resets the maps after each --interval print: give --interval <seconds>");
+      return { kind: "run", file, durationSeconds, json: values.json ?? false, config, className: values.class, targets,
+        intervalSeconds, clear: values.clear ?? false, allMaps: values["all-maps"] ?? false };
     }
     default:
       throw new UsageError(`unknown command '${command}'`);

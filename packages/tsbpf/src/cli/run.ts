@@ -6,14 +6,14 @@
  * built `.o` (tsbpf's or clang's) runs without its source.
  */
 import { CallSrc, Class, JmpOp, readElf, type ObjectSpec } from "@tsbpf/object";
-import { HashMapHandle, loadObject, tracePipe, type BpfObject } from "@tsbpf/runtime";
+import { loadObject, tracePipe, type BpfObject } from "@tsbpf/runtime";
 import { closeSync, existsSync, openSync, readFileSync, readSync } from "node:fs";
 import { basename } from "node:path";
 import { UsageError } from "./args.js";
 import { compileForCli, type CliProbe } from "./compile.js";
 import { configValues } from "./config-values.js";
-import { formatLog2Histogram, isLog2Histogram, log2Buckets } from "./histogram.js";
-import { formatEntry, toJson } from "./format.js";
+import { toJson } from "./format.js";
+import { clearAggregations, printMaps } from "./print-maps.js";
 import type { AttachTargets } from "./args.js";
 import { attachAll } from "./attach-targets.js";
 import { printEventLosses, streamEvents } from "./event-streams.js";
@@ -25,6 +25,12 @@ export interface RunCommand {
   config: Record<string, string>;
   className?: string;
   targets?: AttachTargets;
+  /** Print the maps every this many seconds too (bpftrace's `interval:s:N { print(@); }`). */
+  intervalSeconds?: number;
+  /** With an interval: clear the aggregations after each print. */
+  clear?: boolean;
+  /** Print internal maps too. */
+  allMaps?: boolean;
 }
 
 export interface RunIo {
@@ -90,12 +96,14 @@ export async function run(command: RunCommand, io: RunIo): Promise<void> {
     ? setTimeout(() => stop.abort(), command.durationSeconds * 1000)
     : setInterval(() => undefined, 1 << 30);
 
-  const objects: { name: string; object: BpfObject }[] = [];
+  const objects: { name: string; object: BpfObject; spec: ObjectSpec }[] = [];
+  const mapOptions = { json: command.json, allMaps: command.allMaps ?? false };
+  let interval: NodeJS.Timeout | undefined;
   const readers: Promise<void>[] = [];
   try {
     for (const probe of probes) {
       const object = await loadObject(probe.elf, { config: configValues(probe.spec, command.config) });
-      objects.push({ name: probe.className, object });
+      objects.push({ name: probe.className, object, spec: probe.spec });
       const { links, skipped } = attachAll(object, command.targets ?? {});
       if (command.json) {
         print(toJson({ kind: "attached", probe: probe.className, programs: object.programs.size, links: links.length,
@@ -108,6 +116,9 @@ export async function run(command: RunCommand, io: RunIo): Promise<void> {
       readers.push(...streamEvents(object, command.json, print, stop.signal));
     }
     if (probes.some((p) => usesPrintk(p.spec))) readers.push(drainPrintk(command.json, print, stop.signal));
+    if (command.intervalSeconds !== undefined) {
+      interval = setInterval(() => void printInterval(objects, mapOptions, command.clear ?? false, print), command.intervalSeconds * 1000);
+    }
     await new Promise<void>((resolve) => {
       if (stop.signal.aborted) resolve();
       else stop.signal.addEventListener("abort", () => resolve(), { once: true });
@@ -115,15 +126,16 @@ export async function run(command: RunCommand, io: RunIo): Promise<void> {
   } finally {
     clearTimeout(timer);
     clearInterval(timer);
+    clearInterval(interval);
     io.signal.removeEventListener("abort", onOuterAbort);
     stop.abort();
     // Detach before reading the maps, so that what is printed no longer changes.
     for (const { object } of objects) for (const link of object.links ?? []) link.close();
     await Promise.allSettled(readers);
-    for (const { object } of objects) {
+    for (const { object, spec } of objects) {
       try {
         printEventLosses(object, command.json, print);
-        await printMaps(object, command.json, print);
+        await printMaps(object, spec, mapOptions, print);
       } finally {
         object.close();
       }
@@ -144,21 +156,13 @@ async function drainPrintk(json: boolean, print: (line: string) => void, signal:
   }
 }
 
-async function printMaps(object: BpfObject, json: boolean, print: (line: string) => void): Promise<void> {
-  for (const [name, map] of object.maps) {
-    if (!(map instanceof HashMapHandle) || name.startsWith(".")) continue;
-    const entries: [unknown, unknown][] = [];
-    for await (const entry of map.entries()) entries.push(entry);
-    if (isLog2Histogram(name, entries)) {
-      // An array of counts named *hist: a log2 histogram (cli/histogram.ts).
-      const buckets = log2Buckets(entries);
-      if (json) print(toJson({ kind: "histogram", map: name, buckets }));
-      else for (const line of formatLog2Histogram(name, buckets)) print(line);
-    } else if (json) {
-      print(toJson({ kind: "map", map: name, entries }));
-    } else {
-      print(`${name}: ${entries.length} entr${entries.length === 1 ? "y" : "ies"}`);
-      for (const [key, value] of entries) print(`  ${formatEntry(key, value)}`);
-    }
+/** One `--interval` print: a time line (bpftrace's `time()`), the maps, then `--clear`. */
+async function printInterval(objects: { object: BpfObject; spec: ObjectSpec }[], options: { json: boolean; allMaps: boolean },
+  clear: boolean, print: (line: string) => void): Promise<void> {
+  const now = new Date();
+  print(options.json ? toJson({ kind: "interval", time: now.toISOString() }) : now.toTimeString().slice(0, 8));
+  for (const { object, spec } of objects) {
+    await printMaps(object, spec, options, print);
+    if (clear) clearAggregations(object);
   }
 }

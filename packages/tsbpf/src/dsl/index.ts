@@ -17,3 +17,4 @@ import "./find-vma.js";
 import "./log2.js";
 export type { KernelTypes, KernelType, CoreChecks, KernelFunctions, KernelTracepoints } from "./kernel-types.js";
 export * from "./btf-hooks.js";
+export * from "./aggregations.js";

@@ -19,6 +19,12 @@ export interface MapOptions {
    * object with a map of that name and shape reuses it. Kernel 4.4.
    */
   pinned?: boolean;
+  /**
+   * State passed between programs (start timestamps, scratch values) rather than a result:
+   * `tsbpf run` leaves it out of what it prints unless given `--all-maps`. Recorded in the
+   * object's BTF (a `tsbpf.internal` DECL_TAG on the map's variable).
+   */
+  internal?: boolean;
 }
 
 /**

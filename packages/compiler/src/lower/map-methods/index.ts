@@ -12,6 +12,7 @@ import type { LowerContext } from "../context.js";
 import { fail } from "../errors.js";
 import type { RValue } from "../values.js";
 import { keyArgument, type MapCall } from "./call-support.js";
+import { lowerAggregationMethod } from "../aggregations.js";
 import { lowerEventMethod } from "./events.js";
 import { ENOENT, MapHelper } from "./helper-ids.js";
 import { lowerKeyValueMethod } from "./key-value.js";
@@ -22,6 +23,7 @@ import { lowerProgArrayMethod, lowerRedirectMethod, lowerStackTraceMethod, lower
 const METHOD_HOLDERS = new Set([
   "KeyValueMethods", "IterableMethods", "QueueMethods", "BloomFilterMethods", "RingBufMethods", "PerfEventArrayMethods",
   "StackTraceMethods", "ProgArrayMethods", "MapOfMapsMethods", "RedirectMethods", "StorageMethods",
+  "CountMethods", "RecordMethods",
 ]);
 
 /** Whether a DSL declaration name (`KeyValueMethods.lookup`) is a map method. */
@@ -62,6 +64,8 @@ function dispatch(c: MapCall): RValue {
       return lowerStorageMethod(c);
     case "fds":
       return c.map.dslClass === "ProgArray" ? lowerProgArrayMethod(c) : lowerRedirectMethod(c);
+    case "aggregation":
+      return lowerAggregationMethod(c);
     default:
       return fail(Codes.MapMethod, c.node, `${c.map.dslClass}.${c.method}() is not supported in BPF programs`);
   }

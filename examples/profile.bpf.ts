@@ -1,8 +1,11 @@
 // profile: a sampling profiler. On every tick of a perf event (cpu-clock at --frequency Hz on
 // every CPU) it records the kernel and user stacks of whatever runs, counted per
-// (process, kernel stack, user stack). examples/profile.ts prints them as folded stacks, the
-// input of flame graph tools.
-//   tsbpf run examples/profile.bpf.ts --event cpu-clock --frequency 99 --duration 5
+// (process, kernel stack, user stack). `tsbpf run` prints the stacks as frames (the fields named
+// *Stack are stack ids) and writes them folded or as a flame graph; examples/profile.ts does the
+// folding itself from user space. The bpftrace line it stands for:
+//   bpftrace -e 'profile:hz:99 /pid/ { @[kstack, ustack, comm] = count(); }'
+//   tsbpf run examples/profile.bpf.ts --event cpu-clock --frequency 99 --duration 5 \
+//     --folded profile.folded --flamegraph profile.svg [--config targetPid=<pid>]
 //   npx tsx examples/profile.ts [seconds] [pid]
 import {
   HashMap, Probe, StackFlags, StackTrace, bpf, config, i32, perfEvent, u32,

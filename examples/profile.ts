@@ -1,7 +1,7 @@
 // User space for profile: sample for a while, then print folded stacks
 // ("comm;outer;...;inner count", user frames then kernel frames), the input of flamegraph.pl.
 //   npx tsx examples/profile.ts [seconds] [pid]
-import { load } from "tsbpf";
+import { foldedName, load } from "tsbpf";
 import { Profile } from "./profile.bpf.ts";
 
 const seconds = Number(process.argv[2] ?? 5);
@@ -14,8 +14,9 @@ for (const link of profile.object.links) link.close(); // stop sampling before r
 const frames = (id: number, pid?: number): string[] => {
   if (id < 0) return [];
   const stack = profile.stacks.symbolize(id, pid === undefined ? {} : { pid }) ?? [];
-  // Innermost first in the map; folded stacks go from the outermost frame in.
-  return stack.map((f) => f.symbol ?? `0x${f.address.toString(16)}`).reverse();
+  // Innermost first in the map; folded stacks go from the outermost frame in. foldedName: the
+  // symbol (C++/Rust names demangled), else "[file]" or "[unknown]", as perf and tsbpf run write them.
+  return stack.map(foldedName).reverse();
 };
 const folded = new Map<string, bigint>();
 for await (const [key, count] of profile.counts.entries()) {

@@ -13,6 +13,7 @@ command -v clang >/dev/null 2>&1 || need+=(clang)
 command -v ip >/dev/null 2>&1 || need+=(iproute2)     # test network namespaces and veth pairs
 command -v cc >/dev/null 2>&1 || need+=(gcc)          # the uprobe/USDT test target
 command -v bpftrace >/dev/null 2>&1 || need+=(bpftrace)   # test/aggregations-bpftrace.test.ts: output compared with bpftrace's
+command -v g++ >/dev/null 2>&1 || need+=(g++)         # a C++ target: demangled user stacks (test/cli-stacks.test.ts)
 [ -f /usr/include/bpf/bpf_helpers.h ] || need+=(libbpf-dev)   # clang-built fixtures include it
 command -v qemu-system-x86_64 >/dev/null 2>&1 || need+=(qemu-system-x86)   # test/other-kernel.test.ts
 # The runtime's prebuilt shims (packages/runtime/native/targets.mjs), cross-compiled with Debian's

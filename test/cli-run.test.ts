@@ -14,7 +14,8 @@ describeKernel("tsbpf run, map contents at exit", () => {
         "--config", `targetPid=${process.pid}`, "--config", `targetFd=${fd}`,
       ]);
       // Once the probe says it is attached, it counts every one of these writes.
-      await until(() => run.stdout().includes(`"kind":"attached"`) || run.child.exitCode !== null, 20_000, "the attach line");
+      // Compiling can take a while on a busy machine.
+      await until(() => run.stdout().includes(`"kind":"attached"`) || run.child.exitCode !== null, 120_000, "the attach line");
       const writes = 20;
       for (let i = 0; i < writes; i++) writeSync(fd, "abc");
       run.child.kill("SIGINT");
@@ -32,7 +33,7 @@ describeKernel("tsbpf run, map contents at exit", () => {
     } finally {
       closeSync(fd);
     }
-  });
+  }, 180_000);
 
   it("rejects an unknown --config name with the known ones listed", async () => {
     const run = start(process.execPath, [cliPath, "run", fixture("write-stats.bpf.ts"), "--config", "nope=1", "--duration", "1"]);
@@ -40,5 +41,5 @@ describeKernel("tsbpf run, map contents at exit", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("nope");
     expect(result.stderr).toContain("targetPid");
-  });
+  }, 120_000);
 });

@@ -165,5 +165,6 @@ it("npx tsbpf runs in this repository (the workspace's bin is linked to the comm
   expect(existsSync(join(repoRoot, "node_modules", ".bin", "tsbpf"))).toBe(true);
   const help = spawnSync("npx", ["tsbpf", "help"], { cwd: repoRoot, encoding: "utf8", env: appEnv(process.execPath) });
   expect(help.status, help.stderr).toBe(0);
-  expect(help.stdout).toContain("tsbpf init [<folder>]");
+  expect(help.stdout).toContain("Usage: tsbpf [options] [command]");
+  expect(help.stdout).toMatch(/^  init \[folder\] /m);
 });

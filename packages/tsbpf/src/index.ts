@@ -8,6 +8,12 @@ export type { LoadedProbe, LoadedProbeMembers, GlobalValues, UserValue, ConfigOf
 export {
   loadObject,
   tracePipe,
+  symbolizeKernel,
+  symbolizeUser,
+  demangle,
+  formatFrame,
+  foldedName,
+  type Frame,
   VerifierError,
   NotSupportedError,
   PermissionError,

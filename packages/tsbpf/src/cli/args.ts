@@ -1,7 +1,10 @@
 /**
- * Command-line parsing for `tsbpf`: node's parseArgs for the shape, zod for the values.
+ * What `tsbpf`'s commands take, as values: the parsed commands, the attach targets, and the
+ * checks of option values (program.ts declares the options with commander and uses these). Values
+ * are checked with zod schemas; a bad one is an InvalidArgumentError, which commander reports
+ * naming the option and the value, with the schema's message saying what is accepted.
  */
-import { parseArgs } from "node:util";
+import { InvalidArgumentError } from "commander";
 import { z } from "zod";
 
 export class UsageError extends Error {
@@ -10,29 +13,6 @@ export class UsageError extends Error {
     this.name = "UsageError";
   }
 }
-
-export const usage = `usage:
-  tsbpf init [<folder>]
-      set up a project: a probe, a user-space script, a vitest test, tsconfig and package scripts
-  tsbpf build <file.bpf.ts> [-o <out.o>] [--class <Name>]
-      compile the probe classes of a file into BPF ELF objects (one per class)
-  tsbpf run <file.bpf.ts | obj.o> [--duration <seconds>] [--json] [--config name=value]... [--class <Name>]
-            [--interface <name>] [--netns <name>] [--cgroup <path>] [--binary <path>] [--pid <pid>]
-            [--event <perf event>] [--frequency <hz>] [--interval <seconds> [--clear]] [--all-maps]
-      compile (or take the built object, or a cached one), load and attach every program; print
-      bpf.printk output and ring buffer events as they arrive; on exit (the duration, Ctrl-C)
-      detach and print the maps' contents.
-      Programs whose hook needs a target take it from the options: XDP and tc an interface (in
-      --netns), cgroup hooks a cgroup, uprobes a binary, perf_event programs an event sampled at
-      --frequency (default 99 Hz) on every CPU.
-      Maps print as bpftrace prints them (aggregations and histograms; maps declared internal only
-      with --all-maps); --interval prints them every <seconds> too, --clear then resets the aggregations
-  tsbpf gen vmlinux [--btf <file>] [-o <vmlinux.d.ts>]
-      write TypeScript declarations of the kernel's types (from /sys/kernel/btf/vmlinux or <file>)
-  tsbpf inspect <obj.o>
-      show a BPF object's programs, maps and BTF, and each program's disassembly interleaved
-      with its source lines (tsbpf-built and clang-built objects alike)
-  tsbpf help`;
 
 /** Targets for programs whose hook the section does not name completely. */
 export interface AttachTargets {
@@ -45,106 +25,74 @@ export interface AttachTargets {
   frequency?: number;
 }
 
-const positiveInt = (what: string) => z.coerce.number().int(`${what} must be an integer`).positive(`${what} must be positive`);
-const duration = z.coerce.number().positive("--duration must be a positive number of seconds");
-const interval = z.coerce.number().positive("--interval must be a positive number of seconds");
-const configPair = z.string().regex(/^[A-Za-z_$][\w$]*=.+$/, "--config takes name=value");
-
 export type Command =
-  | { kind: "help" }
   | { kind: "build"; file: string; output?: string; className?: string }
   | { kind: "inspect"; file: string }
   | { kind: "gen"; what: "vmlinux"; btf?: string; output?: string }
-  | {
-      kind: "run";
-      file: string;
-      durationSeconds?: number;
-      json: boolean;
-      config: Record<string, string>;
-      className?: string;
-      targets: AttachTargets;
-      intervalSeconds?: number;
-      clear: boolean;
-      allMaps: boolean;
-    };
+  | ({ kind: "run" } & RunOptions);
 
-export function parseCommand(argv: string[]): Command {
-  const [command, ...rest] = argv;
-  if (!command || command === "help" || command === "--help" || command === "-h") return { kind: "help" };
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: rest,
-      allowPositionals: true,
-      options: {
-        output: { type: "string", short: "o" },
-        class: { type: "string" },
-        duration: { type: "string", short: "d" },
-        json: { type: "boolean", default: false },
-        config: { type: "string", short: "c", multiple: true },
-        btf: { type: "string" },
-        interface: { type: "string", short: "i" },
-        netns: { type: "string" },
-        cgroup: { type: "string" },
-        binary: { type: "string" },
-        pid: { type: "string", short: "p" },
-        event: { type: "string" },
-        frequency: { type: "string" },
-        interval: { type: "string" },
-        clear: { type: "boolean", default: false },
-        "all-maps": { type: "boolean", default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
-  if (command === "gen") {
-    if (positionals.length !== 1 || positionals[0] !== "vmlinux") throw new UsageError("tsbpf gen takes one target: vmlinux");
-    return { kind: "gen", what: "vmlinux", btf: values.btf, output: values.output };
-  }
-  if (positionals.length !== 1) throw new UsageError(`tsbpf ${command} takes exactly one file`);
-  const file = positionals[0]!;
-  switch (command) {
-    case "build":
-      return { kind: "build", file, output: values.output, className: values.class };
-    case "inspect":
-      return { kind: "inspect", file };
-    case "run": {
-      const config: Record<string, string> = {};
-      for (const pair of values.config ?? []) {
-        const checked = configPair.safeParse(pair);
-        if (!checked.success) throw new UsageError(checked.error.issues[0]!.message + `: ${pair}`);
-        const at = pair.indexOf("=");
-        config[pair.slice(0, at)] = pair.slice(at + 1);
-      }
-      let durationSeconds: number | undefined;
-      if (values.duration !== undefined) {
-        const checked = duration.safeParse(values.duration);
-        if (!checked.success) throw new UsageError(checked.error.issues[0]!.message);
-        durationSeconds = checked.data;
-      }
-      const number = (value: string | undefined, what: string): number | undefined => {
-        if (value === undefined) return undefined;
-        const checked = positiveInt(what).safeParse(value);
-        if (!checked.success) throw new UsageError(checked.error.issues[0]!.message);
-        return checked.data;
-      };
-      const targets: AttachTargets = {
-        interface: values.interface, netns: values.netns, cgroup: values.cgroup, binary: values.binary, event: values.event,
-        pid: number(values.pid, "--pid"), frequency: number(values.frequency, "--frequency"),
-      };
-      let intervalSeconds: number | undefined;
-      if (values.interval !== undefined) {
-        const checked = interval.safeParse(values.interval);
-        if (!checked.success) throw new UsageError(checked.error.issues[0]!.message);
-        intervalSeconds = checked.data;
-      }
-      if (values.clear && intervalSeconds === undefined) throw new UsageError("--clear resets the maps after each --interval print: give --interval <seconds>");
-      return { kind: "run", file, durationSeconds, json: values.json ?? false, config, className: values.class, targets,
-        intervalSeconds, clear: values.clear ?? false, allMaps: values["all-maps"] ?? false };
-    }
-    default:
-      throw new UsageError(`unknown command '${command}'`);
-  }
+export interface RunOptions {
+  file: string;
+  durationSeconds?: number;
+  json: boolean;
+  config: Record<string, string>;
+  className?: string;
+  targets: AttachTargets;
+  /** Write the stacks counted in maps as folded lines ("a;b;c count") to this file. */
+  folded?: string;
+  /** Write them as an SVG flame graph to this file. */
+  flamegraph?: string;
+  /** Keep what tsbpf's own process causes (printk lines and events of its pid); left out by default. */
+  traceSelf: boolean;
+  /** Print the maps every this many seconds too (bpftrace's `interval:s:N { print(@); }`). */
+  intervalSeconds?: number;
+  /** With an interval: clear the aggregations after each print. */
+  clear?: boolean;
+  /** Print maps declared `internal: true` too. */
+  allMaps?: boolean;
+}
+
+/**
+ * The perf events `--event` accepts: the runtime's SoftwareEvent and HardwareEvent names
+ * (cli-args.test.ts checks that the lists agree; they are written out here so that `--help` does
+ * not load the runtime).
+ */
+export const perfEvents = [
+  "cpu-clock", "task-clock", "page-faults", "context-switches", "cpu-migrations", "minor-faults", "major-faults",
+  "alignment-faults", "emulation-faults", "dummy",
+  "cpu-cycles", "instructions", "cache-references", "cache-misses", "branch-instructions", "branch-misses", "bus-cycles",
+  "ref-cpu-cycles",
+] as const;
+
+/** A timer's longest delay (2^31 - 1 ms): a longer one would fire at once. */
+const MAX_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+const seconds = z.string().trim().min(1).pipe(z.coerce.number<string>().positive().max(MAX_SECONDS))
+  .describe(`expected a positive number of seconds (e.g. 5 or 0.5; at most ${MAX_SECONDS}).`);
+const positiveInt = z.string().trim().regex(/^\d+$/).pipe(z.coerce.number<string>().int().positive().max(Number.MAX_SAFE_INTEGER))
+  .describe("expected a positive integer.");
+const configPair = z.string().regex(/^[A-Za-z_$][\w$]*=.+$/s)
+  .describe("expected name=value, where name is a @config field of the probe.");
+
+/** Checks `text` with `schema`, or throws what the option accepts (the schema's description). */
+function check<T>(schema: z.ZodType<T>, text: string): T {
+  const result = schema.safeParse(text);
+  if (!result.success) throw new InvalidArgumentError(schema.description ?? "invalid value.");
+  return result.data;
+}
+
+/** `--duration`, `--interval`: a positive number of seconds. */
+export function parseSeconds(text: string): number {
+  return check(seconds, text);
+}
+
+/** `--pid`, `--frequency`: a positive integer. */
+export function parsePositiveInt(text: string): number {
+  return check(positiveInt, text);
+}
+
+/** `--config name=value`, repeatable: collected into a record. */
+export function collectConfig(pair: string, previous: Record<string, string> = {}): Record<string, string> {
+  check(configPair, pair);
+  const at = pair.indexOf("=");
+  return { ...previous, [pair.slice(0, at)]: pair.slice(at + 1) };
 }

@@ -6,6 +6,14 @@
  */
 import { PerfBufReader, RingBufReader, type BpfObject } from "@tsbpf/runtime";
 import { formatValue, toJson } from "./format.js";
+import type { SelfFilter } from "./self-filter.js";
+import type { StackNames } from "./stacks.js";
+
+/** Events of tsbpf's own process left out; stack ids named. */
+export interface EventFilters {
+  self?: SelfFilter;
+  stacks?: StackNames;
+}
 
 type Print = (line: string) => void;
 
@@ -13,16 +21,21 @@ type Print = (line: string) => void;
 const POLL_INTERVAL_MS = 100;
 
 /** A promise per event map of `object`, each streaming until `signal` aborts, then draining. */
-export function streamEvents(object: BpfObject, json: boolean, print: Print, signal: AbortSignal): Promise<void>[] {
+export function streamEvents(object: BpfObject, json: boolean, print: Print, signal: AbortSignal, filters: EventFilters = {}): Promise<void>[] {
   const streams: Promise<void>[] = [];
   for (const [name, map] of object.maps) {
-    if (map instanceof RingBufReader || map instanceof PerfBufReader) streams.push(stream(name, map, json, print, signal));
+    if (map instanceof RingBufReader || map instanceof PerfBufReader) streams.push(stream(name, map, json, print, signal, filters));
   }
   return streams;
 }
 
-async function stream(name: string, reader: RingBufReader<unknown> | PerfBufReader<unknown>, json: boolean, print: Print, signal: AbortSignal): Promise<void> {
-  const show = (event: unknown) => print(json ? toJson({ kind: "event", map: name, value: event }) : `[${name}] ${formatValue(event)}`);
+async function stream(name: string, reader: RingBufReader<unknown> | PerfBufReader<unknown>, json: boolean, print: Print, signal: AbortSignal, filters: EventFilters): Promise<void> {
+  const show = (raw: unknown) => {
+    if (filters.self?.dropEvent(raw)) return;
+    // Named as it comes: a user stack's process may be gone by the end of the run.
+    const event = filters.stacks ? filters.stacks.named(raw) : raw;
+    print(json ? toJson({ kind: "event", map: name, value: event }) : `[${name}] ${formatValue(event)}`);
+  };
   try {
     for await (const event of reader.events({ signal, pollIntervalMs: POLL_INTERVAL_MS })) show(event);
     // Stopped: the programs are detached by now (run.ts), so what is left is all there will be.

@@ -4,11 +4,12 @@
  * the source lines of its line_info in between. Works on any libbpf-style object: tsbpf's and
  * clang's alike. Reads the file only; needs no kernel.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { readElf } from "@tsbpf/object";
 import { programKind, progTypeName } from "@tsbpf/runtime";
 import { helperNames } from "../dsl/helpers.js";
+import { UsageError } from "./args.js";
 import { formatInspect, type InspectOptions } from "./inspect-format.js";
 
 /** `enum bpf_map_type`, by value. */
@@ -38,6 +39,7 @@ export function inspectBytes(bytes: Uint8Array, name: string): string {
 }
 
 export function inspect(command: { file: string }, io: { stdout: NodeJS.WritableStream }): void {
+  if (!existsSync(command.file)) throw new UsageError(`no such file: ${command.file}`);
   const bytes = new Uint8Array(readFileSync(command.file));
   io.stdout.write(inspectBytes(bytes, basename(command.file)));
 }

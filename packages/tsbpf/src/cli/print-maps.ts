@@ -20,6 +20,7 @@ import { AggregationHandle, HashMapHandle, type AggregatedResult, type BpfObject
 import { formatValue, toJson } from "./format.js";
 import { formatLog2Histogram, isLog2Histogram, log2Buckets } from "./histogram.js";
 import { histogramLines } from "./print-histogram.js";
+import type { StackNames } from "./stacks.js";
 
 export interface PrintMapsOptions {
   json: boolean;
@@ -27,9 +28,18 @@ export interface PrintMapsOptions {
   allMaps: boolean;
 }
 
-/** A key as bpftrace writes it between brackets: strings bare, integers in decimal, a struct's members joined by ", ". */
+/** Frames (a stack id stacks.ts named) as bpftrace prints a stack in a key: one frame a line, indented. */
+function isFrames(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === "string");
+}
+
+/**
+ * A key as bpftrace writes it between brackets: strings bare, integers in decimal, a struct's
+ * members joined by ", ", a stack's frames one a line.
+ */
 export function keyText(key: unknown): string {
   if (key === undefined || key === null) return "";
+  if (isFrames(key)) return "\n" + key.map((frame) => `    ${frame}\n`).join("");
   if (typeof key === "string" || typeof key === "number" || typeof key === "bigint" || typeof key === "boolean") return String(key);
   if (key instanceof Uint8Array) return Buffer.from(key).toString("hex");
   if (Array.isArray(key)) return key.map(keyText).join(", ");
@@ -54,10 +64,13 @@ export function printedMaps(object: BpfObject, spec: ObjectSpec | undefined, all
   return out.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-export async function printMaps(object: BpfObject, spec: ObjectSpec | undefined, options: PrintMapsOptions, print: (line: string) => void): Promise<void> {
+/** Prints the maps; with `stacks`, stack ids in keys and values print as their frames (stacks.ts). */
+export async function printMaps(object: BpfObject, spec: ObjectSpec | undefined, options: PrintMapsOptions,
+  print: (line: string) => void, stacks?: StackNames): Promise<void> {
   for (const [name, map] of printedMaps(object, spec, options.allMaps)) {
-    if (map instanceof AggregationHandle) await printAggregation(name, map, options.json, print);
-    else await printPlainMap(name, map, options.json, print);
+    const named = (key: unknown) => (stacks ? stacks.named(key, name) : key);
+    if (map instanceof AggregationHandle) await printAggregation(name, map, options.json, print, named);
+    else await printPlainMap(name, map, options.json, print, named, stacks);
   }
 }
 
@@ -66,8 +79,9 @@ export function clearAggregations(object: BpfObject): void {
   for (const map of object.maps.values()) if (map instanceof AggregationHandle) map.clear();
 }
 
-async function printAggregation(name: string, map: AggregationHandle, json: boolean, print: (line: string) => void): Promise<void> {
-  const entries = await map.entries();
+async function printAggregation(name: string, map: AggregationHandle, json: boolean, print: (line: string) => void,
+  named: (key: unknown) => unknown): Promise<void> {
+  const entries = (await map.entries()).map(([key, value]) => [named(key), value] as const);
   if (json) {
     const kind = map.histogram ? "histogram" : "aggregation";
     print(toJson({ kind, map: name, aggregation: map.kind, entries: entries.map(([key, value]) => [key ?? null, jsonResult(value)]) }));
@@ -110,9 +124,10 @@ function merged(value: unknown): unknown {
   return value;
 }
 
-async function printPlainMap(name: string, map: HashMapHandle, json: boolean, print: (line: string) => void): Promise<void> {
+async function printPlainMap(name: string, map: HashMapHandle, json: boolean, print: (line: string) => void,
+  named: (key: unknown) => unknown, stacks: StackNames | undefined): Promise<void> {
   const entries: [unknown, unknown][] = [];
-  for await (const entry of map.entries()) entries.push(entry);
+  for await (const [key, value] of map.entries()) entries.push([named(key), stacks ? stacks.named(value) : value]);
   if (isLog2Histogram(name, entries)) {
     // An array of counts named *hist: a bcc-style log2 histogram (cli/histogram.ts).
     const buckets = log2Buckets(entries);

@@ -1,5 +1,4 @@
 /**
-/**
  * `tsbpf run`: compile (or take a built object, or a cached one), load, attach every program,
  * stream printk lines and ring/perf buffer events until the duration ends or the user interrupts,
  * then detach and print the maps' contents. Events and maps are decoded from the object's BTF, so a
@@ -9,29 +8,28 @@ import { CallSrc, Class, JmpOp, readElf, type ObjectSpec } from "@tsbpf/object";
 import { loadObject, tracePipe, type BpfObject } from "@tsbpf/runtime";
 import { closeSync, existsSync, openSync, readFileSync, readSync } from "node:fs";
 import { basename } from "node:path";
-import { UsageError } from "./args.js";
+import { UsageError, type RunOptions } from "./args.js";
 import { compileForCli, type CliProbe } from "./compile.js";
 import { configValues } from "./config-values.js";
 import { toJson } from "./format.js";
-import { clearAggregations, printMaps } from "./print-maps.js";
+import { clearAggregations, printMaps, type PrintMapsOptions } from "./print-maps.js";
 import type { AttachTargets } from "./args.js";
-import { attachAll } from "./attach-targets.js";
+import { attachAll, checkTargets } from "./attach-targets.js";
 import { printEventLosses, streamEvents } from "./event-streams.js";
+import { progressOn } from "./progress.js";
+import { SelfFilter } from "./self-filter.js";
+import { StackNames } from "./stacks.js";
+import { writeStackFiles } from "./stack-files.js";
 
-export interface RunCommand {
-  file: string;
-  durationSeconds?: number;
-  json: boolean;
-  config: Record<string, string>;
-  className?: string;
-  targets?: AttachTargets;
-  /** Print the maps every this many seconds too (bpftrace's `interval:s:N { print(@); }`). */
-  intervalSeconds?: number;
-  /** With an interval: clear the aggregations after each print. */
-  clear?: boolean;
-  /** Print internal maps too. */
-  allMaps?: boolean;
+/** Ctrl-C came before the probes ran: exit 130 (128 + SIGINT), as a shell reports such a tool. */
+export class Interrupted extends Error {
+  constructor() {
+    super("interrupted");
+    this.name = "Interrupted";
+  }
 }
+
+export type RunCommand = Omit<RunOptions, "targets" | "traceSelf"> & { targets?: AttachTargets; traceSelf?: boolean };
 
 export interface RunIo {
   stdout: NodeJS.WritableStream;
@@ -82,40 +80,82 @@ function objectProbe(file: string, className: string | undefined): CliProbe {
 
 export async function run(command: RunCommand, io: RunIo): Promise<void> {
   if (!existsSync(command.file)) throw new UsageError(`no such file: ${command.file}`);
-  const probes = isElfFile(command.file)
-    ? [objectProbe(command.file, command.className)]
-    : await compileForCli(command.file, command.className, io.stderr);
+  const progress = progressOn(io.stderr, command.json ? "quiet" : "auto");
+  const objects: { name: string; object: BpfObject; stacks: StackNames }[] = [];
+  const closeAll = () => {
+    for (const { object } of objects) object.close();
+    objects.length = 0;
+  };
+  // Set-up: compile, load, check the targets and attach everything before anything is printed, so
+  // that a failure leaves stdout empty and exits non-zero.
+  // Ctrl-C while compiling or loading (which block): stop at the next step, as a C tool killed by SIGINT would.
+  const interrupted = () => {
+    if (io.signal.aborted) throw new Interrupted();
+  };
+  try {
+    const elf = isElfFile(command.file);
+    if (!elf) progress.step(`compiling ${basename(command.file)}`);
+    // Diagnostics and warnings replace the status line rather than run on from it.
+    const diagnostics = { write: (text: string) => (progress.fail(), io.stderr.write(text)) } as NodeJS.WritableStream;
+    const probes = elf ? [objectProbe(command.file, command.className)] : await compileForCli(command.file, command.className, diagnostics);
+    interrupted();
+    for (const probe of probes) {
+      progress.step(`loading ${probe.className} (${probe.spec.programs.length} program(s), ${probe.spec.maps.length} map(s))`);
+      const object = await loadObject(probe.elf, { config: configValues(probe.spec, command.config) });
+      objects.push({ name: probe.className, object, stacks: new StackNames(object) });
+      interrupted();
+    }
+    checkTargets(objects, command.targets ?? {});
+    if ((command.folded || command.flamegraph) && !objects.some((o) => o.stacks.enabled)) {
+      throw new UsageError(`--${command.folded ? "folded" : "flamegraph"}: ${command.file} keeps no stacks (no StackTrace map)`);
+    }
+    const attached = [];
+    for (const { name, object } of objects) {
+      progress.step(`attaching ${name}`);
+      attached.push({ name, object, ...attachAll(object, command.targets ?? {}) });
+    }
+    interrupted();
+    progress.fail();
+    for (const { name, object, links, skipped } of attached) {
+      if (command.json) {
+        io.stdout.write(toJson({ kind: "attached", probe: name, programs: object.programs.size, links: links.length,
+          ...(skipped.length > 0 ? { unattached: skipped } : {}) }) + "\n");
+      } else {
+        for (const { program, needs } of skipped) progress.note(`${name}.${program}: not attached (needs ${needs})`);
+        progress.done(`${name}: ${object.programs.size} program(s) loaded, ${links.length} attached. ` +
+          (command.durationSeconds ? `Running for ${command.durationSeconds} s` : "Ctrl-C to stop") + ".");
+      }
+    }
+  } catch (error) {
+    progress.fail();
+    closeAll();
+    throw error;
+  }
+
   const print = (line: string) => io.stdout.write(line + "\n");
+  const self = new SelfFilter(!command.traceSelf);
   const stop = new AbortController();
   const onOuterAbort = () => stop.abort();
-  // Ctrl-C may come while compiling (which blocks): then the signal is already aborted.
-  if (io.signal.aborted) stop.abort();
   io.signal.addEventListener("abort", onOuterAbort, { once: true });
   // Without a duration, nothing else may hold the event loop open while waiting for Ctrl-C.
   const timer = command.durationSeconds !== undefined
     ? setTimeout(() => stop.abort(), command.durationSeconds * 1000)
     : setInterval(() => undefined, 1 << 30);
-
-  const objects: { name: string; object: BpfObject; spec: ObjectSpec }[] = [];
   const mapOptions = { json: command.json, allMaps: command.allMaps ?? false };
   let interval: NodeJS.Timeout | undefined;
   const readers: Promise<void>[] = [];
+  // User stacks are named through their process's mappings, which go when it exits: read them while it runs.
+  let remembering = false;
+  const remember = objects.some((o) => o.stacks.enabled)
+    ? setInterval(() => {
+      if (remembering) return;
+      remembering = true;
+      void Promise.allSettled(objects.map(({ object, stacks }) => stacks.rememberFromMaps(object))).then(() => (remembering = false));
+    }, 1000)
+    : undefined;
   try {
-    for (const probe of probes) {
-      const object = await loadObject(probe.elf, { config: configValues(probe.spec, command.config) });
-      objects.push({ name: probe.className, object, spec: probe.spec });
-      const { links, skipped } = attachAll(object, command.targets ?? {});
-      if (command.json) {
-        print(toJson({ kind: "attached", probe: probe.className, programs: object.programs.size, links: links.length,
-          ...(skipped.length > 0 ? { unattached: skipped } : {}) }));
-      } else {
-        for (const { program, needs } of skipped) io.stderr.write(`${probe.className}.${program}: not attached (needs ${needs}).\n`);
-        io.stderr.write(`${probe.className}: ${object.programs.size} program(s) loaded, ${links.length} attached. ` +
-          (command.durationSeconds ? `Running for ${command.durationSeconds} s` : "Ctrl-C to stop") + ".\n");
-      }
-      readers.push(...streamEvents(object, command.json, print, stop.signal));
-    }
-    if (probes.some((p) => usesPrintk(p.spec))) readers.push(drainPrintk(command.json, print, stop.signal));
+    for (const { object, stacks } of objects) readers.push(...streamEvents(object, command.json, print, stop.signal, { self, stacks }));
+    if (objects.some(({ object }) => usesPrintk(object.spec))) readers.push(drainPrintk(command.json, print, stop.signal, self));
     if (command.intervalSeconds !== undefined) {
       interval = setInterval(() => void printInterval(objects, mapOptions, command.clear ?? false, print), command.intervalSeconds * 1000);
     }
@@ -127,26 +167,31 @@ export async function run(command: RunCommand, io: RunIo): Promise<void> {
     clearTimeout(timer);
     clearInterval(timer);
     clearInterval(interval);
+    clearInterval(remember);
     io.signal.removeEventListener("abort", onOuterAbort);
     stop.abort();
     // Detach before reading the maps, so that what is printed no longer changes.
     for (const { object } of objects) for (const link of object.links ?? []) link.close();
     await Promise.allSettled(readers);
-    for (const { object, spec } of objects) {
-      try {
+    try {
+      for (const { object, stacks } of objects) {
         printEventLosses(object, command.json, print);
-        await printMaps(object, spec, mapOptions, print);
-      } finally {
-        object.close();
+        await printMaps(object, object.spec, mapOptions, print, stacks);
       }
+      await writeStackFiles(objects, command, io.stderr);
+      if (self.dropped > 0 && !command.json) {
+        io.stderr.write(`tsbpf: left out ${self.dropped} record(s) caused by tsbpf itself (pid ${process.pid}); --trace-self keeps them\n`);
+      }
+    } finally {
+      closeAll();
     }
   }
 }
 
-async function drainPrintk(json: boolean, print: (line: string) => void, signal: AbortSignal): Promise<void> {
+async function drainPrintk(json: boolean, print: (line: string) => void, signal: AbortSignal, self: SelfFilter): Promise<void> {
   try {
     for await (const line of tracePipe({ signal })) {
-      if (!line.message) continue;
+      if (!line.message || self.dropPrintk(line.pid)) continue;
       print(json
         ? toJson({ kind: "printk", comm: line.comm, pid: line.pid, cpu: line.cpu, timestamp: line.timestamp, message: line.message })
         : `[printk] ${line.comm}-${line.pid}: ${line.message}`);
@@ -157,12 +202,12 @@ async function drainPrintk(json: boolean, print: (line: string) => void, signal:
 }
 
 /** One `--interval` print: a time line (bpftrace's `time()`), the maps, then `--clear`. */
-async function printInterval(objects: { object: BpfObject; spec: ObjectSpec }[], options: { json: boolean; allMaps: boolean },
+async function printInterval(objects: { object: BpfObject; stacks: StackNames }[], options: PrintMapsOptions,
   clear: boolean, print: (line: string) => void): Promise<void> {
   const now = new Date();
   print(options.json ? toJson({ kind: "interval", time: now.toISOString() }) : now.toTimeString().slice(0, 8));
-  for (const { object, spec } of objects) {
-    await printMaps(object, spec, options, print);
+  for (const { object, stacks } of objects) {
+    await printMaps(object, object.spec, options, print, stacks);
     if (clear) clearAggregations(object);
   }
 }

@@ -9,6 +9,8 @@ import { WritesByStack } from "./fixtures/aggregations-stack.bpf.ts";
 import { describeKernel } from "./support/kernel.js";
 import { plan } from "./support/aggregation-plan.js";
 import { startWriter, type Writes } from "./support/writer.js";
+import { printMaps } from "../packages/tsbpf/src/cli/print-maps.ts";
+import { StackNames } from "../packages/tsbpf/src/cli/stacks.ts";
 
 
 /** Every write of the plan, one value each. */
@@ -123,6 +125,14 @@ describeKernel("aggregations (test/fixtures/aggregations.bpf.ts)", () => {
       expect(entries.length).toBeGreaterThanOrEqual(1);
       expect(entries.reduce((n, [, count]) => n + count, 0n)).toBe(big(writes.length));
       for (const [id] of entries) expect(probe.stacks.get(Number(id))?.length).toBeGreaterThan(0);
+      // tsbpf run's printout names the stacks as bpftrace prints `@[kstack]`: a frame a line, the
+      // syscall entry path (named from /proc/kallsyms) among them, one entry per id.
+      const lines: string[] = [];
+      await printMaps(probe.object, probe.object.spec, { json: false, allMaps: false }, (line) => lines.push(line), new StackNames(probe.object));
+      const printed = lines.join("\n");
+      expect(printed.match(/^@byStack\[$/gm)?.length).toBe(entries.length);
+      expect(printed).toMatch(/^ {4}do_syscall_64\+0x[0-9a-f]+$/m);
+      expect(printed).not.toMatch(/^@byStack\[\d/m);
     } finally {
       writer.kill();
     }

@@ -6,6 +6,7 @@ import { expect, expectTypeOf, it } from "vitest";
 import { load, type Histogram, type Stats } from "tsbpf";
 import { WriteAggregations } from "./fixtures/aggregations.bpf.ts";
 import { WritesByStack } from "./fixtures/aggregations-stack.bpf.ts";
+import { SignedAggregations } from "./fixtures/aggregations-signed.bpf.ts";
 import { describeKernel } from "./support/kernel.js";
 import { plan } from "./support/aggregation-plan.js";
 import { startWriter, type Writes } from "./support/writer.js";
@@ -109,6 +110,40 @@ describeKernel("aggregations (test/fixtures/aggregations.bpf.ts)", () => {
       expect(await probe.calls.entries()).toEqual([]);
       expect(await probe.sizes.get()).toBeUndefined();
       expect(await probe.writes.get()).toBeUndefined();
+    } finally {
+      writer.kill();
+    }
+  }, 120_000);
+
+  it("aggregates signed values (i64): negative sums, minimums, averages and the (..., 0) bucket", async () => {
+    const writer = startWriter(plan);
+    try {
+      await using probe = await load(SignedAggregations, { config: { targetPid: writer.pid } });
+      probe.attach();
+      await writer.run();
+      const deltas = writes.map((w) => w.size - 1000);
+      const byFd = new Map<number, number[]>();
+      for (const w of writes) byFd.set(w.fd, [...(byFd.get(w.fd) ?? []), w.size - 1000]);
+      expect(deltas.some((d) => d < 0) && [...byFd.values()].some((d) => sum(d) < 0)).toBe(true);
+      // sums, ascending (negative first), as bpftrace sorts them.
+      const sums = [...byFd].map(([fd, d]) => [fd, big(sum(d))] as [number, bigint]).sort((a, b) => Number(a[1] - b[1]));
+      expect(await probe.delta.entries()).toEqual(sums);
+      expect(await probe.lowest.get()).toBe(big(Math.min(...deltas)));
+      for (const [fd, d] of byFd) {
+        expect(await probe.highest.get(fd)).toBe(big(Math.max(...d)));
+        // Integer division truncates toward zero, as bpftrace's avg() of signed values does.
+        const avg = big(Math.trunc(sum(d) / d.length));
+        expect(await probe.mean.get(fd)).toBe(avg);
+        expect(await probe.stats.get(fd)).toEqual({ count: big(d.length), sum: big(sum(d)), avg });
+      }
+      // log2: negative values in the bucket below 0, the others as in an unsigned histogram.
+      const signedSlot = (v: number) => (v < 0 ? 0 : log2Slot(v) + 1);
+      const signedBounds = (s: number): [bigint | undefined, bigint | undefined] => (s === 0 ? [undefined, -1n] : log2Bounds(s - 1));
+      expect(await probe.deltas.get()).toEqual({ kind: "hist", buckets: histogram(deltas, signedSlot, signedBounds), total: big(deltas.length) });
+      // linear: negative values below min, compared as signed.
+      expect(await probe.linear.get()).toEqual({ kind: "lhist", step: 1000n, total: big(deltas.length),
+        buckets: histogram(deltas, linearSlot(0, 5000, 1000), linearBounds(0, 5000, 1000)) });
+      expect(probe.delta.signed && probe.deltas.signed).toBe(true);
     } finally {
       writer.kill();
     }

@@ -43,9 +43,9 @@ export type UserValue<T> = T extends bigint
  * event maps are async iterables of decoded records.
  */
 export type MapHandleOf<F> =
-  F extends CountMap<infer K> | SumMap<infer K> | MinMap<infer K> | MaxMap<infer K> | AvgMap<infer K> ? AggregationHandle<AggregationKey<K>, bigint>
-  : F extends StatsMap<infer K> ? AggregationHandle<AggregationKey<K>, Stats>
-  : F extends Log2Histogram<infer K> | LinearHistogram<infer K> ? AggregationHandle<AggregationKey<K>, Histogram>
+  F extends CountMap<infer K> | SumMap<infer K, any> | MinMap<infer K, any> | MaxMap<infer K, any> | AvgMap<infer K, any> ? AggregationHandle<AggregationKey<K>, bigint>
+  : F extends StatsMap<infer K, any> ? AggregationHandle<AggregationKey<K>, Stats>
+  : F extends Log2Histogram<infer K, any> | LinearHistogram<infer K, any> ? AggregationHandle<AggregationKey<K>, Histogram>
   : F extends PerCpuHash<infer K, infer V> ? PerCpuHashHandle<UserValue<K>, UserValue<V>>
   : F extends LruPerCpuHash<infer K, infer V> ? LruPerCpuHashHandle<UserValue<K>, UserValue<V>>
   : F extends PerCpuArray<infer V> ? PerCpuArrayHandle<UserValue<V>>

@@ -39,12 +39,13 @@ export interface RunIo {
 }
 
 const BPF_FUNC_trace_printk = 6;
+const BPF_FUNC_trace_vprintk = 177;
 
 /** Whether any program calls bpf_trace_printk: only then is trace_pipe worth reading. */
 function usesPrintk(spec: ObjectSpec): boolean {
   return spec.programs.some((program) =>
     program.instructions.some(
-      (insn) => insn.code === (Class.JMP | JmpOp.CALL) && insn.src === CallSrc.HELPER && insn.imm === BPF_FUNC_trace_printk,
+      (insn) => insn.code === (Class.JMP | JmpOp.CALL) && insn.src === CallSrc.HELPER && (insn.imm === BPF_FUNC_trace_printk || insn.imm === BPF_FUNC_trace_vprintk),
     ),
   );
 }

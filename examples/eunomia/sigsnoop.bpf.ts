@@ -6,9 +6,11 @@
 // - The tutorial's probe_entry stores under an uninitialised `tid` (undefined behaviour; the
 //   verifier refuses reading uninitialised stack); probe_exit looks the event up under the thread
 //   id, so that is the key here too.
-// - MAX_ENTRIES is written out: a map option must be a literal.
 //   tsbpf run examples/eunomia/sigsnoop.bpf.ts
 import { HashMap, Probe, bpf, i32, tracepoint, u32, type CharArray, type SysEnterContext, type SysExitContext } from "tsbpf";
+
+const MAX_ENTRIES = 10240;
+const TASK_COMM_LEN = 16;
 
 /** sigsnoop.h's struct event. */
 export interface SignalEvent {
@@ -16,11 +18,11 @@ export interface SignalEvent {
   tpid: u32;
   sig: i32;
   ret: i32;
-  comm: CharArray<16>;
+  comm: CharArray<typeof TASK_COMM_LEN>;
 }
 
 export class SigSnoopPrintk extends Probe {
-  values = new HashMap<u32, SignalEvent>({ maxEntries: 10240 }); // MAX_ENTRIES
+  values = new HashMap<u32, SignalEvent>({ maxEntries: MAX_ENTRIES });
 
   probe_entry(tpid: i32, sig: i32): i32 {
     const pid_tgid = bpf.getCurrentPidTgid();
@@ -37,7 +39,7 @@ export class SigSnoopPrintk extends Probe {
     const eventp = this.values.lookup(tid);
     if (eventp === null) return 0;
     eventp.ret = ret;
-    const comm: CharArray<16> = eventp.comm;
+    const comm: CharArray<typeof TASK_COMM_LEN> = eventp.comm;
     bpf.printk("PID %d (%s) sent signal %d to PID %d, ret = %d", eventp.pid, comm, eventp.sig, eventp.tpid, eventp.ret);
     this.values.delete(tid);
     return 0;

@@ -102,7 +102,17 @@ function lowerCast(L: LowerContext, node: ts.CallExpression, kind: IntKind): RVa
     return { type: intType(kind), op: imm(wrapToKind(BigInt(bytes[0]!), kind), kind) };
   }
   const value = lowerExpr(L, arg);
-  if (value.type.tag !== "int") fail(Codes.NotAssignable, arg, `a ${typeName(value.type)} cannot be cast to ${kind}`);
+  if (value.type.tag === "ptr" && (kind === "u64" || kind === "i64")) {
+    // C's (u64)ptr: the same register as an integer (a pointer into the stack or a map value
+    // stays a pointer to the verifier, which lets a privileged program store it).
+    const dst = L.b.newReg(kind);
+    L.b.emit({ op: "mov", dst, src: value.op });
+    return { type: intType(kind), op: { tag: "reg", reg: dst } };
+  }
+  if (value.type.tag !== "int") {
+    fail(Codes.NotAssignable, arg, `a ${typeName(value.type)} cannot be cast to ${kind}`,
+      value.type.tag === "ptr" ? "a pointer's address is a 64-bit integer: u64(p) or i64(p)" : undefined);
+  }
   if (value.op.tag === "imm") return { type: intType(kind), op: imm(wrapToKind(value.op.value, kind), kind) };
   return { type: intType(kind), op: toKind(L, value, kind, node) };
 }

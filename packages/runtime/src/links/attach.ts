@@ -58,7 +58,10 @@ export interface AttachOptions extends Partial<Omit<PerfEventAttachOptions, "eve
   interface?: string | number;
   mode?: XdpMode;
   direction?: TcDirection;
+  /** Classic tc: the filter's priority (default 1; lower runs first). */
   priority?: number;
+  /** Classic tc: the filter's handle (default 1), as libbpf's `bpf_tc_opts.handle` / tc's `handle`. */
+  handle?: number;
   netns?: string;
   socket?: number | Fd;
   cgroup?: string | Fd;
@@ -134,7 +137,7 @@ export function attachProgram(ctx: AttachContext, o: AttachOptions = {}): Link {
       const direction = need(o.direction ?? fromSection, 'direction ("ingress" or "egress")', ctx);
       const iface = need(o.interface, "interface (name or index)", ctx);
       if (hook === "tcx") return attachTcx(program, progFd, { interface: iface, direction, netns: o.netns });
-      return attachTc(program, progFd, { interface: iface, direction, netns: o.netns, priority: o.priority });
+      return attachTc(program, progFd, { interface: iface, direction, netns: o.netns, priority: o.priority, handle: o.handle });
     }
     case "socket":
       return attachSocketFilter(program, progFd, { socket: need(o.socket, "socket (a descriptor)", ctx) });

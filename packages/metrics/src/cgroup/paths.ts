@@ -11,7 +11,11 @@ import { join } from "node:path";
 import { cgroupV2Root } from "@tsbpf/runtime";
 
 export interface CgroupPathsOptions {
-  /** The cgroup2 mount (default: found in /proc/self/mounts). */
+  /**
+   * The cgroup2 mount (default: $TSBPF_CGROUP_ROOT, else found in /proc/self/mounts). A container
+   * in its own cgroup namespace sees only its subtree there: deploy/ mounts the host's hierarchy
+   * at /host/sys/fs/cgroup and names it in TSBPF_CGROUP_ROOT.
+   */
   root?: string;
   /** The least time between two walks caused by unknown ids (default 1000 ms). */
   rescanMs?: number;
@@ -27,7 +31,7 @@ export class CgroupPaths {
   #scannedAt = -Infinity;
 
   constructor(options: CgroupPathsOptions = {}) {
-    this.root = options.root ?? cgroupV2Root();
+    this.root = options.root ?? (process.env.TSBPF_CGROUP_ROOT || cgroupV2Root());
     this.#rescanMs = options.rescanMs ?? 1000;
     this.#max = options.maxCgroups ?? 100_000;
   }

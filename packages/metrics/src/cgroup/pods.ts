@@ -15,7 +15,8 @@ export class PodNames {
   #byUid = new Map<string, PodName>();
   #scannedAt = -Infinity;
 
-  constructor(dir = "/var/log/pods", rescanMs = 1000) {
+  /** `dir`: default $TSBPF_POD_LOGS, else /var/log/pods. */
+  constructor(dir = process.env.TSBPF_POD_LOGS || "/var/log/pods", rescanMs = 1000) {
     this.#dir = dir;
     this.#rescanMs = rescanMs;
   }

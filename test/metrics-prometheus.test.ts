@@ -3,12 +3,15 @@
 // container), answer PromQL queries with the values the test caused: a counter's instant rate
 // between two scrapes, a labelled sum, histogram_quantile over the log2 histogram of known sizes
 // (the expected quantiles computed from the sizes written, with Prometheus' documented linear
-// interpolation inside a bucket), the histogram's _sum, and the cgroup/container/pod labels.
+// interpolation inside a bucket), the histogram's _sum, and the cgroup/container/pod labels. The
+// same run pushes its metrics over OTLP/HTTP, as OTEL_METRICS_EXPORTER=otlp and
+// OTEL_EXPORTER_OTLP_ENDPOINT ask, to a receiver the test runs: the counts arrive there too.
 import { afterAll, expect, it } from "vitest";
 import { attached, start } from "./support/child.js";
 import { makeTestCgroup, type TestCgroup } from "./support/cgroup.js";
 import { describeKernel } from "./support/kernel.js";
 import { cliPath, fixture } from "./support/paths.js";
+import { attributes, startOtlpReceiver, type OtlpReceiver } from "./support/otlp-receiver.js";
 import { freePort, startPrometheus, type Prometheus } from "./support/prometheus.js";
 import { startWriter, type Writes } from "./support/writer.js";
 
@@ -42,8 +45,10 @@ function expectedQuantile(q: number, values: number[]): number {
 
 let cgroup: TestCgroup | undefined;
 let prometheus: Prometheus | undefined;
+let receiver: OtlpReceiver | undefined;
 afterAll(async () => {
   await prometheus?.stop();
+  await receiver?.close();
   cgroup?.remove();
 });
 
@@ -51,8 +56,11 @@ describeKernel("tsbpf run --metrics, scraped by Prometheus", () => {
   it("answers PromQL with the counts, sums and quantiles of the writes the test made from its cgroup", async () => {
     cgroup = makeTestCgroup("prom");
     const port = await freePort();
+    receiver = await startOtlpReceiver();
     const run = start(process.execPath, [cliPath, "run", fixture("fleet-metrics.bpf.ts"), "--json",
-      "--metrics", `127.0.0.1:${port}`, "--config", `watchedCgroup=${cgroup.id}`]);
+      "--metrics", `127.0.0.1:${port}`, "--config", `watchedCgroup=${cgroup.id}`], {
+      ...process.env, OTEL_METRICS_EXPORTER: "otlp", OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_METRIC_EXPORT_INTERVAL: "300",
+    });
     try {
       await attached(run);
       expect(run.stdout()).not.toContain("error");
@@ -118,6 +126,20 @@ describeKernel("tsbpf run --metrics, scraped by Prometheus", () => {
       for (const { metric } of origins) {
         expect(metric).toMatchObject({ cgroup: cgroup.path, cgroup_id: String(cgroup.id), container_id: cgroup.containerId, pod_uid: cgroup.podUid });
       }
+
+      // The OTLP pushes: the latest tsbpf_writes holds every write, by comm and descriptor.
+      const total = all.reduce((n, w) => n + w.times, 0);
+      const latestWrites = () => receiver!.metrics().get("tsbpf_writes")?.at(-1);
+      const pushed = () => (latestWrites()?.sum.dataPoints ?? []).reduce((n: number, p: { asDouble: number }) => n + p.asDouble, 0);
+      const deadline = Date.now() + 20_000;
+      while (pushed() !== total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(pushed()).toBe(total);
+      const points = latestWrites().sum.dataPoints.map((d: { attributes: never; asDouble: number }) => ({ ...attributes(d.attributes), value: d.asDouble }));
+      for (const w of all) {
+        const expected = all.filter((x) => x.comm === w.comm && x.fd === w.fd).reduce((n, x) => n + x.times, 0);
+        expect(points.find((d: { comm: string; fd: string }) => d.comm === w.comm && d.fd === String(w.fd))).toMatchObject({ value: expected, container_id: cgroup.containerId });
+      }
+      expect(attributes(latestWrites().resource.attributes)).toMatchObject({ "service.name": "tsbpf" });
 
       run.child.kill("SIGINT");
       const { code, stderr } = await run.finished;

@@ -169,7 +169,7 @@ describeKernel("@tsbpf/metrics on a loaded probe", () => {
       const byName = new Map(resourceMetrics.scopeMetrics.flatMap((s) => s.metrics).map((m) => [m.name as string, m]));
       const writes = byName.get("tsbpf_writes")!;
       expect(writes.sum.isMonotonic).toBe(true);
-      const points = (writes.sum.dataPoints as { attributes: Kv[]; asDouble: number }[]).map((p) => ({ ...attrs(p.attributes), value: p.asDouble }));
+      const points = (writes.sum.dataPoints as { attributes: Kv[]; asDouble: number }[]).map((p) => ({ ...attrs(p.attributes), value: p.asDouble }) as Record<string, unknown>);
       for (const w of plan) {
         expect(points.find((p) => p.comm === w.comm && p.fd === String(w.fd))).toMatchObject({
           value: w.times, container_id: cgroup!.containerId, pod_uid: cgroup!.podUid, namespace: "shop", pod: "web-0" });

@@ -4,7 +4,9 @@
 // not reject unknown fields); the DaemonSet asks for the privileges docs/deploy.md lists and no
 // more; the Dockerfile parses without a diagnostic (dockerfile-utils) and agrees with the chart.
 // The image itself is not built here (no Docker engine on these machines): its command is run as
-// the container would run it, on this kernel, against an object built as the Dockerfile builds it.
+// the container would run it, on this kernel, against an object built as the Dockerfile builds it,
+// as uid 0 holding only the capabilities the chart adds (setpriv, util-linux): enough, and each
+// one needed (without either, loading is refused naming the missing one).
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -148,13 +150,28 @@ describe("deploy/Dockerfile", () => {
   });
 });
 
-describeKernel("the image's command on this kernel", () => {
+/** The chart's default capability set as setpriv arguments: uid 0 holding only these (bounding and inheritable sets). */
+function withCapabilities(caps: string[], command: string[]): string[] {
+  const set = ["-all", ...caps.map((c) => `+${c.toLowerCase()}`)].join(",");
+  return [`--bounding-set=${set}`, `--inh-caps=${set}`, ...command];
+}
+
+describeKernel("the image's command on this kernel, with the pod's capabilities only", () => {
   it("runs the default probe as an object built as the Dockerfile builds it, and serves its metrics", async () => {
+    const caps = daemonSet(render()).spec.template.spec.containers[0].securityContext.capabilities.add as string[];
     const dir = mkdtempSync(join(tmpdir(), "tsbpf-image-"));
     const [source, object] = [...dockerfile.matchAll(/cli\.js build (\S+) -o \/out\/probes\/(\S+)/g)].map((m) => [m[1]!, m[2]!])[0]!;
     execFileSync(process.execPath, [cliPath, "build", join(repoRoot, source), "-o", join(dir, object)], { stdio: "pipe" });
+    const setpriv = toolPath("setpriv");
+    // Each capability is needed: without it, loading is refused, naming it.
+    for (const missing of caps) {
+      const out = spawnSync(setpriv, withCapabilities(caps.filter((c) => c !== missing), [process.execPath, cliPath, "run", join(dir, object), "--duration", "1"]),
+        { encoding: "utf8", env: { ...process.env, HOME: dir } });
+      expect(out.status, missing).not.toBe(0);
+      expect(out.stderr, missing).toContain(`CAP_${missing}`);
+    }
     const port = await freePort();
-    const run = start(process.execPath, [cliPath, "run", join(dir, object), "--metrics", `127.0.0.1:${port}`], { ...process.env, HOME: dir });
+    const run = start(setpriv, withCapabilities(caps, [process.execPath, cliPath, "run", join(dir, object), "--metrics", `127.0.0.1:${port}`]), { ...process.env, HOME: dir });
     try {
       let text = "";
       // System calls happen all the time (this test's own): the count of some program's appears.

@@ -16,7 +16,7 @@
  * Integers become JavaScript numbers: exact up to 2^53.
  */
 import { isInternalMap } from "@tsbpf/object";
-import { AggregationHandle, HashMapHandle, type BpfObject, type Histogram, type Stats } from "@tsbpf/runtime";
+import { AggregationHandle, BpfObject, HashMapHandle, type Histogram, type Stats } from "@tsbpf/runtime";
 import { cumulative } from "./buckets.js";
 import { keyLabels, type Labels } from "./labels.js";
 import { metricName, snakeCase } from "./names.js";
@@ -76,7 +76,7 @@ export interface Reading {
 export type ProbeLike = BpfObject | { object: BpfObject };
 
 export function objectOf(probe: ProbeLike): BpfObject {
-  return "object" in probe && !("maps" in probe) ? probe.object : (probe as BpfObject);
+  return probe instanceof BpfObject ? probe : probe.object;
 }
 
 const AGGREGATION_HELP: Record<string, string> = {

@@ -4,8 +4,20 @@
  * SDKs read it, pushed over OTLP to the endpoint the OTEL_* variables name. The package is
  * imported only then, so that a plain run never loads prom-client or the OpenTelemetry SDK.
  */
+import { parseListenAddress } from "@tsbpf/metrics/address";
 import type { BpfObject } from "@tsbpf/runtime";
+import { InvalidArgumentError } from "commander";
 import { UsageError } from "./args.js";
+
+/** `--metrics`: checked when the options are parsed, before anything compiles or loads. */
+export function parseMetricsAddress(text: string): string {
+  try {
+    parseListenAddress(text);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message + ".");
+  }
+  return text;
+}
 
 /** Starts what the options and environment ask for; returns how to stop it (undefined: nothing started). */
 export async function startMetrics(probes: { name: string; object: BpfObject }[], address: string | undefined,
@@ -16,12 +28,7 @@ export async function startMetrics(probes: { name: string; object: BpfObject }[]
   const stops: (() => Promise<void>)[] = [];
   try {
     if (address !== undefined) {
-      let listen;
-      try {
-        listen = metrics.parseListenAddress(address);
-      } catch (error) {
-        throw new UsageError(`--metrics: ${(error as Error).message}`);
-      }
+      const listen = parseListenAddress(address);
       const server = await metrics.serveMetrics(probes, { address: listen }).catch((error: NodeJS.ErrnoException) => {
         throw new UsageError(`--metrics: cannot listen on ${address}: ${error.code ?? error.message}`);
       });

@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import { collectConfig, parsePositiveInt, parseSeconds, perfEvents, UsageError, type RunOptions } from "./args.js";
 import { stdoutClosed } from "./closed-pipe.js";
 import { colorsFor } from "./colors.js";
+import { parseMetricsAddress } from "./metrics-export.js";
 
 export interface CliIo {
   stdout: NodeJS.WritableStream;
@@ -108,7 +109,7 @@ Examples:
     .addOption(new Option("--interval <seconds>", "print the maps every this many seconds too").argParser(parseSeconds))
     .option("--clear", "with --interval: reset the aggregations after each print")
     .option("--all-maps", "print maps declared internal: true too")
-    .option("--metrics <address>", "serve the maps as Prometheus metrics at http://<address>/metrics while running (host:port, :port or port; host 127.0.0.1 unless given)")
+    .addOption(new Option("--metrics <address>", "serve the maps as Prometheus metrics at http://<address>/metrics while running (host:port, :port or port; host 127.0.0.1 unless given)").argParser(parseMetricsAddress))
     .addHelpText("after", runHelp)
     .action(async (file: string, o: {
       duration?: number; json?: boolean; config: Record<string, string>; class?: string; interface?: string; netns?: string;

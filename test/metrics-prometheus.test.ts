@@ -6,6 +6,8 @@
 // interpolation inside a bucket), the histogram's _sum, and the cgroup/container/pod labels. The
 // same run pushes its metrics over OTLP/HTTP, as OTEL_METRICS_EXPORTER=otlp and
 // OTEL_EXPORTER_OTLP_ENDPOINT ask, to a receiver the test runs: the counts arrive there too.
+import { spawnSync } from "node:child_process";
+import { createServer } from "node:net";
 import { afterAll, expect, it } from "vitest";
 import { attached, start } from "./support/child.js";
 import { makeTestCgroup, type TestCgroup } from "./support/cgroup.js";
@@ -149,4 +151,18 @@ describeKernel("tsbpf run --metrics, scraped by Prometheus", () => {
       run.child.kill("SIGKILL");
     }
   }, 120_000);
+
+  it("refuses a port in use after loading: a usage error naming the address, stdout empty (the object cached by the run above)", async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, "127.0.0.1", resolve));
+    const port = (holder.address() as { port: number }).port;
+    try {
+      const r = spawnSync(process.execPath, [cliPath, "run", fixture("fleet-metrics.bpf.ts"), "--json", "--metrics", `127.0.0.1:${port}`, "--duration", "1"], { encoding: "utf8" });
+      expect(r.status, r.stderr).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toContain(`--metrics: cannot listen on 127.0.0.1:${port}: EADDRINUSE`);
+    } finally {
+      holder.close();
+    }
+  }, 60_000);
 });

@@ -16,10 +16,11 @@
  * Integers become JavaScript numbers: exact up to 2^53.
  */
 import { isInternalMap } from "@tsbpf/object";
-import { AggregationHandle, BpfObject, HashMapHandle, type Histogram, type Stats } from "@tsbpf/runtime";
-import { cumulative } from "./buckets.js";
+import { AggregationHandle, BpfObject, HashMapHandle } from "@tsbpf/runtime";
 import { keyLabels, type Labels } from "./labels.js";
-import { metricName, snakeCase } from "./names.js";
+import { aggregationFamilies } from "./aggregation-families.js";
+import { snakeCase } from "./names.js";
+import { plainMapFamilies } from "./plain-map-families.js";
 
 /** How one map is exported. */
 export interface MapMetricOptions {
@@ -79,29 +80,19 @@ export function objectOf(probe: ProbeLike): BpfObject {
   return probe instanceof BpfObject ? probe : probe.object;
 }
 
-const AGGREGATION_HELP: Record<string, string> = {
-  count: "count() per key", sum: "sum() per key", min: "min() per key", max: "max() per key", avg: "avg() per key",
-  stats: "stats() per key: count and sum", hist: "hist(): log2 histogram", lhist: "lhist(): linear histogram",
-};
 
-/** A stable text of a key, to pair a histogram's keys with its SumMap's. */
-function keyId(key: unknown): string {
-  return JSON.stringify(key ?? null, (_k, v: unknown) => (typeof v === "bigint" ? `${v}` : v instanceof Uint8Array ? [...v] : v));
+/** What reading one map needs: its options, the cap, and the labels of a key. */
+export interface MapContext {
+  probe: BpfObject;
+  mapName: string;
+  options: MapMetricOptions;
+  prefix: string;
+  /** An integer as a metric value (scaled). */
+  num(v: bigint): number;
+  /** Whether one more series fits under the cap (counted as dropped when not). */
+  admit(): boolean;
+  labelsOf(key: unknown): Labels;
 }
-
-/** A per-CPU value merged: integers summed, structs member by member. */
-function merged(value: unknown): unknown {
-  if (!Array.isArray(value) || value.length === 0) return value;
-  if (value.every((v) => typeof v === "bigint" || typeof v === "number")) return value.reduce((a: bigint, b) => a + BigInt(b as bigint), 0n);
-  if (value.every((v) => v && typeof v === "object" && !Array.isArray(v) && !(v instanceof Uint8Array))) {
-    const out: Record<string, unknown> = {};
-    for (const field of Object.keys(value[0] as object)) out[field] = merged(value.map((v) => (v as Record<string, unknown>)[field]));
-    return out;
-  }
-  return value;
-}
-
-const isPerCpu = (type: number) => type === 5 || type === 6 || type === 10; // PERCPU_HASH, PERCPU_ARRAY, LRU_PERCPU_HASH
 
 /** The probe's maps that are metrics, by name, sorted. */
 function metricMaps(object: BpfObject, options: ReadOptions): [string, AggregationHandle | HashMapHandle][] {
@@ -129,8 +120,6 @@ export async function readFamilies(probes: { name: string; object: BpfObject }[]
     };
     for (const [mapName, map] of metricMaps(object, options)) {
       const o = options.maps?.[mapName] ?? {};
-      const scale = o.scale ?? 1;
-      const num = (v: bigint) => Number(v) * scale;
       let series = 0;
       dropped.set(mapName, dropped.get(mapName) ?? 0);
       const admit = () => {
@@ -144,61 +133,9 @@ export async function readFamilies(probes: { name: string; object: BpfObject }[]
         else if (existing.type === family.type) (existing.points as unknown[]).push(...family.points);
         else families.set((family.name = `${family.name}_${snakeCase(probe)}`), family);   // two probes, one name, two kinds
       };
-      if (map instanceof AggregationHandle) {
-        const help = o.help ?? `${mapName}: ${AGGREGATION_HELP[map.kind]}`;
-        const entries = await map.entries();
-        if (map.histogram) {
-          const sums = await histogramSums(object, mapName, o.sum);
-          const points: HistogramPoint[] = [];
-          for (const [key, value] of entries) {
-            if (!admit()) continue;
-            const c = cumulative(value as Histogram, map.linear);
-            const sum = sums?.get(keyId(key));
-            points.push({ labels: labelsOf(key, o.keyLabel), buckets: c.buckets.map((b) => ({ le: num(b.le), count: Number(b.count) })),
-              count: Number(c.count), ...(sum !== undefined ? { sum: num(sum) } : {}) });
-          }
-          add({ type: "histogram", name: o.name ?? metricName(prefix, mapName, o.unit, false), help, unit: o.unit, map: mapName, points });
-        } else if (map.kind === "stats") {
-          const points: SummaryPoint[] = [];
-          for (const [key, value] of entries) {
-            if (admit()) points.push({ labels: labelsOf(key, o.keyLabel), count: Number((value as Stats).count), sum: num((value as Stats).sum) });
-          }
-          add({ type: "summary", name: o.name ?? metricName(prefix, mapName, o.unit, false), help, unit: o.unit, map: mapName, points });
-        } else {
-          const counter = map.kind === "count" || map.kind === "sum";
-          const points: Point[] = [];
-          for (const [key, value] of entries) if (admit()) points.push({ labels: labelsOf(key, o.keyLabel), value: num(value as bigint) });
-          add({ type: counter ? "counter" : "gauge", name: o.name ?? metricName(prefix, mapName, o.unit, counter), help, unit: o.unit, map: mapName, points });
-        }
-        continue;
-      }
-      // A plain map: integer values, or structs of integers.
-      const perCpu = isPerCpu(map.type);
-      const counter = o.type === "counter";
-      const byMember = new Map<string, Point[]>();
-      for await (const [key, raw] of map.entries()) {
-        const value = perCpu ? merged(raw) : raw;
-        if (typeof value === "bigint" || typeof value === "number") {
-          if (!admit()) continue;
-          let list = byMember.get("");
-          if (!list) byMember.set("", (list = []));
-          list.push({ labels: labelsOf(key, o.keyLabel), value: num(BigInt(value)) });
-        } else if (value && typeof value === "object" && !Array.isArray(value) && !(value instanceof Uint8Array)) {
-          if (!admit()) continue;
-          const labels = labelsOf(key, o.keyLabel);
-          for (const [member, v] of Object.entries(value)) {
-            if (typeof v !== "bigint" && typeof v !== "number") continue;
-            let list = byMember.get(member);
-            if (!list) byMember.set(member, (list = []));
-            list.push({ labels, value: num(BigInt(v)) });
-          }
-        }
-      }
-      for (const [member, points] of byMember) {
-        const stem = member ? `${mapName}_${snakeCase(member)}` : mapName;
-        add({ type: counter ? "counter" : "gauge", name: member ? metricName(prefix, stem, o.unit, counter) : o.name ?? metricName(prefix, stem, o.unit, counter),
-          help: o.help ?? `${mapName}${member ? `.${member}` : ""}: map values`, unit: o.unit, map: mapName, points });
-      }
+      const context: MapContext = { probe: object, mapName, options: o, prefix, num: (v: bigint) => Number(v) * (o.scale ?? 1), admit, labelsOf: (key) => labelsOf(key, o.keyLabel) };
+      const produced = map instanceof AggregationHandle ? await aggregationFamilies(map, context) : await plainMapFamilies(map, context);
+      for (const family of produced) add(family);
     }
   }
   const droppedFamily: Family = { type: "gauge", name: "tsbpf_metrics_series_dropped", map: "", points: [...dropped].map(([map, count]) => ({ labels: { map }, value: count })),
@@ -206,9 +143,3 @@ export async function readFamilies(probes: { name: string; object: BpfObject }[]
   return { families: [...families.values(), droppedFamily], dropped };
 }
 
-/** The SumMap that gives a histogram its `_sum`, by key, or undefined. */
-async function histogramSums(object: BpfObject, histogram: string, named: string | undefined): Promise<Map<string, bigint> | undefined> {
-  const map = object.maps.get(named ?? `${histogram}Sum`);
-  if (!(map instanceof AggregationHandle) || map.kind !== "sum") return undefined;
-  return new Map((await map.entries()).map(([key, value]) => [keyId(key), value as bigint]));
-}

@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import { collectConfig, parsePositiveInt, parseSeconds, perfEvents, UsageError, type RunOptions } from "./args.js";
 import { stdoutClosed } from "./closed-pipe.js";
 import { colorsFor } from "./colors.js";
+import { parseMetricsAddress } from "./metrics-export.js";
 
 export interface CliIo {
   stdout: NodeJS.WritableStream;
@@ -108,11 +109,12 @@ Examples:
     .addOption(new Option("--interval <seconds>", "print the maps every this many seconds too").argParser(parseSeconds))
     .option("--clear", "with --interval: reset the aggregations after each print")
     .option("--all-maps", "print maps declared internal: true too")
+    .addOption(new Option("--metrics <address>", "serve the maps as Prometheus metrics at http://<address>/metrics while running (host:port, :port or port; host 127.0.0.1 unless given)").argParser(parseMetricsAddress))
     .addHelpText("after", runHelp)
     .action(async (file: string, o: {
       duration?: number; json?: boolean; config: Record<string, string>; class?: string; interface?: string; netns?: string;
       cgroup?: string; binary?: string; pid?: number; event?: string; frequency?: number; folded?: string; flamegraph?: string;
-      traceSelf?: boolean; interval?: number; clear?: boolean; allMaps?: boolean;
+      traceSelf?: boolean; interval?: number; clear?: boolean; allMaps?: boolean; metrics?: string;
     }) => {
       if (o.clear && o.interval === undefined) {
         throw new UsageError("--clear resets the maps after each --interval print: give --interval <seconds>");
@@ -133,7 +135,7 @@ Examples:
       process.once("SIGTERM", onSignal);
       setRunning(true);
       try {
-        await run(options, { ...io, signal: AbortSignal.any([interrupt.signal, stdoutClosed.signal]) });
+        await run({ ...options, metrics: o.metrics }, { ...io, signal: AbortSignal.any([interrupt.signal, stdoutClosed.signal]) });
       } finally {
         setRunning(false);
         process.off("SIGINT", onSignal);

@@ -1,5 +1,7 @@
 /**
  * @tsbpf/compiler: TypeScript probe classes to BPF ELF objects with BTF, without clang or LLVM.
+ *
+ * @module @tsbpf/compiler
  */
 export { compileFile, compileSource, type CompileOptions, type CompiledProbe, type CompileResult } from "./compile.js";
 export { checkFile, checkSource, type CheckResult } from "./check.js";

@@ -10,12 +10,14 @@ import { boundNames, importEdits, type WantedImport } from "./imports.js";
 import type { EditorDiagnostic } from "./service.js";
 import { isKernelType } from "./vmlinux-names.js";
 
+/** Replace `length` characters at `start` (UTF-16 offsets) with `newText`. */
 export interface TextEdit {
   start: number;
   length: number;
   newText: string;
 }
 
+/** A quick fix: edits of the diagnostic's file that remove the diagnostic. */
 export interface QuickFix {
   /** Stable name of the kind of fix (tsserver's fixName). */
   fixName: "tsbpf-annotate-parameter" | "tsbpf-import-kernel-type" | "tsbpf-integer-cast";
@@ -52,6 +54,7 @@ function nodeAt(file: ts.SourceFile, start: number, length: number): ts.Node {
   return found;
 }
 
+/** The quick fixes for one diagnostic of a file's text (none when the compiler knows no remedy). */
 export function fixesFor(d: EditorDiagnostic, fileName: string, text: string): QuickFix[] {
   if (d.source === "tsbpf" && d.code === 3002 && d.hint) return annotateParameter(d, fileName, text);
   if (d.source === "tsc" && (d.code === 2304 || d.code === 2552)) return importKernelType(d, fileName, text);

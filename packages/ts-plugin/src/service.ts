@@ -4,6 +4,8 @@
  * remembered per file until its text changes (an editor asks again for the same text: on focus,
  * for code fixes, for each diagnostics kind), and a failure inside the compiler is logged and
  * answered with no diagnostics: the editor keeps working without tsbpf's.
+ *
+ * @module @tsbpf/ts-plugin/service
  */
 import { checkSource, type Diagnostic } from "@tsbpf/compiler";
 import { fixesFor, type QuickFix } from "./fixes.js";
@@ -20,6 +22,7 @@ export interface EditorDiagnostic {
   length: number;
 }
 
+/** The outcome of one check of a file's text. */
 export interface ProbeCheck {
   /** Every diagnostic on the file: tsbpf's and the tsc ones the compiler saw (source "tsc"). */
   diagnostics: EditorDiagnostic[];
@@ -57,8 +60,14 @@ function place(d: Diagnostic, starts: number[], textLength: number): EditorDiagn
   return placed;
 }
 
+/** Where the service reports its own failures (tsserver's log, the LSP client's output). */
 export type Log = (message: string) => void;
 
+/**
+ * The editor integrations' door to the compiler: checks of probe files remembered per file until
+ * the text changes, and the quick fixes for the diagnostics of a range. Never throws: a failure is
+ * logged and answered with nothing.
+ */
 export class ProbeService {
   readonly #log: Log;
   readonly #checks = new Map<string, { text: string; check: ProbeCheck }>();

@@ -70,10 +70,13 @@ export type Log = (message: string) => void;
  */
 export class ProbeService {
   readonly #log: Log;
+  readonly #compile: typeof checkSource;
   readonly #checks = new Map<string, { text: string; check: ProbeCheck }>();
 
-  constructor(log: Log) {
+  /** `compile` is the compiler's checkSource; a test passes one that fails. */
+  constructor(log: Log, compile: typeof checkSource = checkSource) {
     this.#log = log;
+    this.#compile = compile;
   }
 
   /** The diagnostics of `fileName` with this text; none when it holds no probe class. */
@@ -85,7 +88,7 @@ export class ProbeService {
     if (isProbeSource(text)) {
       try {
         const starts = lineStarts(text);
-        for (const d of checkSource(fileName, text).diagnostics) {
+        for (const d of this.#compile(fileName, text).diagnostics) {
           if (d.file !== fileName) continue;
           // An internal error is tsbpf's bug, not the user's: it goes to the log, not under their code.
           if (d.code === 5999 && d.source !== "tsc") {

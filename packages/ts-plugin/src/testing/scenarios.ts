@@ -52,6 +52,17 @@ export const scenarios: Scenario[] = [
     code: 1025, source: "tsbpf", at: "this.depth(n - 1)", length: "this.depth(n - 1)".length, message: /recursi/,
   },
   {
+    name: "a stack over 512 bytes (TSBPF5001)",
+    edit: {
+      find: '    bpf.printk("unlink pid=%d file=%s", pid, file.name);\n',
+      replace: '    bpf.printk("unlink pid=%d file=%s", pid, file.name);\n' +
+        '    const a: UnlinkEvent = { pid, ret: 1n, name: "" };\n    const b: UnlinkEvent = { pid, ret: 2n, name: "" };\n' +
+        "    bpf.probeReadKernelStr(a.name, name.name);\n    bpf.probeReadKernelStr(b.name, name.name);\n" +
+        "    this.events.output(a, 0n);\n    this.events.output(b, 0n);\n    this.events.output(file, 0n);\n",
+    },
+    code: 5001, source: "tsbpf", at: "enter(dfd", length: "enter".length, message: /the program 'enter' needs \d+ bytes of stack; BPF allows 512/,
+  },
+  {
     name: "a hook parameter of the wrong kind (TSBPF3002)",
     edit: { find: "enter(dfd: i32, name: Ptr<filename>): i32 {\n    const pid", replace: "enter(dfd: u64, name: Ptr<filename>): i32 {\n    const pid" },
     code: 3002, source: "tsbpf", at: "u64, name", length: 3, message: /'u64' is not the type of argument 1 of the kernel function do_unlinkat/,

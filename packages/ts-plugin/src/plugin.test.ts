@@ -39,8 +39,9 @@ const sourceOf = (d: ServerDiagnostic) => d.source ?? "tsc";
 beforeAll(async () => {
   project = testProject();
   server = new TsServer(process.env.TSBPF_TSSERVER_LOG);
+  // tsserver loads the project here, tsbpf/vmlinux's declarations (9 MB) included: seconds, more on a busy machine.
   await server.notify("open", { file: project.probe, fileContent: exampleText, projectRootPath: project.dir });
-}, 60_000);
+}, 240_000);
 
 afterAll(async () => {
   await server?.close();
@@ -50,7 +51,7 @@ afterAll(async () => {
 describe("the tsserver plugin", () => {
   test("the example as it is: no diagnostics", async () => {
     expect(await server.semanticDiagnostics(project.probe)).toEqual([]);
-  }, 60_000);
+  }, 120_000);
 
   for (const scenario of scenarios) {
     test(`${scenario.name}: reported where it is${scenario.fix ? ", fixed by its quick fix" : ""}, gone when undone`, async () => {

@@ -24,16 +24,26 @@ function init(modules: { typescript: typeof TS }): TS.server.PluginModule {
 
   function create(info: TS.server.PluginCreateInfo): TS.LanguageService {
     const log = (message: string) => info.project.projectService.logger.info(`[tsbpf] ${message}`);
-    let service: ProbeService;
-    let isProbeSource: Service["isProbeSource"];
-    try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const loaded = require("./service.js") as Service;
+    let service: ProbeService | undefined;
+    let isProbeSource: Service["isProbeSource"] = () => false;
+    const ready = (loaded: Service) => {
       service = new loaded.ProbeService(log);
       isProbeSource = loaded.isProbeSource;
+    };
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      ready(require("./service.js") as Service);
     } catch (error) {
-      log(`not active: the tsbpf compiler could not be loaded (${(error as Error).message})`);
-      return info.languageService;
+      if ((error as { code?: string }).code !== "ERR_REQUIRE_ESM") {
+        log(`not active: the tsbpf compiler could not be loaded (${(error as Error).stack ?? String(error)})`);
+        return info.languageService;
+      }
+      // A Node without require(esm) (before 20.19 and 22.12): loaded asynchronously, then tsserver
+      // is asked to refresh the diagnostics it has published without tsbpf's.
+      import("./service.js").then((loaded: Service) => {
+        ready(loaded);
+        info.project.refreshDiagnostics();
+      }, (failure: unknown) => log(`not active: the tsbpf compiler could not be loaded (${String(failure)})`));
     }
     const ls = info.languageService;
     const proxy = Object.create(null) as TS.LanguageService;
@@ -61,7 +71,7 @@ function init(modules: { typescript: typeof TS }): TS.server.PluginModule {
       const prior = ls.getSemanticDiagnostics(fileName);
       try {
         const file = ls.getProgram()?.getSourceFile(fileName);
-        if (!file || !isProbeSource(file.text)) return prior;
+        if (!service || !file || !isProbeSource(file.text)) return prior;
         const check = service.check(fileName, file.text);
         if (check.milliseconds > 0) log(`${fileName}: ${check.diagnostics.length} diagnostics in ${check.milliseconds.toFixed(0)} ms`);
         // tsc's own are the language service's already.
@@ -76,7 +86,7 @@ function init(modules: { typescript: typeof TS }): TS.server.PluginModule {
       const prior = ls.getCodeFixesAtPosition(fileName, start, end, errorCodes, formatOptions, preferences);
       try {
         const text = textOf(fileName);
-        if (text === undefined || !isProbeSource(text)) return prior;
+        if (!service || text === undefined || !isProbeSource(text)) return prior;
         const codes = new Set(errorCodes);
         // tsc's diagnostics of the range, as this language service reports them, for the fixes on tsc's codes.
         const tsc: EditorDiagnostic[] = ls.getSemanticDiagnostics(fileName)

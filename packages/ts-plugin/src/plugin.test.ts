@@ -92,3 +92,27 @@ describe("the tsserver plugin", () => {
     expect(codes).toEqual(expect.arrayContaining(["3002", "2304", "2322"]));
   });
 });
+
+describe("the tsserver plugin where Node cannot require() ES modules", () => {
+  // Node before 20.19 and 22.12 (older editors' tsserver): the plugin imports the compiler
+  // asynchronously and then has tsserver refresh; the diagnostics come once it has.
+  test("tsbpf's diagnostics appear after the asynchronous load", async () => {
+    const other = testProject();
+    const old = new TsServer(undefined, ["--no-experimental-require-module"]);
+    try {
+      const float = scenarios.find((s) => s.code === 2001)!;
+      const text = edited(float);
+      await old.notify("open", { file: other.probe, fileContent: text, projectRootPath: other.dir });
+      let found: ServerDiagnostic | undefined;
+      for (let i = 0; i < 100 && !found; i++) {
+        found = (await old.semanticDiagnostics(other.probe)).find((d) => d.source === "tsbpf");
+        if (!found) await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      expect(found?.code).toBe(2001);
+      expect(found!.start).toEqual(location(text, expectedStart(float, text)));
+    } finally {
+      await old.close();
+      other.remove();
+    }
+  }, 240_000);
+});

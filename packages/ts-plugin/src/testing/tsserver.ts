@@ -19,9 +19,10 @@ export class TsServer {
   #buffer = Buffer.alloc(0);
   stderr = "";
 
-  constructor(logFile?: string) {
+  /** `nodeOptions` go to node before tsserver.js (e.g. turning require(esm) off). */
+  constructor(logFile?: string, nodeOptions: string[] = []) {
     const tsserver = createRequire(import.meta.url).resolve("typescript/lib/tsserver.js");
-    const args = [tsserver, "--disableAutomaticTypingAcquisition", "--suppressDiagnosticEvents"];
+    const args = [...nodeOptions, tsserver, "--disableAutomaticTypingAcquisition", "--suppressDiagnosticEvents"];
     if (logFile) args.push("--logVerbosity", "verbose", "--logFile", logFile);
     this.#process = spawn(process.execPath, args, { stdio: "pipe" });
     this.#process.stdout.on("data", (chunk: Buffer) => this.#read(chunk));

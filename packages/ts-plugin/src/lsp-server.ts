@@ -57,7 +57,7 @@ export function startLanguageServer(input: NodeJS.ReadableStream, output: NodeJS
     void connection.sendDiagnostics({ uri, version: document.version, diagnostics: diagnostics.map((d) => toLsp(document, d)) });
   };
 
-  documents.onDidOpen(({ document }) => publish(document.uri));
+  // On open too (TextDocuments reports an opened document's content as a change).
   documents.onDidChangeContent(({ document }) => {
     clearTimeout(pending.get(document.uri));
     pending.set(document.uri, setTimeout(() => publish(document.uri), DEBOUNCE_MS));

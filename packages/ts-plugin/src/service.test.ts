@@ -76,3 +76,30 @@ describe("ProbeService", () => {
       .replace("const pid: u32 = bpf.getCurrentPidTgid() >> 32n;", "const pid: u32 = u32(bpf.getCurrentPidTgid() >> 32n);"));
   });
 });
+
+describe("ProbeService and the files a check read", () => {
+  it("checks again when a file the probe imports changes on disk, though the probe's text did not", async () => {
+    const { mkdtempSync, rmSync, utimesSync, writeFileSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const { tmpdir } = await import("node:os");
+    const dir = mkdtempSync(join(tmpdir(), "tsbpf-service-"));
+    try {
+      const imported = join(dir, "sizes.ts");
+      writeFileSync(imported, "export const N = 1;\n");
+      const { s, calls } = service((file) => ({ diagnostics: [], probeClasses: [], inputs: [file, imported] }));
+      s.check("/p.bpf.ts", probe);
+      s.check("/p.bpf.ts", probe);
+      expect(calls.length).toBe(1);
+      utimesSync(imported, new Date(), new Date(Date.now() + 5_000));
+      s.check("/p.bpf.ts", probe);
+      expect(calls.length).toBe(2);
+      rmSync(imported);
+      s.check("/p.bpf.ts", probe);
+      expect(calls.length).toBe(3);
+      s.check("/p.bpf.ts", probe);
+      expect(calls.length).toBe(3);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,12 +1,13 @@
 /**
  * What both editor integrations (the tsserver plugin and `tsbpf lsp`) ask of the compiler: the
  * diagnostics of a probe file's current text, and the quick fixes for one of them. A check is
- * remembered per file until its text changes (an editor asks again for the same text: on focus,
- * for code fixes, for each diagnostics kind), and a failure inside the compiler is logged and
+ * remembered per file until its text or a file it read changes (an editor asks again for the same
+ * text: on focus, for code fixes, for each diagnostics kind), and a failure inside the compiler is logged and
  * answered with no diagnostics: the editor keeps working without tsbpf's.
  *
  * @module @tsbpf/ts-plugin/service
  */
+import { statSync } from "node:fs";
 import { checkSource, type Diagnostic } from "@tsbpf/compiler";
 import { fixesFor, type QuickFix } from "./fixes.js";
 
@@ -63,6 +64,20 @@ function place(d: Diagnostic, starts: number[], textLength: number): EditorDiagn
 /** Where the service reports its own failures (tsserver's log, the LSP client's output). */
 export type Log = (message: string) => void;
 
+/** A file's modification time, or -1 when it cannot be read. */
+function mtimeOf(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return -1;
+  }
+}
+
+function unchanged(inputs: ReadonlyMap<string, number>): boolean {
+  for (const [path, mtime] of inputs) if (mtimeOf(path) !== mtime) return false;
+  return true;
+}
+
 /**
  * The editor integrations' door to the compiler: checks of probe files remembered per file until
  * the text changes, and the quick fixes for the diagnostics of a range. Never throws: a failure is
@@ -71,7 +86,7 @@ export type Log = (message: string) => void;
 export class ProbeService {
   readonly #log: Log;
   readonly #compile: typeof checkSource;
-  readonly #checks = new Map<string, { text: string; check: ProbeCheck }>();
+  readonly #checks = new Map<string, { text: string; check: ProbeCheck; inputs: Map<string, number> }>();
 
   /** `compile` is the compiler's checkSource; a test passes one that fails. */
   constructor(log: Log, compile: typeof checkSource = checkSource) {
@@ -82,13 +97,19 @@ export class ProbeService {
   /** The diagnostics of `fileName` with this text; none when it holds no probe class. */
   check(fileName: string, text: string): ProbeCheck {
     const known = this.#checks.get(fileName);
-    if (known && known.text === text) return { ...known.check, milliseconds: 0 };
+    if (known && known.text === text && unchanged(known.inputs)) return { ...known.check, milliseconds: 0 };
     const began = performance.now();
     let diagnostics: EditorDiagnostic[] = [];
+    const inputs = new Map<string, number>();
     if (isProbeSource(text)) {
       try {
         const starts = lineStarts(text);
-        for (const d of this.#compile(fileName, text).diagnostics) {
+        const result = this.#compile(fileName, text);
+        // What else the check read (the probe's local imports, declarations): a change to one of them
+        // on disk makes the remembered answer stale even though the probe's text is the same.
+        // (Installed packages' declarations are left out: they change with an install, which restarts the editor's project.)
+        for (const input of result.inputs) if (input !== fileName && !/[\\/]node_modules[\\/]/.test(input)) inputs.set(input, mtimeOf(input));
+        for (const d of result.diagnostics) {
           if (d.file !== fileName) continue;
           // An internal error is tsbpf's bug, not the user's: it goes to the log, not under their code.
           if (d.code === 5999 && d.source !== "tsc") {
@@ -103,7 +124,7 @@ export class ProbeService {
       }
     }
     const check = { diagnostics, milliseconds: performance.now() - began };
-    this.#checks.set(fileName, { text, check });
+    this.#checks.set(fileName, { text, check, inputs });
     return check;
   }
 

@@ -1,6 +1,8 @@
 /**
  * @tsbpf/runtime: loads BPF objects into the Linux kernel and talks to them from Node.js.
  * Linux only; needs the native shim built by `npm install`.
+ *
+ * @module @tsbpf/runtime
  */
 import "./sys/native.js";
 

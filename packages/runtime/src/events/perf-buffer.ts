@@ -85,6 +85,10 @@ export interface PerfSample<T> {
   record: T;
 }
 
+/**
+ * The consumer of a BPF_MAP_TYPE_PERF_EVENT_ARRAY (kernel 4.3): one ring per online CPU, read
+ * with `for await`, each record decoded with the map's record type; lost records are counted.
+ */
 export class PerfBufReader<T = unknown> extends BpfMap implements AsyncIterable<T> {
   readonly #codec: Codec | undefined;
   readonly #decoder: RecordDecoder | undefined;

@@ -62,6 +62,10 @@ interface Mapping {
   mask: number;
 }
 
+/**
+ * The consumer of a BPF_MAP_TYPE_RINGBUF (kernel 5.8): `for await` over the records, each decoded
+ * with the ring's record type.
+ */
 export class RingBufReader<T = unknown> extends BpfMap implements AsyncIterable<T> {
   readonly #codec: Codec | undefined;
   readonly #decoder: RecordDecoder | undefined;

@@ -24,7 +24,13 @@ export const requiredSettingsNote =
   `loaded probes "await using"), "allowImportingTsExtensions" with "noEmit" (user space imports ` +
   `"./probes/x.bpf.ts"), "module"/"moduleResolution" "NodeNext", and no "experimentalDecorators"`;
 
-export const tsconfig = JSON.stringify({ compilerOptions: requiredCompilerOptions }, null, 2) + "\n";
+/**
+ * The editor plugin (@tsbpf/ts-plugin, a dependency of tsbpf) shows the compiler's diagnostics as
+ * you type in editors whose TypeScript is tsserver (docs/editor.md).
+ */
+export const editorPlugins = [{ name: "@tsbpf/ts-plugin" }];
+
+export const tsconfig = JSON.stringify({ compilerOptions: { ...requiredCompilerOptions, plugins: editorPlugins } }, null, 2) + "\n";
 
 export const probePath = "probes/write-counter.bpf.ts";
 export const probe = `// A probe: counts write(2) calls by process ID in a hash map that user space reads.
@@ -117,6 +123,7 @@ export const scripts: Record<string, string> = {
   trace: `tsbpf run ${probePath} --duration 5`,
   test: "vitest run",
   typecheck: "tsc --noEmit",
+  check: "tsbpf check",
 };
 
 /** Development tools the generated files use, with the versions tsbpf is tested with. */

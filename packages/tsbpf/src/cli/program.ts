@@ -144,6 +144,24 @@ Examples:
       setExit(0);
     });
 
+  // Editor and CI integration (docs/editor.md): checking without objects, and the language server.
+  program
+    .command("check")
+    .description("report the compiler's diagnostics for probe files without writing objects; exit status 1 on errors")
+    .argument("[files...]", "probe files or folders (default: every *.bpf.ts below the current folder)")
+    .option("--json", "one JSON document: the files and their diagnostics with positions, for CI annotations")
+    .action(async (files: string[], o: { json?: boolean }) => {
+      setExit(await (await import("./check.js")).check({ files, json: o.json ?? false }, io));
+    });
+  program
+    .command("lsp")
+    .description("run the language server (LSP over stdio): tsbpf's diagnostics and quick fixes in editors")
+    .option("--stdio", "talk over stdin and stdout (the only transport; editors pass it)")
+    .action(async () => {
+      await (await import("./lsp.js")).lsp();
+      setExit(0);
+    });
+
   const gen = program.command("gen").description("generate files");
   gen
     .command("vmlinux")

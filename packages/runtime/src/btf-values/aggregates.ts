@@ -5,7 +5,7 @@
  * as C lets one name them. Bitfields are read and written in place.
  */
 import type { Btf, BtfArray, BtfStruct } from "@tsbpf/object";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { describeType, skipModifiers } from "../btf/query.js";
 import { expected, type Codec } from "./codec.js";
 import { integerSchema, isBoolInt, isCharInt } from "./scalars.js";
@@ -21,10 +21,12 @@ export function charArrayCodec(nelems: number, describe: string): Codec {
     describe,
     schema: z
       .string({ error: expected(`a string (${describe})`) })
-      .refine((s) => !s.includes("\0"), { error: "strings cannot contain NUL characters" })
-      .refine((s) => encoder.encode(s).length <= nelems, {
-        error: (issue) => `a string of ${encoder.encode(issue.input as string).length} bytes does not fit ${describe}`,
-      }),
+      .check(
+        z.refine((s) => !s.includes("\0"), { error: "strings cannot contain NUL characters" }),
+        z.refine((s) => encoder.encode(s).length <= nelems, {
+          error: (issue) => `a string of ${encoder.encode(issue.input as string).length} bytes does not fit ${describe}`,
+        }),
+      ),
     write: (view, offset, value) => {
       new Uint8Array(view.buffer, view.byteOffset + offset, nelems).set(encoder.encode(value as string));
     },
@@ -41,13 +43,13 @@ export function arrayCodec(btf: Btf, t: BtfArray, build: Build, describe: string
   if (element?.kind === "int" && isCharInt(element) && !isBoolInt(element)) return charArrayCodec(t.nelems, describe);
   const item = build(t.type);
   const n = t.nelems;
-  const items = z.array(item.schema, { error: expected(`an array of ${n} (${describe})`) }).length(n, {
+  const items = z.array(item.schema, { error: expected(`an array of ${n} (${describe})`) }).check(z.length(n, {
     error: (issue) => `expected ${n} elements for ${describe}, got ${(issue.input as unknown[]).length}`,
-  });
+  }));
   // Byte arrays also take a Uint8Array of the right length.
   const bytes =
     element?.kind === "int" && element.size === 1 && !element.signed
-      ? z.instanceof(Uint8Array).refine((b) => b.length === n, { error: `expected ${n} bytes for ${describe}` })
+      ? z.instanceof(Uint8Array).check(z.refine((b) => b.length === n, { error: `expected ${n} bytes for ${describe}` }))
       : undefined;
   return {
     size: n * item.size,
@@ -145,11 +147,11 @@ export function structCodec(btf: Btf, t: BtfStruct, build: Build, describe: stri
   const collected: Collected = { fields: [], groups: 0 };
   collectFields(btf, t, 0, build, collected, []);
   const fields = collected.fields;
-  const shape: Record<string, z.ZodType> = {};
-  for (const f of fields) shape[f.name] = f.choices.length ? f.codec.schema.optional() : f.codec.schema;
+  const shape: Record<string, z.ZodMiniType> = {};
+  for (const f of fields) shape[f.name] = f.choices.length ? z.optional(f.codec.schema) : f.codec.schema;
   const schema = z
     .strictObject(shape, { error: expected(`an object (${describe})`) })
-    .superRefine((value, ctx) => {
+    .check(z.superRefine((value, ctx) => {
       // Of each union, the fields given must all lie in one member; a top-level union needs one.
       const given = fields.filter((f) => f.choices.length && (value as Record<string, unknown>)[f.name] !== undefined);
       for (let group = 0; group < collected.groups; group++) {
@@ -166,7 +168,7 @@ export function structCodec(btf: Btf, t: BtfStruct, build: Build, describe: stri
       if (t.kind === "union" && given.length === 0) {
         ctx.addIssue({ code: "custom", message: `set one of ${fields.map((f) => f.name).join(", ")} (${describe})` });
       }
-    });
+    }));
   return {
     size: t.size,
     describe,

@@ -3,7 +3,7 @@
  * passes (so that nothing is silently truncated or wrapped), `write` lays a validated value into
  * bytes, `read` decodes bytes the kernel produced. Codecs are built once per (BTF, type id).
  */
-import type { z } from "zod";
+import type { z } from "zod/mini";
 
 export interface Codec {
   /** Byte size of the type. */
@@ -11,7 +11,7 @@ export interface Codec {
   /** What the type is, for messages ("u32", "struct event", "char[16]"). */
   readonly describe: string;
   /** Validation of user-space values. */
-  readonly schema: z.ZodType;
+  readonly schema: z.ZodMiniType;
   /** Writes a value that passed `schema` at `offset` (the bytes there start zeroed). */
   write(view: DataView, offset: number, value: unknown): void;
   read(view: DataView, offset: number): unknown;

@@ -4,7 +4,7 @@
  * `decodeValue` reads the kernel's bytes back into plain values.
  */
 import type { Btf } from "@tsbpf/object";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { describeType, skipModifiers } from "../btf/query.js";
 import { BpfError, MapError, ObjectError } from "../errors.js";
 import { arrayCodec, structCodec } from "./aggregates.js";
@@ -76,7 +76,7 @@ export function rawCodec(size: number): Codec {
     describe: `${size} bytes`,
     schema: z
       .instanceof(Uint8Array, { error: (issue) => `expected a Uint8Array of ${size} bytes (the map has no BTF), got ${describeInput(issue.input)}` })
-      .refine((b) => b.length === size, { error: (issue) => `expected ${size} bytes, got ${(issue.input as Uint8Array).length}` }),
+      .check(z.refine((b) => b.length === size, { error: (issue) => `expected ${size} bytes, got ${(issue.input as Uint8Array).length}` })),
     write: (view, offset, value) => new Uint8Array(view.buffer, view.byteOffset + offset, size).set(value as Uint8Array),
     read: (view, offset) => new Uint8Array(view.buffer.slice(view.byteOffset + offset, view.byteOffset + offset + size)),
   };

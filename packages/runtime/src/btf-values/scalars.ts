@@ -4,7 +4,7 @@
  * pointers ↔ bigint addresses, floats ↔ number.
  */
 import type { BtfEnum, BtfEnum64, BtfFloat, BtfInt } from "@tsbpf/object";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { littleEndian } from "../sys/attr.js";
 import { expected, type Codec } from "./codec.js";
 
@@ -77,15 +77,13 @@ export function integerRange(bits: number, signed: boolean): [bigint, bigint] {
 }
 
 /** A schema for an integer of `bits` bits: a number up to 32 bits, a bigint beyond. */
-export function integerSchema(bits: number, signed: boolean, name: string): z.ZodType {
+export function integerSchema(bits: number, signed: boolean, name: string): z.ZodMiniType {
   const [lo, hi] = integerRange(bits, signed);
   const range = `out of range for ${name} (${lo}..${hi})`;
   if (bits <= 32) {
     return z
       .number({ error: expected(`a number (${name})`) })
-      .int({ error: `expected an integer (${name})` })
-      .min(Number(lo), { error: range })
-      .max(Number(hi), { error: range });
+      .check(z.int({ error: `expected an integer (${name})` }), z.gte(Number(lo), { error: range }), z.lte(Number(hi), { error: range }));
   }
   return z
     .bigint({
@@ -94,8 +92,7 @@ export function integerSchema(bits: number, signed: boolean, name: string): z.Zo
           ? `expected a bigint for ${name} (64-bit values are bigints: write ${Number.isInteger(issue.input) ? `${issue.input}n` : "BigInt(x)"})`
           : expected(`a bigint (${name})`)(issue),
     })
-    .min(lo, { error: range })
-    .max(hi, { error: range });
+    .check(z.gte(lo, { error: range }), z.lte(hi, { error: range }));
 }
 
 /** BTF integers carry at most 128 bits (the kernel's BITS_PER_U128); an INT may still claim more bytes. */
@@ -138,9 +135,9 @@ export function enumCodec(t: BtfEnum | BtfEnum64): Codec {
   const name = `enum ${t.name || "(anonymous)"}`;
   const byName = new Map<string, bigint>(t.values.map((v) => [v.name, BigInt(v.value)]));
   const numeric = integerSchema(size * 8, t.signed, name);
-  const names = z.string().refine((s) => byName.has(s), {
+  const names = z.string().check(z.refine((s) => byName.has(s), {
     error: (issue) => `${JSON.stringify(issue.input)} is not a member of ${name} (members: ${[...byName.keys()].join(", ")})`,
-  });
+  }));
   return {
     size,
     describe: name,

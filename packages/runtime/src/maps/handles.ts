@@ -7,7 +7,7 @@ import type { Codec } from "../btf-values/index.js";
 import { rawCodec } from "../btf-values/index.js";
 import { expected } from "../btf-values/codec.js";
 import { littleEndian } from "../sys/attr.js";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { possibleCpus } from "../sys/cpus.js";
 import type { Fd } from "../sys/fd.js";
 import { ArrayMapHandle, PerCpuArrayHandle } from "./array.js";
@@ -28,7 +28,7 @@ import { StorageHandle } from "./storage.js";
 const u32Codec: Codec = {
   size: 4,
   describe: "u32 index",
-  schema: z.number({ error: expected("a u32 index") }).int().min(0).max(0xffffffff),
+  schema: z.number({ error: expected("a u32 index") }).check(z.int(), z.gte(0), z.lte(0xffffffff)),
   write: (view, offset, value) => view.setUint32(offset, value as number, littleEndian),
   read: (view, offset) => view.getUint32(offset, littleEndian),
 };

@@ -5,7 +5,7 @@
  * `get` of a full-length key finds the longest stored prefix that matches it.
  */
 import { isIPv4, isIPv6 } from "node:net";
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { Codec } from "../btf-values/index.js";
 import { littleEndian } from "../sys/attr.js";
 import { HashMapHandle } from "./hash-map.js";
@@ -42,14 +42,13 @@ export function lpmKeyCodec(keySize: number): Codec {
     size: keySize,
     describe: `LPM key (prefixLen, ${dataSize} data bytes)`,
     schema: z
-      .object({
-        prefixLen: z.number().int().min(0).max(dataSize * 8, { error: `prefixLen is at most ${dataSize * 8} for ${dataSize} data bytes` }),
-        data: z.union([z.instanceof(Uint8Array), z.array(z.number().int().min(0).max(255)), z.string()]),
+      .strictObject({
+        prefixLen: z.number().check(z.int(), z.gte(0), z.lte(dataSize * 8, { error: `prefixLen is at most ${dataSize * 8} for ${dataSize} data bytes` })),
+        data: z.union([z.instanceof(Uint8Array), z.array(z.number().check(z.int(), z.gte(0), z.lte(255))), z.string()]),
       })
-      .strict()
-      .refine((k) => bytesOf(k.data)?.length === dataSize, {
+      .check(z.refine((k) => bytesOf(k.data)?.length === dataSize, {
         error: `data must be ${dataSize} bytes${dataSize === 4 ? " or an IPv4 address" : dataSize === 16 ? " or an IPv6 address" : ""}`,
-      }),
+      })),
     write: (view, offset, value) => {
       const k = value as LpmKey;
       view.setUint32(offset, k.prefixLen, littleEndian);

@@ -2,7 +2,7 @@
  * Per-CPU maps hold one value per possible CPU: user space reads and writes them all at once, each
  * in a slot rounded up to 8 bytes. This wraps a value codec into a codec of that array.
  */
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { Codec } from "../btf-values/index.js";
 import { MapType } from "@tsbpf/object";
 
@@ -15,7 +15,7 @@ export function perCpuCodec(value: Codec, cpus: number): Codec {
   return {
     size: stride * cpus,
     describe: `${value.describe} per CPU (${cpus} CPUs)`,
-    schema: z.array(value.schema).length(cpus, { error: `expected one value per possible CPU (${cpus})` }),
+    schema: z.array(value.schema).check(z.length(cpus, { error: `expected one value per possible CPU (${cpus})` })),
     write: (view, offset, values) => {
       const list = values as unknown[];
       for (let cpu = 0; cpu < cpus; cpu++) value.write(view, offset + cpu * stride, list[cpu]);

@@ -4,7 +4,7 @@
  * the key's data size, or for 4/16-byte keys an IPv4 ("10.0.0.0") or IPv6 ("fe80::") string.
  * `get` of a full-length key finds the longest stored prefix that matches it.
  */
-import { isIPv4, isIPv6 } from "node:net";
+import { createRequire } from "node:module";
 import * as z from "zod/mini";
 import type { Codec } from "../btf-values/index.js";
 import { littleEndian } from "../sys/attr.js";
@@ -16,6 +16,8 @@ export interface LpmKey {
 }
 
 function ipBytes(text: string, size: number): Uint8Array | undefined {
+  // node:net is loaded only when an address is given as text (importing it costs every start ~7 ms).
+  const { isIPv4, isIPv6 } = createRequire(import.meta.url)("node:net") as typeof import("node:net");
   if (size === 4 && isIPv4(text)) return new Uint8Array(text.split(".").map(Number));
   if (size === 16 && isIPv6(text)) {
     const [head, tail] = text.split("::") as [string, string | undefined];

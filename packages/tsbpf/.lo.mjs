@@ -1,0 +1,10 @@
+import { readFileSync, writeSync } from "node:fs";
+import { readElf } from "@tsbpf/object";
+import { loadObject } from "@tsbpf/runtime";
+const spec = readElf(new Uint8Array(readFileSync("/tmp/s10/hello.bpf.o")));
+writeSync(2, "=== start\n");
+const t = performance.now();
+const o = await loadObject(spec, { config: { targetPid: 1 } });
+o.attach();
+writeSync(2, `=== end ${performance.now() - t}\n`);
+o.close();

@@ -1,0 +1,14 @@
+import { readFileSync } from "node:fs";
+import { readElf } from "@tsbpf/object";
+import { loadObject } from "@tsbpf/runtime";
+import { Session } from "node:inspector/promises";
+const spec = readElf(new Uint8Array(readFileSync("/tmp/s10/hello.bpf.o")));
+const s = new Session(); s.connect(); await s.post("Profiler.enable"); await s.post("Profiler.setSamplingInterval", { interval: 50 }); await s.post("Profiler.start");
+const c = process.cpuUsage(); const t = performance.now();
+const o = await loadObject(spec, { config: { targetPid: 1 } });
+o.attach();
+const u = process.cpuUsage(c); const w = performance.now() - t;
+const { profile } = await s.post("Profiler.stop");
+console.error("wall", w.toFixed(1), "cpu", ((u.user + u.system) / 1000).toFixed(1));
+(await import("node:fs")).writeFileSync("/tmp/s10/lo.cpuprofile", JSON.stringify(profile));
+o.close();

@@ -6,6 +6,7 @@
  */
 import { createRequire } from "node:module";
 import * as z from "zod/mini";
+import { lazySchema } from "../btf-values/codec.js";
 import type { Codec } from "../btf-values/index.js";
 import { littleEndian } from "../sys/attr.js";
 import { HashMapHandle } from "./hash-map.js";
@@ -40,27 +41,26 @@ function ipBytes(text: string, size: number): Uint8Array | undefined {
 export function lpmKeyCodec(keySize: number): Codec {
   const dataSize = keySize - 4;
   const bytesOf = (d: LpmKey["data"]) => (typeof d === "string" ? ipBytes(d, dataSize) : d instanceof Uint8Array ? d : Uint8Array.from(d));
-  return {
+  return lazySchema({
     size: keySize,
     describe: `LPM key (prefixLen, ${dataSize} data bytes)`,
-    schema: z
-      .strictObject({
-        prefixLen: z.number().check(z.int(), z.gte(0), z.lte(dataSize * 8, { error: `prefixLen is at most ${dataSize * 8} for ${dataSize} data bytes` })),
-        data: z.union([z.instanceof(Uint8Array), z.array(z.number().check(z.int(), z.gte(0), z.lte(255))), z.string()]),
-      })
-      .check(z.refine((k) => bytesOf(k.data)?.length === dataSize, {
-        error: `data must be ${dataSize} bytes${dataSize === 4 ? " or an IPv4 address" : dataSize === 16 ? " or an IPv6 address" : ""}`,
-      })),
-    write: (view, offset, value) => {
+    write: (view: DataView, offset: number, value: unknown) => {
       const k = value as LpmKey;
       view.setUint32(offset, k.prefixLen, littleEndian);
       new Uint8Array(view.buffer, view.byteOffset + offset + 4, dataSize).set(bytesOf(k.data)!);
     },
-    read: (view, offset) => ({
+    read: (view: DataView, offset: number) => ({
       prefixLen: view.getUint32(offset, littleEndian),
       data: new Uint8Array(view.buffer.slice(view.byteOffset + offset + 4, view.byteOffset + offset + keySize)),
     }),
-  };
+  }, () => z
+    .strictObject({
+      prefixLen: z.number().check(z.int(), z.gte(0), z.lte(dataSize * 8, { error: `prefixLen is at most ${dataSize * 8} for ${dataSize} data bytes` })),
+      data: z.union([z.instanceof(Uint8Array), z.array(z.number().check(z.int(), z.gte(0), z.lte(255))), z.string()]),
+    })
+    .check(z.refine((k) => bytesOf(k.data)?.length === dataSize, {
+      error: `data must be ${dataSize} bytes${dataSize === 4 ? " or an IPv4 address" : dataSize === 16 ? " or an IPv6 address" : ""}`,
+    })));
 }
 
 export class LpmTrieHandle<V = unknown> extends HashMapHandle<LpmKey, V> {}

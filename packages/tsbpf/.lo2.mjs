@@ -3,7 +3,7 @@ import { readElf } from "@tsbpf/object";
 import { loadObject } from "@tsbpf/runtime";
 import { Session } from "node:inspector/promises";
 const spec = readElf(new Uint8Array(readFileSync("/tmp/s10/hello.bpf.o")));
-const s = new Session(); s.connect(); await s.post("Profiler.enable"); await s.post("Profiler.setSamplingInterval", { interval: 50 }); await s.post("Profiler.start");
+const s = new Session(); s.connect(); await s.post("Profiler.enable"); await s.post("Profiler.setSamplingInterval", { interval: 250 }); await s.post("Profiler.start");
 const c = process.cpuUsage(); const t = performance.now();
 const o = await loadObject(spec, { config: { targetPid: 1 } });
 o.attach();

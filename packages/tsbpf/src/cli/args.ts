@@ -2,7 +2,8 @@
  * What `tsbpf`'s commands take, as values: the parsed commands, the attach targets, and the
  * checks of option values (program.ts declares the options with commander and uses these). Values
  * are checked with zod schemas; a bad one is an InvalidArgumentError, which commander reports
- * naming the option and the value, with the schema's message saying what is accepted.
+ * naming the option and the value, with a message saying what is accepted (zod/mini: CLI start-up
+ * pays for little of zod).
  */
 import { InvalidArgumentError } from "commander";
 import * as z from "zod/mini";

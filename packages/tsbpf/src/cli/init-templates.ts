@@ -57,21 +57,27 @@ export class WriteCounter extends Probe {
 
 export const mainPath = "src/main.ts";
 export const main = `// User space: loads the probe, writes a few lines, and reads what the probe counted.
-// Run it as root (or with CAP_BPF + CAP_PERFMON): npm start
+// Run it as root (or with CAP_BPF + CAP_PERFMON): npm start (tsx), or on Node 22.18+ node src/main.ts.
+// The probe's class is imported as a type only and its file given to load(): Node's type stripping
+// does not run decorators, so the probe's module is never evaluated here, and this file runs under
+// tsx and type stripping alike.
 import { closeSync, openSync, writeSync } from "node:fs";
 import { load } from "tsbpf";
-import { WriteCounter } from "../probes/write-counter.bpf.ts";
+import type { WriteCounter } from "../probes/write-counter.bpf.ts";
 
-await using counter = await load(WriteCounter, { config: { targetPid: process.pid } });
-counter.attach();
+const counter = await load<WriteCounter>(new URL("../probes/write-counter.bpf.ts", import.meta.url), { config: { targetPid: process.pid } });
+try {
+  counter.attach();
+  const fd = openSync("/dev/null", "w");
+  for (let i = 0; i < 10; i++) writeSync(fd, "hello\\n");
+  closeSync(fd);
 
-const fd = openSync("/dev/null", "w");
-for (let i = 0; i < 10; i++) writeSync(fd, "hello\\n");
-closeSync(fd);
-
-// Typed from the probe's class: the map's keys are numbers (u32), its values bigints (u64).
-const writes: bigint | undefined = counter.counts.get(process.pid);
-console.log(\`pid \${process.pid} wrote \${writes ?? 0n} times while the probe was attached\`);
+  // Typed from the probe's class: the map's keys are numbers (u32), its values bigints (u64).
+  const writes: bigint | undefined = counter.counts.get(process.pid);
+  console.log(\`pid \${process.pid} wrote \${writes ?? 0n} times while the probe was attached\`);
+} finally {
+  counter.close(); // detaches and frees the probe (\`await using\` does it too where the runtime has it)
+}
 `;
 
 export const testPath = "test/write-counter.test.ts";

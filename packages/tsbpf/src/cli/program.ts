@@ -5,20 +5,15 @@
  * `inspect` and `run x.o` never load the compiler (test/startup.test.ts).
  */
 import { Command, Option } from "commander";
-import { readFileSync } from "node:fs";
 import { collectConfig, parsePositiveInt, parseSeconds, perfEvents, UsageError, type RunOptions } from "./args.js";
 import { stdoutClosed } from "./closed-pipe.js";
 import { colorsFor } from "./colors.js";
 import { parseMetricsAddress } from "./metrics-export.js";
+import { tsbpfVersion } from "../package-root.js";
 
 export interface CliIo {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
-}
-
-function version(): string {
-  const manifest = new URL("../../package.json", import.meta.url);
-  return (JSON.parse(readFileSync(manifest, "utf8")) as { version: string }).version;
 }
 
 const runHelp = `
@@ -51,7 +46,7 @@ export function createProgram(io: CliIo, setExit: (code: number) => void, setRun
   const errColors = colorsFor(io.stderr);
   const program = new Command("tsbpf")
     .description("eBPF for TypeScript: compile probes written in TypeScript, load them, run them and print what they send")
-    .version(version(), "-V, --version", "print tsbpf's version")
+    .version(tsbpfVersion(), "-V, --version", "print tsbpf's version")
     .helpOption("-h, --help", "show help for tsbpf or a command")
     .exitOverride()
     .showHelpAfterError(errColors.dim("(add --help for usage)"))

@@ -108,7 +108,7 @@ export async function run(command: RunCommand, io: RunIo): Promise<void> {
     interrupted();
     for (const probe of probes) {
       progress.step(`loading ${probe.className} (${probe.spec.programs.length} program(s), ${probe.spec.maps.length} map(s))`);
-      const object = await loadObject(probe.elf, { config: configValues(probe.spec, command.config) });
+      const object = await loadObject(probe.spec, { config: configValues(probe.spec, command.config) }); // the spec, read once
       objects.push({ name: probe.className, object, stacks: new StackNames(object) });
       interrupted();
     }

@@ -7,7 +7,7 @@
 // last 50 ms poll timeout after the workload exits, and is reported as a second ratio); lost = the
 // probe's failed-write counter (ring: failedReservations, perf: lost samples). Needs root, clang-free: only gcc and libbpf-dev (for
 // the C consumers, built into a temporary copy of ../shared/ref-c, never into the repo).
-//   TSBPF_BENCH_EVENTS=N (default 100000), TSBPF_BENCH_REPS=R (default 5),
+//   TSBPF_BENCH_EVENTS=N (default 100000; issue 11 measured 1,000,000), TSBPF_BENCH_REPS=R (default 5),
 //   TSBPF_BENCH_CASES=regex (only the cases whose name matches)
 import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";

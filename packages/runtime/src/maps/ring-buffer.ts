@@ -11,8 +11,10 @@
  * Speed (bench/events.bench.mjs): the whole drain runs in JavaScript over the shared mapping, so a
  * wake-up costs one crossing from the event loop and then none per record; the producer position
  * is read once per batch and the consumer position published every 64 records (and at the end),
- * not after each one; records are decoded by a function generated once per record type
- * (events/decoder.ts), or handed out raw as zero-copy views valid during the callback.
+ * not after each one; positions are read and written as 32-bit halves, so that a busy poll of an
+ * empty ring allocates nothing (events/shared-position.ts); records are decoded by a function
+ * generated once per record type (events/decoder.ts), or handed out raw as zero-copy views valid
+ * during the callback.
  */
 import { startListener } from "../events/listener.js";
 import type { MapSpec } from "@tsbpf/object";

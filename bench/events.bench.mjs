@@ -5,8 +5,9 @@
 // = events delivered / the workload's own time around its syscall loop (wl's total_ns: one clock
 // for both consumers; each consumer's own wall time differs in what it includes, e.g. bpfrun's
 // last 50 ms poll timeout after the workload exits, and is reported as a second ratio); lost = the
-// probe's failed-write counter (ring: failedReservations, perf: lost samples). Needs root, clang-free: only gcc and libbpf-dev (for
-// the C consumers, built into a temporary copy of ../shared/ref-c, never into the repo).
+// probe's failed-write counter (ring: failedReservations, perf: lost samples). Needs root,
+// clang-free: only gcc and libbpf-dev (for the C consumers, built into a temporary copy of
+// ../shared/ref-c, never into the repo).
 //   TSBPF_BENCH_EVENTS=N (default 100000; issue 11 measured 1,000,000), TSBPF_BENCH_REPS=R (default 5),
 //   TSBPF_BENCH_CASES=regex (only the cases whose name matches)
 import { execFileSync, spawnSync } from "node:child_process";

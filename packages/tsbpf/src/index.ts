@@ -38,6 +38,7 @@ export {
   type CpuMapHandle,
   type XskMapHandle,
   type SockMapHandle,
+  type CgroupArrayHandle,
   type StorageHandle,
   type AggregationHandle,
   type AggregatedResult,

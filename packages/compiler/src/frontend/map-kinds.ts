@@ -45,6 +45,7 @@ export const mapKinds: readonly MapKindDef[] = [
   { dslClass: "PerCpuHash", mapType: 5, shape: "keyValue", perCpu: true },
   { dslClass: "PerCpuArray", mapType: 6, shape: "array", perCpu: true },
   { dslClass: "StackTrace", mapType: 7, shape: "stackTrace" },
+  { dslClass: "CgroupArray", mapType: 8, shape: "fds" },
   { dslClass: "LruHash", mapType: 9, shape: "keyValue" },
   { dslClass: "LruPerCpuHash", mapType: 10, shape: "keyValue", perCpu: true },
   { dslClass: "LpmTrie", mapType: 11, shape: "keyValue", requiredFlags: NO_PREALLOC },

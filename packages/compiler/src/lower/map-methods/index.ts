@@ -17,13 +17,14 @@ import { lowerEventMethod } from "./events.js";
 import { ENOENT, MapHelper } from "./helper-ids.js";
 import { lowerKeyValueMethod } from "./key-value.js";
 import { lowerQueueMethod } from "./queues.js";
+import { lowerCgroupArrayMethod } from "./cgroup-array.js";
 import { lowerProgArrayMethod, lowerRedirectMethod, lowerStackTraceMethod, lowerStorageMethod } from "./special.js";
 
 /** The DSL interfaces that declare kernel-side map methods (packages/tsbpf/src/dsl/maps-*.ts). */
 const METHOD_HOLDERS = new Set([
   "KeyValueMethods", "IterableMethods", "QueueMethods", "BloomFilterMethods", "RingBufMethods", "PerfEventArrayMethods",
   "StackTraceMethods", "ProgArrayMethods", "MapOfMapsMethods", "RedirectMethods", "StorageMethods",
-  "CountMethods", "RecordMethods",
+  "CountMethods", "RecordMethods", "CgroupArrayMethods",
 ]);
 
 /** Whether a DSL declaration name (`KeyValueMethods.lookup`) is a map method. */
@@ -63,6 +64,7 @@ function dispatch(c: MapCall): RValue {
     case "storage":
       return lowerStorageMethod(c);
     case "fds":
+      if (c.map.dslClass === "CgroupArray") return lowerCgroupArrayMethod(c);
       return c.map.dslClass === "ProgArray" ? lowerProgArrayMethod(c) : lowerRedirectMethod(c);
     case "aggregation":
       return lowerAggregationMethod(c);

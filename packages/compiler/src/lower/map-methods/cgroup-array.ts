@@ -1,0 +1,21 @@
+/**
+ * Cgroup arrays: `currentTaskUnderCgroup(index)` (bpf_current_task_under_cgroup) and
+ * `skbUnderCgroup(ctx, index)` (bpf_skb_under_cgroup). The verifier checks that the program type
+ * may call each.
+ */
+import type { RValue } from "../values.js";
+import { callHelper, contextArgument, intArgument, unsupportedMethod, type MapCall } from "./call-support.js";
+import { MapHelper } from "./helper-ids.js";
+
+export function lowerCgroupArrayMethod(c: MapCall): RValue {
+  switch (c.method) {
+    case "currentTaskUnderCgroup":
+      return callHelper(c, MapHelper.currentTaskUnderCgroup, [c.mapOperand, intArgument(c, 0, "index", "u32")], "i64");
+    case "skbUnderCgroup": {
+      const ctx = contextArgument(c, 0);
+      return callHelper(c, MapHelper.skbUnderCgroup, [ctx, c.mapOperand, intArgument(c, 1, "index", "u32")], "i64");
+    }
+    default:
+      return unsupportedMethod(c);
+  }
+}

@@ -18,13 +18,14 @@ import { ENOENT, MapHelper } from "./helper-ids.js";
 import { lowerKeyValueMethod } from "./key-value.js";
 import { lowerQueueMethod } from "./queues.js";
 import { lowerCgroupArrayMethod } from "./cgroup-array.js";
+import { lowerSocketMapMethod } from "./sockets.js";
 import { lowerProgArrayMethod, lowerRedirectMethod, lowerStackTraceMethod, lowerStorageMethod } from "./special.js";
 
 /** The DSL interfaces that declare kernel-side map methods (packages/tsbpf/src/dsl/maps-*.ts). */
 const METHOD_HOLDERS = new Set([
   "KeyValueMethods", "IterableMethods", "QueueMethods", "BloomFilterMethods", "RingBufMethods", "PerfEventArrayMethods",
   "StackTraceMethods", "ProgArrayMethods", "MapOfMapsMethods", "RedirectMethods", "StorageMethods",
-  "CountMethods", "RecordMethods", "CgroupArrayMethods",
+  "CountMethods", "RecordMethods", "CgroupArrayMethods", "SockMapMethods",
 ]);
 
 /** Whether a DSL declaration name (`KeyValueMethods.lookup`) is a map method. */
@@ -65,7 +66,10 @@ function dispatch(c: MapCall): RValue {
       return lowerStorageMethod(c);
     case "fds":
       if (c.map.dslClass === "CgroupArray") return lowerCgroupArrayMethod(c);
+      if (c.map.dslClass === "SockMap") return lowerSocketMapMethod(c);
       return c.map.dslClass === "ProgArray" ? lowerProgArrayMethod(c) : lowerRedirectMethod(c);
+    case "sockHash":
+      return lowerSocketMapMethod(c);
     case "aggregation":
       return lowerAggregationMethod(c);
     default:

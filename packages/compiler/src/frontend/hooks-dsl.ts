@@ -148,6 +148,8 @@ export const contextStructNames: Record<string, string> = {
   BpfCgroupDevCtx: "bpf_cgroup_dev_ctx",
   BpfSockOps: "bpf_sock_ops",
   SkMsgMd: "sk_msg_md",
+  // Not a context: a map value's lock (dsl/spin-lock.ts), which the kernel finds by this BTF name.
+  SpinLock: "bpf_spin_lock",
   PtRegs: "pt_regs",
   PerfEventContext: "bpf_perf_event_data",
   IterTaskContext: "bpf_iter__task",

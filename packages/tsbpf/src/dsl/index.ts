@@ -13,6 +13,7 @@ export * from "./hooks-trace.js";
 export * from "./packet.js";
 export * from "./struct-ops.js";
 export * from "./atomics.js";
+export type { SpinLock } from "./spin-lock.js";
 export { KernelOnlyError } from "./kernel-only.js";
 import "./loop.js";
 import "./find-vma.js";

@@ -150,6 +150,7 @@ export const contextStructNames: Record<string, string> = {
   SkMsgMd: "sk_msg_md",
   // Not a context: a map value's lock (dsl/spin-lock.ts), which the kernel finds by this BTF name.
   SpinLock: "bpf_spin_lock",
+  Timer: "bpf_timer",
   PtRegs: "pt_regs",
   PerfEventContext: "bpf_perf_event_data",
   IterTaskContext: "bpf_iter__task",

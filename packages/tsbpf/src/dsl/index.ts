@@ -21,3 +21,4 @@ import "./log2.js";
 export type { KernelTypes, KernelType, CoreChecks, KernelFunctions, KernelTracepoints } from "./kernel-types.js";
 export * from "./btf-hooks.js";
 export * from "./aggregations.js";
+export * from "./timer.js";

@@ -6,6 +6,7 @@
 // throughout: the iterator must have seen it). Needs Linux 5.8 (bpf_map, task_file), 5.9 (tcp).
 import { execFileSync, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
+import { createSocket } from "node:dgram";
 import { createServer, type AddressInfo } from "node:net";
 import { expect, it } from "vitest";
 import { load } from "tsbpf";
@@ -78,6 +79,45 @@ describeKernel("iterators over kernel objects", () => {
       expect([...listening(before)].filter((p) => after.has(p) && !listening(seen).has(p))).toEqual([]);
     } finally {
       server.close();
+    }
+  });
+
+  it("udp: a socket the test binds, as /proc/net/udp shows it", async () => {
+    await using probe = await load(KernelObjects);
+    const socket = createSocket("udp4");
+    await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
+    try {
+      const port = socket.address().port;
+      const procPorts = () => new Set(readFileSync("/proc/net/udp", "utf8").split("\n").slice(1).filter(Boolean)
+        .map((line) => parseInt(line.trim().split(/\s+/)[1]!.split(":")[1]!, 16)));
+      const before = procPorts();
+      const seen = new Set((await words(probe.programs.eachUdp.attachIter(), 8)).map(([p]) => p));
+      const after = procPorts();
+      expect(before.has(port)).toBe(true);
+      expect(seen.has(port)).toBe(true);
+      expect([...before].filter((p) => after.has(p) && !seen.has(p))).toEqual([]);
+    } finally {
+      socket.close();
+    }
+  });
+
+  it("task_vma: a child's memory areas, as /proc/<pid>/maps lists them", async () => {
+    await using probe = await load(KernelObjects);
+    const child = spawn("sleep", ["30"], { stdio: "ignore" });
+    try {
+      await new Promise((resolve) => child.once("spawn", resolve));
+      await new Promise((resolve) => setTimeout(resolve, 100)); // past the exec
+      const pid = child.pid!;
+      // [vsyscall] is a fixed page /proc/<pid>/maps adds (the gate area), not a vma of the task.
+      const maps = readFileSync(`/proc/${pid}/maps`, "utf8").trim().split("\n").filter((line) => !line.endsWith("[vsyscall]")).map((line) => line.split(" ")[0]!.split("-").map((h) => BigInt(`0x${h}`)));
+      const seen: bigint[][] = [];
+      for await (const r of probe.programs.eachVma.attachIter().records(24)) {
+        const view = new DataView(r.buffer, r.byteOffset, 24);
+        if (view.getUint32(0, true) === pid) seen.push([view.getBigUint64(8, true), view.getBigUint64(16, true)]);
+      }
+      expect(seen).toEqual(maps);
+    } finally {
+      child.kill();
     }
   });
 });

@@ -64,7 +64,7 @@ describeKernel("CgroupArray: currentTaskUnderCgroup and skbUnderCgroup", () => {
     expect(probe.inside.get(inLeaf)).toBe(5n);
     expect(probe.outside.get(outside)).toBe(3n);
     expect(probe.emptySlot).toBe(-EAGAIN); // index 1 was never set
-  });
+  }, 120_000); // the first load compiles the probe
 
   it("a cgroup set by path relative to the root, then removed from the array, stops matching", async () => {
     await using probe = await load(CgroupFilter);

@@ -75,7 +75,7 @@ describeKernel("sockmap, sockhash: sock_ops, sk_skb and sk_msg on loopback", () 
     const states = (base: number) => Object.fromEntries(Object.entries(BPF_TCP).map(([name, s]) => [name, probe.states.get(base + s)]));
     expect(states(0)).toEqual({ ESTABLISHED: 0n, FIN_WAIT1: 1n, FIN_WAIT2: 1n, CLOSE: 1n, CLOSE_WAIT: 0n, LAST_ACK: 0n });
     expect(states(16)).toEqual({ ESTABLISHED: 1n, FIN_WAIT1: 0n, FIN_WAIT2: 0n, CLOSE: 1n, CLOSE_WAIT: 1n, LAST_ACK: 1n });
-  });
+  }, 120_000); // the first load compiles the probe
 
   it("sk_msg sends what the client writes out of the server's socket, keyed by port in a sockhash", async () => {
     const msgPort = port();

@@ -44,5 +44,5 @@ describeKernel("bpf_spin_lock in a map value", () => {
     console.log(`tsbpf: ${2 * RUNS} runs on two CPUs: locked counter ${locked}, unlocked ${unlocked}`);
     expect(locked).toBe(BigInt(2 * RUNS));
     expect(unlocked).toBeLessThanOrEqual(BigInt(2 * RUNS));
-  });
+  }, 120_000); // the first load compiles the probe
 });

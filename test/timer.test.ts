@@ -29,7 +29,7 @@ describeKernel("bpf_timer in a map value", () => {
     expect(seenAfter).toBeGreaterThanOrEqual(DELAY_NS);
     await sleep(Number(DELAY_NS / 1_000_000n) * 2);
     expect(probe.slots.get(0)!.fired).toBe(1n); // one-shot: not re-armed
-  });
+  }, 120_000); // the first load compiles the probe
 });
 
 describe("bpf.timerSetCallback in the compiler", () => {

@@ -88,6 +88,7 @@ export const dslHooks: readonly HookDef[] = [
     context: { hint: "use SkBuff" },
   },
   { decorator: "skMsg", example: "@skMsg", section: bare("sk_msg"), context: { hint: "use SkMsgMd" } },
+  { decorator: "skLookup", example: "@skLookup", section: bare("sk_lookup"), context: { readonly: "an sk_lookup context is read-only (choose the socket with bpf.skAssign)", hint: "use BpfSkLookup" } },
   ...(["uprobe", "uretprobe"] as const).map((kind): HookDef => ({
     decorator: kind, example: `@${kind}("/bin/bash", "readline")`,
     section: (args) => {
@@ -148,6 +149,7 @@ export const contextStructNames: Record<string, string> = {
   BpfCgroupDevCtx: "bpf_cgroup_dev_ctx",
   BpfSockOps: "bpf_sock_ops",
   SkMsgMd: "sk_msg_md",
+  BpfSkLookup: "bpf_sk_lookup",
   // Not a context: a map value's lock (dsl/spin-lock.ts), which the kernel finds by this BTF name.
   SpinLock: "bpf_spin_lock",
   Timer: "bpf_timer",

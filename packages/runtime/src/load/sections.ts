@@ -26,6 +26,7 @@ export type Hook =
   | "cgroup" // attach({ cgroup })
   | "flow_dissector" // attach({ netns })
   | "sockmap" // sk_skb, sk_msg: attach({ map }), a sockmap or sockhash
+  | "sk_lookup" // attach({ netns })
   | "struct_ops" // registered through its struct_ops map
   | "none"; // loaded only: run through BPF_PROG_TEST_RUN or attached by hand
 
@@ -129,7 +130,7 @@ const defs: SectionDef[] = [
   { name: "cgroup/setsockopt", progType: ProgType.CGROUP_SOCKOPT, expectedAttachType: AttachType.CGROUP_SETSOCKOPT, hook: "cgroup" },
   { name: "struct_ops+", progType: ProgType.STRUCT_OPS, hook: "struct_ops" },
   { name: "struct_ops.s+", progType: ProgType.STRUCT_OPS, flags: ProgFlags.SLEEPABLE, hook: "struct_ops" },
-  { name: "sk_lookup", progType: ProgType.SK_LOOKUP, expectedAttachType: AttachType.SK_LOOKUP, hook: "none" },
+  { name: "sk_lookup", progType: ProgType.SK_LOOKUP, expectedAttachType: AttachType.SK_LOOKUP, hook: "sk_lookup" },
   { name: "netfilter", progType: ProgType.NETFILTER, expectedAttachType: AttachType.NETFILTER, hook: "none" },
 ];
 

@@ -3,7 +3,7 @@
  * sk_msg (`struct sk_msg_md`); sk_skb programs take `SkBuff`. Laid out as the kernel's UAPI
  * structs, whose accesses the verifier rewrites; pointer members are `u64` here.
  */
-import type { u32, u64 } from "./integers.js";
+import type { u16, u32, u64 } from "./integers.js";
 import type { FixedArray } from "./memory.js";
 
 /**
@@ -59,6 +59,37 @@ export interface BpfSockOps {
   skb_len: u32;
   skb_tcp_flags: u32;
   skb_hwtstamp: u64;
+}
+
+/**
+ * `struct bpf_sk_lookup`: the context of an `@skLookup` program, run when the kernel looks for the
+ * socket an incoming TCP connection or UDP datagram belongs to. Read-only but for the socket
+ * `bpf.skAssign(ctx, sk, 0n)` chooses. Kernel 5.9.
+ */
+export interface BpfSkLookup {
+  sk: u64;
+  family: u32;
+  /** `IPPROTO_TCP` (6) or `IPPROTO_UDP` (17). */
+  protocol: u32;
+  remote_ip4: u32;
+  remote_ip6: FixedArray<u32, 4>;
+  /** Network byte order. */
+  remote_port: u16;
+  /** Padding (not readable). */
+  remote_port_pad: u16;
+  local_ip4: u32;
+  local_ip6: FixedArray<u32, 4>;
+  /** The destination port, host byte order. */
+  local_port: u32;
+  ingress_ifindex: u32;
+}
+
+/**
+ * A socket a program holds a reference to (`SockMap.lookup`): pass it to `bpf.skAssign` and
+ * release it with `bpf.skRelease` on every path, as the verifier demands.
+ */
+export interface SocketRef {
+  readonly __socket: never;
 }
 
 /** `struct sk_msg_md`: the context of an `@skMsg` program, one `sendmsg`/`sendfile` on a socket of the map. Kernel 4.17. */

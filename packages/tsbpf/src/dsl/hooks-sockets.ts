@@ -32,3 +32,12 @@ export function skSkb(kind: "stream_verdict" | "stream_parser" | "verdict"): Met
  * data to the chosen socket). Attach with `attach({ map: probe.<sockmap>.fd })`. Kernel 4.17.
  */
 export const skMsg: (method: Function, context: ClassMethodDecoratorContext) => void = bare;
+
+/**
+ * `SEC("sk_lookup")`: runs when the kernel looks up the socket for an incoming connection or
+ * datagram in a network namespace; `bpf.skAssign(ctx, sk, 0n)` with a socket from a sockmap
+ * (`this.sockets.lookup(key)`, released with `bpf.skRelease`) steers it there. Takes `BpfSkLookup`,
+ * returns `SK_PASS` (the chosen socket, or the normal lookup) or `SK_DROP`. Attach with
+ * `attach({ netns? })` (default: this process's). Kernel 5.9.
+ */
+export const skLookup: (method: Function, context: ClassMethodDecoratorContext) => void = bare;

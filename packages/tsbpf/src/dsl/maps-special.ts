@@ -4,6 +4,7 @@
  */
 import type { i64, u32, u64 } from "./integers.js";
 import { KernelMap, type MapOptions } from "./maps-base.js";
+import type { SocketRef } from "./context-sockets.js";
 
 /** Flags of `StackTrace.getStackId` (BPF_F_*). */
 export const StackFlags = {
@@ -132,6 +133,11 @@ export interface SockMapMethods<K> {
    * program) or `SK_DROP` when the key holds no socket. `ctx` is the program's context.
    */
   redirect(ctx: object, key: K, flags?: u64): i64;
+  /**
+   * `bpf_map_lookup_elem`: the socket stored at `key` with a reference taken, or null; for
+   * `bpf.skAssign` in an `@skLookup` program. Release it with `bpf.skRelease(sk)`. Kernel 5.9.
+   */
+  lookup(key: K): SocketRef | null;
 }
 
 /** `BPF_MAP_TYPE_SOCKMAP`: sockets by u32 index, for sk_skb/sk_msg redirection. Kernel 4.14. */

@@ -6,7 +6,9 @@
  * section). A sockmap's key is a u32, by value for the redirects and by address for the update,
  * as the helpers take them; a sockhash's key is always by address.
  */
+import { VOID } from "../../checker/types.js";
 import { Codes } from "../../diagnostics/codes.js";
+import { MapHelper } from "./helper-ids.js";
 import { fail } from "../errors.js";
 import type { RValue } from "../values.js";
 import { callHelper, contextArgument, intArgument, keyArgument, u64Argument, unsupportedMethod, type MapCall } from "./call-support.js";
@@ -38,6 +40,9 @@ export function lowerSocketMapMethod(c: MapCall): RValue {
       const helper = msg ? (hash ? SockHelper.msgRedirectHash : SockHelper.msgRedirectMap) : (hash ? SockHelper.skRedirectHash : SockHelper.skRedirectMap);
       return callHelper(c, helper, [ctx, c.mapOperand, key, u64Argument(c, 2)], "i64");
     }
+    case "lookup":
+      // A referenced socket (PTR_TO_SOCKET_OR_NULL): opaque here, for bpf.skAssign/skRelease.
+      return callHelper(c, MapHelper.lookup, [c.mapOperand, keyArgument(c, 0)], "ptr", VOID);
     default:
       return unsupportedMethod(c);
   }

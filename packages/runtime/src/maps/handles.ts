@@ -102,6 +102,12 @@ export function makeMapHandle(fd: Fd, shape: MapShape, codecs: { key?: Codec; va
       return new CpuMapHandle(fd, shape, indexKey());
     case MapKind.XskMap:
       return new XskMapHandle(fd, shape, indexKey());
+    case MapKind.CgroupStorage:
+      return new HashMapHandle(fd, shape, ...checked());
+    case MapKind.PerCpuCgroupStorage: {
+      const [k, v] = checked();
+      return new PerCpuHashHandle(fd, shape, k, perCpuCodec(v, possibleCpus()));
+    }
     case MapKind.CgroupArray:
       return new CgroupArrayHandle(fd, shape, indexKey());
     case MapKind.SockMap:

@@ -1,5 +1,6 @@
 /**
- * Cgroup arrays: `currentTaskUnderCgroup(index)` (bpf_current_task_under_cgroup) and
+ * Cgroup storage: `get()` (bpf_get_local_storage(map, 0)), the value of the cgroup the program
+ * runs for, never null. And cgroup arrays: `currentTaskUnderCgroup(index)` (bpf_current_task_under_cgroup) and
  * `skbUnderCgroup(ctx, index)` (bpf_skb_under_cgroup). The verifier checks that the program type
  * may call each.
  */
@@ -18,4 +19,11 @@ export function lowerCgroupArrayMethod(c: MapCall): RValue {
     default:
       return unsupportedMethod(c);
   }
+}
+
+const GET_LOCAL_STORAGE = 81; // bpf_get_local_storage(map, flags)
+
+export function lowerCgroupStorageMethod(c: MapCall): RValue {
+  if (c.method !== "get") return unsupportedMethod(c);
+  return callHelper(c, GET_LOCAL_STORAGE, [c.mapOperand, { tag: "imm", value: 0n, kind: "u64" }], "ptr", c.map.value);
 }

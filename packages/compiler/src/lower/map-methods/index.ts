@@ -17,7 +17,7 @@ import { lowerEventMethod } from "./events.js";
 import { ENOENT, MapHelper } from "./helper-ids.js";
 import { lowerKeyValueMethod } from "./key-value.js";
 import { lowerQueueMethod } from "./queues.js";
-import { lowerCgroupArrayMethod } from "./cgroup-array.js";
+import { lowerCgroupArrayMethod, lowerCgroupStorageMethod } from "./cgroup-array.js";
 import { lowerSocketMapMethod } from "./sockets.js";
 import { lowerProgArrayMethod, lowerRedirectMethod, lowerStackTraceMethod, lowerStorageMethod } from "./special.js";
 
@@ -25,7 +25,7 @@ import { lowerProgArrayMethod, lowerRedirectMethod, lowerStackTraceMethod, lower
 const METHOD_HOLDERS = new Set([
   "KeyValueMethods", "IterableMethods", "QueueMethods", "BloomFilterMethods", "RingBufMethods", "PerfEventArrayMethods",
   "StackTraceMethods", "ProgArrayMethods", "MapOfMapsMethods", "RedirectMethods", "StorageMethods",
-  "CountMethods", "RecordMethods", "CgroupArrayMethods", "SockMapMethods",
+  "CountMethods", "RecordMethods", "CgroupArrayMethods", "SockMapMethods", "CgroupStorageMethods",
 ]);
 
 /** Whether a DSL declaration name (`KeyValueMethods.lookup`) is a map method. */
@@ -63,6 +63,7 @@ function dispatch(c: MapCall): RValue {
     case "stackTrace":
       return lowerStackTraceMethod(c);
     case "storage":
+      if (c.map.mapType === 19 || c.map.mapType === 21) return lowerCgroupStorageMethod(c);
       return lowerStorageMethod(c);
     case "fds":
       if (c.map.dslClass === "CgroupArray") return lowerCgroupArrayMethod(c);

@@ -20,6 +20,7 @@ export { QueueHandle, StackHandle } from "./maps/queue-stack.js";
 export { BloomFilterHandle } from "./maps/bloom-filter.js";
 export { StackTraceHandle } from "./maps/stack-trace.js";
 export { symbolizeKernel, symbolizeUser, formatFrame, foldedName, demangle, rememberProcess, forgetProcess, refreshKernelSymbols, type Frame } from "./symbols/index.js";
+export { CgroupArrayHandle } from "./maps/cgroup-array.js";
 export { ProgArrayHandle, MapOfMapsHandle, DevMapHandle, CpuMapHandle, XskMapHandle, SockMapHandle, type FdLike } from "./maps/fd-maps.js";
 export { StorageHandle } from "./maps/storage.js";
 export { AggregationHandle, aggregationOf, type AggregationKind, type AggregationInfo, type AggregatedResult, type Histogram, type HistogramBucket, type Stats } from "./maps/aggregation.js";

@@ -40,6 +40,7 @@ export {
   type CpuMapHandle,
   type XskMapHandle,
   type SockMapHandle,
+  type CgroupArrayHandle,
   type StorageHandle,
   type AggregationHandle,
   type AggregatedResult,

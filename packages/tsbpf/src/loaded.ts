@@ -4,12 +4,12 @@
  */
 import type {
   AggregationHandle, Histogram, Stats,
-  ArrayMapHandle, BloomFilterHandle, BpfMap, BpfObject, BpfProgram, CpuMapHandle, DevMapHandle, HashMapHandle, Link, LpmTrieHandle,
+  ArrayMapHandle, BloomFilterHandle, BpfMap, CgroupArrayHandle, BpfObject, BpfProgram, CpuMapHandle, DevMapHandle, HashMapHandle, Link, LpmTrieHandle,
   LruHashHandle, LruPerCpuHashHandle, MapOfMapsHandle, PerCpuArrayHandle, PerCpuHashHandle, PerfBufReader, ProgArrayHandle,
   QueueHandle, RingBufReader, SockMapHandle, StackHandle, StackTraceHandle, StorageHandle, TestRunOptions, TestRunOutput, XskMapHandle,
 } from "@tsbpf/runtime";
 import type {
-  ArrayMap, ArrayOfMaps, BloomFilter, CgrpStorage, CpuMap, DevMap, HashMap, HashOfMaps, InodeStorage, KernelMap, LpmTrie, LruHash,
+  ArrayMap, ArrayOfMaps, BloomFilter, CgroupArray, CgroupStorage, CgrpStorage, PerCpuCgroupStorage, CpuMap, DevMap, HashMap, HashOfMaps, InodeStorage, KernelMap, LpmTrie, LruHash,
   LruPerCpuHash, PerCpuArray, PerCpuHash, PerfEventArray, ProgArray, Queue, RingBuf, SkStorage, SockHash, SockMap, Stack, StackTrace,
   TaskStorage, XskMap,
 } from "./dsl/maps.js";
@@ -65,6 +65,9 @@ export type MapHandleOf<F> =
   : F extends DevMap ? DevMapHandle
   : F extends CpuMap ? CpuMapHandle
   : F extends XskMap ? XskMapHandle
+  : F extends CgroupArray ? CgroupArrayHandle
+  : F extends CgroupStorage<infer V> ? HashMapHandle<bigint, UserValue<V>>
+  : F extends PerCpuCgroupStorage<infer V> ? PerCpuHashHandle<bigint, UserValue<V>>
   : F extends SockMap ? SockMapHandle<number>
   : F extends SockHash<infer K> ? SockMapHandle<UserValue<K>>
   : F extends TaskStorage<infer V> | SkStorage<infer V> | InodeStorage<infer V> | CgrpStorage<infer V> ? StorageHandle<UserValue<V>>

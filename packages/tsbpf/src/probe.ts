@@ -58,6 +58,7 @@ export type DevMapHandle<_A = Loose, _B = Loose, _C = Loose> = Loose;
 export type CpuMapHandle<_A = Loose, _B = Loose, _C = Loose> = Loose;
 export type XskMapHandle<_A = Loose, _B = Loose, _C = Loose> = Loose;
 export type SockMapHandle<_A = Loose, _B = Loose, _C = Loose> = Loose;
+export type CgroupArrayHandle<_A = Loose, _B = Loose, _C = Loose> = Loose;
 export type StorageHandle<_A = Loose, _B = Loose, _C = Loose> = Loose;
 export type PerfBufReader<_A = Loose, _B = Loose, _C = Loose> = Loose;
 export type RingBufReader<_A = Loose, _B = Loose, _C = Loose> = Loose;

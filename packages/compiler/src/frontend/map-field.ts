@@ -154,7 +154,8 @@ function readDefinition(member: ts.PropertyDeclaration, name: string, init: ts.N
       model.sizesOnly = true;
       break;
     case "storage":
-      model.key = intType("i32");
+      // Cgroup storage (19, 21) is keyed by the cgroup's id; local storage by a descriptor.
+      model.key = kind.mapType === 19 || kind.mapType === 21 ? intType("u64") : intType("i32");
       model.value = dataType(typeArgs[0]!, ctx, "value");
       break;
   }

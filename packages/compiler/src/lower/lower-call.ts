@@ -23,6 +23,7 @@ import { parsePrintkFormat, PRINTK_REGISTER_ARGS } from "./printk-format.js";
 import { wholeAddress } from "./indexed.js";
 import { calledFunction, lowerSubprogramCall } from "./subprograms.js";
 import { lowerBpfLoop } from "./bpf-loop.js";
+import { lowerTimerSetCallback } from "./timer.js";
 import { lowerFindVma } from "./find-vma.js";
 import { lowerAtomic } from "./atomics.js";
 import { lowerLog2 } from "./log2.js";
@@ -58,6 +59,7 @@ export function lowerCall(L: LowerContext, node: ts.CallExpression): RValue {
       }
       if (callee.name.text === "loop") return lowerBpfLoop(L, node);
       if (callee.name.text === "findVma") return lowerFindVma(L, node);
+      if (callee.name.text === "timerSetCallback") return lowerTimerSetCallback(L, node);
       if (callee.name.text === "log2" || callee.name.text === "log2l") return lowerLog2(L, node, callee.name.text === "log2l");
       if (callee.name.text === PRINTK) {
         const id = L.oracle.helperId(method);

@@ -12,6 +12,7 @@ import { possibleCpus } from "../sys/cpus.js";
 import type { Fd } from "../sys/fd.js";
 import { ArrayMapHandle, PerCpuArrayHandle } from "./array.js";
 import { BloomFilterHandle } from "./bloom-filter.js";
+import { CgroupArrayHandle } from "./cgroup-array.js";
 import { CpuMapHandle, DevMapHandle, MapOfMapsHandle, ProgArrayHandle, SockMapHandle, XskMapHandle } from "./fd-maps.js";
 import { checkCodecSize, HashMapHandle } from "./hash-map.js";
 import { LruHashHandle, LruPerCpuHashHandle, PerCpuHashHandle } from "./hash-kinds.js";
@@ -101,6 +102,14 @@ export function makeMapHandle(fd: Fd, shape: MapShape, codecs: { key?: Codec; va
       return new CpuMapHandle(fd, shape, indexKey());
     case MapKind.XskMap:
       return new XskMapHandle(fd, shape, indexKey());
+    case MapKind.CgroupStorage:
+      return new HashMapHandle(fd, shape, ...checked());
+    case MapKind.PerCpuCgroupStorage: {
+      const [k, v] = checked();
+      return new PerCpuHashHandle(fd, shape, k, perCpuCodec(v, possibleCpus()));
+    }
+    case MapKind.CgroupArray:
+      return new CgroupArrayHandle(fd, shape, indexKey());
     case MapKind.SockMap:
     case MapKind.SockHash:
       return new SockMapHandle(fd, shape, indexKey());

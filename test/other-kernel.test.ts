@@ -24,7 +24,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileFile } from "@tsbpf/compiler";
-import { example, fixture, repoRoot } from "./support/paths.js";
+import { repoRoot } from "./support/paths.js";
+import { guestObjects } from "./vm/guest-objects.mjs";
 import { toolPath } from "./support/kernel.js";
 
 const runner = process.env.TSBPF_VM_RUNNER ?? join(repoRoot, "..", "shared", "vm", "run-in-vm.sh");
@@ -73,24 +74,10 @@ interface CaseResult {
   checks: Check[];
 }
 
-/** The objects the guest loads, compiled here: file name → [source, class]. */
-const objects: Record<string, [string, string]> = {
-  "unlink-fentry.o": [example("unlink.bpf.ts"), "UnlinkSnoop"],
-  "unlink-kprobes.o": [example("unlink.bpf.ts"), "UnlinkKprobes"],
-  "execsnoop.o": [example("execsnoop.bpf.ts"), "ExecSnoop"],
-  "deny-open.o": [fixture("deny-open.bpf.ts"), "DenyOpen"],
-  "kprobe-multi.o": [fixture("kprobe-multi.bpf.ts"), "OpenMulti"],
-  // The seed programs on kernel functions (issue 12): 002's kprobe-link and fentry-link, 004's
-  // kprobe/kretprobe and kfunc/kretfunc examples.
-  "kprobe-link.o": [example("eunomia/kprobe-link.bpf.ts"), "KprobeLink"],
-  "fentry-link.o": [example("eunomia/fentry-link.bpf.ts"), "FentryLink"],
-  "bcc-tcp-connect.o": [example("bcc/kprobes.bpf.ts"), "TcpV4Connect"],
-  "bcc-vfs-read.o": [example("bcc/kprobes.bpf.ts"), "VfsReadStats"],
-};
-
 function compileObjects(dir: string): void {
   const compiled = new Map<string, ReturnType<typeof compileFile>>();
-  for (const [file, [source, className]] of Object.entries(objects)) {
+  for (const [file, [relative, className]] of Object.entries(guestObjects)) {
+    const source = join(repoRoot, relative);
     if (!compiled.has(source)) compiled.set(source, compileFile(source));
     const result = compiled.get(source)!;
     const probe = result.probes.find((p) => p.className === className);
@@ -148,12 +135,15 @@ for (const suite of suites) describe.skipIf(skip)(`compile once, run on another 
     // Information for whoever watches the suite's time, not a test of it.
     console.info(`other-kernel: compiled in ${((compiled - start) / 1000).toFixed(1)} s; VM boot, run and power-off in ${((performance.now() - compiled) / 1000).toFixed(1)} s`);
     results = new Map();
+    const summary: string[] = [];
     for (const line of output.split("\n")) {
       if (line.startsWith("TSBPF-VM-CASE ")) {
         const result = JSON.parse(line.slice("TSBPF-VM-CASE ".length)) as CaseResult;
         results.set(result.case, result);
-      }
+      } else if (/^(guest:|ok |FAIL |skip )/.test(line)) summary.push(line);
     }
+    // Where the guest's time went (node start, runtime import, each case), for the same readers.
+    console.info(summary.join("\n"));
   }, (VM_SECONDS + 120) * 1000);
 
   afterAll(() => {
@@ -174,7 +164,7 @@ for (const suite of suites) describe.skipIf(skip)(`compile once, run on another 
   it("the guest ran on another kernel and every case passed", () => {
     expect([...results.keys()].sort()).toEqual([
       "002 fentry-link (printk)", "002 kprobe-link (printk)", "004 kfunc/kretfunc vfs_read", "004 kprobe/kretprobe tcp_v4_connect",
-      "@kprobeMulti/@kretprobeMulti (DSL)", "execsnoop", "kprobe.multi (glob)", "kretprobe.multi", "lsm + fmod_ret", "unlink fentry/fexit", "unlink kprobe/kretprobe",
+      "@kprobeMulti/@kretprobeMulti (DSL)", "@ksyscall/@kretsyscall openat, @kprobe()/@kretprobe() at attach()", "execsnoop", "kprobe.multi (glob)", "kretprobe.multi", "lsm + fmod_ret", "unlink fentry/fexit", "unlink kprobe/kretprobe",
     ]);
     const kernels = new Set([...results.values()].map((r) => r.kernel));
     expect(kernels.size).toBe(1);
@@ -259,5 +249,15 @@ for (const suite of suites) describe.skipIf(skip)(`compile once, run on another 
 
   it("004's KFUNC_PROBE/KRETFUNC_PROBE on vfs_read count the calls, their returns and the bytes of three reads", () => {
     expect(reported("004 kfunc/kretfunc vfs_read").checks.length).toBe(4);
+  });
+
+  // Issue 12's targets given at attach() and system call probes (test/vm/cases/attach-targets.mjs):
+  // three opens by the guest, each program's count and the last call's arguments or result.
+  it("@ksyscall/@kretsyscall(\"openat\") and @kprobe()/@kretprobe() attached to do_sys_openat2: the path, dfd, flags and mode of an openat, and the fd it returned", () => {
+    const checks = reported("@ksyscall/@kretsyscall openat, @kprobe()/@kretprobe() at attach()").checks;
+    expect(checks.map((c) => (c.expected as { calls: string }).calls)).toEqual(["3n", "3n", "3n", "3n"]);
+    const [openat, , entry] = checks.map((c) => c.expected as { path: string; dfd: string });
+    expect(openat!.path).toMatch(/^\/tmp\/tsbpf-core-vm-\d+-openat$/);
+    expect(entry).toMatchObject({ path: openat!.path, dfd: "-100n" });
   });
 });

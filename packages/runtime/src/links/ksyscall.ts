@@ -7,7 +7,8 @@
  */
 import { readTextFile } from "../sys/files.js";
 
-const ARCH_PREFIX: Partial<Record<NodeJS.Architecture, string>> = { x64: "__x64_sys_", arm64: "__arm64_sys_", s390x: "__s390x_sys_" };
+/** What the architecture puts before `sys_<name>` in its wrappers' names. */
+const ARCH_PREFIX: Partial<Record<NodeJS.Architecture, string>> = { x64: "__x64_", arm64: "__arm64_", s390x: "__s390x_" };
 
 let symbols: Set<string> | undefined;
 

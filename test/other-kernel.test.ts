@@ -1,23 +1,26 @@
 // Compile once, run on another kernel. The probes this kernel refuses (fentry/fexit, kprobes:
 // locked down and not built in; LSM and fmod_ret: lockdown) are compiled HERE, against the shipped
-// tsbpf/vmlinux (this kernel's layouts), then ONE boot of the stock Debian kernel of ../shared/vm
-// (qemu, 6.1 by default; TSBPF_VM_SUITE=trixie: 6.12) loads them with tsbpf's runtime, which
-// relocates their CO-RE accesses against THAT kernel's BTF, attaches, triggers (unlink, exec, open)
-// and reports every event (test/vm/other-kernel.guest.mjs). This file checks each field against
-// what the guest knew (file names, PIDs, do_unlinkat's result, errnos), and each relocated offset
-// against bpftool's reading of the guest kernel's BTF, which differs from this kernel's. It also
-// runs kprobe.multi/kretprobe.multi links (with the runtime's counting program; the DSL's
-// @kprobeMulti/@kretprobeMulti are compiled and loaded by test/kprobe-multi.test.ts, not run here yet).
+// tsbpf/vmlinux (this kernel's layouts), then ONE boot per kernel of the stock Debian kernels of
+// ../shared/vm (qemu: 6.1, bookworm, and 6.12, trixie) loads them with tsbpf's runtime, which
+// relocates their CO-RE accesses against THAT kernel's BTF, attaches, triggers (unlink, exec, open,
+// connect, read) and reports every event (test/vm/other-kernel.guest.mjs, its harness and the case
+// modules of test/vm/cases/; the objects are listed in test/vm/guest-objects.mjs). This file checks
+// each field against what the guest knew (file names, PIDs, fds, flags, do_unlinkat's result,
+// errnos, kallsyms addresses), and each relocated offset against bpftool's reading of the guest
+// kernel's BTF, which differs from this kernel's. kprobe.multi links (the runtime's counting
+// program and the DSL's @kprobeMulti/@kretprobeMulti) need CONFIG_FPROBE, which 6.1 lacks: there
+// the guest confirms the runtime's NotSupportedError against the kernel's config and they skip.
 //
-// Needs the built runtime (the guest runs plain node on packages/runtime/dist: `npm run build`,
-// which `npm test` does first) and root (the VM runner's 9p shares). qemu and the kernels are
-// installed and unpacked by scripts/ensure-test-tools.sh (`npm test`'s set-up) into TSBPF_VM_CACHE
-// (default /var/tmp/tsbpf-vm: ../shared may be read-only). Skipped, saying why, only on request
+// Needs the built runtime (the guest runs plain node on packages/runtime/dist, bundled with the
+// guest script into one file by test/vm/bundle-guest.mjs; `npm run build`, which `npm test` does
+// first) and root (the VM runner's 9p shares). qemu and the kernels are installed and unpacked by
+// scripts/ensure-test-tools.sh (`npm test`'s set-up) into TSBPF_VM_CACHE (default
+// /var/tmp/tsbpf-vm: ../shared may be read-only). Skipped, saying why, only on request
 // (TSBPF_VM_TESTS=0) or when the VM runner or qemu is absent outside CI (TSBPF_REQUIRE_KERNEL=1
 // fails instead); any failure to load, attach or see an event fails.
 //
-// Time in the guest (TCG, measured): node starts in ~4 s, importing the runtime takes ~12 s (the
-// object package, zod and ~130 modules over 9p), the cases ~9 s; the boot ~10 s.
+// Time in the guest (TCG, measured): node starts in ~4 s; importing the runtime took 8-24 s as
+// ~130 modules over 9p, ~1-2 s as one bundled file; the cases ~25 s; the boot ~10 s.
 import { execFileSync, spawn } from "node:child_process";
 import { accessSync, constants, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -25,6 +28,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileFile } from "@tsbpf/compiler";
 import { repoRoot } from "./support/paths.js";
+import { bundleGuest } from "./vm/bundle-guest.mjs";
 import { guestObjects } from "./vm/guest-objects.mjs";
 import { toolPath } from "./support/kernel.js";
 
@@ -86,11 +90,14 @@ function compileObjects(dir: string): void {
   }
 }
 
+/** The guest script with the runtime, bundled into the objects folder (test/vm/bundle-guest.mjs). */
+const guestBundle = "other-kernel.guest.bundle.mjs";
+
 /** Boots the VM of `suite` once; resolves to its exit status and output. */
 function runGuest(dir: string, suite: string): Promise<{ status: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const env = { ...process.env, TSBPF_VM_CACHE: vmCache, TSBPF_VM_SUITE: suite === "bookworm" ? "" : suite };
-    const child = spawn(runner, ["-t", String(VM_SECONDS), "-w", dir, "node", "test/vm/other-kernel.guest.mjs", dir], { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(runner, ["-t", String(VM_SECONDS), "-w", dir, "node", join(dir, guestBundle), dir], { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -130,6 +137,7 @@ for (const suite of suites) describe.skipIf(skip)(`compile once, run on another 
     dir = mkdtempSync(join(tmpdir(), "tsbpf-core-vm-"));
     const start = performance.now();
     compileObjects(dir);
+    await bundleGuest(join(dir, guestBundle));
     const compiled = performance.now();
     ({ status, output } = await runGuest(dir, suite));
     // Information for whoever watches the suite's time, not a test of it.

@@ -28,9 +28,16 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileFile } from "@tsbpf/compiler";
 import { repoRoot } from "./support/paths.js";
+import { SYS_CONNECT, SYS_EXECVE, SYS_OPENAT, SYS_SOCKET } from "../examples/syscall-tracer.bpf.ts";
+import { decodeRecord } from "../examples/syscall-tracer.ts";
 import { bundleGuest } from "./vm/bundle-guest.mjs";
 import { guestObjects } from "./vm/guest-objects.mjs";
 import { toolPath } from "./support/kernel.js";
+
+const AT_FDCWD = -100;
+const O_CLOEXEC = 0o2000000; // x86-64; fs.constants leaves it out
+const AF_INET = 2;
+const SOCK_DGRAM = 2;
 
 const runner = process.env.TSBPF_VM_RUNNER ?? join(repoRoot, "..", "shared", "vm", "run-in-vm.sh");
 const VM_SECONDS = 300;
@@ -72,6 +79,8 @@ interface CaseResult {
   loaded: boolean;
   attached: boolean;
   error?: string;
+  /** What the host checks itself (test/vm/harness.mjs). */
+  data?: unknown;
   /** Set when the kernel lacks an option the case needs (and the runtime said so). */
   missing?: string;
   relocations: Relocation[];
@@ -171,7 +180,7 @@ for (const suite of suites) describe.skipIf(skip)(`compile once, run on another 
 
   it("the guest ran on another kernel and every case passed", () => {
     expect([...results.keys()].sort()).toEqual([
-      "002 fentry-link (printk)", "002 kprobe-link (printk)", "004 kfunc/kretfunc vfs_read", "004 kprobe/kretprobe tcp_v4_connect",
+      "002 fentry-link (printk)", "002 kprobe-link (printk)", "003 syscall tracer on kprobes/kretprobes", "004 kfunc/kretfunc vfs_read", "004 kprobe/kretprobe tcp_v4_connect",
       "@kprobeMulti/@kretprobeMulti (DSL)", "@ksyscall/@kretsyscall openat, @kprobe()/@kretprobe() at attach()", "execsnoop", "kprobe.multi (glob)", "kretprobe.multi", "lsm + fmod_ret", "unlink fentry/fexit", "unlink kprobe/kretprobe",
     ]);
     const kernels = new Set([...results.values()].map((r) => r.kernel));
@@ -267,5 +276,34 @@ for (const suite of suites) describe.skipIf(skip)(`compile once, run on another 
     const [openat, , entry] = checks.map((c) => c.expected as { path: string; dfd: string });
     expect(openat!.path).toMatch(/^\/tmp\/tsbpf-core-vm-\d+-openat$/);
     expect(entry).toMatchObject({ path: openat!.path, dfd: "-100n" });
+  });
+
+  // Seed 003's tracer on its own hooks (test/vm/cases/syscall-tracer.mjs): the guest's raw records
+  // decoded by the example's decoder, each field against what the guest did.
+  it("003's tracer on kprobes/kretprobes: openat, socket, connect and execve records with their arguments and results; the failed open dropped", () => {
+    const { data } = reported("003 syscall tracer on kprobes/kretprobes");
+    const { caller, file, fd, port, childPid, records } = data as {
+      caller: { hostPid: number; hostPpid: number; uid: number; comm: string }; file: string; fd: number; port: number; childPid: number; records: string[];
+    };
+    const decoded = records.map((hex) => decodeRecord(Uint8Array.from(Buffer.from(hex, "hex"))));
+    const ours = { ...caller, pid: caller.hostPid, ppid: caller.hostPpid };
+    // openat(AT_FDCWD, file, O_RDONLY | O_CLOEXEC) = fd (libuv adds O_CLOEXEC); writeFileSync's
+    // open before it; the open of the missing file (-ENOENT) is dropped, as the seed drops it.
+    const opens = decoded.filter((r) => r.eventId === SYS_OPENAT && r.args[1]?.type === "string" && r.args[1].value.startsWith(file.replace(/-tracer$/, "")));
+    expect(opens.map((r) => (r.args[1] as { value: string }).value)).toEqual([file, file]);
+    expect(opens[1]).toMatchObject({ ...ours, argnum: 3, retval: BigInt(fd), args: [{ type: "int", value: AT_FDCWD }, { type: "string", value: file }, { type: "openFlags", value: constants.O_RDONLY | O_CLOEXEC }] });
+    expect((opens[0]!.args[2] as { value: number }).value & constants.O_CREAT).toBe(constants.O_CREAT);
+    // connect(fd, { AF_INET, 127.0.0.1, port }) = 0 on the descriptor socket(AF_INET, SOCK_DGRAM, 0) returned.
+    const inet = decoded.filter((r) => r.eventId === SYS_CONNECT && r.args[1]?.type === "sockaddr" && r.args[1].family === AF_INET);
+    expect(inet).toEqual([expect.objectContaining({ ...ours, argnum: 2, retval: 0n, args: [{ type: "int", value: expect.any(Number) }, { type: "sockaddr", family: AF_INET, address: "127.0.0.1", port }] })]);
+    const udpFd = (inet[0]!.args[0] as { value: number }).value;
+    const socket = decoded.filter((r) => r.eventId === SYS_SOCKET && r.retval === BigInt(udpFd));
+    expect(socket).toHaveLength(1);
+    const [domain, type, protocol] = socket[0]!.args as { value: number }[];
+    expect([domain!.value, type!.value & 0xf, protocol!.value]).toEqual([AF_INET, SOCK_DGRAM, 0]);
+    // execve("/bin/true") by the child, reported at entry.
+    expect(decoded.filter((r) => r.eventId === SYS_EXECVE && r.hostPid === childPid)).toEqual([
+      expect.objectContaining({ hostPid: childPid, hostPpid: caller.hostPid, argnum: 1, retval: 0n, args: [{ type: "string", value: "/bin/true" }] }),
+    ]);
   });
 });

@@ -15,4 +15,6 @@ export const guestObjects = {
   "bcc-vfs-read.o": ["examples/bcc/kprobes.bpf.ts", "VfsReadStats"],
   // Targets given at attach() and system call probes (test/vm/cases/attach-targets.mjs).
   "attach-targets.o": ["test/fixtures/attach-targets.bpf.ts", "SyscallProbes"],
+  // Seed 003's tracer on its kprobes/kretprobes (test/vm/cases/syscall-tracer.mjs).
+  "syscall-tracer.o": ["examples/syscall-tracer.bpf.ts", "SyscallTracer"],
 };

@@ -37,7 +37,8 @@ export function kernelHas(option) {
 /**
  * Loads `file` (an object file in <dir>, or a spec built here), attaches its programs (every
  * one, or as `options.attach(object)` does) and runs `body(object)`, which returns checks
- * ({ what, expected, actual }). Reports the stage reached, the relocations and the checks.
+ * ({ what, expected, actual }), or `{ checks, data }` where the host checks `data` itself (records
+ * it decodes with the example's own decoder, say). Reports the stage reached, the relocations and the checks.
  * `options.config` sets its `@config` values (`.rodata`) at load. A case that `options.needs` a
  * kernel option this kernel lacks, and that the runtime refused with a NotSupportedError, is
  * reported as `missing` (the host skips it, saying why).
@@ -58,7 +59,9 @@ export async function runCase(name, file, body, options = {}) {
     result.loaded = true;
     attach(object);
     result.attached = true;
-    result.checks = await body(object);
+    const outcome = await body(object);
+    if (Array.isArray(outcome)) result.checks = outcome;
+    else ({ checks: result.checks, data: result.data } = outcome);
   } catch (error) {
     result.error = `${error?.name}: ${String(error?.message).split("\n")[0]}`;
     if (options.needs && error?.name === "NotSupportedError" && !kernelHas(options.needs)) result.missing = `${options.needs} is not set in this kernel (${release()})`;

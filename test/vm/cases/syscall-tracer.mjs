@@ -38,12 +38,12 @@ async function tracerRecords(object) {
   await new Promise((resolve, reject) => udp.connect(port, "127.0.0.1", (error) => (error ? reject(error) : resolve())));
   udp.close();
   const child = spawnSync("/bin/true");
-  // Perf records arrive asynchronously: wait until a second passes without one (or WAIT_MS).
+  // Perf records arrive asynchronously: wait until half a second passes without one (or WAIT_MS).
   const deadline = Date.now() + WAIT_MS;
   let seen = -1;
   while (Date.now() < deadline && (records.length < 4 || records.length !== seen)) {
     seen = records.length;
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await new Promise((resolve) => setTimeout(resolve, 500));
     drain();
   }
   return {

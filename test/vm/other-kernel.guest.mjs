@@ -8,6 +8,11 @@
 //
 //   node test/vm/other-kernel.guest.mjs <dir with the objects of test/vm/guest-objects.mjs>
 //
+// (test/other-kernel.test.ts runs it bundled with the runtime into one file: test/vm/bundle-guest.mjs.)
+// The harness (runCase and its helpers) is test/vm/harness.mjs. Newer cases live in modules of
+// test/vm/cases/, one a topic, each exporting its cases as { name, object, body, options }: a new
+// topic is a module there, its objects in guest-objects.mjs and its assertions in the host test.
+//
 // Two kprobe.multi cases load the runtime's counting test program (built without the compiler);
 // a third loads the DSL's @kprobeMulti/@kretprobeMulti fixture (test/fixtures/kprobe-multi.bpf.ts).
 import { spawnSync } from "node:child_process";

@@ -1,10 +1,8 @@
-// The guest script and the built runtime it imports, bundled into one file with esbuild: under
-// TCG every module the guest imports over the 9p root share costs ~0.1 s, and the runtime (the
-// object package, zod, ~130 modules) took 8-24 s to import on this machine. One file takes ~1 s.
-//
-// The native shim's loader (sys/native.js) finds the prebuilt addon relative to its own
-// import.meta.url, so it stays a module of its own, loaded from packages/runtime/dist; the door
-// it registers the shim with (sys/door.js) too, so that the bundle and the loader share it.
+// The guest script and its cases, bundled into one file with esbuild: under TCG every module the
+// guest imports over the 9p root share costs ~0.1 s. The runtime is already one file
+// (packages/runtime/dist/index.js, scripts/bundle.mjs) and stays external: its native shim's
+// loader finds the prebuilt addon (through node-gyp-build, from the runtime's package folder)
+// relative to its own import.meta.url, which a copy inside this bundle would not have.
 //
 //   node test/vm/bundle-guest.mjs <outfile>     (test/other-kernel.test.ts, scripts/core-on-vm.sh)
 import { dirname, join, resolve } from "node:path";
@@ -12,8 +10,9 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const runtimeSys = resolve(here, "..", "..", "packages", "runtime", "dist", "sys");
-const unbundled = new Set(["native.js", "door.js"].map((file) => join(runtimeSys, file)));
+const runtimeDist = resolve(here, "..", "..", "packages", "runtime", "dist");
+/** The runtime's bundle, and (for a build without bundles) its shim loader and door. */
+const unbundled = new Set([join(runtimeDist, "index.js"), join(runtimeDist, "sys", "native.js"), join(runtimeDist, "sys", "door.js")]);
 
 /** Writes the bundled guest script to `outfile`; run it as `node <outfile> <objects dir>`. */
 export async function bundleGuest(outfile) {
@@ -29,7 +28,7 @@ export async function bundleGuest(outfile) {
       {
         name: "tsbpf-runtime-shim-loader",
         setup(b) {
-          b.onResolve({ filter: /(^|\/)(native|door)\.js$/ }, (args) => {
+          b.onResolve({ filter: /(^|\/)(native|door|index)\.js$/ }, (args) => {
             const path = resolve(args.resolveDir, args.path);
             return unbundled.has(path) ? { path: pathToFileURL(path).href, external: true } : undefined;
           });

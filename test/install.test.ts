@@ -1,4 +1,4 @@
-// tsbpf as a user installs it: the five packages packed (`npm pack`), installed with npm's defaults
+// tsbpf as a user installs it: the six packages packed (`npm pack`), installed with npm's defaults
 // (no install scripts) into an app in a temporary folder outside the repository, then what the
 // guide tells a new user to do: `npx tsbpf init`, build, run, the user-space script, the generated
 // vitest test, and tsc on the project (clean, and catching a wrong key and value type on the
@@ -12,7 +12,7 @@ import { describeKernel } from "./support/kernel.js";
 import { repoRoot } from "./support/paths.js";
 import { registryNode } from "./support/registry-node.js";
 
-const workspaces = ["@tsbpf/object", "@tsbpf/compiler", "@tsbpf/runtime", "@tsbpf/ts-plugin", "tsbpf"];
+const workspaces = ["@tsbpf/object", "@tsbpf/compiler", "@tsbpf/runtime", "@tsbpf/metrics", "@tsbpf/ts-plugin", "tsbpf"];
 let root: string;
 let app: string;
 

@@ -41,7 +41,8 @@ describeKernel("iterators over kernel objects", () => {
       expect(throughout.length).toBeGreaterThan(0);
       expect(throughout.filter((id) => !seen.has(id))).toEqual([]);
     }
-    // Our own programs are among them.
+    // Our own map and programs are among them.
+    expect(bpftoolIds("map").has(probe.marker.info().id)).toBe(true);
     expect(bpftoolIds("prog").has(probe.programs.eachMap.info().id)).toBe(true);
   }, 120_000); // the first load compiles the probe
 

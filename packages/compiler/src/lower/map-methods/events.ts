@@ -86,13 +86,16 @@ function sliceArgument(c: MapCall, i: number): { region: Region; size: RValue } 
   // A pointer to a record (`reserve`'s, a map value's) is the fixed form's (a local holds it: no code to repeat).
   if (place.tag !== "mem" || place.type.tag === "ptr") return undefined;
   const record = !place.index?.length && sameType(place.type, c.map.value);
-  const size = sizeNode && !ts.isObjectLiteralExpression(sizeNode) ? lowerExpr(c.L, sizeNode, intType("u32")) : undefined;
-  const wide = size?.type.tag === "int" && (size.type.kind === "u64" || size.type.kind === "i64");
-  if (record && (!size || (wide && c.node.arguments.length <= i + 2))) {
-    if (size && sizeNode) c.flags = convertTo(c.L, size, intType("u64"), sizeNode);
+  // Lowered with no expected kind, so that a literal keeps its own (`0n` is 64-bit: flags).
+  const given = sizeNode && !ts.isObjectLiteralExpression(sizeNode) ? lowerExpr(c.L, sizeNode) : undefined;
+  const wide = given?.type.tag === "int" && (given.type.kind === "u64" || given.type.kind === "i64");
+  if (record && (!given || (wide && c.node.arguments.length <= i + 2))) {
+    if (given && sizeNode) c.flags = convertTo(c.L, given, intType("u64"), sizeNode);
     return { record: addressOperand(c.L, wholeAddress(c.L, place, data)) };
   }
-  if (!size) return undefined;
+  if (!given || !sizeNode) return undefined;
+  const u32 = intType("u32");
+  const size: RValue = { type: u32, op: convertTo(c.L, given, u32, sizeNode) };
   return { region: asRegion(place, data, `${c.map.name}.${c.method}()`, false), size };
 }
 

@@ -4,7 +4,7 @@
 //   tsbpf run examples/sigsnoop.bpf.ts --duration 5 [--config targetPid=<sender pid>]
 import {
   HashMap, Probe, RingBuf, bpf, config, i32, tracepoint, u32,
-  type CharArray, type SysEnterContext, type SysExitContext, type u64,
+  type CharArray, type SysEnterContext, type SysExitContext,
 } from "tsbpf";
 
 /** What sys_enter_kill saw, until sys_exit_kill. */
@@ -29,8 +29,6 @@ export class SigSnoop extends Probe {
   events = new RingBuf<SignalEvent>({ size: 256 * 1024 });
   /** Only signals sent by this process; 0: every process's. */
   @config targetPid: u32 = 0;
-  /** Events lost to a full ring. */
-  dropped: u64 = 0n;
 
   @tracepoint("syscalls", "sys_enter_kill")
   enter(ctx: SysEnterContext): i32 {
@@ -75,8 +73,6 @@ export class SigSnoop extends Probe {
       event.result = i32(ctx.ret);
       bpf.getCurrentComm(event.comm);
       this.events.submit(event);
-    } else {
-      this.dropped++;
     }
     this.starts.delete(thread);
     return 0;

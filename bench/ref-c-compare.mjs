@@ -87,6 +87,7 @@ function clangVersion(refc) {
 export async function compare({ reps = 5, log = () => {} } = {}) {
   const refc = execFileSync("bash", [join(root, "scripts", "ensure-bench-tools.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim().split("\n").pop();
   const dir = mkdtempSync(join(tmpdir(), "tsbpf-refc-"));
+  const loadBefore = loadavg().map((l) => l.toFixed(2)).join(" ");
   try {
     const jobs = PAIRS.map((pair) => {
       const compiled = compileFile(join(root, "examples", `${pair.example}.bpf.ts`), { sourceRoot: root });
@@ -130,7 +131,7 @@ export async function compare({ reps = 5, log = () => {} } = {}) {
         rows.push({ example: job.label, program: ours, twin: `${job.pair.twin.replace(/^ref:/, "ref-c ").replace(/^bench:/, "bench/twins ")}:${theirs}`, tsbpf: side(0), ref: side(1), note: job.pair.note ?? (job.pair.testRun ? `ns: BPF_PROG_TEST_RUN ×${job.pair.testRun}${job.pair.section ? `; tsbpf's section ${job.pair.section[0]} renamed ${job.pair.section[1]} for libbpf 1.1` : ""}` : `workload: wl ${job.pair.workload.join(" ")}`) });
       }
     }
-    return { rows, reps, clang: clangVersion(refc), machine: `${cpus().length} × ${cpus()[0]?.model ?? "?"}`, kernel: release(), load: loadavg().map((l) => l.toFixed(2)).join(" "), date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC" };
+    return { rows, reps, clang: clangVersion(refc), machine: `${cpus().length} × ${cpus()[0]?.model ?? "?"}`, kernel: release(), loadBefore, load: loadavg().map((l) => l.toFixed(2)).join(" "), date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC" };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -151,7 +152,7 @@ export function markdown(result) {
   ]);
   const line = (cells) => `| ${cells.join(" | ")} |`;
   return [
-    `Measured ${result.date} with ${result.clang} (-O2 -g -target bpf) on ${result.machine}, Linux ${result.kernel}, load average ${result.load} at the end; ${result.reps} interleaved repetitions (min / median / max).`,
+    `Measured ${result.date} with ${result.clang} (-O2 -g -target bpf) on ${result.machine}, Linux ${result.kernel}, load average (1/5/15 min) ${result.loadBefore ? `${result.loadBefore} at the start, ` : ""}${result.load} at the end; ${result.reps} interleaved repetitions (min / median / max).`,
     "",
     line(head),
     line(head.map(() => "---")),

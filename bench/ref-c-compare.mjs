@@ -30,6 +30,7 @@ export const PAIRS = [
   { example: "syscount", twin: "ref:syscount", progs: [["onSyscall", "sys_enter"]], workload: ["getpid", "300000"] },
   { example: "runqlat", twin: "ref:runqlat", progs: [["onWakeup", "sched_wakeup"], ["onWakeupNew", "sched_wakeup_new"], ["onSwitch", "sched_switch"]], workload: ["sleep", "4000"] },
   { example: "tc-counter", twin: "ref:tc_count", progs: [["count", "tc_ingress"]], testRun: 2_000_000, section: ["tc/ingress", "tc"] },
+  { example: "xdp-portfilter", twin: "bench:xdp_portfilter", progs: [["filter", "filter"]], testRun: 2_000_000, set: ["port=9999", "port=9999"] },
   { example: "bashreadline", twin: "ref:bashreadline", progs: [["onReadline", "printret"]], note: "static: a uretprobe on an interactive bash's readline has no repeatable workload" },
   { example: "unlink", className: "UnlinkKprobes", twin: "ref:unlink_kprobe", progs: [["enter", "do_unlinkat"], ["exit", "do_unlinkat_exit"]], note: "static: no kprobes in this kernel" },
   { example: "unlink", className: "UnlinkSnoop", twin: "ref:unlink", progs: [["enter", "do_unlinkat"], ["exit", "do_unlinkat_exit"]], note: "ELF only: fentry/fexit refused here (lockdown)" },

@@ -1,13 +1,11 @@
 // The clean-ups after selection beside copy forwarding: frame stores of what a slot already holds,
-// zero tests an earlier test decided, callee-saved registers that never cross a call. Each keeps
-// what it must where the premise fails (a call given the slot, a write of the register, a path
-// from elsewhere, a value live across a call). (The kernel runs the results in the conformance
+// zero tests an earlier test decided. Each keeps what it must where the premise fails (a call given
+// the slot, a write of the register, a path from elsewhere). (The kernel runs the results in the conformance
 // suite and the random-program tests.)
 import { AluOp, JmpOp, asm, disassemble, type Instruction } from "@tsbpf/object";
 import { describe, expect, it } from "vitest";
 import { removeRedundantStackStores } from "./redundant-stack-stores.js";
 import { removeDecidedBranches } from "./decided-branches.js";
-import { renameCalleeSaved } from "./callee-saved-renaming.js";
 import type { MachineCode } from "./select.js";
 
 const code = (insns: Instruction[], argCounts: [number, number][] = []): MachineCode =>
@@ -51,14 +49,5 @@ describe("removeDecidedBranches", () => {
     const joined = [asm.jmpImm(JmpOp.JEQ, 1, 0, 3), asm.call(131), asm.mov64Reg(9, 0), asm.jmpImm(JmpOp.JNE, 9, 0, 2),
       asm.jmpImm(JmpOp.JNE, 9, 0, 1), asm.exit(), asm.mov32Imm(0, 0), asm.exit()];
     expect(text(removeDecidedBranches(code(joined, [[1, 3]])))).toHaveLength(8);
-  });
-});
-
-describe("renameCalleeSaved", () => {
-  it("moves a value that crosses no call out of r7, and keeps one that does in r6", () => {
-    const insns = [asm.mov64Reg(6, 1), asm.call(14), asm.ldx("u32", 7, 6, 0), asm.jmpImm(JmpOp.JEQ, 7, 0, 1),
-      asm.mov64Reg(0, 7), asm.exit()];
-    const out = text(renameCalleeSaved(code(insns, [[1, 0]])));
-    expect(out).toEqual(["r6 = r1", "call 14", "r1 = *(u32 *)(r6 +0)", "if r1 == 0x0 goto +1", "r0 = r1", "exit"]);
   });
 });

@@ -13,7 +13,6 @@ import { forwardCopies } from "./forward-copies.js";
 import { mergeReturns } from "./merge-returns.js";
 import { removeRedundantStackStores } from "./redundant-stack-stores.js";
 import { removeDecidedBranches } from "./decided-branches.js";
-import { renameCalleeSaved } from "./callee-saved-renaming.js";
 
 export type GenerateResult =
   | { ok: true; code: MachineCode; stackSize: number }
@@ -34,10 +33,7 @@ export function generate(fn: IrFunction): GenerateResult {
   // Copies forwarded, then tests already decided and stores of what a slot holds dropped, which
   // frees registers for another round of forwarding (a key kept in its slot need not live on).
   const selected = forwardCopies(selectInstructions(fn, order, alloc, frame));
-  const cleaned = forwardCopies(removeRedundantStackStores(removeDecidedBranches(selected)));
-  // Last, values that never cross a call leave r6–r9 (fewer saved registers in JIT code), and the
-  // copies that leaves as `r1 = r1` go.
-  return { ok: true, code: forwardCopies(renameCalleeSaved(cleaned)), stackSize: frame.size };
+  return { ok: true, code: forwardCopies(removeRedundantStackStores(removeDecidedBranches(selected))), stackSize: frame.size };
 }
 
 /** The first register each copy, conversion or two-address operation reads (see allocateRegisters). */

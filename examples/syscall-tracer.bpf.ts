@@ -12,8 +12,8 @@
 // (skip_syscall, drop_syscall) become a pid filter: the target process and its children.
 // The user-space decoder is examples/syscall-tracer.ts; test/syscall-tracer.test.ts runs both.
 import {
-  HashMap, PerCpuArray, PerfEventArray, Probe, bpf, config, tracepoint, u8, u16, u32, u64, i32, i64,
-  zero, type CharArray, type FixedArray, type Ptr, type SysEnterContext, type SysExitContext, type bool,
+  HashMap, PerCpuArray, PerfEventArray, Probe, bpf, config, ksyscall, kretsyscall, tracepoint, u8, u16, u32, u64, i32, i64,
+  zero, type CharArray, type FixedArray, type Ptr, type PtRegs, type SysEnterContext, type SysExitContext, type bool,
 } from "tsbpf";
 import type { task_struct } from "tsbpf/vmlinux";
 
@@ -290,6 +290,39 @@ export class SyscallTracer extends Probe {
     return this.sys_events.perfOutput(ctx, b.buf, size);
   }
 
+  /** save_args of the kprobes: the system call's first four arguments, as the wrapper's pt_regs held them. */
+  saveKprobeArgs(id: u32, a0: u64, a1: u64, a2: u64, a3: u64): i32 {
+    const tgid = u32(bpf.getCurrentPidTgid());
+    const key = (u64(id) << 32n) | u64(tgid);
+    const args: args_t = zero();
+    args.args[0] = a0;
+    args.args[1] = a1;
+    args.args[2] = a2;
+    args.args[3] = a3;
+    this.args_map.update(key, args);
+    return 0;
+  }
+
+  /** events_perf_submit from a kprobe or kretprobe (the seed's own context, a pt_regs). */
+  submitFromKprobe(ctx: PtRegs, size: u32): i64 {
+    const b = this.bufs.lookup(DATA_BUF_TYPE);
+    if (!b || size === 0) return -1n;
+    return this.sys_events.perfOutput(ctx, b.buf, size);
+  }
+
+  /** trace_ret_generic as the seed writes it, on a kretprobe: the return value is PT_REGS_RC(ctx). */
+  traceRetKprobe(id: u32, ctx: PtRegs, types: u64, ret: i64): i32 {
+    if (this.skipSyscall()) return 0;
+    this.submitFromKprobe(ctx, this.buildRecord(id, types, ret));
+    return 0;
+  }
+
+  traceEnterKprobe(id: u32, a0: u64, a1: u64, a2: u64, a3: u64): i32 {
+    if (this.skipSyscall()) return 0;
+    this.saveKprobeArgs(id, a0, a1, a2, a3);
+    return 0;
+  }
+
   traceRetGeneric(id: u32, ctx: SysExitContext, types: u64): i32 {
     if (this.skipSyscall()) return 0;
     this.submitAtExit(ctx, this.buildRecord(id, types, ctx.ret));
@@ -338,6 +371,51 @@ export class SyscallTracer extends Probe {
     if (this.skipSyscall()) return 0;
     this.saveArgs(SYS_EXECVE, ctx, 3);
     this.submitAtEntry(ctx, this.buildRecord(SYS_EXECVE, EXECVE_TYPES, 0n));
+    return 0;
+  }
+
+  // The seed's own hooks: kprobes and kretprobes on the system call functions
+  // (SEC("kprobe/__x64_sys_openat")...). Their sections name no system call, so that attach()
+  // leaves them alone (this kernel has no kprobes) and the tracepoints above do the work; where the
+  // kernel has kprobes, attach these instead: attachKprobes() in syscall-tracer.ts attaches each
+  // to the architecture's function for its call (`attach({ syscall: "openat" })`, __x64_sys_openat
+  // on x86-64), whose arguments the compiler reads through the wrapper's pt_regs as the seed does.
+  @ksyscall()
+  kprobeOpenat(ctx: PtRegs, dfd: i32, filename: u64, flags: i32, mode: u32): i32 {
+    return this.traceEnterKprobe(SYS_OPENAT, u64(dfd), filename, u64(flags), u64(mode));
+  }
+
+  @kretsyscall()
+  kretprobeOpenat(ctx: PtRegs, ret: i64): i32 {
+    return this.traceRetKprobe(SYS_OPENAT, ctx, OPENAT_TYPES, ret);
+  }
+
+  @ksyscall()
+  kprobeSocket(ctx: PtRegs, family: i32, type: i32, protocol: i32): i32 {
+    return this.traceEnterKprobe(SYS_SOCKET, u64(family), u64(type), u64(protocol), 0n);
+  }
+
+  @kretsyscall()
+  kretprobeSocket(ctx: PtRegs, ret: i64): i32 {
+    return this.traceRetKprobe(SYS_SOCKET, ctx, SOCKET_TYPES, ret);
+  }
+
+  @ksyscall()
+  kprobeConnect(ctx: PtRegs, fd: i32, address: u64, addrlen: i32): i32 {
+    return this.traceEnterKprobe(SYS_CONNECT, u64(fd), address, u64(addrlen), 0n);
+  }
+
+  @kretsyscall()
+  kretprobeConnect(ctx: PtRegs, ret: i64): i32 {
+    return this.traceRetKprobe(SYS_CONNECT, ctx, CONNECT_TYPES, ret);
+  }
+
+  /** execve at entry, as on the tracepoints. */
+  @ksyscall()
+  kprobeExecve(ctx: PtRegs, filename: u64, argv: u64, envp: u64): i32 {
+    if (this.skipSyscall()) return 0;
+    this.saveKprobeArgs(SYS_EXECVE, filename, argv, envp, 0n);
+    this.submitFromKprobe(ctx, this.buildRecord(SYS_EXECVE, EXECVE_TYPES, 0n));
     return 0;
   }
 }

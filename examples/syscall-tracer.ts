@@ -1,10 +1,12 @@
 // User space for the syscall tracer (examples/syscall-tracer.bpf.ts): reads its variable-length
 // records from the perf buffer as bytes and decodes them, the packed sys_context_t first, then
 // the typed argument slots (a type byte; an int; a string's length and bytes; a socket address
-// whose size its family gives).
-//   npx tsx examples/syscall-tracer.ts [seconds] [pid]
+// whose size its family gives). By default the programs on the sys_enter/sys_exit tracepoints
+// trace; with `kprobes` the seed's own kprobes/kretprobes on the system call functions do
+// (a kernel with kprobes: not this machine's).
+//   npx tsx examples/syscall-tracer.ts [seconds] [pid] [kprobes]
 import { pathToFileURL } from "node:url";
-import { load } from "tsbpf";
+import { load, type Link, type LoadedProbe } from "tsbpf";
 import {
   INT_T, OPEN_FLAGS_T, SOCKADDR_T, SOCK_DOM_T, SOCK_TYPE_T, STR_T, SYS_CONTEXT_SIZE, SyscallTracer, TASK_COMM_LEN,
 } from "./syscall-tracer.bpf.ts";
@@ -96,16 +98,33 @@ export function decodeRecord(bytes: Uint8Array): SyscallRecord {
   return record;
 }
 
+/** The kprobe programs and the system calls they trace. */
+const KPROBES = {
+  kprobeOpenat: "openat", kretprobeOpenat: "openat", kprobeSocket: "socket", kretprobeSocket: "socket",
+  kprobeConnect: "connect", kretprobeConnect: "connect", kprobeExecve: "execve",
+} as const;
+
+/**
+ * Attaches the seed's kprobes and kretprobes, each to the architecture's function for its
+ * system call (`__x64_sys_openat`...), instead of the tracepoints `attach()` would take. Needs a
+ * kernel with kprobes (CONFIG_KPROBES; not a locked-down one); elsewhere a NotSupportedError.
+ */
+export function attachKprobes(tracer: LoadedProbe<SyscallTracer>): Link[] {
+  return Object.entries(KPROBES).map(([program, syscall]) => tracer.programs[program as keyof typeof KPROBES].attach({ syscall }));
+}
+
 async function main(): Promise<void> {
   const seconds = Number(process.argv[2] ?? 5);
   await using tracer = await load(SyscallTracer, { config: { targetPid: Number(process.argv[3] ?? 0) } });
-  tracer.attach();
+  // Links made by a program's attach() are the caller's to close (attach()'s, the probe's too).
+  const links = process.argv[4] === "kprobes" ? attachKprobes(tracer) : tracer.attach();
   const stop = tracer.sys_events.onEvent((bytes) => {
     const r = decodeRecord(bytes);
     console.log(`${r.hostPid} ${r.comm} event=${r.eventId} ret=${r.retval} ${JSON.stringify(r.args)}`);
   }, { raw: true });
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
   stop();
+  for (const link of links) link.close();
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await main();

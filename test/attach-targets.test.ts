@@ -3,7 +3,10 @@
 // makes there; object.attach() leaves it alone, and attach() without a target says what it needs.
 // `@kprobe()`, `@kretprobe()`, `@ksyscall("openat")` and `@kretsyscall("openat")` compile to
 // libbpf's sections and load through the verifier here; attaching them gives the kernel's reason
-// (no kprobes here) as a NotSupportedError. They run on the VM's kernels (test/other-kernel.test.ts).
+// (no kprobes here) as a NotSupportedError. They run on the VM's 6.1 and 6.12 kernels
+// (test/other-kernel.test.ts, test/vm/cases/attach-targets.mjs): the ksyscall pair on
+// __x64_sys_openat, the bare kprobes attached to do_sys_openat2, an openat's path, dfd, flags,
+// mode and returned fd checked.
 import { closeSync, openSync, readSync } from "node:fs";
 import { expect, it } from "vitest";
 import { load, NotSupportedError } from "tsbpf";

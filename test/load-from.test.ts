@@ -1,5 +1,5 @@
 // load() from each kind of user space a project has: an ES module under tsx, CommonJS (JavaScript
-// built with source maps, requiring tsbpf), Node 22's type stripping (load<Counter>(file)), and the
+// built with source maps, requiring tsbpf; and TypeScript run as CommonJS by tsx), Node 22's type stripping (load<Counter>(file)), and the
 // object cache across processes: a second start of an unchanged probe does not load TypeScript
 // (the process's own module list says so), a change in a file the probe imports recompiles. In
 // each, the kernel counts writes the child makes, user space reads the counter as a typed global
@@ -102,6 +102,18 @@ describeKernel("load() from ESM, CommonJS, tsx and Node 22, with the object cach
       "",
     ].join("\n"));
     expectCounted(runChild(process.execPath, ["main.cjs"], dir));
+  }, 240_000);
+
+  it("CommonJS under tsx: require() takes tsbpf's CommonJS build (dist/index.cjs), and load(Class) compiles the probe", () => {
+    const dir = project("cjs-tsx", "commonjs", ["main-cjs.cts"]);
+    const result = spawnSync(process.execPath, ["--import", tsx, "--input-type=commonjs", "-e", 'require("./main-cjs.cts"); process.on("exit", () => process.stderr.write("tsbpf from " + require.resolve("tsbpf") + "\\n"))'],
+      { cwd: dir, encoding: "utf8", env: { ...process.env, TSBPF_CACHE_DIR: join(dir, "cache") }, timeout: 120_000 });
+    if (result.status !== 0) throw new Error(`CommonJS under tsx failed (${result.status}):\n${result.stderr}${result.stdout}`);
+    // The CommonJS build, not tsbpf's ES module, answered require().
+    expect(result.stderr).toMatch(/tsbpf from .*packages\/tsbpf\/dist\/index\.cjs/);
+    const outcome = JSON.parse(result.stdout.trim().split("\n").at(-1)!) as Outcome;
+    expectCounted(outcome);
+    expect(outcome.typeScript).toBe(true); // compiled in this process (its own, empty cache)
   }, 240_000);
 
   it("Node 22's type stripping: load<Counter>(file) with a type-only import of the class", () => {

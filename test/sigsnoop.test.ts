@@ -82,8 +82,8 @@ describeKernel("examples/sigsnoop.bpf.ts", () => {
 });
 
 // tkill(2) beside kill(2) (002's sigsnoop traces both), from the actor, which makes exactly the
-// calls asked; and 002's printk sigsnoop (examples/eunomia/sigsnoop.bpf.ts), whose two lines per
-// signal name the sender, its comm, the signal, the target and the result.
+// calls asked; and 002's printk sigsnoop (examples/eunomia/sigsnoop.bpf.ts), whose line per
+// signal names the sender, its comm, the signal, the target and the result (bpf_trace_vprintk).
 describeKernel("sigsnoop: tkill(2), and examples/eunomia/sigsnoop.bpf.ts", () => {
   it("the ring buffer sigsnoop reports tkill(2) with its result", async () => {
     actorBinary();
@@ -122,9 +122,9 @@ describeKernel("sigsnoop: tkill(2), and examples/eunomia/sigsnoop.bpf.ts", () =>
         expect(done.lines).toEqual(["kill 0", `kill -${ESRCH}`, "tkill 0"]);
       });
       expect(trace.filter((l) => l.pid === pid).map((l) => l.message)).toEqual([
-        `PID ${pid} (${comm}) sent signal 0`, `to PID ${target}, ret = 0`,
-        `PID ${pid} (${comm}) sent signal 0`, `to PID ${NO_SUCH_PID}, ret = -${ESRCH}`,
-        `PID ${pid} (${comm}) sent signal 0`, `to PID ${target}, ret = 0`,
+        `PID ${pid} (${comm}) sent signal 0 to PID ${target}, ret = 0`,
+        `PID ${pid} (${comm}) sent signal 0 to PID ${NO_SUCH_PID}, ret = -${ESRCH}`,
+        `PID ${pid} (${comm}) sent signal 0 to PID ${target}, ret = 0`,
       ]);
       // Every entry was matched by its exit and deleted.
       const left: unknown[] = [];

@@ -2,7 +2,9 @@
 // tsbpf's side of bench/events.bench.mjs, in its own process (as libbpf's consumer is): loads the
 // compiled flood object, attaches it, releases a gated `wl getpid N` workload and consumes the
 // events until the workload exits, then drains and prints one JSON line:
-//   { events, lost, failed, wallMs, eventsPerS }
+//   { events, lost, failed, wallMs, eventsPerS, workloadMs }
+// wallMs is this consumer's view (release to the exit event); workloadMs the workload's own clock
+// around its syscall loop (wl's total_ns), which the bench uses for both consumers alike.
 // argv: OBJECT WL N kind(ring|perf) mode(epoll|busy) decode(typed|raw) config-json
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -14,7 +16,10 @@ const config = JSON.parse(configJson ?? "{}");
 if (config.wakeup_above !== undefined) config.wakeup_above = BigInt(config.wakeup_above);
 
 // The workload waits for a line on stdin, so that its pid can filter before anything runs.
-const child = spawn("sh", ["-c", `read go; exec ${wl} getpid ${n}`], { stdio: ["pipe", "ignore", "inherit"] });
+const child = spawn("sh", ["-c", `read go; exec ${wl} getpid ${n}`], { stdio: ["pipe", "ignore", "pipe"] });
+let wlErr = "";
+child.stderr.on("data", (d) => (wlErr += d));
+const stderrDone = new Promise((resolve) => child.stderr.on("end", resolve));
 const exited = new Promise((resolve) => child.on("exit", resolve));
 let done = false;
 exited.then(() => (done = true));
@@ -51,5 +56,9 @@ consume();
 const counter = kind === "perf" ? reader.failedOutputs : reader.failedReservations;
 const failed = typeof counter === "bigint" ? Number(counter) : null;
 const lost = typeof reader.lost === "bigint" ? Number(reader.lost) : 0;
-console.log(JSON.stringify({ events, lost, failed, wallMs, eventsPerS: events / (wallMs / 1000) }));
+await stderrDone;
+const total = /total_ns=(\d+)/.exec(wlErr);
+if (!total) throw new Error(`workload failed: ${wlErr}`);
+const workloadMs = Number(total[1]) / 1e6;
+console.log(JSON.stringify({ events, lost, failed, wallMs, eventsPerS: events / (wallMs / 1000), workloadMs }));
 object.close();

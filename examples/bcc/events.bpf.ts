@@ -65,10 +65,9 @@ export interface StrlenKey {
  * argument, the string: its first (PARM1) is what it means. bcc's `bpf_probe_read` of a user
  * pointer is bpf_probe_read_user_str here (the string and its NUL, not 80 bytes past it).
  * glibc's `strlen` symbol is an IFUNC: its address is the resolver, which runs once when libc is
- * relocated; the calls go to the implementation the resolver picked (__strlen_avx2, ...). bcc
- * resolves IFUNCs to that implementation; tsbpf's runtime attaches to the symbol's own address,
- * so to count the calls, attach at the implementation's file offset
- * (`attach({ binary: "c", offset })`, test/bcc-events.test.ts finds it with dlsym).
+ * relocated; the calls go to the implementation the resolver picked (__strlen_avx2, ...). As bcc
+ * does, the runtime attaches at that implementation (read from libc's IRELATIVE slot in a process
+ * that maps it: the `pid` given to attach(), else tsbpf's own).
  */
 export class StrlenCount extends Probe {
   counts = new HashMap<StrlenKey, u64>({ maxEntries: 10240 });

@@ -11,7 +11,7 @@
 // (`syscall__execve` with `get_syscall_fnname` is @ksyscall, not in tsbpf yet.)
 //   tsbpf run examples/bcc/kprobes.bpf.ts --class TcpV4Connect
 import {
-  ArrayMap, HashMap, PT_REGS_PARM1, Probe, bpf, fentry, fexit, i64, kprobe, kretprobe, ntohs, u32, u64,
+  ArrayMap, HashMap, Probe, bpf, fentry, fexit, i64, kprobe, kretprobe, ntohs, u32, u64,
   type PtRegs, type Ptr, type TracingArgs, type i32,
 } from "tsbpf";
 import type { file, sock } from "tsbpf/vmlinux";
@@ -22,8 +22,8 @@ export class TcpV4Connect extends Probe {
 
   @kprobe("tcp_v4_connect")
   kprobe__tcp_v4_connect(ctx: PtRegs, sk: Ptr<sock>): i32 {
-    // C stores `sk` itself; a Ptr cannot become an integer in tsbpf, so the register holding it.
-    this.currsock.update(u32(bpf.getCurrentPidTgid()), PT_REGS_PARM1(ctx));
+    // C stores `sk` itself: u64(sk) is its address, cast back at return with bpf.core.cast.
+    this.currsock.update(u32(bpf.getCurrentPidTgid()), u64(sk));
     return 0;
   }
 

@@ -4,14 +4,16 @@
 //   tsbpf run examples/eunomia/bashreadline.bpf.ts
 import { PT_REGS_RC, Probe, bpf, u32, uretprobe, type CharArray, type PtRegs, type i32 } from "tsbpf";
 
+const TASK_COMM_LEN = 16;
+const MAX_LINE_SIZE = 80;
+
 export class PrintRet extends Probe {
   @uretprobe("/bin/bash", "readline")
   printret(ctx: PtRegs): i32 {
     const ret = PT_REGS_RC(ctx);
     if (ret === 0n) return 0;
-    // char str[MAX_LINE_SIZE], comm[TASK_COMM_LEN]: a fixed array's length is a literal here.
-    const str: CharArray<80> = "";
-    const comm: CharArray<16> = "";
+    const str: CharArray<typeof MAX_LINE_SIZE> = "";
+    const comm: CharArray<typeof TASK_COMM_LEN> = "";
     bpf.getCurrentComm(comm);
     const pid = u32(bpf.getCurrentPidTgid() >> 32n);
     bpf.probeReadUserStr(str, ret);

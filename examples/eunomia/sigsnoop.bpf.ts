@@ -1,17 +1,16 @@
 // 002's sigsnoop, written as the tutorial writes it: kill(2) and tkill(2), their arguments kept in
 // the hash `values` from sys_enter to sys_exit (keyed by thread id), and at exit one bpf_printk
-// line with the sender, its comm, the signal, the target and the result. (examples/sigsnoop.bpf.ts
+// line with the sender, its comm, the signal, the target and the result (five values: tsbpf passes
+// them to bpf_trace_vprintk, Linux 5.16, as libbpf's bpf_printk macro does). (examples/sigsnoop.bpf.ts
 // sends ring buffer events.)
 // - The tutorial's probe_entry stores under an uninitialised `tid` (undefined behaviour; the
 //   verifier refuses reading uninitialised stack); probe_exit looks the event up under the thread
 //   id, so that is the key here too.
-// - The tutorial's bpf_printk has five arguments, which libbpf's macro turns into
-//   bpf_trace_vprintk (Linux 5.16) with the format in .rodata. tsbpf's printk takes three (the
-//   bpf_trace_printk helper) and a @config field cannot hold the format for bpf.traceVprintk, so the
-//   line is printed in two: "PID %d (%s) sent signal %d" and "to PID %d, ret = %d".
-// - MAX_ENTRIES is written out: a map option must be a literal.
 //   tsbpf run examples/eunomia/sigsnoop.bpf.ts
 import { HashMap, Probe, bpf, i32, tracepoint, u32, type CharArray, type SysEnterContext, type SysExitContext } from "tsbpf";
+
+const MAX_ENTRIES = 10240;
+const TASK_COMM_LEN = 16;
 
 /** sigsnoop.h's struct event. */
 export interface SignalEvent {
@@ -19,11 +18,11 @@ export interface SignalEvent {
   tpid: u32;
   sig: i32;
   ret: i32;
-  comm: CharArray<16>;
+  comm: CharArray<typeof TASK_COMM_LEN>;
 }
 
 export class SigSnoopPrintk extends Probe {
-  values = new HashMap<u32, SignalEvent>({ maxEntries: 10240 }); // MAX_ENTRIES
+  values = new HashMap<u32, SignalEvent>({ maxEntries: MAX_ENTRIES });
 
   probe_entry(tpid: i32, sig: i32): i32 {
     const pid_tgid = bpf.getCurrentPidTgid();
@@ -40,9 +39,8 @@ export class SigSnoopPrintk extends Probe {
     const eventp = this.values.lookup(tid);
     if (eventp === null) return 0;
     eventp.ret = ret;
-    const comm: CharArray<16> = eventp.comm;
-    bpf.printk("PID %d (%s) sent signal %d", eventp.pid, comm, eventp.sig);
-    bpf.printk("to PID %d, ret = %d", eventp.tpid, eventp.ret);
+    const comm: CharArray<typeof TASK_COMM_LEN> = eventp.comm;
+    bpf.printk("PID %d (%s) sent signal %d to PID %d, ret = %d", eventp.pid, comm, eventp.sig, eventp.tpid, eventp.ret);
     this.values.delete(tid);
     return 0;
   }

@@ -1,7 +1,7 @@
 // 002's tc example, written as the tutorial writes it: a classic tc classifier (SEC("tc")) on an
 // interface's ingress — the tutorial's `@tchook {"ifindex":1, "attach_point":"BPF_TC_INGRESS"}`
 // and `@tcopts {"handle":1, "priority":1}` are `attach({ interface: "lo", direction: "ingress",
-// priority: 1 })` (the filter's handle is 1, the runtime's default) — that prints each IPv4 packet's total length and TTL, reading the
+// handle: 1, priority: 1 })` — that prints each IPv4 packet's total length and TTL, reading the
 // Ethernet and IP headers in place after the bounds checks the verifier demands (packetAt emits
 // them). Every packet passes (TC_ACT_OK).
 //   tsbpf run examples/eunomia/tc.bpf.ts --interface lo

@@ -6,84 +6,25 @@
 // scripts/core-on-vm.sh shows the `ok`/`FAIL` summary lines. Also copies this kernel's BTF into
 // <dir> so that the host can check the relocated offsets with bpftool.
 //
-//   node test/vm/other-kernel.guest.mjs <dir with unlink-fentry.o unlink-kprobes.o execsnoop.o deny-open.o kprobe-multi.o
-//                                            kprobe-link.o fentry-link.o bcc-tcp-connect.o bcc-vfs-read.o>
+//   node test/vm/other-kernel.guest.mjs <dir with the objects of test/vm/guest-objects.mjs>
+//
+// (test/other-kernel.test.ts runs it bundled with the runtime into one file: test/vm/bundle-guest.mjs.)
+// The harness (runCase and its helpers) is test/vm/harness.mjs. Newer cases live in modules of
+// test/vm/cases/, one a topic, each exporting its cases as { name, object, body, options }: a new
+// topic is a module there, its objects in guest-objects.mjs and its assertions in the host test.
 //
 // Two kprobe.multi cases load the runtime's counting test program (built without the compiler);
 // a third loads the DSL's @kprobeMulti/@kretprobeMulti fixture (test/fixtures/kprobe-multi.bpf.ts).
 import { spawnSync } from "node:child_process";
 import { closeSync, openSync, readFileSync, readSync, unlinkSync, writeFileSync } from "node:fs";
 import { createConnection, createServer } from "node:net";
-import { isDeepStrictEqual } from "node:util";
 import { release } from "node:os";
-import { loadObject, tracePipe } from "../../packages/runtime/dist/index.js";
+import { tracePipe } from "../../packages/runtime/dist/index.js";
+import { comm, dir, failures, firstEvent, kallsymsAddress, runCase, scratch, WAIT_MS } from "./harness.mjs";
+import { attachTargetCases } from "./cases/attach-targets.mjs";
+import { syscallTracerCases } from "./cases/syscall-tracer.mjs";
 // (programs.js, not the testing index: every module costs ~0.1 s to load under TCG)
 import { counterObject } from "../../packages/runtime/dist/testing/programs.js";
-
-const dir = process.argv[2];
-if (!dir) throw new Error("usage: other-kernel.guest.mjs <objects dir>");
-const WAIT_MS = 20_000; // everything is emulated (TCG): be patient with events
-const scratch = `/tmp/tsbpf-core-vm-${process.pid}`;
-const comm = readFileSync("/proc/self/comm", "utf8").trim();
-let failures = 0;
-
-/** JSON with bigints as "<n>n", so that expected and reported values compare as equal strings. */
-const json = (value) => JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? `${v}n` : v));
-
-/** The first event of `object`'s ring buffer `events` that `match` accepts, or undefined. */
-async function firstEvent(object, match) {
-  for await (const event of object.map("events").events({ signal: AbortSignal.timeout(WAIT_MS) })) {
-    if (match(event)) return event;
-  }
-  return undefined;
-}
-
-/** Whether this kernel was built with `option` (its config, which the VM puts in /boot). */
-function kernelHas(option) {
-  const config = readFileSync(`/boot/config-${release()}`, "utf8");
-  return new RegExp(`^${option}=[ym]$`, "m").test(config);
-}
-
-/**
- * Loads `file` (an object file in <dir>, or a spec built here), attaches its programs (every
- * one, or as `options.attach(object)` does) and runs `body(object)`, which returns checks
- * ({ what, expected, actual }). Reports the stage reached, the relocations and the checks.
- * A case that `options.needs` a kernel option this kernel lacks, and that the runtime refused
- * with a NotSupportedError, is reported as `missing` (the host skips it, saying why).
- */
-async function runCase(name, file, body, options = {}) {
-  const attach = options.attach ?? ((object) => object.attach());
-  const started = performance.now();
-  const result = { case: name, object: typeof file === "string" ? file : file.programs[0].section, kernel: release(), loaded: false, attached: false, relocations: [], checks: [] };
-  let object;
-  try {
-    object = await loadObject(typeof file === "string" ? new Uint8Array(readFileSync(`${dir}/${file}`)) : file, {
-      onCoreRelocations: (program, report) => {
-        for (const r of report.applied) result.relocations.push({ program, field: r.field, kind: r.kind, value: r.value });
-        for (const p of report.poisoned) result.relocations.push({ program, field: p.field, kind: p.kind, poisoned: p.reason });
-      },
-    });
-    result.loaded = true;
-    attach(object);
-    result.attached = true;
-    result.checks = await body(object);
-  } catch (error) {
-    result.error = `${error?.name}: ${String(error?.message).split("\n")[0]}`;
-    if (options.needs && error?.name === "NotSupportedError" && !kernelHas(options.needs)) result.missing = `${options.needs} is not set in this kernel (${release()})`;
-  } finally {
-    object?.close();
-  }
-  if (result.missing) {
-    console.log(`TSBPF-VM-CASE ${json(result)}`);
-    console.log(`skip ${name} on ${release()}: ${result.missing}; the runtime said: ${result.error}`);
-    return;
-  }
-  const bad = result.error ? [result.error] : result.checks.filter((c) => !isDeepStrictEqual(c.expected, c.actual)).map((c) => `${c.what}: expected ${json(c.expected)}, got ${json(c.actual)}`);
-  if (bad.length || result.checks.length === 0) failures++;
-  console.log(`TSBPF-VM-CASE ${json(result)}`);
-  const took = `${((performance.now() - started) / 1000).toFixed(1)} s`;
-  console.log(bad.length || result.checks.length === 0 ? `FAIL ${name} on ${release()} (${took}): ${bad.join("; ") || "no checks ran"}` : `ok   ${name} on ${release()} (${took}): ${result.checks.map((c) => json(c.actual)).join(" ")}`);
-}
 
 /** Unlinks a new file, then a missing one (two calls of do_unlinkat); returns their paths. */
 function unlinkTwo() {
@@ -178,12 +119,6 @@ async function multiChecks(object) {
   ];
 }
 const multi = { needs: "CONFIG_FPROBE", attach: (object) => object.adopt(object.programs.get("count").attach({ cookies: [0x7e57n] })) };
-
-/** The address of a kernel function, from this kernel's /proc/kallsyms (an independent reader). */
-function kallsymsAddress(name) {
-  const line = readFileSync("/proc/kallsyms", "utf8").split("\n").find((l) => l.endsWith(` ${name}`) && / [tT] /.test(l));
-  return line ? BigInt(`0x${line.split(" ")[0]}`) : undefined;
-}
 
 /**
  * The DSL's OpenMulti (@kprobeMulti("do_sys_opena?2") with a cookie, @kretprobeMulti("do_sys_openat2")):
@@ -300,4 +235,6 @@ await runCase("002 kprobe-link (printk)", "kprobe-link.o", unlinkPrintkChecks(kp
 await runCase("002 fentry-link (printk)", "fentry-link.o", unlinkPrintkChecks(fentryLinkLines));
 await runCase("004 kprobe/kretprobe tcp_v4_connect", "bcc-tcp-connect.o", tcpConnectChecks);
 await runCase("004 kfunc/kretfunc vfs_read", "bcc-vfs-read.o", vfsReadChecks);
-process.exit(failures ? 1 : 0);
+// Cases kept in their own modules (test/vm/cases/), one module a topic.
+for (const c of [...attachTargetCases, ...syscallTracerCases]) await runCase(c.name, c.object, c.body, c.options);
+process.exit(failures() ? 1 : 0);

@@ -1,5 +1,7 @@
 /**
  * @tsbpf/object: the BPF object model, pure and portable (Uint8Array/DataView, no Node I/O).
+ *
+ * @module @tsbpf/object
  */
 export * from "./spec.js";
 export * from "./errors.js";

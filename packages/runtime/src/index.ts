@@ -1,6 +1,8 @@
 /**
  * @tsbpf/runtime: loads BPF objects into the Linux kernel and talks to them from Node.js.
  * Linux only; needs the native shim built by `npm install`.
+ *
+ * @module @tsbpf/runtime
  */
 import "./sys/native.js";
 
@@ -18,6 +20,7 @@ export { QueueHandle, StackHandle } from "./maps/queue-stack.js";
 export { BloomFilterHandle } from "./maps/bloom-filter.js";
 export { StackTraceHandle } from "./maps/stack-trace.js";
 export { symbolizeKernel, symbolizeUser, formatFrame, foldedName, demangle, rememberProcess, forgetProcess, refreshKernelSymbols, type Frame } from "./symbols/index.js";
+export { CgroupArrayHandle } from "./maps/cgroup-array.js";
 export { ProgArrayHandle, MapOfMapsHandle, DevMapHandle, CpuMapHandle, XskMapHandle, SockMapHandle, type FdLike } from "./maps/fd-maps.js";
 export { StorageHandle } from "./maps/storage.js";
 export { AggregationHandle, aggregationOf, type AggregationKind, type AggregationInfo, type AggregatedResult, type Histogram, type HistogramBucket, type Stats } from "./maps/aggregation.js";
@@ -35,7 +38,7 @@ export { IterLink, attachIter, type IterOptions } from "./links/iter.js";
 export { attachProgram, type AttachOptions } from "./links/attach.js";
 export { attachUprobe, attachUprobeMulti, parseUprobeTarget, type UprobeOptions, type UprobeMultiOptions } from "./links/uprobe.js";
 export { attachUsdt, readUsdtNotes, parseUsdtArg, encodeUsdtSpec, USDT_SPECS_MAP, USDT_SPEC_SIZE, UsdtArgType, type UsdtOptions, type UsdtNote } from "./links/usdt.js";
-export { UserElf, resolveBinary } from "./links/elf-symbols.js";
+export { STT_GNU_IFUNC, UserElf, resolveBinary } from "./links/elf-symbols.js";
 export { attachPerfEvent, SoftwareEvent, HardwareEvent, onlineCpus, type PerfEventAttachOptions } from "./links/perf-event.js";
 export { attachXdp, type XdpOptions, type XdpMode } from "./links/xdp.js";
 export { attachTcx, type TcxOptions, type TcDirection } from "./links/tcx.js";

@@ -1,5 +1,7 @@
 /**
  * tsbpf: eBPF for TypeScript. Probes import the DSL from here; user space imports `load`.
+ *
+ * @module tsbpf
  */
 export * from "./dsl/index.js";
 export { embedProbeObject } from "./embedded.js";
@@ -38,6 +40,7 @@ export {
   type CpuMapHandle,
   type XskMapHandle,
   type SockMapHandle,
+  type CgroupArrayHandle,
   type StorageHandle,
   type AggregationHandle,
   type AggregatedResult,

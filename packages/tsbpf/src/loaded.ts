@@ -4,12 +4,12 @@
  */
 import type {
   AggregationHandle, Histogram, Stats,
-  ArrayMapHandle, BloomFilterHandle, BpfMap, BpfObject, BpfProgram, CpuMapHandle, DevMapHandle, HashMapHandle, Link, LpmTrieHandle,
+  ArrayMapHandle, BloomFilterHandle, BpfMap, CgroupArrayHandle, BpfObject, BpfProgram, CpuMapHandle, DevMapHandle, HashMapHandle, Link, LpmTrieHandle,
   LruHashHandle, LruPerCpuHashHandle, MapOfMapsHandle, PerCpuArrayHandle, PerCpuHashHandle, PerfBufReader, ProgArrayHandle,
   QueueHandle, RingBufReader, SockMapHandle, StackHandle, StackTraceHandle, StorageHandle, TestRunOptions, TestRunOutput, XskMapHandle,
 } from "@tsbpf/runtime";
 import type {
-  ArrayMap, ArrayOfMaps, BloomFilter, CgrpStorage, CpuMap, DevMap, HashMap, HashOfMaps, InodeStorage, KernelMap, LpmTrie, LruHash,
+  ArrayMap, ArrayOfMaps, BloomFilter, CgroupArray, CgroupStorage, CgrpStorage, PerCpuCgroupStorage, CpuMap, DevMap, HashMap, HashOfMaps, InodeStorage, KernelMap, LpmTrie, LruHash,
   LruPerCpuHash, PerCpuArray, PerCpuHash, PerfEventArray, ProgArray, Queue, RingBuf, SkStorage, SockHash, SockMap, Stack, StackTrace,
   TaskStorage, XskMap,
 } from "./dsl/maps.js";
@@ -43,9 +43,9 @@ export type UserValue<T> = T extends bigint
  * event maps are async iterables of decoded records.
  */
 export type MapHandleOf<F> =
-  F extends CountMap<infer K> | SumMap<infer K> | MinMap<infer K> | MaxMap<infer K> | AvgMap<infer K> ? AggregationHandle<AggregationKey<K>, bigint>
-  : F extends StatsMap<infer K> ? AggregationHandle<AggregationKey<K>, Stats>
-  : F extends Log2Histogram<infer K> | LinearHistogram<infer K> ? AggregationHandle<AggregationKey<K>, Histogram>
+  F extends CountMap<infer K> | SumMap<infer K, any> | MinMap<infer K, any> | MaxMap<infer K, any> | AvgMap<infer K, any> ? AggregationHandle<AggregationKey<K>, bigint>
+  : F extends StatsMap<infer K, any> ? AggregationHandle<AggregationKey<K>, Stats>
+  : F extends Log2Histogram<infer K, any> | LinearHistogram<infer K, any> ? AggregationHandle<AggregationKey<K>, Histogram>
   : F extends PerCpuHash<infer K, infer V> ? PerCpuHashHandle<UserValue<K>, UserValue<V>>
   : F extends LruPerCpuHash<infer K, infer V> ? LruPerCpuHashHandle<UserValue<K>, UserValue<V>>
   : F extends PerCpuArray<infer V> ? PerCpuArrayHandle<UserValue<V>>
@@ -65,6 +65,9 @@ export type MapHandleOf<F> =
   : F extends DevMap ? DevMapHandle
   : F extends CpuMap ? CpuMapHandle
   : F extends XskMap ? XskMapHandle
+  : F extends CgroupArray ? CgroupArrayHandle
+  : F extends CgroupStorage<infer V> ? HashMapHandle<bigint, UserValue<V>>
+  : F extends PerCpuCgroupStorage<infer V> ? PerCpuHashHandle<bigint, UserValue<V>>
   : F extends SockMap ? SockMapHandle<number>
   : F extends SockHash<infer K> ? SockMapHandle<UserValue<K>>
   : F extends TaskStorage<infer V> | SkStorage<infer V> | InodeStorage<infer V> | CgrpStorage<infer V> ? StorageHandle<UserValue<V>>

@@ -13,7 +13,6 @@
  * `$XDG_CACHE_HOME/tsbpf` (~/.cache/tsbpf). TSBPF_CACHE=0 turns the cache off. Writers write a
  * temporary file and rename it, so concurrent processes never see a half-written entry.
  */
-import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
@@ -43,7 +42,7 @@ export function cacheEnabled(): boolean {
 }
 
 function sha256(data: string | Uint8Array): string {
-  return createHash("sha256").update(data).digest("hex");
+  return nodeCrypto().createHash("sha256").update(data).digest("hex");
 }
 
 /** The cache folder for a probe file. */
@@ -54,6 +53,11 @@ export function cacheDir(probeFile: string): string {
     if (dirname(dir) === dir) break;
   }
   return join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "tsbpf");
+}
+
+/** node:crypto, loaded when a cache key is computed: `run x.o` and embedded objects never need it. */
+function nodeCrypto(): typeof import("node:crypto") {
+  return createRequire(import.meta.url)("node:crypto") as typeof import("node:crypto");
 }
 
 let identity: string | undefined;
@@ -135,7 +139,7 @@ export function lookup(probeFile: string, options: object): CacheEntry | undefin
 /** Writes `path` atomically: a temporary file in the same folder, then a rename over it. */
 function writeAtomic(path: string, data: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
-  const temp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  const temp = `${path}.${process.pid}.${nodeCrypto().randomBytes(4).toString("hex")}.tmp`;
   writeFileSync(temp, data);
   renameSync(temp, path);
 }

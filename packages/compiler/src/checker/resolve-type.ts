@@ -10,6 +10,7 @@ import { Codes } from "../diagnostics/codes.js";
 import { CompileError } from "../diagnostics/diagnostic.js";
 import type { TypeOracle } from "../frontend/oracle.js";
 import { spanOf } from "../frontend/span.js";
+import { typeQueryConstant } from "../frontend/named-constant.js";
 import { contextStructNames } from "../frontend/hooks-dsl.js";
 import { isIntKind } from "./kinds.js";
 import { layoutStruct } from "./layout.js";
@@ -88,10 +89,10 @@ export class TypeResolver {
     const args = node.typeArguments ?? [];
     switch (name) {
       case "CharArray":
-        return { tag: "array", element: intType("i8"), length: lengthArgument(node, args[0]), char: true };
+        return { tag: "array", element: intType("i8"), length: lengthArgument(node, args[0], this.oracle), char: true };
       case "FixedArray":
         if (!args[0]) throw unsupported(node, "FixedArray needs an element type");
-        return { tag: "array", element: this.resolve(args[0]), length: lengthArgument(node, args[1]), char: false };
+        return { tag: "array", element: this.resolve(args[0]), length: lengthArgument(node, args[1], this.oracle), char: false };
       case "Ptr":
         if (!args[0]) throw unsupported(node, "Ptr needs a pointee type");
         return ptrTo(this.resolve(args[0]));
@@ -145,12 +146,17 @@ function isNullType(node: ts.TypeNode): boolean {
   return (ts.isLiteralTypeNode(node) && node.literal.kind === ts.SyntaxKind.NullKeyword) || node.kind === ts.SyntaxKind.UndefinedKeyword;
 }
 
-function lengthArgument(node: ts.Node, arg: ts.TypeNode | undefined): number {
-  if (arg && ts.isLiteralTypeNode(arg) && ts.isNumericLiteral(arg.literal)) {
-    const n = Number(arg.literal.text);
-    if (Number.isInteger(n) && n > 0 && n <= 1 << 20) return n;
+/** A fixed array's length: a literal (`CharArray<16>`) or a named constant (`CharArray<typeof MAX_LINE_SIZE>`). */
+function lengthArgument(node: ts.Node, arg: ts.TypeNode | undefined, oracle: TypeOracle): number {
+  let n: number | undefined;
+  if (arg && ts.isLiteralTypeNode(arg) && ts.isNumericLiteral(arg.literal)) n = Number(arg.literal.text);
+  if (arg && ts.isTypeQueryNode(arg)) {
+    const value = typeQueryConstant(arg, oracle);
+    if (value !== undefined) n = Number(value);
   }
-  throw unsupported(arg ?? node, "the length of a fixed array must be a positive integer literal");
+  if (n !== undefined && Number.isInteger(n) && n > 0 && n <= 1 << 20) return n;
+  throw unsupported(arg ?? node, "the length of a fixed array must be a positive integer literal or `typeof` a const holding one",
+    "write CharArray<16>, or const MAX_LEN = 16 and CharArray<typeof MAX_LEN>");
 }
 
 function unsupported(node: ts.Node, message: string, hint?: string): CompileError {

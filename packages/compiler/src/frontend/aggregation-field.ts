@@ -9,7 +9,10 @@
  *
  * The value struct's BTF name says which aggregation a map holds (`tsbpf_count`, `tsbpf_hist`,
  * `tsbpf_lhist_<min>_<max>_<step>`, ...): the runtime's `AggregationHandle` and `tsbpf run` read
- * it from any built object, without its source.
+ * it from any built object, without its source. Signed aggregations (`SumMap<K, i64>`) keep their
+ * sums, minimums and maximums in `i64` members, which the BTF says are signed; a signed log2
+ * histogram is `tsbpf_hist_signed` (its slot 0 counts the negative values, slot k + 1 holds what
+ * slot k holds in an unsigned one).
  */
 import type { ts } from "ts-morph";
 import { layoutStruct } from "../checker/layout.js";
@@ -36,17 +39,19 @@ const PERCPU_HASH = 5;
 const PERCPU_ARRAY = 6;
 
 const u64 = intType("u64");
+const i64 = intType("i64");
 
 /** The value struct of each kind: what one CPU keeps per key (per key and bucket for histograms). */
-function valueStruct(kind: AggregationKind, linear: AggregationModel["linear"]): StructType {
+function valueStruct(kind: AggregationKind, linear: AggregationModel["linear"], signed: boolean): StructType {
+  const v = signed ? i64 : u64;
   switch (kind) {
     case "count": return layoutStruct("tsbpf_count", [{ name: "count", type: u64 }]);
-    case "sum": return layoutStruct("tsbpf_sum", [{ name: "sum", type: u64 }]);
-    case "min": return layoutStruct("tsbpf_min", [{ name: "min", type: u64 }, { name: "seen", type: u64 }]);
-    case "max": return layoutStruct("tsbpf_max", [{ name: "max", type: u64 }, { name: "seen", type: u64 }]);
-    case "avg": return layoutStruct("tsbpf_avg", [{ name: "count", type: u64 }, { name: "sum", type: u64 }]);
-    case "stats": return layoutStruct("tsbpf_stats", [{ name: "count", type: u64 }, { name: "sum", type: u64 }]);
-    case "hist": return layoutStruct("tsbpf_hist", [{ name: "count", type: u64 }]);
+    case "sum": return layoutStruct("tsbpf_sum", [{ name: "sum", type: v }]);
+    case "min": return layoutStruct("tsbpf_min", [{ name: "min", type: v }, { name: "seen", type: u64 }]);
+    case "max": return layoutStruct("tsbpf_max", [{ name: "max", type: v }, { name: "seen", type: u64 }]);
+    case "avg": return layoutStruct("tsbpf_avg", [{ name: "count", type: u64 }, { name: "sum", type: v }]);
+    case "stats": return layoutStruct("tsbpf_stats", [{ name: "count", type: u64 }, { name: "sum", type: v }]);
+    case "hist": return layoutStruct(signed ? "tsbpf_hist_signed" : "tsbpf_hist", [{ name: "count", type: u64 }]);
     case "lhist": return layoutStruct(`tsbpf_lhist_${linear!.min}_${linear!.max}_${linear!.step}`, [{ name: "count", type: u64 }]);
   }
 }
@@ -54,9 +59,12 @@ function valueStruct(kind: AggregationKind, linear: AggregationModel["linear"]):
 export function readAggregation(member: ts.PropertyDeclaration, name: string, init: ts.NewExpression, kind: MapKindDef,
   typeArgs: readonly ts.TypeNode[], options: Map<string, Option>, ctx: FrontendContext): MapModel {
   const aggregation = KINDS[kind.dslClass]!;
-  if (typeArgs.length > 1) {
-    throw new CompileError(Codes.MapType, spanOf(init), `'${kind.dslClass}' takes one type argument, the key (or none)`, `write ${mapExample(kind)}`);
+  const takesValues = aggregation !== "count";
+  if (typeArgs.length > (takesValues ? 2 : 1)) {
+    const what = takesValues ? "two type arguments, the key (or void) and the value kind (u64 or i64)" : "one type argument, the key (or none)";
+    throw new CompileError(Codes.MapType, spanOf(init), `'${kind.dslClass}' takes ${what}`, `write ${mapExample(kind)}`);
   }
+  const signed = typeArgs[1] !== undefined && valueKindIsSigned(typeArgs[1], kind.dslClass);
   const constant = (key: string): { value: bigint; node: ts.Expression } | undefined => {
     const option = options.get(key);
     if (option && "inner" in option) throw new CompileError(Codes.MapOptions, spanOf(option.node), `the map option '${key}' must be a constant`);
@@ -72,12 +80,12 @@ export function readAggregation(member: ts.PropertyDeclaration, name: string, in
   // `new CountMap<void>()` is the same as `new CountMap()`.
   const userKey: Type | undefined = keyNode && keyNode.getText() !== "void" ? dataType(keyNode, ctx, "key") : undefined;
   const linear = aggregation === "lhist" ? readLinear(init, constant) : undefined;
-  const value = valueStruct(aggregation, linear);
-  const slots = aggregation === "hist" ? LOG2_SLOTS : aggregation === "lhist" ? linear!.buckets + 2 : 1;
+  const value = valueStruct(aggregation, linear, signed);
+  const slots = aggregation === "hist" ? LOG2_SLOTS + (signed ? 1 : 0) : aggregation === "lhist" ? linear!.buckets + 2 : 1;
   const histogram = aggregation === "hist" || aggregation === "lhist";
   const model: MapModel = {
     name, node: member, dslClass: kind.dslClass, mapType: PERCPU_ARRAY, key: intType("u32"), value,
-    maxEntries: slots, flags: 0, aggregation: { kind: aggregation, userKey, linear },
+    maxEntries: slots, flags: 0, aggregation: { kind: aggregation, userKey, linear, signed },
   };
   if (constant("pinned")?.value) model.pinned = true;
   const entries = constant("maxEntries");
@@ -98,6 +106,15 @@ export function readAggregation(member: ts.PropertyDeclaration, name: string, in
   return model;
 }
 
+/** The second type argument: `u64` (unsigned values) or `i64` (signed ones). */
+function valueKindIsSigned(node: ts.TypeNode, dslClass: string): boolean {
+  const text = node.getText();
+  if (text === "u64") return false;
+  if (text === "i64") return true;
+  throw new CompileError(Codes.MapType, spanOf(node), `the value kind of a ${dslClass} is u64 or i64, not '${text}'`,
+    `write ${dslClass}<K, i64> for signed values (i8 to i64), or leave it out for unsigned ones`);
+}
+
 function readLinear(init: ts.NewExpression, constant: (key: string) => { value: bigint; node: ts.Expression } | undefined): AggregationModel["linear"] {
   const get = (key: string) => {
     const option = constant(key);
@@ -109,7 +126,7 @@ function readLinear(init: ts.NewExpression, constant: (key: string) => { value: 
   const min = get("min");
   const max = get("max");
   const step = get("step");
-  if (min.value < 0n) throw new CompileError(Codes.MapOptions, spanOf(min.node), "a LinearHistogram's min must be 0 or more (values are unsigned)");
+  if (min.value < 0n) throw new CompileError(Codes.MapOptions, spanOf(min.node), "a LinearHistogram's min must be 0 or more (as bpftrace's lhist requires; smaller values of a signed one count in (..., min))");
   if (max.value <= min.value) throw new CompileError(Codes.MapOptions, spanOf(max.node), "a LinearHistogram's max must be more than its min");
   if (step.value < 1n) throw new CompileError(Codes.MapOptions, spanOf(step.node), "a LinearHistogram's step must be at least 1");
   const span = max.value - min.value;

@@ -80,6 +80,15 @@ export const dslHooks: readonly HookDef[] = [
   { decorator: "cgroupSysctl", example: "@cgroupSysctl", section: bare("cgroup/sysctl"), context: { hint: "use BpfSysctl" } },
   { decorator: "cgroupDevice", example: "@cgroupDevice", section: bare("cgroup/dev"), context: { hint: "use BpfCgroupDevCtx" } },
   { decorator: "flowDissector", example: "@flowDissector", section: bare("flow_dissector"), context: { hint: "use SkBuff" } },
+  // Socket maps' programs (hooks-sockets.ts): sock_ops per cgroup, sk_skb and sk_msg per map.
+  { decorator: "sockOps", example: "@sockOps", section: bare("sockops"), context: { hint: "use BpfSockOps" } },
+  {
+    decorator: "skSkb", example: '@skSkb("stream_verdict")',
+    section: (args) => { const k = oneOf(args, ["stream_verdict", "stream_parser", "verdict"]); return k && `sk_skb/${k}`; },
+    context: { hint: "use SkBuff" },
+  },
+  { decorator: "skMsg", example: "@skMsg", section: bare("sk_msg"), context: { hint: "use SkMsgMd" } },
+  { decorator: "skLookup", example: "@skLookup", section: bare("sk_lookup"), context: { readonly: "an sk_lookup context is read-only (choose the socket with bpf.skAssign)", hint: "use BpfSkLookup" } },
   ...(["uprobe", "uretprobe"] as const).map((kind): HookDef => ({
     decorator: kind, example: `@${kind}("/bin/bash", "readline")`,
     section: (args) => {
@@ -138,6 +147,12 @@ export const contextStructNames: Record<string, string> = {
   BpfSockopt: "bpf_sockopt",
   BpfSysctl: "bpf_sysctl",
   BpfCgroupDevCtx: "bpf_cgroup_dev_ctx",
+  BpfSockOps: "bpf_sock_ops",
+  SkMsgMd: "sk_msg_md",
+  BpfSkLookup: "bpf_sk_lookup",
+  // Not a context: a map value's lock (dsl/spin-lock.ts), which the kernel finds by this BTF name.
+  SpinLock: "bpf_spin_lock",
+  Timer: "bpf_timer",
   PtRegs: "pt_regs",
   PerfEventContext: "bpf_perf_event_data",
   IterTaskContext: "bpf_iter__task",

@@ -9,7 +9,7 @@ import { MAX_BTF_MAX_ENTRIES, mapSizeProblem } from "../checker/map-limits.js";
 import { intType, type Type } from "../checker/types.js";
 import { Codes } from "../diagnostics/codes.js";
 import { CompileError } from "../diagnostics/diagnostic.js";
-import { evaluateConstant } from "./constant.js";
+import { namedConstant } from "./named-constant.js";
 import { readAggregation } from "./aggregation-field.js";
 import { mapExample, mapKindOf, typeArgumentCount, type MapKindDef } from "./map-kinds.js";
 import type { FrontendContext } from "./probe-class.js";
@@ -36,14 +36,14 @@ export function readMapField(member: ts.PropertyDeclaration, name: string, init:
 
 function readDefinition(member: ts.PropertyDeclaration, name: string, init: ts.NewExpression, kind: MapKindDef,
   typeArgs: readonly ts.TypeNode[], ctx: FrontendContext): MapModel {
-  if (kind.shape === "aggregation") return readAggregation(member, name, init, kind, typeArgs, readOptions(init), ctx);
+  if (kind.shape === "aggregation") return readAggregation(member, name, init, kind, typeArgs, readOptions(init, ctx), ctx);
   const expected = typeArgumentCount(kind);
   if (typeArgs.length !== expected) {
     throw new CompileError(Codes.MapType, spanOf(init),
       expected === 0 ? `'${kind.dslClass}' takes no type arguments` : `'${kind.dslClass}' needs its type arguments written out`,
       `write ${mapExample(kind)}`);
   }
-  const options = readOptions(init);
+  const options = readOptions(init, ctx);
   const constant = (key: string): { value: bigint; node: ts.Expression } | undefined => {
     const option = options.get(key);
     if (option && "inner" in option) throw new CompileError(Codes.MapOptions, spanOf(option.node), `the map option '${key}' must be a constant`);
@@ -154,7 +154,8 @@ function readDefinition(member: ts.PropertyDeclaration, name: string, init: ts.N
       model.sizesOnly = true;
       break;
     case "storage":
-      model.key = intType("i32");
+      // Cgroup storage (19, 21) is keyed by the cgroup's id; local storage by a descriptor.
+      model.key = kind.mapType === 19 || kind.mapType === 21 ? intType("u64") : intType("i32");
       model.value = dataType(typeArgs[0]!, ctx, "value");
       break;
   }
@@ -184,7 +185,7 @@ export function dataType(node: ts.TypeNode, ctx: FrontendContext, role: string):
   return type;
 }
 
-function readOptions(init: ts.NewExpression): Map<string, Option> {
+function readOptions(init: ts.NewExpression, ctx: FrontendContext): Map<string, Option> {
   const out = new Map<string, Option>();
   const arg = init.arguments?.[0];
   if (!arg) return out;
@@ -200,9 +201,11 @@ function readOptions(init: ts.NewExpression): Map<string, Option> {
       out.set(property.name.text, { inner: initializer, node: initializer });
       continue;
     }
-    const value = evaluateConstant(initializer);
+    // Literals, and names of constants as C's #defines are written (`maxEntries: MAX_ENTRIES`).
+    const value = namedConstant(initializer, ctx.oracle);
     if (value === undefined) {
-      throw new CompileError(Codes.MapOptions, spanOf(initializer), `the map option '${property.name.text}' must be a constant integer expression`);
+      throw new CompileError(Codes.MapOptions, spanOf(initializer), `the map option '${property.name.text}' must be a constant integer expression`,
+        "write a literal or the name of a const holding one");
     }
     out.set(property.name.text, { value, node: initializer });
   }

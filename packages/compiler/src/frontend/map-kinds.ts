@@ -45,6 +45,7 @@ export const mapKinds: readonly MapKindDef[] = [
   { dslClass: "PerCpuHash", mapType: 5, shape: "keyValue", perCpu: true },
   { dslClass: "PerCpuArray", mapType: 6, shape: "array", perCpu: true },
   { dslClass: "StackTrace", mapType: 7, shape: "stackTrace" },
+  { dslClass: "CgroupArray", mapType: 8, shape: "fds" },
   { dslClass: "LruHash", mapType: 9, shape: "keyValue" },
   { dslClass: "LruPerCpuHash", mapType: 10, shape: "keyValue", perCpu: true },
   { dslClass: "LpmTrie", mapType: 11, shape: "keyValue", requiredFlags: NO_PREALLOC },
@@ -55,6 +56,9 @@ export const mapKinds: readonly MapKindDef[] = [
   { dslClass: "CpuMap", mapType: 16, shape: "fds" },
   { dslClass: "XskMap", mapType: 17, shape: "fds" },
   { dslClass: "SockHash", mapType: 18, shape: "sockHash" },
+  // Cgroup storage: one value per cgroup a program is attached to, keyed by the cgroup's id (u64).
+  { dslClass: "CgroupStorage", mapType: 19, shape: "storage" },
+  { dslClass: "PerCpuCgroupStorage", mapType: 21, shape: "storage", perCpu: true },
   { dslClass: "Queue", mapType: 22, shape: "valueOnly" },
   { dslClass: "Stack", mapType: 23, shape: "valueOnly" },
   { dslClass: "SkStorage", mapType: 24, shape: "storage", requiredFlags: NO_PREALLOC },

@@ -61,6 +61,8 @@ export interface AggregationModel {
   userKey: Type | undefined;
   /** A linear histogram's bounds (buckets: (max - min) / step, plus one below and one above). */
   linear?: { min: bigint; max: bigint; step: bigint; buckets: number };
+  /** Whether the values are signed (`SumMap<K, i64>`): sign-extended, summed and compared as i64. */
+  signed: boolean;
 }
 
 /** A global variable: a `@config` field (.rodata) or another primitive field (.data/.bss). */

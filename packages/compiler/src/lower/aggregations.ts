@@ -10,6 +10,10 @@
  *   avg, stats: count += 1; sum += v
  *   hist:  slot = v ? log2(v) + 1 : 0       lhist: slot = v < min ? 0 : v >= max ? n + 1 : (v - min) / step + 1
  *          count += 1 under (key, slot)
+ *
+ * Signed aggregations (`SumMap<K, i64>`) take the value sign-extended to i64 and compare it as
+ * i64 (min, max, the linear bounds); a signed log2 histogram counts v < 0 in slot 0 and shifts
+ * the others up by one (bpftrace's `(..., 0)` bucket).
  */
 import { ts } from "ts-morph";
 import { fieldOf, sizeOf } from "../checker/layout.js";
@@ -28,6 +32,7 @@ import { MapHelper, NOEXIST } from "./map-methods/helper-ids.js";
 import type { MapCall } from "./map-methods/call-support.js";
 
 const u64 = intType("u64");
+const i64 = intType("i64");
 
 export function lowerAggregationMethod(c: MapCall): RValue {
   const aggregation = c.map.aggregation!;
@@ -60,9 +65,10 @@ export function lowerAggregationMethod(c: MapCall): RValue {
   let value: Operand | undefined;
   if (method === "record") {
     const node = args[wanted - 1]!;
-    const v = lowerExpr(L, node, u64);
+    const kind = aggregation.signed ? i64 : u64;
+    const v = lowerExpr(L, node, kind);
     if (v.type.tag !== "int") fail(Codes.MapMethod, node, `${c.map.name}.record() takes an integer value`);
-    value = convertTo(L, v, u64, node);
+    value = convertTo(L, v, kind, node);
   }
   if (histogram) {
     const slot = slotOf(c, aggregation, value!);
@@ -116,6 +122,23 @@ function slotOf(c: MapCall, aggregation: AggregationModel, value: Operand): Oper
   const { L } = c;
   const b = L.b;
   const reg = (r: VReg): Operand => ({ tag: "reg", reg: r });
+  if (aggregation.kind === "hist" && aggregation.signed) {
+    // v < 0 → 0, else the unsigned slot + 1.
+    const slot = b.newReg("u64");
+    const negative = b.newBlock();
+    const positive = b.newBlock();
+    const done = b.newBlock();
+    b.terminate({ op: "cbr", cmp: "lt", kind: "i64", a: value, b: imm(0n, "i64"), then: negative, else: positive });
+    b.setBlock(negative);
+    b.emit({ op: "mov", dst: slot, src: imm(0n, "u64") });
+    b.terminate({ op: "br", target: done });
+    b.setBlock(positive);
+    const unsigned = slotOf(c, { ...aggregation, signed: false }, value);
+    b.emit({ op: "bin", bop: "add", kind: "u64", dst: slot, a: unsigned, b: imm(1n, "u64") });
+    b.terminate({ op: "br", target: done });
+    b.setBlock(done);
+    return reg(slot);
+  }
   if (aggregation.kind === "hist") {
     // floor(log2(v)) + (v != 0): 0 → 0, 1 → 1, [2, 4) → 2, ...
     const log = emitLog2(L, value, true);
@@ -128,15 +151,17 @@ function slotOf(c: MapCall, aggregation: AggregationModel, value: Operand): Oper
     return reg(slot);
   }
   const { min, max, step, buckets } = aggregation.linear!;
+  // min ≥ 0, so a value in range is non-negative and the bucket arithmetic stays unsigned.
+  const compareAs = aggregation.signed ? "i64" : "u64";
   const slot = b.newReg("u64");
   const inside = b.newBlock();
   const below = b.newBlock();
   const inRange = b.newBlock();
   const done = b.newBlock();
   b.emit({ op: "mov", dst: slot, src: imm(BigInt(buckets + 1), "u64") });
-  b.terminate({ op: "cbr", cmp: "ge", kind: "u64", a: value, b: imm(max, "u64"), then: done, else: inside });
+  b.terminate({ op: "cbr", cmp: "ge", kind: compareAs, a: value, b: imm(max, compareAs), then: done, else: inside });
   b.setBlock(inside);
-  b.terminate({ op: "cbr", cmp: "lt", kind: "u64", a: value, b: imm(min, "u64"), then: below, else: inRange });
+  b.terminate({ op: "cbr", cmp: "lt", kind: compareAs, a: value, b: imm(min, compareAs), then: below, else: inRange });
   b.setBlock(below);
   b.emit({ op: "mov", dst: slot, src: imm(0n, "u64") });
   b.terminate({ op: "br", target: done });
@@ -190,7 +215,7 @@ function updateValue(c: MapCall, aggregation: AggregationModel, entry: VReg, val
       b.setBlock(compare);
       const old = b.newReg("u64");
       b.emit({ op: "load", dst: old, addr: at(field), kind: "u64" });
-      b.terminate({ op: "cbr", cmp: field === "min" ? "lt" : "gt", kind: "u64", a: value!, b: { tag: "reg", reg: old }, then: set, else: done });
+      b.terminate({ op: "cbr", cmp: field === "min" ? "lt" : "gt", kind: aggregation.signed ? "i64" : "u64", a: value!, b: { tag: "reg", reg: old }, then: set, else: done });
       b.setBlock(set);
       b.emit({ op: "store", addr: at(field), value: value!, kind: "u64" });
       b.emit({ op: "store", addr: at("seen"), value: imm(1n, "u64"), kind: "u64" });

@@ -19,10 +19,11 @@ import { coreAddress } from "../core/lower-access.js";
 import { aggregateAddress, scalarAddress } from "./lower-aggregate.js";
 import { lowerExpr } from "./lower-expr.js";
 import { addressOperand, isPlaceExpression, lowerPlace, readPlace } from "./lower-place.js";
-import { parsePrintkFormat } from "./printk-format.js";
+import { parsePrintkFormat, PRINTK_REGISTER_ARGS } from "./printk-format.js";
 import { wholeAddress } from "./indexed.js";
 import { calledFunction, lowerSubprogramCall } from "./subprograms.js";
 import { lowerBpfLoop } from "./bpf-loop.js";
+import { lowerTimerSetCallback } from "./timer.js";
 import { lowerFindVma } from "./find-vma.js";
 import { lowerAtomic } from "./atomics.js";
 import { lowerLog2 } from "./log2.js";
@@ -58,6 +59,7 @@ export function lowerCall(L: LowerContext, node: ts.CallExpression): RValue {
       }
       if (callee.name.text === "loop") return lowerBpfLoop(L, node);
       if (callee.name.text === "findVma") return lowerFindVma(L, node);
+      if (callee.name.text === "timerSetCallback") return lowerTimerSetCallback(L, node);
       if (callee.name.text === "log2" || callee.name.text === "log2l") return lowerLog2(L, node, callee.name.text === "log2l");
       if (callee.name.text === PRINTK) {
         const id = L.oracle.helperId(method);
@@ -102,7 +104,17 @@ function lowerCast(L: LowerContext, node: ts.CallExpression, kind: IntKind): RVa
     return { type: intType(kind), op: imm(wrapToKind(BigInt(bytes[0]!), kind), kind) };
   }
   const value = lowerExpr(L, arg);
-  if (value.type.tag !== "int") fail(Codes.NotAssignable, arg, `a ${typeName(value.type)} cannot be cast to ${kind}`);
+  if (value.type.tag === "ptr" && (kind === "u64" || kind === "i64")) {
+    // C's (u64)ptr: the same register as an integer (a pointer into the stack or a map value
+    // stays a pointer to the verifier, which lets a privileged program store it).
+    const dst = L.b.newReg(kind);
+    L.b.emit({ op: "mov", dst, src: value.op });
+    return { type: intType(kind), op: { tag: "reg", reg: dst } };
+  }
+  if (value.type.tag !== "int") {
+    fail(Codes.NotAssignable, arg, `a ${typeName(value.type)} cannot be cast to ${kind}`,
+      value.type.tag === "ptr" ? "a pointer's address is a 64-bit integer: u64(p) or i64(p)" : undefined);
+  }
   if (value.op.tag === "imm") return { type: intType(kind), op: imm(wrapToKind(value.op.value, kind), kind) };
   return { type: intType(kind), op: toKind(L, value, kind, node) };
 }
@@ -311,19 +323,16 @@ function lowerPrintk(L: LowerContext, node: ts.CallExpression, id: number): RVal
   const values = node.arguments.slice(1);
   if (values.length !== parsed.conversions.length) {
     fail(Codes.PrintkArguments, node, `the format has ${parsed.conversions.length} conversion${parsed.conversions.length === 1 ? "" : "s"} but ${values.length} argument${values.length === 1 ? " is" : "s are"} given`,
-      "give one argument per conversion (at most three)");
+      "give one argument per conversion (at most twelve)");
   }
   const string = L.rodata.intern(format.text);
   const args: Operand[] = [
     { tag: "map", map: ".rodata", ref: "value", offset: string.offset },
     imm(BigInt(string.bytes.length), "u32"),
   ];
-  parsed.conversions.forEach((conversion, i) => {
+  const operands = parsed.conversions.map((conversion, i): Operand => {
     const arg = values[i]!;
-    if (conversion.conversion === "s") {
-      args.push(bufferArgument(L, arg, false).pointer);
-      return;
-    }
+    if (conversion.conversion === "s") return bufferArgument(L, arg, false).pointer;
     const value = lowerExpr(L, arg);
     if (value.type.tag === "array" || value.type.tag === "struct") {
       fail(Codes.PrintkArguments, arg, `'${conversion.text}' takes an integer, not a ${typeName(value.type)}`);
@@ -331,9 +340,21 @@ function lowerPrintk(L: LowerContext, node: ts.CallExpression, id: number): RVal
     if (value.type.tag === "ptr" && conversion.conversion !== "p") {
       fail(Codes.PrintkArguments, arg, `'${conversion.text}' takes an integer; print pointers with %p`, "or print one of the members it points to");
     }
-    args.push(registerArgument(L, value, arg));
+    return registerArgument(L, value, arg);
   });
   const dst = L.b.newReg("i64");
-  L.b.emit({ op: "call", helper: id, args, dst });
+  if (operands.length <= PRINTK_REGISTER_ARGS) {
+    L.b.emit({ op: "call", helper: id, args: [...args, ...operands], dst });
+  } else {
+    // bpf_trace_vprintk (Linux 5.16): the values as an array of u64 on the stack, as libbpf's
+    // bpf_printk passes more than three (a %s value is its string's address, which the kernel reads).
+    const data = L.temps.acquire(operands.length * 8, 8, "bpf_printk arguments");
+    operands.forEach((value, i) => L.b.emit({ op: "store", addr: { tag: "stack", object: data, offset: i * 8 }, value, kind: "u64" }));
+    L.b.emit({ op: "call", helper: TRACE_VPRINTK, args: [...args, { tag: "stack", object: data, offset: 0 }, imm(BigInt(operands.length * 8), "u32")], dst });
+    L.temps.release([data]);
+  }
   return { type: intType("i64"), op: { tag: "reg", reg: dst } };
 }
+
+/** BPF_FUNC_trace_vprintk. */
+const TRACE_VPRINTK = 177;

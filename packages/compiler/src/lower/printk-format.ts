@@ -1,7 +1,12 @@
 /**
  * The conversions of a `bpf_trace_printk` format, checked at compile time as the kernel checks
- * them at run time (bpf_bprintf_prepare): at most three, from the set it accepts.
+ * them at run time (bpf_bprintf_prepare): at most twelve (MAX_BPRINTF_VARARGS; more than three
+ * go through bpf_trace_vprintk, as libbpf's bpf_printk does), from the set it accepts.
  */
+
+/** bpf_trace_printk's register arguments hold three values; bpf_trace_vprintk takes an array of up to twelve. */
+export const PRINTK_REGISTER_ARGS = 3;
+export const PRINTK_MAX_ARGS = 12;
 
 export interface PrintkConversion {
   /** The whole conversion, e.g. "%llu". */
@@ -29,8 +34,8 @@ export function parsePrintkFormat(format: string): FormatResult {
     if (conversion !== "%") conversions.push({ text: match[0], conversion, index: i });
     i += match[0].length - 1;
   }
-  if (conversions.length > 3) {
-    return { ok: false, index: conversions[3]!.index, message: "bpf_trace_printk takes at most three conversions" };
+  if (conversions.length > PRINTK_MAX_ARGS) {
+    return { ok: false, index: conversions[PRINTK_MAX_ARGS]!.index, message: `bpf_printk takes at most ${PRINTK_MAX_ARGS} conversions (the kernel's MAX_BPRINTF_VARARGS)` };
   }
   return { ok: true, conversions };
 }

@@ -41,6 +41,8 @@ class Generator {
   /** Anonymous composite types that got a name from their member, to emit after their parent. */
   private readonly pending: { id: number; name: string }[] = [];
   private readonly emitted = new Set<number>();
+  /** Each type decoded once: the passes below visit every type several times. */
+  private readonly decoded: (BtfType | undefined)[] = [];
 
   constructor(private readonly btf: LazyBtf) {}
 
@@ -53,7 +55,12 @@ class Generator {
   }
 
   private type(id: number): BtfType | undefined {
-    return this.btf.type(id);
+    let t = this.decoded[id];
+    if (t === undefined && !(id in this.decoded)) {
+      t = this.btf.type(id);
+      this.decoded[id] = t;
+    }
+    return t;
   }
 
   /** Assigns TS names: structs and unions first (they are what probes use), then enums, then typedefs. */

@@ -5,10 +5,10 @@
  * as C lets one name them. Bitfields are read and written in place.
  */
 import type { Btf, BtfArray, BtfStruct } from "@tsbpf/object";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { describeType, skipModifiers } from "../btf/query.js";
-import { expected, type Codec } from "./codec.js";
-import { integerSchema, isBoolInt, isCharInt } from "./scalars.js";
+import { expected, integerFits, lazySchema, type Codec } from "./codec.js";
+import { integerRange, integerSchema, isBoolInt, isCharInt } from "./scalars.js";
 
 export type Build = (id: number) => Codec;
 
@@ -16,24 +16,26 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 export function charArrayCodec(nelems: number, describe: string): Codec {
-  return {
+  return lazySchema({
     size: nelems,
     describe,
-    schema: z
-      .string({ error: expected(`a string (${describe})`) })
-      .refine((s) => !s.includes("\0"), { error: "strings cannot contain NUL characters" })
-      .refine((s) => encoder.encode(s).length <= nelems, {
-        error: (issue) => `a string of ${encoder.encode(issue.input as string).length} bytes does not fit ${describe}`,
-      }),
-    write: (view, offset, value) => {
+    fits: (value: unknown) => typeof value === "string" && !value.includes("\0") && encoder.encode(value).length <= nelems,
+    write: (view: DataView, offset: number, value: unknown) => {
       new Uint8Array(view.buffer, view.byteOffset + offset, nelems).set(encoder.encode(value as string));
     },
-    read: (view, offset) => {
+    read: (view: DataView, offset: number) => {
       const bytes = new Uint8Array(view.buffer, view.byteOffset + offset, nelems);
       const end = bytes.indexOf(0);
       return decoder.decode(end < 0 ? bytes : bytes.subarray(0, end));
     },
-  };
+  }, () => z
+    .string({ error: expected(`a string (${describe})`) })
+    .check(
+      z.refine((s) => !s.includes("\0"), { error: "strings cannot contain NUL characters" }),
+      z.refine((s) => encoder.encode(s).length <= nelems, {
+        error: (issue) => `a string of ${encoder.encode(issue.input as string).length} bytes does not fit ${describe}`,
+      }),
+    ));
 }
 
 export function arrayCodec(btf: Btf, t: BtfArray, build: Build, describe: string): Codec {
@@ -41,28 +43,30 @@ export function arrayCodec(btf: Btf, t: BtfArray, build: Build, describe: string
   if (element?.kind === "int" && isCharInt(element) && !isBoolInt(element)) return charArrayCodec(t.nelems, describe);
   const item = build(t.type);
   const n = t.nelems;
-  const items = z.array(item.schema, { error: expected(`an array of ${n} (${describe})`) }).length(n, {
-    error: (issue) => `expected ${n} elements for ${describe}, got ${(issue.input as unknown[]).length}`,
-  });
-  // Byte arrays also take a Uint8Array of the right length.
-  const bytes =
-    element?.kind === "int" && element.size === 1 && !element.signed
-      ? z.instanceof(Uint8Array).refine((b) => b.length === n, { error: `expected ${n} bytes for ${describe}` })
-      : undefined;
-  return {
+  const schema = () => {
+    const items = z.array(item.schema, { error: expected(`an array of ${n} (${describe})`) }).check(z.length(n, {
+      error: (issue) => `expected ${n} elements for ${describe}, got ${(issue.input as unknown[]).length}`,
+    }));
+    // Byte arrays also take a Uint8Array of the right length.
+    const bytes =
+      element?.kind === "int" && element.size === 1 && !element.signed
+        ? z.instanceof(Uint8Array).check(z.refine((b) => b.length === n, { error: `expected ${n} bytes for ${describe}` }))
+        : undefined;
+    return bytes ? z.union([items, bytes], { error: expected(`an array of ${n} (${describe})`) }) : items;
+  };
+  return lazySchema({
     size: n * item.size,
     describe,
-    schema: bytes ? z.union([items, bytes], { error: expected(`an array of ${n} (${describe})`) }) : items,
-    write: (view, offset, value) => {
+    write: (view: DataView, offset: number, value: unknown) => {
       const values = value as ArrayLike<unknown>;
       for (let i = 0; i < n; i++) item.write(view, offset + i * item.size, values[i]);
     },
-    read: (view, offset) => {
+    read: (view: DataView, offset: number) => {
       const out = new Array<unknown>(n);
       for (let i = 0; i < n; i++) out[i] = item.read(view, offset + i * item.size);
       return out;
     },
-  };
+  }, schema);
 }
 
 /** One choice among a union's members: group (the union) and which member. */
@@ -106,13 +110,14 @@ function collectFields(btf: Btf, t: BtfStruct, baseBits: number, build: Build, o
       const asBool = mt.kind === "int" && isBoolInt(mt);
       field.bitfield = { bitOffset, bits, signed, asBool };
       const name = `${m.name}: ${describeType(btf, m.type)} (${bits}-bit field)`;
-      field.codec = {
+      const [lo, hi] = integerRange(bits, signed);
+      field.codec = lazySchema({
         size: 0,
         describe: name,
-        schema: asBool ? z.boolean({ error: expected("a boolean") }) : integerSchema(bits, signed, name),
+        fits: (value: unknown) => (asBool ? typeof value === "boolean" : integerFits(value, bits, lo, hi)),
         write: () => undefined,
         read: () => undefined,
-      };
+      }, () => (asBool ? z.boolean({ error: expected("a boolean") }) : integerSchema(bits, signed, name)));
     }
     out.fields.push(field);
   }
@@ -145,33 +150,48 @@ export function structCodec(btf: Btf, t: BtfStruct, build: Build, describe: stri
   const collected: Collected = { fields: [], groups: 0 };
   collectFields(btf, t, 0, build, collected, []);
   const fields = collected.fields;
-  const shape: Record<string, z.ZodType> = {};
-  for (const f of fields) shape[f.name] = f.choices.length ? f.codec.schema.optional() : f.codec.schema;
-  const schema = z
-    .strictObject(shape, { error: expected(`an object (${describe})`) })
-    .superRefine((value, ctx) => {
-      // Of each union, the fields given must all lie in one member; a top-level union needs one.
-      const given = fields.filter((f) => f.choices.length && (value as Record<string, unknown>)[f.name] !== undefined);
-      for (let group = 0; group < collected.groups; group++) {
-        const members = new Map<number, string[]>();
-        for (const f of given) {
-          const choice = f.choices.find(([g]) => g === group);
-          if (choice) members.set(choice[1], [...(members.get(choice[1]) ?? []), f.name]);
+  const schema = () => {
+    const shape: Record<string, z.ZodMiniType> = {};
+    for (const f of fields) shape[f.name] = f.choices.length ? z.optional(f.codec.schema) : f.codec.schema;
+    return z
+      .strictObject(shape, { error: expected(`an object (${describe})`) })
+      .check(z.superRefine((value, ctx) => {
+        // Of each union, the fields given must all lie in one member; a top-level union needs one.
+        const given = fields.filter((f) => f.choices.length && (value as Record<string, unknown>)[f.name] !== undefined);
+        for (let group = 0; group < collected.groups; group++) {
+          const members = new Map<number, string[]>();
+          for (const f of given) {
+            const choice = f.choices.find(([g]) => g === group);
+            if (choice) members.set(choice[1], [...(members.get(choice[1]) ?? []), f.name]);
+          }
+          if (members.size > 1) {
+            const names = [...members.values()].map((n) => n.join("+"));
+            ctx.addIssue({ code: "custom", message: `only one of ${names.join(", ")} can be set (they share memory in ${describe})` });
+          }
         }
-        if (members.size > 1) {
-          const names = [...members.values()].map((n) => n.join("+"));
-          ctx.addIssue({ code: "custom", message: `only one of ${names.join(", ")} can be set (they share memory in ${describe})` });
+        if (t.kind === "union" && given.length === 0) {
+          ctx.addIssue({ code: "custom", message: `set one of ${fields.map((f) => f.name).join(", ")} (${describe})` });
         }
-      }
-      if (t.kind === "union" && given.length === 0) {
-        ctx.addIssue({ code: "custom", message: `set one of ${fields.map((f) => f.name).join(", ")} (${describe})` });
-      }
-    });
-  return {
+      }));
+  };
+  // Without unions, an object fits when it has exactly the fields, each fitting: a plain object,
+  // as the schema takes it (anything else goes through the schema).
+  const names = new Set(fields.map((f) => f.name));
+  const fits = collected.groups === 0 && fields.every((f) => f.codec.fits)
+    ? (value: unknown) => {
+      if (typeof value !== "object" || value === null) return false;
+      const proto = Object.getPrototypeOf(value) as unknown;
+      if (proto !== Object.prototype && proto !== null) return false;
+      const record = value as Record<string, unknown>;
+      for (const key of Object.keys(record)) if (!names.has(key)) return false;
+      return fields.every((f) => f.codec.fits!(record[f.name]));
+    }
+    : undefined;
+  return lazySchema({
     size: t.size,
     describe,
-    schema,
-    write: (view, offset, value) => {
+    fits,
+    write: (view: DataView, offset: number, value: unknown) => {
       const record = value as Record<string, unknown>;
       for (const f of fields) {
         const v = record[f.name];
@@ -185,7 +205,7 @@ export function structCodec(btf: Btf, t: BtfStruct, build: Build, describe: stri
         }
       }
     },
-    read: (view, offset) => {
+    read: (view: DataView, offset: number) => {
       const out: Record<string, unknown> = {};
       for (const f of fields) {
         if (f.bitfield) {
@@ -199,5 +219,5 @@ export function structCodec(btf: Btf, t: BtfStruct, build: Build, describe: stri
       }
       return out;
     },
-  };
+  }, schema);
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MapError } from "../errors.js";
 import { BtfBuilder } from "../testing/btf.js";
-import { decodeValue, encodeValue, rawCodec } from "./index.js";
+import { codecFor, decodeValue, encodeValue, rawCodec } from "./index.js";
 
 function fixture() {
   const b = new BtfBuilder();
@@ -91,3 +91,26 @@ describe("encodeValue / decodeValue", () => {
     expect(codec.schema.safeParse(new Uint8Array(3)).success).toBe(false);
   });
 });
+
+describe("the quick check beside the schema", () => {
+  // fits() spares the schema for plain values (a start-up cost): it must never take a value the
+  // schema refuses, and must take the ordinary valid ones.
+  it("agrees with the schema: never yes where the schema says no, yes for plain valid values", () => {
+    const { b, btf, u8, u32, i32, u64, i64, comm, event } = fixture();
+    const bits = b.struct("bits", [["a", u32], ["b", i64]]);
+    const values: unknown[] = [0, 1, -1, 255, 256, 2 ** 31, 2 ** 32, -(2 ** 31), -(2 ** 31) - 1, 1.5, NaN, Infinity, 2 ** 53,
+      0n, 1n, -1n, 2n ** 63n, 2n ** 64n, -(2n ** 63n), -(2n ** 63n) - 1n, "", "bash", "toolongname", "a\0b", "é".repeat(4), true, false,
+      null, undefined, {}, [], new Uint8Array(8), { a: 1, b: 2n }, { a: 1 }, { a: 1, b: 2n, c: 3 }, { a: -1, b: 2n }, { a: 1, b: 2 },
+      Object.assign(Object.create({ inherited: 1 }), { a: 1, b: 2n })];
+    const valid = new Map<number, unknown[]>([[u8, [0, 255]], [u32, [0, 2 ** 32 - 1]], [i32, [-(2 ** 31), 2 ** 31 - 1]], [u64, [0n, 2n ** 64n - 1n]],
+      [i64, [-(2n ** 63n), 2n ** 63n - 1n]], [comm, ["", "12345678"]], [bits, [{ a: 1, b: 2n }]]]);
+    for (const id of [u8, u32, i32, u64, i64, comm, bits, event]) {
+      const codec = codecFor(btf, id);
+      for (const value of [...values, ...(valid.get(id) ?? [])]) {
+        if (codec.fits?.(value)) expect(codec.schema.safeParse(value).success, `${codec.describe} ${String(value)}`).toBe(true);
+      }
+      for (const value of valid.get(id) ?? []) expect(codec.fits?.(value), `${codec.describe} ${String(value)}`).toBe(true);
+    }
+  });
+});
+

@@ -3,18 +3,36 @@
  * passes (so that nothing is silently truncated or wrapped), `write` lays a validated value into
  * bytes, `read` decodes bytes the kernel produced. Codecs are built once per (BTF, type id).
  */
-import type { z } from "zod";
+import type { z } from "zod/mini";
 
 export interface Codec {
   /** Byte size of the type. */
   readonly size: number;
   /** What the type is, for messages ("u32", "struct event", "char[16]"). */
   readonly describe: string;
-  /** Validation of user-space values. */
-  readonly schema: z.ZodType;
+  /** Validation of user-space values (built on first use: loading an object builds codecs it may never validate with). */
+  readonly schema: z.ZodMiniType;
+  /**
+   * A quick yes for a value that plainly fits (checked exactly as the schema checks it), so that
+   * the common case (a number for a u32 `@config` field) runs no schema; a no runs the schema,
+   * which says what is wrong. Codecs without it always run the schema.
+   */
+  fits?(value: unknown): boolean;
   /** Writes a value that passed `schema` at `offset` (the bytes there start zeroed). */
   write(view: DataView, offset: number, value: unknown): void;
   read(view: DataView, offset: number): unknown;
+}
+
+/** `codec` with its `schema` made on first use. */
+export function lazySchema<C extends Omit<Codec, "schema">>(codec: C, make: () => z.ZodMiniType): C & Codec {
+  let schema: z.ZodMiniType | undefined;
+  return Object.defineProperty(codec, "schema", { get: () => (schema ??= make()), enumerable: true }) as C & Codec;
+}
+
+/** Whether `value` is an integer (a number up to 32 bits, a bigint beyond) in `lo..hi`, as integerSchema checks. */
+export function integerFits(value: unknown, bits: number, lo: bigint, hi: bigint): boolean {
+  if (bits <= 32) return typeof value === "number" && Number.isSafeInteger(value) && value >= Number(lo) && value <= Number(hi);
+  return typeof value === "bigint" && value >= lo && value <= hi;
 }
 
 /** "a string", "5 (number)", "undefined": what a user passed, for messages. */

@@ -4,11 +4,11 @@
  * `decodeValue` reads the kernel's bytes back into plain values.
  */
 import type { Btf } from "@tsbpf/object";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { describeType, skipModifiers } from "../btf/query.js";
 import { BpfError, MapError, ObjectError } from "../errors.js";
 import { arrayCodec, structCodec } from "./aggregates.js";
-import { describeInput, type Codec } from "./codec.js";
+import { describeInput, lazySchema, type Codec } from "./codec.js";
 import { enumCodec, floatCodec, intCodec, pointerCodec } from "./scalars.js";
 
 export type { Codec } from "./codec.js";
@@ -71,15 +71,15 @@ function build(btf: Btf, typeId: number, visiting: Set<number>): Codec {
 
 /** A codec for types without BTF: the bytes themselves, as a Uint8Array of exactly `size` bytes. */
 export function rawCodec(size: number): Codec {
-  return {
+  return lazySchema({
     size,
     describe: `${size} bytes`,
-    schema: z
-      .instanceof(Uint8Array, { error: (issue) => `expected a Uint8Array of ${size} bytes (the map has no BTF), got ${describeInput(issue.input)}` })
-      .refine((b) => b.length === size, { error: (issue) => `expected ${size} bytes, got ${(issue.input as Uint8Array).length}` }),
-    write: (view, offset, value) => new Uint8Array(view.buffer, view.byteOffset + offset, size).set(value as Uint8Array),
-    read: (view, offset) => new Uint8Array(view.buffer.slice(view.byteOffset + offset, view.byteOffset + offset + size)),
-  };
+    fits: (value: unknown) => value instanceof Uint8Array && value.length === size,
+    write: (view: DataView, offset: number, value: unknown) => new Uint8Array(view.buffer, view.byteOffset + offset, size).set(value as Uint8Array),
+    read: (view: DataView, offset: number) => new Uint8Array(view.buffer.slice(view.byteOffset + offset, view.byteOffset + offset + size)),
+  }, () => z
+    .instanceof(Uint8Array, { error: (issue) => `expected a Uint8Array of ${size} bytes (the map has no BTF), got ${describeInput(issue.input)}` })
+    .check(z.refine((b) => b.length === size, { error: (issue) => `expected ${size} bytes, got ${(issue.input as Uint8Array).length}` })));
 }
 
 function formatPath(path: readonly PropertyKey[]): string {
@@ -95,6 +95,7 @@ export interface EncodeContext {
 
 /** Validates `value` against the codec; a MapError naming every problem (with its path) if it does not fit. */
 export function validate(codec: Codec, value: unknown, context: EncodeContext = {}): void {
+  if (codec.fits?.(value)) return;
   const result = codec.schema.safeParse(value);
   if (result.success) return;
   const what = context.what ?? "value";

@@ -4,9 +4,9 @@
  * pointers ↔ bigint addresses, floats ↔ number.
  */
 import type { BtfEnum, BtfEnum64, BtfFloat, BtfInt } from "@tsbpf/object";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { littleEndian } from "../sys/attr.js";
-import { expected, type Codec } from "./codec.js";
+import { expected, integerFits, lazySchema, type Codec } from "./codec.js";
 
 /** Whether an INT is a boolean: BTF's bool encoding, or a 1-byte integer named bool/_Bool. */
 export function isBoolInt(t: BtfInt): boolean {
@@ -77,15 +77,13 @@ export function integerRange(bits: number, signed: boolean): [bigint, bigint] {
 }
 
 /** A schema for an integer of `bits` bits: a number up to 32 bits, a bigint beyond. */
-export function integerSchema(bits: number, signed: boolean, name: string): z.ZodType {
+export function integerSchema(bits: number, signed: boolean, name: string): z.ZodMiniType {
   const [lo, hi] = integerRange(bits, signed);
   const range = `out of range for ${name} (${lo}..${hi})`;
   if (bits <= 32) {
     return z
       .number({ error: expected(`a number (${name})`) })
-      .int({ error: `expected an integer (${name})` })
-      .min(Number(lo), { error: range })
-      .max(Number(hi), { error: range });
+      .check(z.int({ error: `expected an integer (${name})` }), z.gte(Number(lo), { error: range }), z.lte(Number(hi), { error: range }));
   }
   return z
     .bigint({
@@ -94,8 +92,7 @@ export function integerSchema(bits: number, signed: boolean, name: string): z.Zo
           ? `expected a bigint for ${name} (64-bit values are bigints: write ${Number.isInteger(issue.input) ? `${issue.input}n` : "BigInt(x)"})`
           : expected(`a bigint (${name})`)(issue),
     })
-    .min(lo, { error: range })
-    .max(hi, { error: range });
+    .check(z.gte(lo, { error: range }), z.lte(hi, { error: range }));
 }
 
 /** BTF integers carry at most 128 bits (the kernel's BITS_PER_U128); an INT may still claim more bytes. */
@@ -107,28 +104,29 @@ export function intCodec(t: BtfInt): Codec {
     throw new Error(`integer ${t.name || "(anonymous)"} has ${size} bytes; integers of 1 to ${MAX_INT_BYTES} bytes can be marshalled`);
   }
   if (isBoolInt(t)) {
-    return {
+    return lazySchema({
       size,
       describe: t.name || "bool",
-      schema: z.boolean({ error: expected("a boolean") }),
-      write: (view, offset, value) => writeInteger(view, offset, size, value ? 1n : 0n),
-      read: (view, offset) => readInteger(view, offset, size, false) !== 0n,
-    };
+      fits: (value: unknown) => typeof value === "boolean",
+      write: (view: DataView, offset: number, value: unknown) => writeInteger(view, offset, size, value ? 1n : 0n),
+      read: (view: DataView, offset: number) => readInteger(view, offset, size, false) !== 0n,
+    }, () => z.boolean({ error: expected("a boolean") }));
   }
   // An INT may use fewer bits than its size (its encoding's bits field); range-check against those.
   const bits = t.bits > 0 && t.bits < size * 8 ? t.bits : size * 8;
   const asNumber = bits <= 32;
   const name = t.name || `${t.signed ? "i" : "u"}${bits}`;
-  return {
+  const [lo, hi] = integerRange(bits, t.signed);
+  return lazySchema({
     size,
     describe: name,
-    schema: integerSchema(bits, t.signed, name),
-    write: (view, offset, value) => writeInteger(view, offset, size, asNumber ? BigInt(value as number) : (value as bigint)),
-    read: (view, offset) => {
+    fits: (value: unknown) => integerFits(value, bits, lo, hi),
+    write: (view: DataView, offset: number, value: unknown) => writeInteger(view, offset, size, asNumber ? BigInt(value as number) : (value as bigint)),
+    read: (view: DataView, offset: number) => {
       const v = readInteger(view, offset, size, t.signed);
       return asNumber ? Number(v) : v;
     },
-  };
+  }, () => integerSchema(bits, t.signed, name));
 }
 
 export function enumCodec(t: BtfEnum | BtfEnum64): Codec {
@@ -137,43 +135,45 @@ export function enumCodec(t: BtfEnum | BtfEnum64): Codec {
   const wide = t.kind === "enum64" || size > 4;
   const name = `enum ${t.name || "(anonymous)"}`;
   const byName = new Map<string, bigint>(t.values.map((v) => [v.name, BigInt(v.value)]));
-  const numeric = integerSchema(size * 8, t.signed, name);
-  const names = z.string().refine((s) => byName.has(s), {
-    error: (issue) => `${JSON.stringify(issue.input)} is not a member of ${name} (members: ${[...byName.keys()].join(", ")})`,
-  });
-  return {
+  const schema = () => {
+    const numeric = integerSchema(size * 8, t.signed, name);
+    const names = z.string().check(z.refine((s) => byName.has(s), {
+      error: (issue) => `${JSON.stringify(issue.input)} is not a member of ${name} (members: ${[...byName.keys()].join(", ")})`,
+    }));
+    return z.union([numeric, names], { error: expected(`a ${wide ? "bigint" : "number"} or a member name of ${name}`) });
+  };
+  return lazySchema({
     size,
     describe: name,
-    schema: z.union([numeric, names], { error: expected(`a ${wide ? "bigint" : "number"} or a member name of ${name}`) }),
-    write: (view, offset, value) => {
+    write: (view: DataView, offset: number, value: unknown) => {
       const v = typeof value === "string" ? byName.get(value)! : BigInt(value as number | bigint);
       writeInteger(view, offset, size, v);
     },
-    read: (view, offset) => {
+    read: (view: DataView, offset: number) => {
       const v = readInteger(view, offset, size, t.signed);
       return wide ? v : Number(v);
     },
-  };
+  }, schema);
 }
 
 export function pointerCodec(describe: string): Codec {
-  return {
+  const [lo, hi] = integerRange(64, false);
+  return lazySchema({
     size: 8,
     describe,
-    schema: integerSchema(64, false, describe),
-    write: (view, offset, value) => view.setBigUint64(offset, value as bigint, littleEndian),
-    read: (view, offset) => view.getBigUint64(offset, littleEndian),
-  };
+    fits: (value: unknown) => integerFits(value, 64, lo, hi),
+    write: (view: DataView, offset: number, value: unknown) => view.setBigUint64(offset, value as bigint, littleEndian),
+    read: (view: DataView, offset: number) => view.getBigUint64(offset, littleEndian),
+  }, () => integerSchema(64, false, describe));
 }
 
 export function floatCodec(t: BtfFloat): Codec {
   if (t.size !== 4 && t.size !== 8) throw new Error(`${t.name}: only 4- and 8-byte floats can be marshalled`);
-  return {
+  return lazySchema({
     size: t.size,
     describe: t.name,
-    schema: z.number({ error: expected(`a number (${t.name})`) }),
-    write: (view, offset, value) =>
+    write: (view: DataView, offset: number, value: unknown) =>
       t.size === 4 ? view.setFloat32(offset, value as number, littleEndian) : view.setFloat64(offset, value as number, littleEndian),
-    read: (view, offset) => (t.size === 4 ? view.getFloat32(offset, littleEndian) : view.getFloat64(offset, littleEndian)),
-  };
+    read: (view: DataView, offset: number) => (t.size === 4 ? view.getFloat32(offset, littleEndian) : view.getFloat64(offset, littleEndian)),
+  }, () => z.number({ error: expected(`a number (${t.name})`) }));
 }

@@ -75,3 +75,42 @@ describe("recordDecoder", () => {
     expect(recordDecoder(btf, event)).toBe(decode);
   });
 });
+
+describe("recordDecoder's shortcuts", () => {
+  const b = new BtfBuilder();
+  const u64 = b.int("u64", 8);
+  const i64 = b.int("i64", 8, true);
+  const rec = b.struct("rec", [["u", u64], ["s", i64], ["comm", b.array(b.char(), 16)]]);
+  const codec = codecFor(b.btf, rec);
+  const decode = recordDecoder(b.btf, rec);
+
+  function record(u: bigint, s: bigint, comm: string): DataView {
+    const view = new DataView(new ArrayBuffer(codec.size));
+    view.setBigUint64(0, u, true);
+    view.setBigInt64(8, s, true);
+    new Uint8Array(view.buffer).set(new TextEncoder().encode(comm).subarray(0, 16), 16);
+    return view;
+  }
+
+  it("64-bit values around the small-value table's edges decode as the codec does", () => {
+    const edges = [0n, 1n, 1023n, 1024n, 0xffff_ffffn, 0x1_0000_0000n, 0x1_0000_0003n, 2n ** 64n - 1n];
+    const signed = [0n, 1n, 1023n, 1024n, -1n, -1023n, -1024n, -1025n, -(2n ** 32n), -(2n ** 32n) + 5n, 2n ** 63n - 1n, -(2n ** 63n)];
+    for (const u of edges) {
+      for (const s of signed) {
+        const view = record(u, s, "x");
+        const got = decode(view, 0) as { u: bigint; s: bigint };
+        expect(got).toEqual(codec.read(view, 0));
+        expect([got.u, got.s]).toEqual([u, s]);
+      }
+    }
+  });
+
+  it("a repeated string, a prefix, a longer one and an empty one after it each decode as themselves", () => {
+    for (const comm of ["bash", "bash", "bas", "bash", "bash-longer", "", "bash", "ü", "ü", "0123456789abcdef", "0123456789abcdef"]) {
+      const view = record(0n, 0n, comm);
+      const got = decode(view, 0) as { comm: string };
+      expect(got).toEqual(codec.read(view, 0));
+      expect(got.comm).toBe(comm);
+    }
+  });
+});

@@ -38,13 +38,14 @@ import { onlineCpus } from "../links/perf-event.js";
 import { BpfMap } from "../maps/map.js";
 import type { RecordDecoder } from "./decoder.js";
 import { Readiness } from "./readiness.js";
+import { SharedPosition } from "./shared-position.js";
 import { NONE, RecordIterator } from "./record-iterator.js";
 
 const PERF_RECORD_LOST = 2;
 const PERF_RECORD_SAMPLE = 9;
-/** data_head and data_tail as u64 indexes into perf_event_mmap_page. */
-const HEAD = 128;
-const TAIL = 129;
+/** Byte offsets of data_head and data_tail in perf_event_mmap_page. */
+const HEAD = 1024;
+const TAIL = 1032;
 const PUBLISH_EVERY = 64;
 const BATCH = 64;
 /** 64 pages (256 KiB with 4 KiB pages) per CPU, as libbpf-tools' perf buffers. */
@@ -72,7 +73,9 @@ interface CpuRing {
   cpu: number;
   perf: Fd;
   buffer: ArrayBuffer;
-  meta: BigUint64Array;
+  /** data_head (the kernel's) and data_tail (ours). */
+  head: SharedPosition;
+  tail: SharedPosition;
   view: DataView;
   /** Where the data pages start in `buffer`. */
   base: number;
@@ -85,6 +88,10 @@ export interface PerfSample<T> {
   record: T;
 }
 
+/**
+ * The consumer of a BPF_MAP_TYPE_PERF_EVENT_ARRAY (kernel 4.3): one ring per online CPU, read
+ * with `for await`, each record decoded with the map's record type; lost records are counted.
+ */
 export class PerfBufReader<T = unknown> extends BpfMap implements AsyncIterable<T> {
   readonly #codec: Codec | undefined;
   readonly #decoder: RecordDecoder | undefined;
@@ -225,7 +232,7 @@ export class PerfBufReader<T = unknown> extends BpfMap implements AsyncIterable<
           perf.close();
           throw error;
         }
-        rings.push({ cpu, perf, buffer, meta: new BigUint64Array(buffer, 0, page / 8), view: new DataView(buffer), base: page, size: page * pages });
+        rings.push({ cpu, perf, buffer, head: new SharedPosition(buffer, HEAD), tail: new SharedPosition(buffer, TAIL), view: new DataView(buffer), base: page, size: page * pages });
         perfEventEnable(perf);
         epoll.add(perf.raw);
       }
@@ -263,8 +270,9 @@ export class PerfBufReader<T = unknown> extends BpfMap implements AsyncIterable<
 
   /** Whether any ring holds an unread record. */
   #hasData(): boolean {
-    for (const r of this.#retired) if (Atomics.load(r.meta, HEAD) !== r.meta[TAIL]) return true;
-    for (const r of this.#rings ?? []) if (Atomics.load(r.meta, HEAD) !== r.meta[TAIL]) return true;
+    for (const r of this.#retired) if (r.head.load() !== r.tail.load()) return true;
+    const rings = this.#rings;
+    if (rings) for (let i = 0; i < rings.length; i++) if (rings[i]!.head.load() !== rings[i]!.tail.load()) return true;
     return false;
   }
 
@@ -281,22 +289,29 @@ export class PerfBufReader<T = unknown> extends BpfMap implements AsyncIterable<
 
   /** Drains one ring (up to `limit` samples); see RingBufReader's drain for the publication rules. */
   #drainRing(r: CpuRing, onSample: (cpu: number, view: DataView, offset: number, size: number) => void, limit: number): number {
-    let tail = Number(r.meta[TAIL]);
+    let tail = r.tail.load();
     let published = tail;
     let count = 0;
     // At most one ring's worth per call (see RingBufReader's drain).
     const end = tail + r.size;
+    const { view, base, size: ringSize } = r;
     try {
       while (count < limit && tail < end) {
-        const head = Math.min(Number(Atomics.load(r.meta, HEAD)), end);
+        const head = Math.min(r.head.load(), end);
         if (tail >= head) break;
         while (tail < head && count < limit) {
-          const at = tail % r.size;
-          const [hv, ho] = this.#span(r, at, 8);
+          const at = tail % ringSize;
+          // The header and (usually) the whole record are contiguous: read them in place; only a
+          // record that wraps around the end of the data area is copied (#span).
+          let hv = view;
+          let ho = base + at;
+          if (at + 8 > ringSize) [hv, ho] = this.#span(r, at, 8);
           const type = hv.getUint32(ho, littleEndian);
           const size = hv.getUint16(ho + 6, littleEndian);
           if (size < 8) return count; // never written by the kernel: stop rather than spin
-          const [v, o] = this.#span(r, at, size);
+          let v = view;
+          let o = base + at;
+          if (at + size > ringSize) [v, o] = this.#span(r, at, size);
           tail += size;
           if (type === PERF_RECORD_SAMPLE) {
             count++;
@@ -305,13 +320,13 @@ export class PerfBufReader<T = unknown> extends BpfMap implements AsyncIterable<
             this.#lost += v.getBigUint64(o + 16, littleEndian);
           }
           if (count % PUBLISH_EVERY === 0) {
-            Atomics.store(r.meta, TAIL, BigInt(tail));
+            r.tail.store(tail);
             published = tail;
           }
         }
       }
     } finally {
-      if (tail !== published && !this.#closed) Atomics.store(r.meta, TAIL, BigInt(tail));
+      if (tail !== published && !this.#closed) r.tail.store(tail);
     }
     return count;
   }
@@ -324,7 +339,7 @@ export class PerfBufReader<T = unknown> extends BpfMap implements AsyncIterable<
     while (this.#retired.length && count < limit) {
       const r = this.#retired[0]!;
       count += this.#drainRing(r, onSample, limit - count);
-      if (Atomics.load(r.meta, HEAD) !== r.meta[TAIL]) break;
+      if (r.head.load() !== r.tail.load()) break;
       this.#closeRing(this.#retired.shift()!);
     }
     for (const r of this.#rings!) {
@@ -332,6 +347,11 @@ export class PerfBufReader<T = unknown> extends BpfMap implements AsyncIterable<
       count += this.#drainRing(r, onSample, limit - count);
     }
     return count;
+  }
+
+  /** Nothing to hand out: no backlog and every ring empty (a busy poll's common case, allocation-free). */
+  #idle(): boolean {
+    return this.#backlogAt >= this.#backlog.length && this.#rings !== undefined && !this.#hasData();
   }
 
   #decodeAt(view: DataView, offset: number, size: number): T {
@@ -345,6 +365,7 @@ export class PerfBufReader<T = unknown> extends BpfMap implements AsyncIterable<
 
   /** Consumes every sample available now (up to `limit`), calling `onSample` for each; never waits. */
   consumeSamples(onSample: (sample: PerfSample<T>) => void, limit = Infinity): number {
+    if (this.#idle()) return 0;
     let count = 0;
     while (count < limit && this.#backlogAt < this.#backlog.length) {
       count++;
@@ -357,6 +378,7 @@ export class PerfBufReader<T = unknown> extends BpfMap implements AsyncIterable<
 
   /** consumeSamples without the CPU. */
   consume(onRecord: (record: T) => void, limit = Infinity): number {
+    if (this.#idle()) return 0;
     let count = 0;
     while (count < limit && this.#backlogAt < this.#backlog.length) {
       count++;
@@ -372,6 +394,7 @@ export class PerfBufReader<T = unknown> extends BpfMap implements AsyncIterable<
    * that wrapped around the ring's end is a copy), valid only during the callback. Never waits.
    */
   consumeRaw(onRecord: (bytes: Uint8Array, cpu: number) => void, limit = Infinity): number {
+    if (this.#idle()) return 0;
     const cap = this.#codec?.size;
     return this.#drain((cpu, view, offset, size) => onRecord(new Uint8Array(view.buffer, view.byteOffset + offset, cap !== undefined && cap < size ? cap : size), cpu), limit);
   }

@@ -16,6 +16,8 @@ import type { Link } from "./link.js";
 import { attachPerfEvent, type PerfEventAttachOptions } from "./perf-event.js";
 import { attachRawTracepoint, attachTracing } from "./raw-tracepoint.js";
 import { attachSocketFilter } from "./socket-filter.js";
+import { attachSockMap } from "./sockmap.js";
+import { attachSkLookup } from "./sk-lookup.js";
 import { attachTc } from "./tc.js";
 import { attachTcx, type TcDirection } from "./tcx.js";
 import { attachTracepoint } from "./tracepoint.js";
@@ -34,7 +36,8 @@ import { attachXdp, type XdpMode } from "./xdp.js";
  * - usdt: `binary`, `provider`, `name` (default: from the section), `pid`, `cookie`;
  * - perf_event: `event`, `frequency` | `samplePeriod`, `cpus`, `pid`;
  * - xdp: `interface`, `mode`, `netns`;  tc/tcx: `interface`, `direction` (default: from the section), `netns`;
- * - socket: `socket`;  cgroup hooks: `cgroup`;  flow_dissector: `netns`;  iter over a map: `map`.
+ * - socket: `socket`;  cgroup hooks (sock_ops too): `cgroup`;  flow_dissector: `netns`;  iter over a map: `map`;
+ * - sk_skb, sk_msg: `map` (the sockmap or sockhash whose sockets they run on);  sk_lookup: `netns`.
  */
 export interface AttachOptions extends Partial<Omit<PerfEventAttachOptions, "event">> {
   /** kprobe/kretprobe: the kernel function (bcc's `attach_kprobe(event=…)`), "name" or "name+offset". */
@@ -58,7 +61,10 @@ export interface AttachOptions extends Partial<Omit<PerfEventAttachOptions, "eve
   interface?: string | number;
   mode?: XdpMode;
   direction?: TcDirection;
+  /** Classic tc: the filter's priority (default 1; lower runs first). */
   priority?: number;
+  /** Classic tc: the filter's handle (default 1), as libbpf's `bpf_tc_opts.handle` / tc's `handle`. */
+  handle?: number;
   netns?: string;
   socket?: number | Fd;
   cgroup?: string | Fd;
@@ -134,7 +140,7 @@ export function attachProgram(ctx: AttachContext, o: AttachOptions = {}): Link {
       const direction = need(o.direction ?? fromSection, 'direction ("ingress" or "egress")', ctx);
       const iface = need(o.interface, "interface (name or index)", ctx);
       if (hook === "tcx") return attachTcx(program, progFd, { interface: iface, direction, netns: o.netns });
-      return attachTc(program, progFd, { interface: iface, direction, netns: o.netns, priority: o.priority });
+      return attachTc(program, progFd, { interface: iface, direction, netns: o.netns, priority: o.priority, handle: o.handle });
     }
     case "socket":
       return attachSocketFilter(program, progFd, { socket: need(o.socket, "socket (a descriptor)", ctx) });
@@ -143,6 +149,10 @@ export function attachProgram(ctx: AttachContext, o: AttachOptions = {}): Link {
       if (attachType === undefined && o.direction) attachType = o.direction === "ingress" ? AttachType.CGROUP_INET_INGRESS : AttachType.CGROUP_INET_EGRESS;
       return attachCgroup(program, progFd, need(attachType, 'direction ("ingress" or "egress")', ctx), section, { cgroup: need(o.cgroup, "cgroup (a path under the cgroup v2 root)", ctx) });
     }
+    case "sockmap":
+      return attachSockMap(program, progFd, kind.expectedAttachType!, section, { map: need(o.map, "map (the sockmap or sockhash: its fd)", ctx) });
+    case "sk_lookup":
+      return attachSkLookup(program, progFd, { netns: o.netns });
     case "flow_dissector":
       return attachFlowDissector(program, progFd, { netns: o.netns });
     case "struct_ops":

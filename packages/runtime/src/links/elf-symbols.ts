@@ -6,13 +6,17 @@
  */
 import { BpfError } from "../errors.js";
 import { readFile, readTextFile, pathExists } from "../sys/files.js";
+import { resolveIfunc } from "./ifunc.js";
 
 const SHT_SYMTAB = 2;
+const SHT_RELA = 4;
 const SHT_NOTE = 7;
 const SHT_DYNSYM = 11;
 const PT_LOAD = 1;
 const STT_FUNC = 2;
-const STT_GNU_IFUNC = 10;
+export const STT_GNU_IFUNC = 10;
+/** R_X86_64_IRELATIVE, R_AARCH64_IRELATIVE: a slot the loader fills with what an IFUNC resolver returned. */
+const IRELATIVE = new Set([37, 1032]);
 
 export interface ElfSection {
   name: string;
@@ -126,6 +130,28 @@ export class UserElf {
     return out;
   }
 
+  /** The function symbol named `name` (exact; "name@VERSION" suffixes in .symtab also match). */
+  functionNamed(name: string): ElfSymbol | undefined {
+    const fns = this.functions();
+    return fns.find((s) => s.name === name) ?? fns.find((s) => s.name.split("@")[0] === name);
+  }
+
+  /**
+   * The slots (virtual addresses) the dynamic loader fills with the implementation an IFUNC
+   * resolver at `resolver` picks: the IRELATIVE relocations whose addend is the resolver (a
+   * library's own calls to its IFUNCs go through them, e.g. libc's strlen).
+   */
+  irelativeSlots(resolver: bigint): bigint[] {
+    const out: bigint[] = [];
+    for (const table of this.sections.filter((s) => s.type === SHT_RELA)) {
+      for (let at = table.offset; at + 24 <= table.offset + table.size && at + 24 <= this.bytes.length; at += 24) {
+        const type = Number(this.view.getBigUint64(at + 8, true) & 0xffffffffn);
+        if (IRELATIVE.has(type) && this.view.getBigInt64(at + 16, true) === BigInt.asIntN(64, resolver)) out.push(this.view.getBigUint64(at, true));
+      }
+    }
+    return out;
+  }
+
   /** The file offset of virtual address `address` (in a loadable segment). */
   fileOffset(address: bigint): bigint {
     const seg = this.segments.find((s) => address >= s.vaddr && address < s.vaddr + s.filesz);
@@ -133,11 +159,19 @@ export class UserElf {
     return address - seg.vaddr + seg.offset;
   }
 
-  /** The file offset of function `name` (exact name; "name@VERSION" suffixes in .symtab also match). */
-  symbolOffset(name: string): bigint {
-    const fns = this.functions();
-    const sym = fns.find((s) => s.name === name) ?? fns.find((s) => s.name.split("@")[0] === name);
+  /**
+   * The file offset of function `name` (exact name; "name@VERSION" suffixes in .symtab also match).
+   * An IFUNC (glibc's strlen) is the implementation its resolver picked, as bcc attaches
+   * (ifunc.ts: read from process `pid`, or this one, that maps the file); the resolver itself
+   * when no process shows the choice.
+   */
+  symbolOffset(name: string, pid?: number): bigint {
+    const sym = this.functionNamed(name);
     if (!sym) throw new BpfError(`${this.path} has no function ${name} in its symbol tables`);
+    if (sym.type === STT_GNU_IFUNC) {
+      const resolved = resolveIfunc(this, sym, pid);
+      if (resolved) return this.fileOffset(resolved.address);
+    }
     return this.fileOffset(sym.address);
   }
 

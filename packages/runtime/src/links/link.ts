@@ -28,6 +28,11 @@ export function openLinkCount(): number {
   return live.size;
 }
 
+/**
+ * One attachment of a program to a hook: a BPF link (`fd`), or what else holds it (a classic tc
+ * filter, a socket filter). `close()` (or `using`) detaches it, with what the attachment needed
+ * (the perf event under a tracepoint link).
+ */
 export class Link implements Disposable {
   /** The attached program's name. */
   readonly program: string;

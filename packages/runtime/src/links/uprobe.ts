@@ -66,7 +66,7 @@ export function resolveUprobe(options: Pick<UprobeOptions, "binary" | "symbol" |
   const path = resolveBinary(options.binary, options.pid);
   const extra = BigInt(options.offset ?? 0);
   if (!options.symbol) return { path, offset: extra };
-  return { path, offset: UserElf.open(path).symbolOffset(options.symbol) + extra };
+  return { path, offset: UserElf.open(path).symbolOffset(options.symbol, options.pid) + extra };
 }
 
 /** Attaches a uprobe or uretprobe program. Kernel 5.15 (links on perf events); refCtrOffset 4.20. */
@@ -124,7 +124,7 @@ export function attachUprobeMulti(program: string, progFd: number, options: Upro
   let offsets = options.offsets ? [...options.offsets] : [];
   if (options.symbols || options.pattern) {
     const elf = UserElf.open(path);
-    if (options.symbols) offsets = options.symbols.map((s) => elf.symbolOffset(s));
+    if (options.symbols) offsets = options.symbols.map((s) => elf.symbolOffset(s, options.pid));
     else offsets = elf.matchFunctions(options.pattern!).map((m) => m.offset);
   }
   const what = `${kind}/${path}:${options.pattern ?? options.symbols?.join(",") ?? `${offsets.length} offsets`}`;

@@ -6,7 +6,7 @@
  * /boot/config-<release> (y = 1, m = 2, n or absent = 0, numbers, strings).
  */
 import { PseudoSrc, typeSize, findTypeByName, type BtfVar, type ObjectSpec } from "@tsbpf/object";
-import { gunzipSync } from "node:zlib";
+import { createRequire } from "node:module";
 import { NotSupportedError } from "../errors.js";
 import { littleEndian } from "../sys/attr.js";
 import { mapCreate, mapFreeze, mapUpdate } from "../sys/bpf.js";
@@ -37,7 +37,8 @@ function kernelConfig(): Map<string, string> {
   const release = readTextFile("/proc/sys/kernel/osrelease")?.trim() ?? "";
   let text: string | undefined;
   const gz = readFile("/proc/config.gz");
-  if (gz) text = gunzipSync(gz).toString();
+  // zlib is loaded only here, when a program reads CONFIG_* values (a start-up cost otherwise).
+  if (gz) text = (createRequire(import.meta.url)("node:zlib") as typeof import("node:zlib")).gunzipSync(gz).toString();
   else text = readTextFile(`/boot/config-${release}`);
   for (const line of (text ?? "").split("\n")) {
     const m = /^(CONFIG_[A-Za-z0-9_]+)=(.*)$/.exec(line);

@@ -165,6 +165,28 @@ describe("loadObject (fake kernel)", () => {
     expect(kernel.openFds()).toEqual([]); // maps and BTF released again
   });
 
+  it("retries a program load the verifier gave up on with EAGAIN (a pending signal), as libbpf does", async () => {
+    let eagain = 2;
+    const bpf = kernel.bpf.bind(kernel);
+    const loads: number[] = [];
+    kernel.bpf = (cmd, attr) => {
+      if (cmd !== Cmd.PROG_LOAD) return bpf(cmd, attr);
+      loads.push(cmd);
+      return eagain-- > 0 ? -Errno.EAGAIN : bpf(cmd, attr);
+    };
+    const object = await loadObject(spec());
+    expect(loads.length).toBe(3);
+    expect(object.programs.size).toBe(1);
+    object.close();
+    // Five attempts in all, then the error is the kernel's (after five more with a verifier log).
+    eagain = 100;
+    loads.length = 0;
+    const error = await loadObject(spec()).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "EAGAIN" });
+    expect(loads.length).toBe(10);
+    expect(kernel.openFds()).toEqual([]);
+  });
+
   it("says which capability is missing when bpf() is refused", async () => {
     kernel.failures.set(Cmd.MAP_CREATE, Errno.EPERM);
     kernel.capabilityMask = 0n;

@@ -12,6 +12,10 @@ import type { Fd } from "../sys/fd.js";
 import { MapError } from "../errors.js";
 import type { BpfProgram } from "./program.js";
 
+/**
+ * A loaded object: its programs, its maps as typed handles, the links `attach()` made. `close()`
+ * (or `using` / `await using`) releases everything, links first. Returned by `loadObject()`.
+ */
 export class BpfObject implements Disposable, AsyncDisposable {
   /** The spec the object was loaded from. */
   readonly spec: ObjectSpec;

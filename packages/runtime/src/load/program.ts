@@ -51,6 +51,10 @@ export interface ProgramInfo {
   runTimeNs: bigint;
 }
 
+/**
+ * One loaded (verified) program: its descriptor, its kernel info, test runs
+ * (`BPF_PROG_TEST_RUN`) and pinning. A failed load throws a VerifierError at the TypeScript line.
+ */
 export class BpfProgram {
   readonly name: string;
   readonly section: string;

@@ -25,6 +25,8 @@ export type Hook =
   | "socket" // attach({ socket })
   | "cgroup" // attach({ cgroup })
   | "flow_dissector" // attach({ netns })
+  | "sockmap" // sk_skb, sk_msg: attach({ map }), a sockmap or sockhash
+  | "sk_lookup" // attach({ netns })
   | "struct_ops" // registered through its struct_ops map
   | "none"; // loaded only: run through BPF_PROG_TEST_RUN or attached by hand
 
@@ -95,11 +97,11 @@ const defs: SectionDef[] = [
   { name: "lwt_xmit", progType: ProgType.LWT_XMIT, hook: "none" },
   { name: "lwt_seg6local", progType: ProgType.LWT_SEG6LOCAL, hook: "none" },
   { name: "sockops", progType: ProgType.SOCK_OPS, expectedAttachType: AttachType.CGROUP_SOCK_OPS, hook: "cgroup" },
-  { name: "sk_skb/stream_parser", progType: ProgType.SK_SKB, expectedAttachType: AttachType.SK_SKB_STREAM_PARSER, hook: "none" },
-  { name: "sk_skb/stream_verdict", progType: ProgType.SK_SKB, expectedAttachType: AttachType.SK_SKB_STREAM_VERDICT, hook: "none" },
-  { name: "sk_skb/verdict", progType: ProgType.SK_SKB, expectedAttachType: AttachType.SK_SKB_VERDICT, hook: "none" },
+  { name: "sk_skb/stream_parser", progType: ProgType.SK_SKB, expectedAttachType: AttachType.SK_SKB_STREAM_PARSER, hook: "sockmap" },
+  { name: "sk_skb/stream_verdict", progType: ProgType.SK_SKB, expectedAttachType: AttachType.SK_SKB_STREAM_VERDICT, hook: "sockmap" },
+  { name: "sk_skb/verdict", progType: ProgType.SK_SKB, expectedAttachType: AttachType.SK_SKB_VERDICT, hook: "sockmap" },
   { name: "sk_skb", progType: ProgType.SK_SKB, hook: "none" },
-  { name: "sk_msg", progType: ProgType.SK_MSG, expectedAttachType: AttachType.SK_MSG_VERDICT, hook: "none" },
+  { name: "sk_msg", progType: ProgType.SK_MSG, expectedAttachType: AttachType.SK_MSG_VERDICT, hook: "sockmap" },
   { name: "lirc_mode2", progType: ProgType.LIRC_MODE2, expectedAttachType: AttachType.LIRC_MODE2, hook: "none" },
   { name: "flow_dissector", progType: ProgType.FLOW_DISSECTOR, expectedAttachType: AttachType.FLOW_DISSECTOR, hook: "flow_dissector" },
   { name: "cgroup_skb/ingress", progType: ProgType.CGROUP_SKB, expectedAttachType: AttachType.CGROUP_INET_INGRESS, hook: "cgroup" },
@@ -128,7 +130,7 @@ const defs: SectionDef[] = [
   { name: "cgroup/setsockopt", progType: ProgType.CGROUP_SOCKOPT, expectedAttachType: AttachType.CGROUP_SETSOCKOPT, hook: "cgroup" },
   { name: "struct_ops+", progType: ProgType.STRUCT_OPS, hook: "struct_ops" },
   { name: "struct_ops.s+", progType: ProgType.STRUCT_OPS, flags: ProgFlags.SLEEPABLE, hook: "struct_ops" },
-  { name: "sk_lookup", progType: ProgType.SK_LOOKUP, expectedAttachType: AttachType.SK_LOOKUP, hook: "none" },
+  { name: "sk_lookup", progType: ProgType.SK_LOOKUP, expectedAttachType: AttachType.SK_LOOKUP, hook: "sk_lookup" },
   { name: "netfilter", progType: ProgType.NETFILTER, expectedAttachType: AttachType.NETFILTER, hook: "none" },
 ];
 

@@ -20,6 +20,11 @@ export interface AggregationInfo {
   kind: AggregationKind;
   /** A linear histogram's bounds. */
   linear?: { min: bigint; max: bigint; step: bigint };
+  /**
+   * Whether the values are signed (`SumMap<K, i64>`): sums, minimums and maximums are i64 members
+   * in the BTF; a signed log2 histogram (`tsbpf_hist_signed`) counts negative values in slot 0.
+   */
+  signed?: boolean;
 }
 
 /** One bucket: the values from `min` to `max` inclusive (either open-ended when undefined), and how many fell in it. */
@@ -56,10 +61,24 @@ export function aggregationOf(btf: Btf, valueTypeId: number): AggregationInfo | 
   const type = valueTypeId ? btf.types[valueTypeId - 1] : undefined;
   if (!type || type.kind !== "struct" || !type.name.startsWith("tsbpf_")) return undefined;
   const name = type.name.slice("tsbpf_".length);
-  if (KINDS.has(name)) return { kind: name as AggregationKind };
+  if (name === "hist_signed") return { kind: "hist", signed: true };
+  if (KINDS.has(name)) return { kind: name as AggregationKind, signed: hasSignedMember(btf, type.members) };
   const linear = /^lhist_(\d+)_(\d+)_(\d+)$/.exec(name);
   if (linear) return { kind: "lhist", linear: { min: BigInt(linear[1]!), max: BigInt(linear[2]!), step: BigInt(linear[3]!) } };
   return undefined;
+}
+
+/** Whether a sum, min or max member is a signed integer (a signed aggregation's). */
+function hasSignedMember(btf: Btf, members: readonly { name: string; type: number }[]): boolean {
+  return members.some((member) => {
+    if (!["sum", "min", "max"].includes(member.name)) return false;
+    let type = member.type ? btf.types[member.type - 1] : undefined;
+    // Through typedefs and qualifiers (at most a few; a bound keeps a malformed chain finite).
+    for (let hops = 0; hops < 16 && type && "type" in type && (type.kind === "typedef" || type.kind === "const" || type.kind === "volatile"); hops++) {
+      type = type.type ? btf.types[type.type - 1] : undefined;
+    }
+    return type?.kind === "int" && type.signed;
+  });
 }
 
 /** The per-CPU value structs as the codecs decode them. */
@@ -86,6 +105,8 @@ export class AggregationHandle<K = unknown, R extends AggregatedResult = Aggrega
   /** Whether the aggregation has a key (a per-CPU hash) or a single value (a per-CPU array). */
   readonly keyed: boolean;
   readonly linear: AggregationInfo["linear"];
+  /** Whether the values are signed (results may be negative). */
+  readonly signed: boolean;
   /** The per-CPU map underneath, with each CPU's raw values. */
   readonly perCpu: HashMapHandle<unknown, CpuValue[]>;
 
@@ -94,6 +115,7 @@ export class AggregationHandle<K = unknown, R extends AggregatedResult = Aggrega
     this.perCpu = perCpu;
     this.kind = info.kind;
     this.linear = info.linear;
+    this.signed = info.signed ?? false;
     this.keyed = perCpu.type !== 6; /* BPF_MAP_TYPE_PERCPU_ARRAY */
   }
 
@@ -161,7 +183,7 @@ export class AggregationHandle<K = unknown, R extends AggregatedResult = Aggrega
       }
       case "sum": {
         const sum = perCpu.reduce((s, v) => s + v.sum!, 0n);
-        return BigInt.asUintN(64, sum);
+        return this.#wrap(sum);
       }
       case "min":
       case "max": {
@@ -176,7 +198,7 @@ export class AggregationHandle<K = unknown, R extends AggregatedResult = Aggrega
       case "avg":
       case "stats": {
         const count = perCpu.reduce((s, v) => s + v.count!, 0n);
-        const sum = BigInt.asUintN(64, perCpu.reduce((s, v) => s + v.sum!, 0n));
+        const sum = this.#wrap(perCpu.reduce((s, v) => s + v.sum!, 0n));
         if (count === 0n) return undefined;
         const avg = sum / count;
         return this.kind === "avg" ? avg : { count, sum, avg };
@@ -184,6 +206,11 @@ export class AggregationHandle<K = unknown, R extends AggregatedResult = Aggrega
       default:
         return undefined;
     }
+  }
+
+  /** A merged sum wrapped as the kernel's 64-bit arithmetic wraps it, signed or not. */
+  #wrap(sum: bigint): bigint {
+    return this.signed ? BigInt.asIntN(64, sum) : BigInt.asUintN(64, sum);
   }
 
   #histogram(slots: Map<number, bigint>): Histogram {
@@ -200,9 +227,14 @@ export class AggregationHandle<K = unknown, R extends AggregatedResult = Aggrega
     return this.kind === "lhist" ? { kind: "lhist", buckets, total, step: this.linear!.step } : { kind: "hist", buckets, total };
   }
 
-  /** A slot's bounds (inclusive): log2 slot 0 is [0], slot k [2^(k-1), 2^k - 1]; linear slot 0 below min, the last from max on. */
+  /** A slot's bounds (inclusive): log2 slot 0 is [0], slot k [2^(k-1), 2^k - 1] (signed: shifted, slot 0 below 0); linear slot 0 below min, the last from max on. */
   #bounds(slot: number): { min: bigint | undefined; max: bigint | undefined } {
     if (this.kind === "hist") {
+      if (this.signed) {
+        // Slot 0: the negative values; slot k + 1: what slot k holds in an unsigned histogram.
+        if (slot === 0) return { min: undefined, max: -1n };
+        slot -= 1;
+      }
       return slot === 0 ? { min: 0n, max: 0n } : { min: 1n << BigInt(slot - 1), max: (1n << BigInt(slot)) - 1n };
     }
     const { min, max, step } = this.linear!;

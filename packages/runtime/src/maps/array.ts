@@ -8,6 +8,10 @@ import { mapUpdate } from "../sys/bpf.js";
 import { checkIndex } from "./full.js";
 import { HashMapHandle, type UpdateMode } from "./hash-map.js";
 
+/**
+ * A BPF_MAP_TYPE_ARRAY (kernel 3.19): every index below maxEntries exists and holds zeros until
+ * set; `delete` is a MapError, `clear()` zeroes.
+ */
 export class ArrayMapHandle<V = unknown> extends HashMapHandle<number, V> {
   /** The number of elements (max_entries). */
   get length(): number {

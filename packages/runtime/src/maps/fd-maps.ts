@@ -25,7 +25,7 @@ export function rawFd(x: FdLike): number {
 type Shape = Pick<MapSpec, "name" | "type" | "keySize" | "valueSize" | "maxEntries" | "flags">;
 
 /** Shared: key encoding, delete, keys. Values are written as u32 fds (or wider structs by subclasses). */
-abstract class FdValueMap<K> extends BpfMap {
+export abstract class FdValueMap<K> extends BpfMap {
   readonly #key: Codec;
 
   constructor(fd: Fd, spec: Shape, key: Codec) {

@@ -5,13 +5,14 @@
 import type { MapSpec } from "@tsbpf/object";
 import type { Codec } from "../btf-values/index.js";
 import { rawCodec } from "../btf-values/index.js";
-import { expected } from "../btf-values/codec.js";
+import { expected, integerFits, lazySchema } from "../btf-values/codec.js";
 import { littleEndian } from "../sys/attr.js";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { possibleCpus } from "../sys/cpus.js";
 import type { Fd } from "../sys/fd.js";
 import { ArrayMapHandle, PerCpuArrayHandle } from "./array.js";
 import { BloomFilterHandle } from "./bloom-filter.js";
+import { CgroupArrayHandle } from "./cgroup-array.js";
 import { CpuMapHandle, DevMapHandle, MapOfMapsHandle, ProgArrayHandle, SockMapHandle, XskMapHandle } from "./fd-maps.js";
 import { checkCodecSize, HashMapHandle } from "./hash-map.js";
 import { LruHashHandle, LruPerCpuHashHandle, PerCpuHashHandle } from "./hash-kinds.js";
@@ -25,13 +26,13 @@ import { RingBufReader } from "./ring-buffer.js";
 import { StackTraceHandle } from "./stack-trace.js";
 import { StorageHandle } from "./storage.js";
 
-const u32Codec: Codec = {
+const u32Codec: Codec = lazySchema({
   size: 4,
   describe: "u32 index",
-  schema: z.number({ error: expected("a u32 index") }).int().min(0).max(0xffffffff),
-  write: (view, offset, value) => view.setUint32(offset, value as number, littleEndian),
-  read: (view, offset) => view.getUint32(offset, littleEndian),
-};
+  fits: (value: unknown) => integerFits(value, 32, 0n, 0xffffffffn),
+  write: (view: DataView, offset: number, value: unknown) => view.setUint32(offset, value as number, littleEndian),
+  read: (view: DataView, offset: number) => view.getUint32(offset, littleEndian),
+}, () => z.number({ error: expected("a u32 index") }).check(z.int(), z.gte(0), z.lte(0xffffffff)));
 
 /** `enum bpf_map_type`, every kind the runtime has a handle for. */
 export const MapKind = {
@@ -101,6 +102,14 @@ export function makeMapHandle(fd: Fd, shape: MapShape, codecs: { key?: Codec; va
       return new CpuMapHandle(fd, shape, indexKey());
     case MapKind.XskMap:
       return new XskMapHandle(fd, shape, indexKey());
+    case MapKind.CgroupStorage:
+      return new HashMapHandle(fd, shape, ...checked());
+    case MapKind.PerCpuCgroupStorage: {
+      const [k, v] = checked();
+      return new PerCpuHashHandle(fd, shape, k, perCpuCodec(v, possibleCpus()));
+    }
+    case MapKind.CgroupArray:
+      return new CgroupArrayHandle(fd, shape, indexKey());
     case MapKind.SockMap:
     case MapKind.SockHash:
       return new SockMapHandle(fd, shape, indexKey());

@@ -20,6 +20,11 @@ const modes: Record<UpdateMode, number> = { any: UpdateFlags.ANY, noexist: Updat
 /** What to do about a full hash map (its entries are allocated up front, up to maxEntries). */
 const FULL_REMEDY = "delete entries first, use an LruHash map (it evicts the least recently used entry), or raise maxEntries in the map's definition";
 
+/**
+ * Typed access from user space to a key/value map (hash and array: kernel 3.19; per-CPU
+ * variants 4.6, their values one element per possible CPU; LRU 4.10; LPM trie 4.11), keys and
+ * values laid out from the object's BTF and validated (MapError).
+ */
 export class HashMapHandle<K = unknown, V = unknown> extends BpfMap implements AsyncIterable<[K, V]> {
   readonly #key: Codec;
   readonly #value: Codec;

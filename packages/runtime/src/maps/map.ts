@@ -25,6 +25,7 @@ export interface MapInfo {
   name: string;
 }
 
+/** What every map handle shares: its descriptor and the shape the kernel knows it by. */
 export class BpfMap {
   /** The map's name in the object (the variable name, or ".rodata"/".data"/".bss"). */
   readonly name: string;

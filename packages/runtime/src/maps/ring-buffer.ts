@@ -11,14 +11,17 @@
  * Speed (bench/events.bench.mjs): the whole drain runs in JavaScript over the shared mapping, so a
  * wake-up costs one crossing from the event loop and then none per record; the producer position
  * is read once per batch and the consumer position published every 64 records (and at the end),
- * not after each one; records are decoded by a function generated once per record type
- * (events/decoder.ts), or handed out raw as zero-copy views valid during the callback.
+ * not after each one; positions are read and written as 32-bit halves, so that a busy poll of an
+ * empty ring allocates nothing (events/shared-position.ts); records are decoded by a function
+ * generated once per record type (events/decoder.ts), or handed out raw as zero-copy views valid
+ * during the callback.
  */
 import { startListener } from "../events/listener.js";
 import type { MapSpec } from "@tsbpf/object";
 import type { Codec } from "../btf-values/index.js";
 import type { RecordDecoder } from "../events/decoder.js";
 import { Readiness } from "../events/readiness.js";
+import { SharedPosition } from "../events/shared-position.js";
 import { NONE, RecordIterator } from "../events/record-iterator.js";
 import type { Fd } from "../sys/fd.js";
 import { mapShared, pageSize, PROT_READ, PROT_WRITE, unmap, watchReadable } from "../sys/memory.js";
@@ -51,9 +54,9 @@ interface Mapping {
   consumer: ArrayBuffer;
   producer: ArrayBuffer;
   /** Consumer position (u64 at page 0). */
-  consumerPos: BigUint64Array;
+  consumerPos: SharedPosition;
   /** Producer position (u64 at the start of the producer mapping). */
-  producerPos: BigUint64Array;
+  producerPos: SharedPosition;
   /** A view over the producer mapping: records start at dataOffset + their ring offset. */
   view: DataView;
   dataOffset: number;
@@ -62,6 +65,10 @@ interface Mapping {
   mask: number;
 }
 
+/**
+ * The consumer of a BPF_MAP_TYPE_RINGBUF (kernel 5.8): `for await` over the records, each decoded
+ * with the ring's record type.
+ */
 export class RingBufReader<T = unknown> extends BpfMap implements AsyncIterable<T> {
   readonly #codec: Codec | undefined;
   readonly #decoder: RecordDecoder | undefined;
@@ -126,8 +133,8 @@ export class RingBufReader<T = unknown> extends BpfMap implements AsyncIterable<
     this.#mapping = {
       consumer,
       producer,
-      consumerPos: new BigUint64Array(consumer, 0, 1),
-      producerPos: new BigUint64Array(producer, 0, 1),
+      consumerPos: new SharedPosition(consumer, 0),
+      producerPos: new SharedPosition(producer, 0),
       view: new DataView(producer),
       dataOffset: page,
       headers: new Int32Array(producer, page, (2 * this.maxEntries) / 4),
@@ -156,7 +163,7 @@ export class RingBufReader<T = unknown> extends BpfMap implements AsyncIterable<
     const buffer = view.buffer;
     const decoder = this.#decoder;
     const size = this.#codec?.size ?? 0;
-    let consumer = Number(Atomics.load(m.consumerPos, 0));
+    let consumer = m.consumerPos.load();
     let published = consumer;
     let count = 0;
     // At most one ring's worth per call: a producer as fast as the consumer cannot keep a drain
@@ -164,7 +171,7 @@ export class RingBufReader<T = unknown> extends BpfMap implements AsyncIterable<
     const end = consumer + m.mask + 1;
     try {
       outer: while (count < limit && consumer < end) {
-        const producer = Math.min(Number(Atomics.load(m.producerPos, 0)), end);
+        const producer = Math.min(m.producerPos.load(), end);
         if (consumer >= producer) break;
         while (consumer < producer && count < limit) {
           const at = consumer & mask;
@@ -179,13 +186,13 @@ export class RingBufReader<T = unknown> extends BpfMap implements AsyncIterable<
           else if (!decoder) (onRecord as (r: Uint8Array) => void)(new Uint8Array(buffer.slice(start, start + length)));
           else (onRecord as (r: T) => void)(length >= size ? (decoder(view, start) as T) : this.#decodeShort(m, start, length));
           if (count % PUBLISH_EVERY === 0) {
-            Atomics.store(m.consumerPos, 0, BigInt(consumer));
+            m.consumerPos.store(consumer);
             published = consumer;
           }
         }
       }
     } finally {
-      if (consumer !== published && !this.#closed) Atomics.store(m.consumerPos, 0, BigInt(consumer));
+      if (consumer !== published && !this.#closed) m.consumerPos.store(consumer);
     }
     return count;
   }
@@ -225,7 +232,7 @@ export class RingBufReader<T = unknown> extends BpfMap implements AsyncIterable<
     if (this.#closed) return false;
     if (this.#backlogAt < this.#backlog.length) return true;
     const m = this.#map();
-    return Atomics.load(m.consumerPos, 0) < Atomics.load(m.producerPos, 0);
+    return m.consumerPos.load() < m.producerPos.load();
   }
 
   /**

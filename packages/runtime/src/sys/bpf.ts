@@ -212,6 +212,9 @@ export const LINE_INFO_REC_SIZE = 16;
 export const CORE_RELO_REC_SIZE = 16;
 
 /** BPF_PROG_LOAD. Kernel 3.18; names 4.15; BTF func/line info 5.0; log_true_size 6.4. */
+/** libbpf's PROG_LOAD_ATTEMPTS. */
+const PROG_LOAD_ATTEMPTS = 5;
+
 export function progLoadRaw(a: ProgLoadAttr): LoadOutcome {
   const logLevel = a.logLevel ?? 0;
   const logSize = logLevel ? a.logSize ?? 0 : 0;
@@ -241,7 +244,10 @@ export function progLoadRaw(a: ProgLoadAttr): LoadOutcome {
   if (a.coreRelos && a.coreRelos.byteLength) {
     attr.u32(116, a.coreRelos.byteLength / CORE_RELO_REC_SIZE).pointer(128, a.coreRelos).u32(136, CORE_RELO_REC_SIZE);
   }
-  const result = bpf(Cmd.PROG_LOAD, attr);
+  // The verifier gives up with EAGAIN when a signal is pending (a profiler's SIGPROF, a timer):
+  // libbpf retries the load, up to 5 attempts in all, and so does this.
+  let result = bpf(Cmd.PROG_LOAD, attr);
+  for (let attempt = 1; result === -Errno.EAGAIN && attempt < PROG_LOAD_ATTEMPTS; attempt++) result = bpf(Cmd.PROG_LOAD, attr);
   return { result, log: log ? readCString(log) : "", logTrueSize: attr.getU32(140) };
 }
 

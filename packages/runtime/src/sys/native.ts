@@ -7,13 +7,26 @@
  * native/build.mjs in an app), then `prebuilds/<platform>-<arch>/@tsbpf+runtime.<libc>.node`,
  * which the published package carries for linux x64 and arm64, glibc and musl.
  */
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { setDoorFactory, type Door } from "./door.js";
 
-/** The runtime package's folder, from src/sys or dist/sys alike. */
-const packageDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+/**
+ * The runtime package's folder: the nearest package.json named @tsbpf/runtime above this module
+ * (src/sys/, or dist/ where the build bundles the runtime into one file).
+ */
+function findPackageDir(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (let dir = here; ; dir = dirname(dir)) {
+    const manifest = join(dir, "package.json");
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, "utf8")) as { name?: string }).name === "@tsbpf/runtime") return dir;
+    if (dirname(dir) === dir) return join(here, "..", ".."); // not installed as a package: the source layout
+  }
+}
+
+const packageDir = findPackageDir();
 const require = createRequire(import.meta.url);
 
 interface NodeGypBuild {

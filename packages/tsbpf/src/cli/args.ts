@@ -2,10 +2,11 @@
  * What `tsbpf`'s commands take, as values: the parsed commands, the attach targets, and the
  * checks of option values (program.ts declares the options with commander and uses these). Values
  * are checked with zod schemas; a bad one is an InvalidArgumentError, which commander reports
- * naming the option and the value, with the schema's message saying what is accepted.
+ * naming the option and the value, with a message saying what is accepted (zod/mini: CLI start-up
+ * pays for little of zod).
  */
 import { InvalidArgumentError } from "commander";
-import { z } from "zod";
+import * as z from "zod/mini";
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -66,33 +67,30 @@ export const perfEvents = [
 
 /** A timer's longest delay (2^31 - 1 ms): a longer one would fire at once. */
 const MAX_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
-const seconds = z.string().trim().min(1).pipe(z.coerce.number<string>().positive().max(MAX_SECONDS))
-  .describe(`expected a positive number of seconds (e.g. 5 or 0.5; at most ${MAX_SECONDS}).`);
-const positiveInt = z.string().trim().regex(/^\d+$/).pipe(z.coerce.number<string>().int().positive().max(Number.MAX_SAFE_INTEGER))
-  .describe("expected a positive integer.");
-const configPair = z.string().regex(/^[A-Za-z_$][\w$]*=.+$/s)
-  .describe("expected name=value, where name is a @config field of the probe.");
+const seconds = z.pipe(z.string().check(z.trim(), z.minLength(1)), z.coerce.number<string>().check(z.positive(), z.lte(MAX_SECONDS)));
+const positiveInt = z.pipe(z.string().check(z.trim(), z.regex(/^\d+$/)), z.coerce.number<string>().check(z.int(), z.positive(), z.lte(Number.MAX_SAFE_INTEGER)));
+const configPair = z.string().check(z.regex(/^[A-Za-z_$][\w$]*=.+$/s));
 
-/** Checks `text` with `schema`, or throws what the option accepts (the schema's description). */
-function check<T>(schema: z.ZodType<T>, text: string): T {
+/** Checks `text` with `schema`, or throws what the option accepts (`accepts`). */
+function check<T>(schema: z.ZodMiniType<T>, text: string, accepts: string): T {
   const result = schema.safeParse(text);
-  if (!result.success) throw new InvalidArgumentError(schema.description ?? "invalid value.");
+  if (!result.success) throw new InvalidArgumentError(accepts);
   return result.data;
 }
 
 /** `--duration`, `--interval`: a positive number of seconds. */
 export function parseSeconds(text: string): number {
-  return check(seconds, text);
+  return check(seconds, text, `expected a positive number of seconds (e.g. 5 or 0.5; at most ${MAX_SECONDS}).`);
 }
 
 /** `--pid`, `--frequency`: a positive integer. */
 export function parsePositiveInt(text: string): number {
-  return check(positiveInt, text);
+  return check(positiveInt, text, "expected a positive integer.");
 }
 
 /** `--config name=value`, repeatable: collected into a record. */
 export function collectConfig(pair: string, previous: Record<string, string> = {}): Record<string, string> {
-  check(configPair, pair);
+  check(configPair, pair, "expected name=value, where name is a @config field of the probe.");
   const at = pair.indexOf("=");
   return { ...previous, [pair.slice(0, at)]: pair.slice(at + 1) };
 }

@@ -5,7 +5,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { arch, release } from "node:os";
-import { enumValuesModule, generateVmlinux } from "@tsbpf/compiler";
+import { enumValuesModule, generateVmlinux } from "@tsbpf/compiler/vmlinux";
 import { LazyBtf } from "@tsbpf/object";
 import { UsageError } from "./args.js";
 

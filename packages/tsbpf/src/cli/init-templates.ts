@@ -24,7 +24,13 @@ export const requiredSettingsNote =
   `loaded probes "await using"), "allowImportingTsExtensions" with "noEmit" (user space imports ` +
   `"./probes/x.bpf.ts"), "module"/"moduleResolution" "NodeNext", and no "experimentalDecorators"`;
 
-export const tsconfig = JSON.stringify({ compilerOptions: requiredCompilerOptions }, null, 2) + "\n";
+/**
+ * The editor plugin (@tsbpf/ts-plugin, a dependency of tsbpf) shows the compiler's diagnostics as
+ * you type in editors whose TypeScript is tsserver (docs/editor.md).
+ */
+export const editorPlugins = [{ name: "@tsbpf/ts-plugin" }];
+
+export const tsconfig = JSON.stringify({ compilerOptions: { ...requiredCompilerOptions, plugins: editorPlugins } }, null, 2) + "\n";
 
 export const probePath = "probes/write-counter.bpf.ts";
 export const probe = `// A probe: counts write(2) calls by process ID in a hash map that user space reads.
@@ -51,21 +57,27 @@ export class WriteCounter extends Probe {
 
 export const mainPath = "src/main.ts";
 export const main = `// User space: loads the probe, writes a few lines, and reads what the probe counted.
-// Run it as root (or with CAP_BPF + CAP_PERFMON): npm start
+// Run it as root (or with CAP_BPF + CAP_PERFMON): npm start (tsx), or on Node 22.18+ node src/main.ts.
+// The probe's class is imported as a type only and its file given to load(): Node's type stripping
+// does not run decorators, so the probe's module is never evaluated here, and this file runs under
+// tsx and type stripping alike.
 import { closeSync, openSync, writeSync } from "node:fs";
 import { load } from "tsbpf";
-import { WriteCounter } from "../probes/write-counter.bpf.ts";
+import type { WriteCounter } from "../probes/write-counter.bpf.ts";
 
-await using counter = await load(WriteCounter, { config: { targetPid: process.pid } });
-counter.attach();
+const counter = await load<WriteCounter>(new URL("../probes/write-counter.bpf.ts", import.meta.url), { config: { targetPid: process.pid } });
+try {
+  counter.attach();
+  const fd = openSync("/dev/null", "w");
+  for (let i = 0; i < 10; i++) writeSync(fd, "hello\\n");
+  closeSync(fd);
 
-const fd = openSync("/dev/null", "w");
-for (let i = 0; i < 10; i++) writeSync(fd, "hello\\n");
-closeSync(fd);
-
-// Typed from the probe's class: the map's keys are numbers (u32), its values bigints (u64).
-const writes: bigint | undefined = counter.counts.get(process.pid);
-console.log(\`pid \${process.pid} wrote \${writes ?? 0n} times while the probe was attached\`);
+  // Typed from the probe's class: the map's keys are numbers (u32), its values bigints (u64).
+  const writes: bigint | undefined = counter.counts.get(process.pid);
+  console.log(\`pid \${process.pid} wrote \${writes ?? 0n} times while the probe was attached\`);
+} finally {
+  counter.close(); // detaches and frees the probe (\`await using\` does it too where the runtime has it)
+}
 `;
 
 export const testPath = "test/write-counter.test.ts";
@@ -117,6 +129,7 @@ export const scripts: Record<string, string> = {
   trace: `tsbpf run ${probePath} --duration 5`,
   test: "vitest run",
   typecheck: "tsc --noEmit",
+  check: "tsbpf check",
 };
 
 /** Development tools the generated files use, with the versions tsbpf is tested with. */

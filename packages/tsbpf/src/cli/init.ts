@@ -7,7 +7,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { tsbpfVersion } from "../package-root.js";
 import { UsageError } from "./args.js";
 import * as templates from "./init-templates.js";
 
@@ -22,12 +22,6 @@ type PackageJson = Record<string, unknown> & {
   dependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
 };
-
-/** This tsbpf's own version, for the dependency init adds. */
-function tsbpfVersion(): string {
-  const manifest = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "package.json");
-  return (JSON.parse(readFileSync(manifest, "utf8")) as { version: string }).version;
-}
 
 /** A package name npm accepts, from a folder's name. */
 function packageName(folder: string): string {

@@ -31,10 +31,11 @@ function log2(value: bigint): number {
   return value.toString(2).length - 1;
 }
 
-/** The label of one bucket: `[0]`, `[1]`, `[2, 4)`, `[4K, 8K)`; linear `(..., 0)`, `[10, 20)`, `[100, ...)`. */
+/** The label of one bucket: `(..., 0)` (a signed histogram's negative values), `[0]`, `[1]`, `[2, 4)`, `[4K, 8K)`; linear `(..., 0)`, `[10, 20)`, `[100, ...)`. */
 export function bucketLabel(kind: Histogram["kind"], bucket: HistogramBucket): string {
   const { min, max } = bucket;
   if (kind === "hist") {
+    if (min === undefined) return "(..., 0)";
     if (max === 0n) return "[0]";
     if (max === 1n) return "[1]";
     return `[${powerLabel(log2(min!))}, ${powerLabel(log2(max! + 1n))})`;

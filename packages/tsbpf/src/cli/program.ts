@@ -5,19 +5,15 @@
  * `inspect` and `run x.o` never load the compiler (test/startup.test.ts).
  */
 import { Command, Option } from "commander";
-import { readFileSync } from "node:fs";
 import { collectConfig, parsePositiveInt, parseSeconds, perfEvents, UsageError, type RunOptions } from "./args.js";
 import { stdoutClosed } from "./closed-pipe.js";
 import { colorsFor } from "./colors.js";
+import { parseMetricsAddress } from "./metrics-export.js";
+import { tsbpfVersion } from "../package-root.js";
 
 export interface CliIo {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
-}
-
-function version(): string {
-  const manifest = new URL("../../package.json", import.meta.url);
-  return (JSON.parse(readFileSync(manifest, "utf8")) as { version: string }).version;
 }
 
 const runHelp = `
@@ -50,7 +46,7 @@ export function createProgram(io: CliIo, setExit: (code: number) => void, setRun
   const errColors = colorsFor(io.stderr);
   const program = new Command("tsbpf")
     .description("eBPF for TypeScript: compile probes written in TypeScript, load them, run them and print what they send")
-    .version(version(), "-V, --version", "print tsbpf's version")
+    .version(tsbpfVersion(), "-V, --version", "print tsbpf's version")
     .helpOption("-h, --help", "show help for tsbpf or a command")
     .exitOverride()
     .showHelpAfterError(errColors.dim("(add --help for usage)"))
@@ -108,11 +104,12 @@ Examples:
     .addOption(new Option("--interval <seconds>", "print the maps every this many seconds too").argParser(parseSeconds))
     .option("--clear", "with --interval: reset the aggregations after each print")
     .option("--all-maps", "print maps declared internal: true too")
+    .addOption(new Option("--metrics <address>", "serve the maps as Prometheus metrics at http://<address>/metrics while running (host:port, :port or port; host 127.0.0.1 unless given)").argParser(parseMetricsAddress))
     .addHelpText("after", runHelp)
     .action(async (file: string, o: {
       duration?: number; json?: boolean; config: Record<string, string>; class?: string; interface?: string; netns?: string;
       cgroup?: string; binary?: string; pid?: number; event?: string; frequency?: number; folded?: string; flamegraph?: string;
-      traceSelf?: boolean; interval?: number; clear?: boolean; allMaps?: boolean;
+      traceSelf?: boolean; interval?: number; clear?: boolean; allMaps?: boolean; metrics?: string;
     }) => {
       if (o.clear && o.interval === undefined) {
         throw new UsageError("--clear resets the maps after each --interval print: give --interval <seconds>");
@@ -133,12 +130,30 @@ Examples:
       process.once("SIGTERM", onSignal);
       setRunning(true);
       try {
-        await run(options, { ...io, signal: AbortSignal.any([interrupt.signal, stdoutClosed.signal]) });
+        await run({ ...options, metrics: o.metrics }, { ...io, signal: AbortSignal.any([interrupt.signal, stdoutClosed.signal]) });
       } finally {
         setRunning(false);
         process.off("SIGINT", onSignal);
         process.off("SIGTERM", onSignal);
       }
+      setExit(0);
+    });
+
+  // Editor and CI integration (docs/editor.md): checking without objects, and the language server.
+  program
+    .command("check")
+    .description("report the compiler's diagnostics for probe files without writing objects; exit status 1 on errors")
+    .argument("[files...]", "probe files or folders (default: every *.bpf.ts below the current folder)")
+    .option("--json", "one JSON document: the files and their diagnostics with positions, for CI annotations")
+    .action(async (files: string[], o: { json?: boolean }) => {
+      setExit(await (await import("./check.js")).check({ files, json: o.json ?? false }, io));
+    });
+  program
+    .command("lsp")
+    .description("run the language server (LSP over stdio): tsbpf's diagnostics and quick fixes in editors")
+    .option("--stdio", "talk over stdin and stdout (the only transport; editors pass it)")
+    .action(async () => {
+      await (await import("./lsp.js")).lsp();
       setExit(0);
     });
 

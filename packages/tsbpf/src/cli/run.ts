@@ -20,6 +20,7 @@ import { progressOn } from "./progress.js";
 import { SelfFilter } from "./self-filter.js";
 import { StackNames } from "./stacks.js";
 import { writeStackFiles } from "./stack-files.js";
+import { startMetrics } from "./metrics-export.js";
 
 /** Ctrl-C came before the probes ran: exit 130 (128 + SIGINT), as a shell reports such a tool. */
 export class Interrupted extends Error {
@@ -29,7 +30,11 @@ export class Interrupted extends Error {
   }
 }
 
-export type RunCommand = Omit<RunOptions, "targets" | "traceSelf"> & { targets?: AttachTargets; traceSelf?: boolean };
+export type RunCommand = Omit<RunOptions, "targets" | "traceSelf"> & {
+  targets?: AttachTargets; traceSelf?: boolean;
+  /** Serve the maps for Prometheus at this address while running (metrics-export.ts). */
+  metrics?: string;
+};
 
 export interface RunIo {
   stdout: NodeJS.WritableStream;
@@ -39,12 +44,13 @@ export interface RunIo {
 }
 
 const BPF_FUNC_trace_printk = 6;
+const BPF_FUNC_trace_vprintk = 177;
 
 /** Whether any program calls bpf_trace_printk: only then is trace_pipe worth reading. */
 function usesPrintk(spec: ObjectSpec): boolean {
   return spec.programs.some((program) =>
     program.instructions.some(
-      (insn) => insn.code === (Class.JMP | JmpOp.CALL) && insn.src === CallSrc.HELPER && insn.imm === BPF_FUNC_trace_printk,
+      (insn) => insn.code === (Class.JMP | JmpOp.CALL) && insn.src === CallSrc.HELPER && (insn.imm === BPF_FUNC_trace_printk || insn.imm === BPF_FUNC_trace_vprintk),
     ),
   );
 }
@@ -82,6 +88,7 @@ export async function run(command: RunCommand, io: RunIo): Promise<void> {
   if (!existsSync(command.file)) throw new UsageError(`no such file: ${command.file}`);
   const progress = progressOn(io.stderr, command.json ? "quiet" : "auto");
   const objects: { name: string; object: BpfObject; stacks: StackNames }[] = [];
+  let stopMetrics: (() => Promise<void>) | undefined;
   const closeAll = () => {
     for (const { object } of objects) object.close();
     objects.length = 0;
@@ -101,7 +108,7 @@ export async function run(command: RunCommand, io: RunIo): Promise<void> {
     interrupted();
     for (const probe of probes) {
       progress.step(`loading ${probe.className} (${probe.spec.programs.length} program(s), ${probe.spec.maps.length} map(s))`);
-      const object = await loadObject(probe.elf, { config: configValues(probe.spec, command.config) });
+      const object = await loadObject(probe.spec, { config: configValues(probe.spec, command.config) }); // the spec, read once
       objects.push({ name: probe.className, object, stacks: new StackNames(object) });
       interrupted();
     }
@@ -115,6 +122,7 @@ export async function run(command: RunCommand, io: RunIo): Promise<void> {
       attached.push({ name, object, ...attachAll(object, command.targets ?? {}) });
     }
     interrupted();
+    stopMetrics = await startMetrics(objects, command.metrics, process.env, io.stderr);
     progress.fail();
     for (const { name, object, links, skipped } of attached) {
       if (command.json) {
@@ -170,6 +178,7 @@ export async function run(command: RunCommand, io: RunIo): Promise<void> {
     clearInterval(remember);
     io.signal.removeEventListener("abort", onOuterAbort);
     stop.abort();
+    await stopMetrics?.();
     // Detach before reading the maps, so that what is printed no longer changes.
     for (const { object } of objects) for (const link of object.links ?? []) link.close();
     await Promise.allSettled(readers);

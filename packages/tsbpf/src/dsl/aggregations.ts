@@ -11,9 +11,12 @@
  * | `@ns = hist(delta)`               | `ns = new Log2Histogram()`                    | `this.ns.record(delta)`           |
  * | `@[comm] = lhist(n, 0, 100, 10)`  | `new LinearHistogram<CharArray<16>>({ min: 0, max: 100, step: 10 })` | `this.x.record(comm, n)` |
  *
- * The type argument is the key (any map key type: integers, `CharArray<N>`, structs, stack ids);
- * without one the aggregation has a single value, like bpftrace's `@ = count()`. Values are
- * unsigned integers (u8 to u64), summed and compared as u64.
+ * The first type argument is the key (any map key type: integers, `CharArray<N>`, structs, stack
+ * ids); without one (or `void`) the aggregation has a single value, like bpftrace's `@ = count()`.
+ * The second, for the aggregations that take values, is their kind: `u64` (the default; u8 to
+ * u64 values, summed and compared as u64) or `i64` (i8 to i64 values, sign-extended, summed and
+ * compared as i64; a log2 histogram then counts negative values in bpftrace's `(..., 0)` bucket):
+ * `new SumMap<u32, i64>()` is bpftrace's `@[pid] = sum($signed)`.
  *
  * Every aggregation is a per-CPU map (a per-CPU array without a key, a per-CPU hash with one): a
  * program updates its own CPU's copy with plain loads and stores, no atomic instruction, and user
@@ -22,11 +25,17 @@
  * returns merged, typed results (a histogram's buckets with their bounds), and `tsbpf run` prints
  * them as bpftrace does.
  */
-import type { u32, u64 } from "./integers.js";
+import type { i32, i64, u32, u64 } from "./integers.js";
 import { KernelMap } from "./maps-base.js";
 
 /** An aggregated value: any unsigned integer kind (u8 … u64). */
 export type AggregatedValue = u64 | u32;
+/** A signed aggregated value (the value kind `i64`): any signed integer kind (i8 … i64). */
+export type SignedAggregatedValue = i64 | i32;
+/** The kind of the values an aggregation takes: `u64` (unsigned, the default) or `i64` (signed). */
+export type AggregationValueKind = u64 | i64;
+/** What `record()` takes for a value kind. */
+type ValueOf<V> = [V] extends [i64] ? ([V] extends [u64] ? AggregatedValue : SignedAggregatedValue) : AggregatedValue;
 
 /** `record(key, value)` with a key type, `record(value)` without one. */
 type Keyed<K, Rest extends unknown[]> = [K] extends [void] ? Rest : [key: K, ...Rest];
@@ -48,9 +57,9 @@ export interface CountMethods<K> {
 }
 
 /** The kernel-side method of the other aggregations. */
-export interface RecordMethods<K> {
+export interface RecordMethods<K, V = u64> {
   /** Adds `value` to the aggregation (under `key` when it has one). */
-  record(...args: Keyed<K, [value: AggregatedValue]>): void;
+  record(...args: Keyed<K, [value: ValueOf<V>]>): void;
 }
 
 /** bpftrace's `count()`: how many times each key was seen. User space: a u64 per key. */
@@ -61,52 +70,62 @@ export class CountMap<K = void> extends KernelMap<AggregationOptions> {
 }
 
 /** bpftrace's `sum()`: the sum of the values recorded under each key (wrapping at 2^64). */
-export interface SumMap<K = void> extends RecordMethods<K> {}
-export class SumMap<K = void> extends KernelMap<AggregationOptions> {
+export interface SumMap<K = void, V extends AggregationValueKind = u64> extends RecordMethods<K, V> {}
+export class SumMap<K = void, V extends AggregationValueKind = u64> extends KernelMap<AggregationOptions> {
   declare private readonly brand: "SumMap";
   declare private readonly key?: K;
+  declare private readonly valueKind?: V;
 }
 
 /** bpftrace's `min()`: the smallest value recorded under each key. */
-export interface MinMap<K = void> extends RecordMethods<K> {}
-export class MinMap<K = void> extends KernelMap<AggregationOptions> {
+export interface MinMap<K = void, V extends AggregationValueKind = u64> extends RecordMethods<K, V> {}
+export class MinMap<K = void, V extends AggregationValueKind = u64> extends KernelMap<AggregationOptions> {
   declare private readonly brand: "MinMap";
   declare private readonly key?: K;
+  declare private readonly valueKind?: V;
 }
 
 /** bpftrace's `max()`: the largest value recorded under each key. */
-export interface MaxMap<K = void> extends RecordMethods<K> {}
-export class MaxMap<K = void> extends KernelMap<AggregationOptions> {
+export interface MaxMap<K = void, V extends AggregationValueKind = u64> extends RecordMethods<K, V> {}
+export class MaxMap<K = void, V extends AggregationValueKind = u64> extends KernelMap<AggregationOptions> {
   declare private readonly brand: "MaxMap";
   declare private readonly key?: K;
+  declare private readonly valueKind?: V;
 }
 
 /** bpftrace's `avg()`: the integer mean of the values recorded under each key (count and sum kept). */
-export interface AvgMap<K = void> extends RecordMethods<K> {}
-export class AvgMap<K = void> extends KernelMap<AggregationOptions> {
+export interface AvgMap<K = void, V extends AggregationValueKind = u64> extends RecordMethods<K, V> {}
+export class AvgMap<K = void, V extends AggregationValueKind = u64> extends KernelMap<AggregationOptions> {
   declare private readonly brand: "AvgMap";
   declare private readonly key?: K;
+  declare private readonly valueKind?: V;
 }
 
 /** bpftrace's `stats()`: count, average and total of the values recorded under each key. */
-export interface StatsMap<K = void> extends RecordMethods<K> {}
-export class StatsMap<K = void> extends KernelMap<AggregationOptions> {
+export interface StatsMap<K = void, V extends AggregationValueKind = u64> extends RecordMethods<K, V> {}
+export class StatsMap<K = void, V extends AggregationValueKind = u64> extends KernelMap<AggregationOptions> {
   declare private readonly brand: "StatsMap";
   declare private readonly key?: K;
+  declare private readonly valueKind?: V;
 }
 
 /**
  * bpftrace's `hist()`: a power-of-two histogram per key. Bucket 0 holds 0, bucket k ≥ 1 the
- * values in [2^(k-1), 2^k): printed `[0]`, `[1]`, `[2, 4)`, … `[4K, 8K)`.
+ * values in [2^(k-1), 2^k): printed `[0]`, `[1]`, `[2, 4)`, … `[4K, 8K)`; with signed values
+ * (`Log2Histogram<K, i64>`) negative ones are counted in `(..., 0)`.
  */
-export interface Log2Histogram<K = void> extends RecordMethods<K> {}
-export class Log2Histogram<K = void> extends KernelMap<AggregationOptions> {
+export interface Log2Histogram<K = void, V extends AggregationValueKind = u64> extends RecordMethods<K, V> {}
+export class Log2Histogram<K = void, V extends AggregationValueKind = u64> extends KernelMap<AggregationOptions> {
   declare private readonly brand: "Log2Histogram";
   declare private readonly key?: K;
+  declare private readonly valueKind?: V;
 }
 
 export interface LinearHistogramOptions extends AggregationOptions {
-  /** The first bucket's low bound (values below it are counted in `(..., min)`). A constant ≥ 0. */
+  /**
+   * The first bucket's low bound (values below it, negative ones of a signed histogram included,
+   * are counted in `(..., min)`). A constant ≥ 0, as bpftrace requires.
+   */
   min: number;
   /** The bound past the last bucket (values from it on are counted in `[max, ...)`). */
   max: number;
@@ -115,10 +134,11 @@ export interface LinearHistogramOptions extends AggregationOptions {
 }
 
 /** bpftrace's `lhist(value, min, max, step)`: a histogram of `step`-wide buckets per key. */
-export interface LinearHistogram<K = void> extends RecordMethods<K> {}
-export class LinearHistogram<K = void> extends KernelMap<LinearHistogramOptions> {
+export interface LinearHistogram<K = void, V extends AggregationValueKind = u64> extends RecordMethods<K, V> {}
+export class LinearHistogram<K = void, V extends AggregationValueKind = u64> extends KernelMap<LinearHistogramOptions> {
   declare private readonly brand: "LinearHistogram";
   declare private readonly key?: K;
+  declare private readonly valueKind?: V;
   constructor(options: LinearHistogramOptions) {
     super(options);
   }

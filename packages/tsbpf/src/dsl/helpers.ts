@@ -12,6 +12,11 @@ export { helperNames, overriddenHelpers } from "./helpers.generated.js";
 import type { AnyPtr, CharArray } from "./memory.js";
 import { kernelOnly } from "./kernel-only.js";
 
+/** printk's values: up to twelve (the kernel's MAX_BPRINTF_VARARGS). */
+type PrintkValue = PrintkArg | CharArray<number>;
+type UpTo<T, N extends number, Acc extends T[] = []> = Acc["length"] extends N ? Acc : Acc | UpTo<T, N, [...Acc, T]>;
+export type PrintkArgs = UpTo<PrintkValue, 12>;
+
 /** An integer argument accepted by `printk` (any kind). */
 export type PrintkArg = number | bigint | boolean;
 
@@ -23,11 +28,13 @@ export type PrintkArg = number | bigint | boolean;
 export interface BpfHelpers extends GeneratedHelpers {
   /**
    * `bpf_trace_printk`: writes a line to the kernel's trace buffer
-   * (`/sys/kernel/tracing/trace_pipe`). The format is a string literal with at most three
+   * (`/sys/kernel/tracing/trace_pipe`). The format is a string literal with at most twelve
    * conversions (`%d %i %u %x %ld %lu %lx %lld %llu %llx %s %p %c`); `%s` takes a `CharArray`.
+   * Up to three values go in registers (Linux 4.1); more go through `bpf_trace_vprintk`
+   * (Linux 5.16) as an array, as libbpf's `bpf_printk` does.
    * @bpfHelper 6
    */
-  printk(format: string, ...args: [] | [PrintkArg | CharArray<number>] | [PrintkArg | CharArray<number>, PrintkArg | CharArray<number>] | [PrintkArg | CharArray<number>, PrintkArg | CharArray<number>, PrintkArg | CharArray<number>]): i64;
+  printk(format: string, ...args: PrintkArgs): i64;
 
   /**
    * `bpf_get_current_comm`: copies the current task's name (NUL-terminated) into `buffer`.

@@ -38,7 +38,8 @@ type Char = string;
 
 type Castable = number | bigint | boolean | Char;
 
-function toBigInt(value: Castable): bigint {
+function toBigInt(value: Castable | object): bigint {
+  if (typeof value === "object") throw new TypeError("tsbpf: a pointer's address is a kernel-side value; user space has none");
   if (typeof value === "string") {
     if (value.length !== 1) throw new TypeError(`tsbpf: ${JSON.stringify(value)} is not one character`);
     return BigInt(value.charCodeAt(0));
@@ -64,6 +65,15 @@ export function u32(value: Castable): u32 { return Number(BigInt.asUintN(32, toB
 /** Truncates to `i32`. */
 export function i32(value: Castable): i32 { return Number(BigInt.asIntN(32, toBigInt(value))) as i32; }
 /** Converts to `u64` (two's complement for negative values). */
-export function u64(value: Castable): u64 { return BigInt.asUintN(64, toBigInt(value)) as u64; }
+export function u64(value: Castable): u64;
+/**
+ * In a program, a pointer's address as an integer (C's `(u64)ptr`), e.g. to keep a kernel object's
+ * address in a map and cast it back later with `bpf.core.cast`. User space has no such addresses.
+ */
+export function u64(pointer: object): u64;
+export function u64(value: Castable | object): u64 { return BigInt.asUintN(64, toBigInt(value)) as u64; }
 /** Converts to `i64`. */
-export function i64(value: Castable): i64 { return BigInt.asIntN(64, toBigInt(value)) as i64; }
+export function i64(value: Castable): i64;
+/** In a program, a pointer's address as a signed integer (C's `(s64)ptr`). */
+export function i64(pointer: object): i64;
+export function i64(value: Castable | object): i64 { return BigInt.asIntN(64, toBigInt(value)) as i64; }

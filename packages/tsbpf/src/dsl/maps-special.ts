@@ -4,6 +4,7 @@
  */
 import type { i64, u32, u64 } from "./integers.js";
 import { KernelMap, type MapOptions } from "./maps-base.js";
+import type { SocketRef } from "./context-sockets.js";
 
 /** Flags of `StackTrace.getStackId` (BPF_F_*). */
 export const StackFlags = {
@@ -117,12 +118,36 @@ export class XskMap extends KernelMap<MapOptions> {
   declare private readonly brand: "XskMap";
 }
 
+/** The kernel-side methods of socket maps; `K` is the key (u32 for a `SockMap`). */
+export interface SockMapMethods<K> {
+  /**
+   * `bpf_sock_map_update`/`bpf_sock_hash_update`: stores the socket of a `@sockOps` program's
+   * context under `key` (`flags`: `UpdateFlags`), typically at `BPF_SOCK_OPS_*_ESTABLISHED_CB`.
+   * 0 or a negative error. Kernel 4.14 (sockhash 4.18).
+   */
+  update(ctx: object, key: K, flags?: u64): i64;
+  /**
+   * In an `@skSkb` program (`bpf_sk_redirect_map`/`_hash`) or an `@skMsg` program
+   * (`bpf_msg_redirect_map`/`_hash`): sends the packet or message to the socket stored at `key`,
+   * out of it, or with `BPF_F_INGRESS` into its receive queue. Returns `SK_PASS` (return it from the
+   * program) or `SK_DROP` when the key holds no socket. `ctx` is the program's context.
+   */
+  redirect(ctx: object, key: K, flags?: u64): i64;
+  /**
+   * `bpf_map_lookup_elem`: the socket stored at `key` with a reference taken, or null; for
+   * `bpf.skAssign` in an `@skLookup` program. Release it with `bpf.skRelease(sk)`. Kernel 5.9.
+   */
+  lookup(key: K): SocketRef | null;
+}
+
 /** `BPF_MAP_TYPE_SOCKMAP`: sockets by u32 index, for sk_skb/sk_msg redirection. Kernel 4.14. */
+export interface SockMap extends SockMapMethods<u32> {}
 export class SockMap extends KernelMap<MapOptions> {
   declare private readonly brand: "SockMap";
 }
 
 /** `BPF_MAP_TYPE_SOCKHASH`: sockets by key `K`. Kernel 4.18. */
+export interface SockHash<K> extends SockMapMethods<K> {}
 export class SockHash<K> extends KernelMap<MapOptions> {
   declare private readonly brand: "SockHash";
   declare private readonly key: K;

@@ -10,3 +10,4 @@ export * from "./maps-queue.js";
 export * from "./maps-events.js";
 export * from "./maps-special.js";
 export * from "./maps-storage.js";
+export * from "./maps-cgroup.js";

@@ -4,6 +4,8 @@ export const MapHelper = {
   update: 2, // bpf_map_update_elem(map, key, value, flags)
   delete: 3, // bpf_map_delete_elem(map, key)
   tailCall: 12, // bpf_tail_call(ctx, prog_array, index)
+  skbUnderCgroup: 33, // bpf_skb_under_cgroup(skb, cgroup_array, index)
+  currentTaskUnderCgroup: 37, // bpf_current_task_under_cgroup(cgroup_array, index)
   perfEventOutput: 25, // bpf_perf_event_output(ctx, map, flags, data, size)
   getStackId: 27, // bpf_get_stackid(ctx, map, flags)
   redirectMap: 51, // bpf_redirect_map(map, key, flags)

@@ -17,13 +17,15 @@ import { lowerEventMethod } from "./events.js";
 import { ENOENT, MapHelper } from "./helper-ids.js";
 import { lowerKeyValueMethod } from "./key-value.js";
 import { lowerQueueMethod } from "./queues.js";
+import { lowerCgroupArrayMethod, lowerCgroupStorageMethod } from "./cgroup-array.js";
+import { lowerSocketMapMethod } from "./sockets.js";
 import { lowerProgArrayMethod, lowerRedirectMethod, lowerStackTraceMethod, lowerStorageMethod } from "./special.js";
 
 /** The DSL interfaces that declare kernel-side map methods (packages/tsbpf/src/dsl/maps-*.ts). */
 const METHOD_HOLDERS = new Set([
   "KeyValueMethods", "IterableMethods", "QueueMethods", "BloomFilterMethods", "RingBufMethods", "PerfEventArrayMethods",
   "StackTraceMethods", "ProgArrayMethods", "MapOfMapsMethods", "RedirectMethods", "StorageMethods",
-  "CountMethods", "RecordMethods",
+  "CountMethods", "RecordMethods", "CgroupArrayMethods", "SockMapMethods", "CgroupStorageMethods",
 ]);
 
 /** Whether a DSL declaration name (`KeyValueMethods.lookup`) is a map method. */
@@ -61,9 +63,14 @@ function dispatch(c: MapCall): RValue {
     case "stackTrace":
       return lowerStackTraceMethod(c);
     case "storage":
+      if (c.map.mapType === 19 || c.map.mapType === 21) return lowerCgroupStorageMethod(c);
       return lowerStorageMethod(c);
     case "fds":
+      if (c.map.dslClass === "CgroupArray") return lowerCgroupArrayMethod(c);
+      if (c.map.dslClass === "SockMap") return lowerSocketMapMethod(c);
       return c.map.dslClass === "ProgArray" ? lowerProgArrayMethod(c) : lowerRedirectMethod(c);
+    case "sockHash":
+      return lowerSocketMapMethod(c);
     case "aggregation":
       return lowerAggregationMethod(c);
     default:

@@ -15,10 +15,12 @@ import { peephole } from "./peephole.js";
 import { reuseLocalExpressions } from "./local-cse.js";
 import { mergeSameArms } from "./same-arms.js";
 import { removeDeadStackObjects } from "./dead-stack-objects.js";
+import { foldByRanges } from "./value-ranges.js";
 
 export function optimize(fn: IrFunction): void {
   for (let round = 0; round < 10; round++) {
     let changed = constantFold(fn);
+    changed = foldByRanges(fn) || changed;
     changed = reuseInvariantLoads(fn) || changed;
     changed = reuseRedundantLoads(fn) || changed;
     changed = peephole(fn) || changed;

@@ -36,6 +36,12 @@ const RANGE_INDEXES: { label: string; pre: string; index: string }[] = [
   { label: "narrowed_signed", pre: "const i: i8 = i8(ctx.x_i8 % 4);", index: "i" },
   { label: "quotient", pre: "", index: "u32(ctx.x_u8 & 3) / ctx.y_u32" },
   { label: "remainder_of_zero_divisor", pre: "", index: "ctx.x_u32 % (ctx.y_u32 ^ ctx.y_u32)" },
+  // Constants only after this pass's identities (x % 1 = 0, x / 0 = 0): negative, in range, past the end, far.
+  { label: "folded_constant_negative", pre: "", index: "i32(ctx.x_u32 % 1) - 2" },
+  { label: "folded_constant_last", pre: "const z: u32 = ctx.y_u32 - ctx.y_u32;", index: "i32(ctx.x_u32 / z) + 3" },
+  { label: "folded_constant_length", pre: "const z: u32 = ctx.y_u32 - ctx.y_u32;", index: "i32(ctx.x_u32 / z) + 4" },
+  { label: "folded_constant_far", pre: "let i: u32 = ctx.x_u32 % 1; i = i + 4000000000;", index: "i" },
+  { label: "folded_constant_int_min", pre: "let i: i32 = i32(ctx.x_u16 % 1); i = i - 2147483647 - 1;", index: "i" },
 ];
 
 export function rangeIndexPrograms(): BatchProgram[] {

@@ -17,10 +17,12 @@ import { reuseLocalExpressions } from "./local-cse.js";
 import { mergeSameArms } from "./same-arms.js";
 import { removeDeadStackObjects } from "./dead-stack-objects.js";
 import { foldRangeBranches } from "./range-branches.js";
+import { foldByRanges } from "./value-ranges.js";
 
 export function optimize(fn: IrFunction): void {
   for (let round = 0; round < 10; round++) {
     let changed = constantFold(fn);
+    changed = foldByRanges(fn) || changed;
     changed = reuseInvariantLoads(fn) || changed;
     changed = reuseRedundantLoads(fn) || changed;
     changed = peephole(fn) || changed;

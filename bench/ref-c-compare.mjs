@@ -30,6 +30,7 @@ export const PAIRS = [
   { example: "syscount", twin: "ref:syscount", progs: [["onSyscall", "sys_enter"]], workload: ["getpid", "300000"] },
   { example: "runqlat", twin: "ref:runqlat", progs: [["onWakeup", "sched_wakeup"], ["onWakeupNew", "sched_wakeup_new"], ["onSwitch", "sched_switch"]], workload: ["sleep", "4000"] },
   { example: "tc-counter", twin: "ref:tc_count", progs: [["count", "tc_ingress"]], testRun: 2_000_000, section: ["tc/ingress", "tc"] },
+  { example: "xdp-portfilter", twin: "bench:xdp_portfilter", progs: [["filter", "filter"]], testRun: 2_000_000, set: ["port=9999", "port=9999"] },
   { example: "bashreadline", twin: "ref:bashreadline", progs: [["onReadline", "printret"]], note: "static: a uretprobe on an interactive bash's readline has no repeatable workload" },
   { example: "unlink", className: "UnlinkKprobes", twin: "ref:unlink_kprobe", progs: [["enter", "do_unlinkat"], ["exit", "do_unlinkat_exit"]], note: "static: no kprobes in this kernel" },
   { example: "unlink", className: "UnlinkSnoop", twin: "ref:unlink", progs: [["enter", "do_unlinkat"], ["exit", "do_unlinkat_exit"]], note: "ELF only: fentry/fexit refused here (lockdown)" },
@@ -87,6 +88,7 @@ function clangVersion(refc) {
 export async function compare({ reps = 5, log = () => {} } = {}) {
   const refc = execFileSync("bash", [join(root, "scripts", "ensure-bench-tools.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim().split("\n").pop();
   const dir = mkdtempSync(join(tmpdir(), "tsbpf-refc-"));
+  const loadBefore = loadavg().map((l) => l.toFixed(2)).join(" ");
   try {
     const jobs = PAIRS.map((pair) => {
       const compiled = compileFile(join(root, "examples", `${pair.example}.bpf.ts`), { sourceRoot: root });
@@ -130,7 +132,7 @@ export async function compare({ reps = 5, log = () => {} } = {}) {
         rows.push({ example: job.label, program: ours, twin: `${job.pair.twin.replace(/^ref:/, "ref-c ").replace(/^bench:/, "bench/twins ")}:${theirs}`, tsbpf: side(0), ref: side(1), note: job.pair.note ?? (job.pair.testRun ? `ns: BPF_PROG_TEST_RUN ×${job.pair.testRun}${job.pair.section ? `; tsbpf's section ${job.pair.section[0]} renamed ${job.pair.section[1]} for libbpf 1.1` : ""}` : `workload: wl ${job.pair.workload.join(" ")}`) });
       }
     }
-    return { rows, reps, clang: clangVersion(refc), machine: `${cpus().length} × ${cpus()[0]?.model ?? "?"}`, kernel: release(), load: loadavg().map((l) => l.toFixed(2)).join(" "), date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC" };
+    return { rows, reps, clang: clangVersion(refc), machine: `${cpus().length} × ${cpus()[0]?.model ?? "?"}`, kernel: release(), loadBefore, load: loadavg().map((l) => l.toFixed(2)).join(" "), date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC" };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -151,7 +153,7 @@ export function markdown(result) {
   ]);
   const line = (cells) => `| ${cells.join(" | ")} |`;
   return [
-    `Measured ${result.date} with ${result.clang} (-O2 -g -target bpf) on ${result.machine}, Linux ${result.kernel}, load average ${result.load} at the end; ${result.reps} interleaved repetitions (min / median / max).`,
+    `Measured ${result.date} with ${result.clang} (-O2 -g -target bpf) on ${result.machine}, Linux ${result.kernel}, load average (1/5/15 min) ${result.loadBefore ? `${result.loadBefore} at the start, ` : ""}${result.load} at the end; ${result.reps} interleaved repetitions (min / median / max).`,
     "",
     line(head),
     line(head.map(() => "---")),

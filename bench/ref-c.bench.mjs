@@ -31,11 +31,14 @@ where both have one), or a BPF_PROG_TEST_RUN of a 64-byte UDP frame for tc. Each
 both objects one after the other, alternating which goes first. Under load every absolute figure
 moves; compare within a row.
 
-Where the example and its twin do different jobs, on purpose: hello also prints the fd written to
-(a context read); opensnoop and execsnoop send the uid where ref-c sends tid/flags (opensnoop) or
-pads; sigsnoop keeps two fields per thread between entry and exit (ref-c keeps the whole event with
-its comm) and takes a sender filter; syscount counts per CPU (no atomic) behind a pid filter;
-tc-counter counts per IP protocol (a second lookup) where ref-c keeps an IPv4 count and the last
-TTL; bashreadline sends no comm; runqlat's loop bound is 26 (ref-c: 64, not unrolled); unlink's
-programs send events with the name (ref-c prints with bpf_printk, the name read by %s itself,
-which tsbpf's printk cannot do yet: its %s takes a CharArray).`;
+Where the example and its twin do different jobs, on purpose (each example says so): hello also
+prints the fd written to (a context read kept in r6 across the call: +2 instructions); syscount
+counts per CPU (no atomic: a load, add and store where ref-c has one \`lock add\`) behind a pid
+filter in .rodata that ref-c does not have (+5; unset here, as ref-c has none); sigsnoop keeps the
+sender's pid and the two arguments per thread and reads the comm at exit (ref-c keeps the whole
+event with its comm); opensnoop and execsnoop send the uid where ref-c sends tid/flags
+(opensnoop) or pads; tc-counter counts IPv4 packets per protocol (256 counters in its one per-CPU
+slot, indexed by the u8 protocol) where ref-c keeps one IPv4 count and the last TTL; bashreadline sends no comm; runqlat's loop bound is 26 (ref-c: 64, not
+unrolled); unlink's programs send ring events with the name (ref-c prints with bpf_printk, the
+name read by %s itself, which tsbpf's printk cannot do yet: its %s takes a CharArray). A full ring
+is counted by the compiler's own counter in every example (ref-c's \`dropped\`).`;

@@ -1,7 +1,7 @@
 // bashreadline: every line typed into an interactive bash, read when bash's readline() returns
 // (a uretprobe on /bin/bash's readline symbol, resolved from its ELF symbol table).
 //   tsbpf run examples/bashreadline.bpf.ts --duration 30
-import { PT_REGS_RC, Probe, RingBuf, bpf, u32, uretprobe, type CharArray, type PtRegs, type i32, type u64 } from "tsbpf";
+import { PT_REGS_RC, Probe, RingBuf, bpf, u32, uretprobe, type CharArray, type PtRegs, type i32 } from "tsbpf";
 
 export interface ReadlineEvent {
   pid: u32;
@@ -10,8 +10,6 @@ export interface ReadlineEvent {
 
 export class BashReadline extends Probe {
   events = new RingBuf<ReadlineEvent>({ size: 64 * 1024 });
-  /** Lines lost to a full ring. */
-  dropped: u64 = 0n;
 
   @uretprobe("/bin/bash", "readline")
   onReadline(ctx: PtRegs): i32 {
@@ -20,10 +18,7 @@ export class BashReadline extends Probe {
     if (line === 0n) return 0;
     // Reserved in the ring and written in place (no copy on the stack), as libbpf's bashreadline does.
     const event = this.events.reserve();
-    if (event === null) {
-      this.dropped++;
-      return 0;
-    }
+    if (event === null) return 0; // counted by the reader's failedReservations
     event.pid = u32(bpf.getCurrentPidTgid() >> 32n);
     bpf.probeReadUserStr(event.line, line);
     this.events.submit(event);

@@ -3,7 +3,7 @@
 // user, the command name before the exec and the file being executed.
 //
 //   npx tsbpf run examples/execsnoop.bpf.ts
-import { Probe, RingBuf, bpf, tracepoint, u32, type CharArray, type i32, type Ptr, type SysEnterContext, type u64 } from "tsbpf";
+import { Probe, RingBuf, bpf, tracepoint, u32, type CharArray, type i32, type Ptr, type SysEnterContext } from "tsbpf";
 import type { task_struct } from "tsbpf/vmlinux";
 
 export interface ExecEvent {
@@ -16,17 +16,12 @@ export interface ExecEvent {
 
 export class ExecSnoop extends Probe {
   events = new RingBuf<ExecEvent>({ size: 256 * 1024 });
-  /** Events lost to a full ring. */
-  dropped: u64 = 0n;
 
   @tracepoint("syscalls", "sys_enter_execve")
   onExecve(ctx: SysEnterContext): i32 {
     // Reserved in the ring and written in place, as libbpf's execsnoop does: no copy on the stack.
     const event = this.events.reserve();
-    if (event === null) {
-      this.dropped++;
-      return 0;
-    }
+    if (event === null) return 0; // counted by the reader's failedReservations
     const task: Ptr<task_struct> = bpf.getCurrentTask();
     event.pid = u32(bpf.getCurrentPidTgid() >> 32n);
     event.ppid = u32(task.real_parent.tgid); // CO-RE: task->real_parent->tgid

@@ -4,11 +4,13 @@
 //   tsbpf run examples/sigsnoop.bpf.ts --duration 5 [--config targetPid=<sender pid>]
 import {
   HashMap, Probe, RingBuf, bpf, config, i32, tracepoint, u32,
-  type CharArray, type SysEnterContext, type SysExitContext, type u64,
+  type CharArray, type SysEnterContext, type SysExitContext,
 } from "tsbpf";
 
 /** What sys_enter_kill saw, until sys_exit_kill. */
 export interface KillStart {
+  /** The sender's process id (kept here, so that the exit needs only the thread id). */
+  pid: u32;
   targetPid: i32;
   signal: i32;
 }
@@ -29,8 +31,6 @@ export class SigSnoop extends Probe {
   events = new RingBuf<SignalEvent>({ size: 256 * 1024 });
   /** Only signals sent by this process; 0: every process's. */
   @config targetPid: u32 = 0;
-  /** Events lost to a full ring. */
-  dropped: u64 = 0n;
 
   @tracepoint("syscalls", "sys_enter_kill")
   enter(ctx: SysEnterContext): i32 {
@@ -55,28 +55,27 @@ export class SigSnoop extends Probe {
   /** At entry: the arguments, kept for the exit (the filter applies here). */
   started(ctx: SysEnterContext): i32 {
     const pidTgid = bpf.getCurrentPidTgid();
-    if (this.targetPid !== 0 && u32(pidTgid >> 32n) !== this.targetPid) return 0;
-    this.starts.update(u32(pidTgid), { targetPid: i32(ctx.args[0]), signal: i32(ctx.args[1]) });
+    const pid = u32(pidTgid >> 32n);
+    if (this.targetPid !== 0 && pid !== this.targetPid) return 0;
+    this.starts.update(u32(pidTgid), { pid, targetPid: i32(ctx.args[0]), signal: i32(ctx.args[1]) });
     return 0;
   }
 
   /** At exit: the event, with the result. */
   finished(ctx: SysExitContext): i32 {
-    const pidTgid = bpf.getCurrentPidTgid();
-    const thread = u32(pidTgid);
+    const result = i32(ctx.ret);
+    const thread = u32(bpf.getCurrentPidTgid());
     const start = this.starts.lookup(thread);
     if (start === null) return 0;
     // Reserved in the ring and written in place (no copy on the stack), as libbpf's sigsnoop does.
     const event = this.events.reserve();
     if (event !== null) {
-      event.pid = u32(pidTgid >> 32n);
+      event.pid = start.pid;
       event.targetPid = start.targetPid;
       event.signal = start.signal;
-      event.result = i32(ctx.ret);
+      event.result = result;
       bpf.getCurrentComm(event.comm);
       this.events.submit(event);
-    } else {
-      this.dropped++;
     }
     this.starts.delete(thread);
     return 0;

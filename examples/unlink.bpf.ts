@@ -18,8 +18,6 @@ export interface UnlinkEvent {
 
 export class UnlinkSnoop extends Probe {
   events = new RingBuf<UnlinkEvent>({ size: 256 * 1024 });
-  /** Events lost to a full ring. */
-  dropped: u64 = 0n;
 
   @fentry("do_unlinkat")
   enter(dfd: i32, name: Ptr<filename>): i32 {
@@ -34,10 +32,7 @@ export class UnlinkSnoop extends Probe {
   exit(dfd: i32, name: Ptr<filename>, ret: i32): i32 {
     // Reserved in the ring and written in place: no copy on the stack.
     const event = this.events.reserve();
-    if (event === null) {
-      this.dropped++;
-      return 0;
-    }
+    if (event === null) return 0; // counted by the reader's failedReservations
     event.pid = u32(bpf.getCurrentPidTgid() >> 32n);
     event.ret = i64(ret);
     bpf.probeReadKernelStr(event.name, name.name);
@@ -48,8 +43,6 @@ export class UnlinkSnoop extends Probe {
 
 export class UnlinkKprobes extends Probe {
   events = new RingBuf<UnlinkEvent>({ size: 256 * 1024 });
-  /** Events lost to a full ring. */
-  dropped: u64 = 0n;
   /** pid_tgid → the address of the name being unlinked, from entry to return. */
   names = new HashMap<u64, u64>({ maxEntries: 10240 });
 
@@ -70,8 +63,6 @@ export class UnlinkKprobes extends Probe {
       event.ret = i64(ret);
       bpf.probeReadKernelStr(event.name, address.value);
       this.events.submit(event);
-    } else {
-      this.dropped++;
     }
     this.names.delete(id);
     return 0;

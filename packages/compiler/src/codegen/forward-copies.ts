@@ -46,9 +46,14 @@ function propagateRound(code: MachineCode): Set<number> {
   for (let i = 0; i < insns.length; i++) {
     const copy = insns[i]!;
     if (second[i] || !isMov64Reg(copy) || copy.src === copy.dst || copy.src === 10 || copy.dst === 10) continue;
-    if (touched.has(i) || preds[i]!.some((p) => p !== i - 1) || (i > 0 && !succ[i - 1]!.includes(i))) continue;
     const S = copy.src;
     const D = copy.dst;
+    if (touched.has(i)) continue;
+    // A copy others jump to: only when S dies there (no path into it needs S afterwards).
+    if ((preds[i]!.some((p) => p !== i - 1) || (i > 0 && !succ[i - 1]!.includes(i))) && live[i]! & bit(S)) continue;
+    // When the copy is S's last read, D may change inside the region too (`r5 = r0; r5 >>= 32`
+    // becomes `r0 >>= 32`, as clang shifts a call's result in place): S is D's new name throughout.
+    const sDead = !(live[i]! & bit(S));
     // The region where this copy's D lives.
     const region = new Set<number>();
     const lastUse = new Set<number>();
@@ -58,12 +63,16 @@ function propagateRound(code: MachineCode): Set<number> {
       const j = work.pop()!;
       if (region.has(j)) continue;
       region.add(j);
-      if (touched.has(j) || second[j]) ok = false;
+      if (touched.has(j)) ok = false;
+      else if (second[j]) {
+        // the second half of an ld_imm64: nothing to rename, nothing read
+      }
       else if (fx[j]!.defs & bit(D)) {
         // `rD = *(u64 *)(rD + 80)` ends D's life: only its address is renamed (`r6 = r1; r6 =
         // *(u64 *)(r6 + 80)` becomes `r6 = *(u64 *)(r1 + 80)`).
         if ((insns[j]!.code & 0x07) === Class.LDX && !(fx[j]!.defs & bit(S) && live[j]! & bit(D))) lastUse.add(j);
-        else ok = false;
+        // Otherwise renamed with the rest when S is free (D may live on after it).
+        else if (!sDead || fx[j]!.defs & bit(S) || fx[j]!.barrier) ok = false;
       }
       else if (fx[j]!.defs & bit(S) && live[j]! & bit(D)) ok = false;
       else if (isCallOrExit(insns[j]!) && fx[j]!.uses & bit(D)) ok = false; // implicit reads cannot be renamed
@@ -73,6 +82,7 @@ function propagateRound(code: MachineCode): Set<number> {
     if (ok) for (const j of region) if (preds[j]!.some((p) => (p !== i && !region.has(p)) || lastUse.has(p))) ok = false;
     if (!ok) continue;
     for (const j of region) {
+      if (second[j]) continue;
       const insn = insns[j]!;
       if (insn.dst === D && !lastUse.has(j)) insn.dst = S;
       if (insn.src === D && usesSrcRegister(insn)) insn.src = S;

@@ -11,6 +11,8 @@ import { allocateRegisters } from "./regalloc.js";
 import { selectInstructions, type MachineCode } from "./select.js";
 import { forwardCopies } from "./forward-copies.js";
 import { mergeReturns } from "./merge-returns.js";
+import { removeRedundantStackStores } from "./redundant-stack-stores.js";
+import { removeDecidedBranches } from "./decided-branches.js";
 
 export type GenerateResult =
   | { ok: true; code: MachineCode; stackSize: number }
@@ -28,7 +30,10 @@ export function generate(fn: IrFunction): GenerateResult {
   if (frame.size > MAX_STACK) {
     return { ok: false, reason: "stack", stackSize: frame.size, objects: used, spillBytes: alloc.spillSlots * 8 };
   }
-  return { ok: true, code: forwardCopies(selectInstructions(fn, order, alloc, frame)), stackSize: frame.size };
+  // Copies forwarded, then tests already decided and stores of what a slot holds dropped, which
+  // frees registers for another round of forwarding (a key kept in its slot need not live on).
+  const selected = forwardCopies(selectInstructions(fn, order, alloc, frame));
+  return { ok: true, code: forwardCopies(removeRedundantStackStores(removeDecidedBranches(selected))), stackSize: frame.size };
 }
 
 /** The first register each copy, conversion or two-address operation reads (see allocateRegisters). */

@@ -91,8 +91,10 @@ export function successorsOf(insns: readonly Instruction[], second: readonly boo
   return insns.map((insn, i) => {
     const out: number[] = [];
     if ((second[i] || fallsThrough(insn)) && i + 1 < insns.length) out.push(i + 1);
+    // `goto +0` (left where the instruction it jumped over was removed) does not fall through,
+    // yet control goes on to the next instruction: fuzzer seed 20091451 lost an arm without it.
     const t = second[i] ? undefined : jumpTarget(insns, i);
-    if (t !== undefined && t !== i + 1) out.push(t);
+    if (t !== undefined && !out.includes(t)) out.push(t);
     return out;
   });
 }

@@ -13,6 +13,7 @@ import { narrowedPrograms } from "./cases/narrowed.js";
 import { IDENTITY_DECLARATIONS, IDENTITY_FIELDS, identityPrograms } from "./cases/identities.js";
 import { conditionPrograms, LOOP_DECLARATIONS, loopPrograms } from "./cases/statements.js";
 import { STACK_DECLARATIONS, stackPrograms } from "./cases/stack.js";
+import { rangeConditionPrograms, rangeIndexPrograms } from "./cases/ranges.js";
 import { Evaluator } from "./evaluator/interpreter.js";
 import { randomInput, inputsFor, IMPORTS, ioDeclaration } from "./io.js";
 import { Rng } from "./random.js";
@@ -46,6 +47,8 @@ export const groups: Group[] = [
   { name: "bools narrowed by tsc, to never included", programs: narrowedPrograms() },
   { name: "identities folded under BPF's rules", programs: identityPrograms(), declarations: IDENTITY_DECLARATIONS, fields: IDENTITY_FIELDS },
   { name: "stack objects sharing frame bytes", programs: stackPrograms(), declarations: STACK_DECLARATIONS },
+  { name: "conditions and identities folded by value ranges", programs: rangeConditionPrograms() },
+  { name: "indexes whose value range is known", programs: rangeIndexPrograms() },
 ];
 
 /** The batch of a group, with `count` random inputs (plus zeros, ones and all-ones). */

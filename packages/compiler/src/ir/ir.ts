@@ -125,7 +125,8 @@ export type Terminator = InstBase &
   (
     | { op: "ret"; value: Operand }
     | { op: "br"; target: Block }
-    | { op: "cbr"; cmp: CmpOp; kind: IrKind; a: Operand; b: Operand; then: Block; else: Block }
+    /** `source`: a condition the program wrote (not a check added for the verifier), which folding may decide on facts the verifier lacks (passes/value-ranges.ts). */
+    | { op: "cbr"; cmp: CmpOp; kind: IrKind; a: Operand; b: Operand; then: Block; else: Block; source?: true }
   );
 
 export interface Block {

@@ -38,13 +38,13 @@ export function lowerCond(L: LowerContext, node: ts.Expression, whenTrue: Block,
     const cmp = COMPARISON[operator];
     if (cmp) {
       const c = compareOperands(L, node, cmp);
-      return L.b.terminate({ op: "cbr", cmp: c.cmp, kind: c.kind, a: c.a, b: c.b, then: whenTrue, else: whenFalse });
+      return L.b.terminate({ op: "cbr", cmp: c.cmp, kind: c.kind, a: c.a, b: c.b, then: whenTrue, else: whenFalse, source: true });
     }
   }
   const value = lowerExpr(L, node);
   if (value.type.tag === "int") {
     const kind = value.type.kind;
-    return L.b.terminate({ op: "cbr", cmp: "ne", kind, a: value.op, b: imm(0n, kind), then: whenTrue, else: whenFalse });
+    return L.b.terminate({ op: "cbr", cmp: "ne", kind, a: value.op, b: imm(0n, kind), then: whenTrue, else: whenFalse, source: true });
   }
   if (value.type.tag === "ptr") {
     return L.b.terminate({ op: "cbr", cmp: "ne", kind: "ptr", a: value.op, b: imm(0n, "ptr"), then: whenTrue, else: whenFalse });

@@ -1,7 +1,8 @@
 /**
  * The optimisation pipeline run on every function before code generation: folding and dead code
  * removal, reuse of
- * `.rodata` loads and of loads nothing could have changed, conversion peepholes, copy propagation and branches a predecessor decides,
+ * `.rodata` loads and of loads nothing could have changed, conversion peepholes, copy propagation and branches a predecessor
+ * or the tested register's kind decides,
  * branches whose arms are alike, stores into stack objects nothing reads, to a fixed point.
  */
 import type { IrFunction } from "../ir/ir.js";
@@ -15,10 +16,13 @@ import { peephole } from "./peephole.js";
 import { reuseLocalExpressions } from "./local-cse.js";
 import { mergeSameArms } from "./same-arms.js";
 import { removeDeadStackObjects } from "./dead-stack-objects.js";
+import { foldRangeBranches } from "./range-branches.js";
+import { foldByRanges } from "./value-ranges.js";
 
 export function optimize(fn: IrFunction): void {
   for (let round = 0; round < 10; round++) {
     let changed = constantFold(fn);
+    changed = foldByRanges(fn) || changed;
     changed = reuseInvariantLoads(fn) || changed;
     changed = reuseRedundantLoads(fn) || changed;
     changed = peephole(fn) || changed;
@@ -26,6 +30,7 @@ export function optimize(fn: IrFunction): void {
     changed = propagateCopies(fn) || changed;
     changed = threadJumps(fn) || changed;
     changed = threadKnownBranches(fn) || changed;
+    changed = foldRangeBranches(fn) || changed;
     changed = mergeSameArms(fn) || changed;
     changed = removeUnreachable(fn) || changed;
     changed = removeDeadInstructions(fn) || changed;

@@ -3,7 +3,8 @@
 // Benchmarks measure; tests never time anything. Each benchmark module exports `run()`, which
 // returns { title, rows: [{ what, value, unit, note? }], ratios?: string[], text?: string }
 // (text: printed after the rows, e.g. a Markdown table).
-import { readdirSync, writeFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
+import { writeResultsSection } from "./results-section.mjs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { join } from "node:path";
 
@@ -13,7 +14,8 @@ const files = readdirSync(here)
   .filter((f) => f.endsWith(".bench.mjs") && (!only || f.includes(only)))
   .sort();
 
-// Everything printed also goes to bench/RESULTS.md when every benchmark ran (no filter argument).
+// Everything printed also goes to its own section of bench/RESULTS.md when every benchmark ran
+// (no filter argument); the other sections are left as the benchmarks wrote them.
 const printed = [];
 const print = (line) => {
   printed.push(line);
@@ -36,6 +38,8 @@ for (const file of files) {
 }
 
 if (!only) {
-  const header = `# Benchmark results\n\n\`npm run bench\` on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${process.arch}.\n`;
-  writeFileSync(join(here, "RESULTS.md"), `${header}${printed.join("\n")}\n`);
+  // The rows of every benchmark in one section of their own: the benchmarks that write a section of
+  // RESULTS.md (between their markers) keep it.
+  const header = `## Every benchmark's rows (the last full \`npm run bench\`)\n\n${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${process.arch}.\n`;
+  writeResultsSection("run.mjs", `${header}${printed.join("\n")}\n`);
 }

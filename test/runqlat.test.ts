@@ -1,6 +1,6 @@
 // runqlat: tp_btf sched_wakeup/sched_wakeup_new/sched_switch with BTF-typed task_struct
 // arguments (read through CO-RE) fill a log2 histogram in an array map; `tsbpf run` prints it.
-import { mkdirSync, readlinkSync, rmdirSync, statSync } from "node:fs";
+import { mkdirSync, readlinkSync, rmdirSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { load } from "tsbpf";
@@ -54,11 +54,12 @@ describeKernel("tsbpf run examples/runqlat.bpf.ts", () => {
 const CGROUP2 = "/sys/fs/cgroup/unified";
 
 /** Runs the sleeping actor under a RunqLat with `config`; returns its pid, comm and every histogram. */
-async function sleeperHists(config: Record<string, unknown>) {
+async function sleeperHists(config: Record<string, unknown>, cgroup?: string) {
   actorBinary();
   const comm = uniqueComm("rqlat");
   const actor = startActor(comm, "wait", ...Array.from({ length: 20 }, () => ["nanosleep", "1000000"]).flat());
   await using probe = await load(RunqLat, { config: { targ_tgid: actor.pid, ...config } });
+  if (cgroup !== undefined) probe.cgroup_map.set(0, cgroup);
   probe.attach();
   actor.child.stdin.end("go\n");
   expect((await actor.done).filter((l) => l === "nanosleep 0").length).toBe(20);
@@ -94,13 +95,12 @@ describeKernel("examples/eunomia/runqlat.bpf.ts", () => {
   });
 
   it("the cgroup filter: the root cgroup passes every task, an empty cgroup none", async () => {
-    const root = statSync(CGROUP2).ino;
-    const inRoot = await sleeperHists({ targ_per_thread: true, filter_cg: true, cgroup_id: BigInt(root), cgroup_level: 0 });
+    const inRoot = await sleeperHists({ targ_per_thread: true, filter_cg: true }, CGROUP2);
     expect(total(inRoot.hists.get(inRoot.pid)?.slots ?? [])).toBeGreaterThanOrEqual(20);
     const empty = join(CGROUP2, `tsbpf-runqlat-${process.pid}`);
     mkdirSync(empty);
     try {
-      const none = await sleeperHists({ targ_per_thread: true, filter_cg: true, cgroup_id: BigInt(statSync(empty).ino), cgroup_level: 1 });
+      const none = await sleeperHists({ targ_per_thread: true, filter_cg: true }, empty);
       expect(none.hists.size).toBe(0);
     } finally {
       rmdirSync(empty);

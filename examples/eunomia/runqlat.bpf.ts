@@ -4,17 +4,13 @@
 // one for everything (key -1); microseconds, or milliseconds with `targ_ms`. Each histogram is
 // created with lookupOrInit (bcc's bpf_map_lookup_or_try_init) and its slot bumped atomically
 // (__sync_fetch_and_add); its comm is the first task counted in it.
-// - The cgroup filter: C's `bpf_current_task_under_cgroup(&cgroup_map, 0)` needs a
-//   BPF_MAP_TYPE_CGROUP_ARRAY, which tsbpf has no map class for. It asks "is the current task in
-//   the cgroup user space put at index 0, or below it?"; here user space gives the cgroup's id and
-//   level (`cgroup_id`: the inode number of its directory in the cgroup2 mount, `cgroup_level`: its
-//   depth, the root's being 0) and the program compares bpf_get_current_ancestor_cgroup_id(level)
-//   with it: the same question, for cgroup v2.
+// - The cgroup filter is C's `bpf_current_task_under_cgroup(&cgroup_map, 0)`: user space puts the
+//   cgroup at index 0 of the cgroup array (`probe.cgroup_map.set(0, "/sys/fs/cgroup/...")`).
 // - `delta /= 1000U` divides a signed 64-bit value: BPF's signed division (cpu v4, Linux 6.6), as
 //   clang emits for the same C with -mcpu=v4.
 //   tsbpf run examples/eunomia/runqlat.bpf.ts --config targ_per_process=1
 import {
-  HashMap, Probe, atomics, bpf, config, i64, rawTracepoint, u32, u64, zero,
+  CgroupArray, HashMap, Probe, atomics, bpf, config, i64, rawTracepoint, u32, u64, zero,
   type CharArray, type FixedArray, type Ptr, type RawTracepointArgs, type bool, type i32,
 } from "tsbpf";
 import type { task_struct } from "tsbpf/vmlinux";
@@ -54,19 +50,18 @@ function pid_namespace(task: Ptr<task_struct>): u32 {
 
 export class RunqLat extends Probe {
   @config filter_cg: bool = false;
-  @config cgroup_id: u64 = 0n;
-  @config cgroup_level: i32 = 0;
   @config targ_per_process: bool = false;
   @config targ_per_thread: bool = false;
   @config targ_per_pidns: bool = false;
   @config targ_ms: bool = false;
   @config targ_tgid: i32 = 0;
+  cgroup_map = new CgroupArray({ maxEntries: 1 });
   start = new HashMap<u32, u64>({ maxEntries: 10240 });
   hists = new HashMap<u32, Hist>({ maxEntries: 10240 });
 
-  /** bpf_current_task_under_cgroup(&cgroup_map, 0), for cgroup v2 (see above). */
+  /** `bpf_current_task_under_cgroup(&cgroup_map, 0)`: 0 when the task is outside the cgroup (C's `!` of it). */
   under_cgroup(): bool {
-    return bpf.getCurrentAncestorCgroupId(this.cgroup_level) === this.cgroup_id;
+    return this.cgroup_map.currentTaskUnderCgroup(0) !== 0n;
   }
 
   trace_enqueue(tgid: u32, pid: u32): i32 {

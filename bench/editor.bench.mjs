@@ -11,12 +11,13 @@
 // the other's kernel-type slice then), the rest are typing on. REPS interleaved rounds;
 // min/median/max each, load average noted.
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from "vscode-jsonrpc/node";
 import { ProbeService } from "@tsbpf/ts-plugin/service";
+import { writeResultsSection } from "./results-section.mjs";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const cli = join(root, "packages", "tsbpf", "dist", "cli.js");
@@ -131,13 +132,4 @@ export async function run() {
 }
 
 /** Replaces this bench's section of bench/RESULTS.md (other benches keep theirs). */
-function writeResults(section) {
-  const file = join(root, "bench", "RESULTS.md");
-  const begin = "<!-- editor: begin (bench/editor.bench.mjs writes this section) -->";
-  const end = "<!-- editor: end -->";
-  let text = existsSync(file) ? readFileSync(file, "utf8") : "# Benchmark results\n";
-  const block = `${begin}\n${section}${end}\n`;
-  const at = text.indexOf(begin);
-  text = at >= 0 ? text.slice(0, at) + block + text.slice(text.indexOf(end) + end.length + 1) : `${text.trimEnd()}\n\n${block}`;
-  writeFileSync(file, text);
-}
+const writeResults = (section) => writeResultsSection("editor", section);

@@ -5,7 +5,7 @@
  * narrowing to an integer kind (tsc's "not assignable to type 'u32'"). Each is plain text edits, so
  * the tsserver plugin and the language server apply the same fix.
  */
-import { ts } from "ts-morph";
+import { ts } from "@tsbpf/compiler/typescript";
 import { boundNames, importEdits, type WantedImport } from "./imports.js";
 import type { EditorDiagnostic } from "./service.js";
 import { isKernelType } from "./vmlinux-names.js";

@@ -3,7 +3,7 @@
  * `type` dropped from a type-only specifier when a value is needed, or a new import declaration
  * after the file's last one. What a quick fix adds beside its main edit.
  */
-import { ts } from "ts-morph";
+import { ts } from "@tsbpf/compiler/typescript";
 import type { TextEdit } from "./fixes.js";
 
 export interface WantedImport {

@@ -3,7 +3,7 @@
  * probe file resolves it: what the "import type … from "tsbpf/vmlinux"" fix offers to import.
  */
 import { readFileSync, statSync } from "node:fs";
-import { ts } from "ts-morph";
+import { ts } from "@tsbpf/compiler/typescript";
 
 const declared = /^export (?:interface|type|enum|const enum|declare const enum|declare enum) ([\w$]+)/gm;
 const byPath = new Map<string, { mtimeMs: number; names: Set<string> }>();

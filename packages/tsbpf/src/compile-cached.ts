@@ -1,11 +1,13 @@
 /**
  * Compiling a probe file for `load()` and the CLI: from the object cache when its inputs are
- * unchanged (probe-cache.ts), else with the compiler, which is imported only then: a start that
- * hits the cache never loads TypeScript.
+ * unchanged (probe-cache.ts), else with the compiler: in a process started from its snapshot
+ * (compiler-snapshot.ts) when there is one, else imported into this process, only then: a start
+ * that hits the cache never loads TypeScript.
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { cacheEnabled, lookup, store, type CachedProbe } from "./probe-cache.js";
+import { buildSnapshotInBackground, compileInSnapshot } from "./compiler-snapshot.js";
 
 /** Thrown when a probe's source does not compile; `diagnostics` holds the formatted errors. */
 export class CompileError extends Error {
@@ -32,14 +34,6 @@ export interface ProbeFileOptions {
   sourceRoot?: string;
 }
 
-function readText(file: string): string | undefined {
-  try {
-    return readFileSync(file, "utf8");
-  } catch {
-    return undefined;
-  }
-}
-
 /** The compiled objects of every probe class of `path`. Throws CompileError on errors. */
 export async function compileProbeFile(path: string, options: ProbeFileOptions = {}): Promise<ProbeFileCompile> {
   const file = resolve(path);
@@ -50,14 +44,23 @@ export async function compileProbeFile(path: string, options: ProbeFileOptions =
   }
   const bytes = readFileSync(file);
   const text = bytes.toString("utf8");
-  const { compileSource, formatDiagnostic } = await import("@tsbpf/compiler");
-  const result = compileSource(file, text, compileOptions);
-  const format = (d: (typeof result.diagnostics)[number]) => formatDiagnostic(d, d.file === file ? text : readText(d.file));
-  const all = result.diagnostics.map(format);
-  const errors = result.diagnostics.filter((d) => d.category === "error").map(format);
-  const warnings = result.diagnostics.filter((d) => d.category !== "error").map(format);
-  if (errors.length > 0) throw new CompileError(file, errors, all);
-  const probes = result.probes.map((p) => ({ className: p.className, elf: p.elf }));
-  if (cacheEnabled()) store(file, bytes, compileOptions, result.inputs, { probes, warnings });
+  const compiled = (await compileInSnapshot({ file, text, sourceRoot: compileOptions.sourceRoot })) ?? (await compileInProcess(file, text, compileOptions.sourceRoot));
+  const errors = compiled.diagnostics.filter((d) => d.category === "error").map((d) => d.formatted);
+  const warnings = compiled.diagnostics.filter((d) => d.category !== "error").map((d) => d.formatted);
+  if (errors.length > 0) throw new CompileError(file, errors, compiled.diagnostics.map((d) => d.formatted));
+  const probes = compiled.probes.map((p) => ({ className: p.className, elf: new Uint8Array(Buffer.from(p.elfBase64, "base64")) }));
+  if (cacheEnabled()) store(file, bytes, compileOptions, compiled.inputs, { probes, warnings });
   return { probes, warnings, fromCache: false };
+}
+
+/**
+ * The compile in this process, when there is no compiler snapshot yet (or it is turned off): the
+ * compiler is imported now, and a snapshot is started in the background, warmed up with this
+ * probe, for the next compile.
+ */
+async function compileInProcess(file: string, text: string, sourceRoot: string) {
+  const { compileRequest } = await import("@tsbpf/compiler/snapshot");
+  const response = compileRequest({ file, text, sourceRoot });
+  buildSnapshotInBackground([{ file, text, sourceRoot }]);
+  return response;
 }

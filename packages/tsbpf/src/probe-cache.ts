@@ -75,7 +75,7 @@ export function compilerIdentity(): string {
   while (!existsSync(join(root, "package.json")) && dirname(root) !== root) root = dirname(root);
   const version = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }).version;
   const parts = [`@tsbpf/compiler@${version}`];
-  if (!root.split(sep).includes("node_modules")) parts.push(fingerprint([join(root, "src"), join(root, "dist")]));
+  if (!root.split(sep).includes("node_modules")) parts.push(fingerprint([join(root, "src"), join(root, "dist"), join(root, "snapshot")]));
   identity = sha256(parts.join("\n"));
   return identity;
 }
@@ -87,7 +87,7 @@ function fingerprint(dirs: string[]): string {
     for (const entry of readdirSync(d, { withFileTypes: true })) {
       const path = join(d, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (/\.(js|ts)$/.test(entry.name) && !entry.name.endsWith(".test.ts")) {
+      else if (/\.(c?js|ts)$/.test(entry.name) && !entry.name.endsWith(".test.ts")) {
         const s = statSync(path);
         lines.push(`${path} ${s.size} ${s.mtimeMs}`);
       }

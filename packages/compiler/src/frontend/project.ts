@@ -4,6 +4,7 @@
  * declarations are parsed once, and a probe file is swapped in by name, so that a recompilation
  * costs only the probe's own checking.
  */
+import { statSync } from "node:fs";
 import { Project, ts } from "ts-morph";
 import { settingsFor, type ProjectSettings } from "./tsconfig.js";
 import { serveVmlinuxSlices, slicingFileSystem } from "./vmlinux-slices.js";
@@ -53,7 +54,43 @@ export function loadSource(fileName: string, text: string): LoadedSource {
     if (read !== morph.getFilePath() && !read.endsWith(".d.ts") && !/[\\/]node_modules[\\/]/.test(read)) localImports.add(read);
   }
   const sourceFile = program.getSourceFile(morph.getFilePath()) ?? morph.compilerNode;
+  recordTimes(project, program);
   return { sourceFile, program, checker: program.getTypeChecker(), settings };
+}
+
+/** Per project, the modification time of each file it read from disk, when it read it. */
+const readTimes = new WeakMap<Project, Map<string, number>>();
+
+function modified(file: string): number | undefined {
+  return statSync(file, { throwIfNoEntry: false })?.mtimeMs;
+}
+
+function recordTimes(project: Project, program: ts.Program): void {
+  let times = readTimes.get(project);
+  if (!times) readTimes.set(project, (times = new Map()));
+  for (const file of program.getSourceFiles()) {
+    if (times.has(file.fileName) || program.isSourceFileDefaultLibrary(file)) continue;
+    const time = modified(file.fileName);
+    if (time !== undefined) times.set(file.fileName, time);
+  }
+}
+
+/**
+ * Reads again every file a project holds that changed on disk since it was read. For a process
+ * that resumes a compiler snapshot (snapshot/entry.ts): its projects were filled when the
+ * snapshot was built, maybe days and an `npm install` ago.
+ */
+export function refreshChangedFiles(): void {
+  for (const project of projects.values()) {
+    const times = readTimes.get(project);
+    if (!times) continue;
+    for (const [file, time] of times) {
+      const now = modified(file);
+      if (now === time) continue;
+      times.delete(file);
+      project.getSourceFile(file)?.refreshFromFileSystemSync();
+    }
+  }
 }
 
 /**

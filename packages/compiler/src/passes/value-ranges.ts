@@ -162,6 +162,7 @@ class Ranges {
         if (this.verifier && (inst.bop === "div" || inst.bop === "mod")) return this.unknown(kind);
         const a = this.operand(inst.a, inst.kind);
         const b = this.operand(inst.b, inst.kind);
+        if (this.verifier && a && b && !verifierTracks(inst.bop, a, b)) return this.unknown(kind);
         return fit(a && b ? binary(inst.bop, inst.kind, a, b) : undefined);
       }
       default: return this.unknown(kind);
@@ -170,6 +171,20 @@ class Ranges {
 }
 
 /** The interval of `a op b` computed in `kind` (wrapping at its width), or undefined when unknown. */
+/**
+ * Whether every kernel tsbpf supports bounds the result of `a op b` (the verifier's
+ * adjust_scalar_min_max_vals): with a source it does not know to be one constant, 6.1 tracks only
+ * add, sub and and (later kernels or, xor and mul too), and no kernel bounds a shift by a variable
+ * amount (the fuzzer's seed 50001740: `(x >>> (y & 31)) >> 15` as an index, its mask dropped,
+ * read the stack at a variable offset); a product only while both factors fit in 32 bits.
+ */
+function verifierTracks(op: BinOp, a: Range, b: Range): boolean {
+  const constant = b.lo === b.hi;
+  if (!constant && op !== "add" && op !== "sub" && op !== "and") return false;
+  if (op === "mul") return a.lo >= 0n && b.lo >= 0n && a.hi < 1n << 32n && b.hi < 1n << 32n;
+  return true;
+}
+
 function binary(op: BinOp, kind: IntKind, a: Range, b: Range): Range | undefined {
   const full = kindRange(kind);
   const bits = BigInt(kindBits(kind));

@@ -27,7 +27,7 @@ export { AggregationHandle, aggregationOf, type AggregationKind, type Aggregatio
 export { makeMapHandle, MapKind, type MapShape } from "./maps/handles.js";
 export { openPinnedMap } from "./maps/pinned.js";
 export { pollRings, type PollableReader, type PollOptions, type PolledRecord } from "./events/ring-poller.js";
-export { PerfBufReader, type PerfBufOptions, type PerfReadOptions, type PerfSample } from "./events/perf-buffer.js";
+export { PerfBufReader, type PerfBufOptions, type PerfListenOptions, type PerfReadOptions, type PerfSample, type PerfSampleOptions } from "./events/perf-buffer.js";
 export { RingBufReader, type RingBufReadOptions } from "./maps/ring-buffer.js";
 export { GlobalDataHandle } from "./maps/global-data.js";
 export { Link } from "./links/link.js";

@@ -72,22 +72,35 @@ export interface PerfEventArrayOptions {
   pinned?: boolean;
 }
 
+/**
+ * bcc's `perf_submit_skb`: `perfOutput(ctx, value, { packetBytes: n })` has the kernel append the
+ * first `n` bytes of the packet after the record (`n` in BPF_F_CTXLEN_MASK, the CPU the current
+ * one). Programs on packets only: tc (kernel 4.5), socket filters (4.5), XDP (4.18), cgroup_skb.
+ * More bytes than the packet holds fail with -EFAULT, more than 2^20 - 1 with -EINVAL. User space
+ * gets the bytes after the record with `onEvent((record, appended) => ..., { appended: true })`
+ * or `samples({ appended: true })`.
+ */
+export interface PerfOutputPacket {
+  packetBytes: u32 | u64;
+}
+
 /** The kernel-side methods of a perf event array carrying records of type `T`. */
 export interface PerfEventArrayMethods<T> {
   /**
    * `bpf_perf_event_output`: copies `value` into this CPU's perf ring (or the CPU in `flags`),
    * `ctx` being the program's context argument; 0 or a negative error (-ENOENT when user space
    * has no ring open on that CPU). Failures are counted in the probe: user space reads the count
-   * as the reader's `failedOutputs`.
+   * as the reader's `failedOutputs`. `{ packetBytes: n }` instead of flags appends packet bytes
+   * (see PerfOutputPacket).
    */
-  perfOutput(ctx: object, value: T, flags?: u64): i64;
+  perfOutput(ctx: object, value: T, flags?: u64 | PerfOutputPacket): i64;
   /**
    * `bpf_perf_event_output` of a variable-length slice (bcc's `perf_submit(ctx, data, size)`): the
    * first `size` bytes of `data`, an array, struct or element the program holds (`b.buf` from its
    * start, `b.buf[off]` from that byte on), bounded by the compiler as `RingBuf.output`'s slice
    * is. User space reads such records as bytes (`onEvent(cb, { raw: true })`).
    */
-  perfOutput(ctx: object, data: ByteSource, size: u32 | u64, flags?: u64): i64;
+  perfOutput(ctx: object, data: ByteSource, size: u32 | u64, flags?: u64 | PerfOutputPacket): i64;
 }
 
 /**

@@ -21,6 +21,7 @@ export { BloomFilterHandle } from "./maps/bloom-filter.js";
 export { StackTraceHandle } from "./maps/stack-trace.js";
 export { symbolizeKernel, symbolizeUser, formatFrame, foldedName, demangle, rememberProcess, forgetProcess, refreshKernelSymbols, type Frame } from "./symbols/index.js";
 export { CgroupArrayHandle } from "./maps/cgroup-array.js";
+export { PerfCounterArrayHandle, PerfCounters, type PerfCounterEvent, type PerfCounterOpenOptions, type PerfCounterReading } from "./maps/perf-counters.js";
 export { ProgArrayHandle, MapOfMapsHandle, DevMapHandle, CpuMapHandle, XskMapHandle, SockMapHandle, type FdLike } from "./maps/fd-maps.js";
 export { StorageHandle } from "./maps/storage.js";
 export { AggregationHandle, aggregationOf, type AggregationKind, type AggregationInfo, type AggregatedResult, type Histogram, type HistogramBucket, type Stats } from "./maps/aggregation.js";

@@ -11,8 +11,8 @@
 // getpid, filtered to one process. `cpu` is the CPU the program runs on (the only slot the
 // kernel lets it read), and beside `perf_read` the program calls bpf_perf_event_read_value, which
 // also gives the times the counter was enabled and running (bcc exposes it only as the helper).
-// Each call's results go in `readings`, a slot a call.
-//   tsbpf run examples/bcc/perf-read.bpf.ts
+// Each call's results go in `readings`, a slot a call. `tsbpf run` opens no counters (the reads
+// then say -ENOENT): load it from a script that opens them, as test/bcc-perf-read.test.ts does.
 import { ArrayMap, PerfCounterArray, Probe, bpf, u32, u64, uprobe, type PerfEventValue, type PtRegs, type i32, type i64 } from "tsbpf";
 
 export interface Reading {

@@ -75,7 +75,8 @@ export interface PerfEventArrayOptions {
 /**
  * bcc's `perf_submit_skb`: `perfOutput(ctx, value, { packetBytes: n })` has the kernel append the
  * first `n` bytes of the packet after the record (`n` in BPF_F_CTXLEN_MASK, the CPU the current
- * one). Programs on packets only: tc (kernel 4.5), socket filters (4.5), XDP (4.18), cgroup_skb.
+ * one). Programs on packets only: tc (kernel 4.8), XDP (4.9), and other packet programs where the
+ * kernel offers them bpf_perf_event_output.
  * More bytes than the packet holds fail with -EFAULT, more than 2^20 - 1 with -EINVAL. User space
  * gets the bytes after the record with `onEvent((record, appended) => ..., { appended: true })`
  * or `samples({ appended: true })`.

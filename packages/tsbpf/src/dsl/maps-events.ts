@@ -12,6 +12,13 @@ import { KernelMap } from "./maps-base.js";
  */
 export const RingBufFlags = { NoWakeup: 1n, ForceWakeup: 2n } as const;
 
+/**
+ * What `RingBuf.query` asks (bpf_ringbuf_query's BPF_RB_*): the bytes not yet consumed
+ * (`AvailData`), the data area's size (`RingSize`), and the consumer's and producer's positions,
+ * which only grow (`ConsPos`, `ProdPos`). Kernel 5.8.
+ */
+export const RingBufQuery = { AvailData: 0n, RingSize: 1n, ConsPos: 2n, ProdPos: 3n } as const;
+
 export interface RingBufOptions {
   /** Size of the data area in bytes: a power of two and a multiple of the page size. */
   size: number;
@@ -55,6 +62,12 @@ export interface RingBufMethods<T> {
   submit(record: Ptr<T>, flags?: u64 | RingBufWakeup): void;
   /** `bpf_ringbuf_discard`: gives a reserved record back unread. */
   discard(record: Ptr<T>, flags?: u64): void;
+  /**
+   * `bpf_ringbuf_query`: one of `RingBufQuery`'s figures, read without locking (a snapshot that a
+   * concurrent producer or consumer may change right after). Each record takes an 8-byte header
+   * plus its size rounded up to 8 bytes. Kernel 5.8.
+   */
+  query(what: u64): u64;
 }
 
 /** `BPF_MAP_TYPE_RINGBUF`: a multi-producer ring of records of type `T` read by user space. Kernel 5.8. */

@@ -1,5 +1,5 @@
 /**
- * Event maps: the ring buffer's `output`, `reserve`, `submit`, `discard`, and the perf event
+ * Event maps: the ring buffer's `output`, `reserve`, `submit`, `discard`, `query`, and the perf event
  * array's `perfOutput`. A record the kernel could not write (a full ring) is counted in the map's
  * loss counter (frontend/event-loss-counters.ts) on the failure path, so that user space can
  * account for every attempt; the success path costs one compare.
@@ -56,6 +56,8 @@ export function lowerEventMethod(c: MapCall): RValue {
       countFailure(c, result.op, "ne", "i64");
       return result;
     }
+    case "query":
+      return callHelper(c, BPF_FUNC_ringbuf_query, [c.mapOperand, u64Argument(c, 0)], "u64");
     case "reserve": {
       const result = callHelper(c, MapHelper.ringbufReserve, [c.mapOperand, valueSize(c), u64Argument(c, 0)], "ptr", c.map.value);
       countFailure(c, result.op, "eq", "ptr");

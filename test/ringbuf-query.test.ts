@@ -38,7 +38,7 @@ describeKernel("RingBuf.query (bpf_ringbuf_query)", () => {
     let written = 0;
     for (let i = 0; i < 7; i++) {
       ({ ctxOut } = run(64));
-      written += ctxOut.written;
+      written += ctxOut!.written;
     }
     expect(written).toBe(409);
     expect(probe.ring.failedReservations).toBe(BigInt(448 - 409));

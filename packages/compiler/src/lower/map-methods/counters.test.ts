@@ -31,6 +31,10 @@ describe("PerfCounterArray", () => {
     expect(helperCalls(body)).toEqual([22, 55]);
   });
 
+  it("bpf.perfEventRead(this.counters, flags), the helper with the map field, is the same call", () => {
+    expect(helperCalls("    this.v = bpf.perfEventRead(this.counters, 0xffffffffn);\n    return 0;")).toEqual([22]);
+  });
+
   it("tags the map as counters (the runtime opens no rings there), and not the event array", () => {
     const probe = compiledProbe(source("    return 0;"));
     const btf = probe.spec.btf;

@@ -100,6 +100,14 @@ describeKernel("examples/bcc/perf-read.bpf.ts", () => {
     expect(after!.value).toEqual({ counter: 0n, enabled: 0n, running: 0n });
   });
 
+  it("counters still open close with the probe", async () => {
+    const other = await load(PerfRead);
+    const counters = other.cpu_cycles.open("task-clock");
+    expect(counters.cpus.length).toBeGreaterThan(0);
+    await other[Symbol.asyncDispose]();
+    expect(counters.cpus).toEqual([]);
+  });
+
   it("a hardware counter where the machine has a PMU; otherwise refused, naming the cause", { timeout: 60_000 }, async () => {
     let result;
     try {

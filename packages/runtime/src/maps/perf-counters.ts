@@ -56,13 +56,14 @@ export class PerfCounters implements Disposable {
     return perfEventReadCounter(fd);
   }
 
-  /** Empties the slots and closes the events. Idempotent. */
+  /** Empties the slots and closes the events. Idempotent; the map's close() does it too. */
   close(): void {
     for (const [cpu, fd] of this.#events) {
       if (!this.#map.closed) this.#map.clear(cpu);
       fd.close();
     }
     this.#events.clear();
+    this.#map.forget(this);
   }
 
   [Symbol.dispose](): void {
@@ -71,6 +72,9 @@ export class PerfCounters implements Disposable {
 }
 
 export class PerfCounterArrayHandle extends BpfMap {
+  /** The counters open() gave that are still open: closed with the map. */
+  readonly #open = new Set<PerfCounters>();
+
   constructor(fd: Fd, spec: Pick<MapSpec, "name" | "type" | "keySize" | "valueSize" | "maxEntries" | "flags">) {
     super(fd, spec);
   }
@@ -85,6 +89,7 @@ export class PerfCounterArrayHandle extends BpfMap {
     const cpus = options.cpus ?? onlineCpus().filter((cpu) => cpu < this.maxEntries);
     const events = new Map<number, Fd>();
     const counters = new PerfCounters(this, name, events);
+    this.#open.add(counters);
     try {
       for (const cpu of cpus) {
         if (!Number.isInteger(cpu) || cpu < 0 || cpu >= this.maxEntries) {
@@ -119,6 +124,17 @@ export class PerfCounterArrayHandle extends BpfMap {
       }
       throw error;
     }
+  }
+
+  /** @internal A PerfCounters closed by its owner. */
+  forget(counters: PerfCounters): void {
+    this.#open.delete(counters);
+  }
+
+  /** Closes the counters still open, then the map. Idempotent. */
+  override close(): void {
+    for (const counters of [...this.#open]) counters.close();
+    super.close();
   }
 
   /** @internal Empties slot `cpu` (the map drops its reference to the event). */

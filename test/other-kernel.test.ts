@@ -200,7 +200,7 @@ for (const suite of suites) describe.skipIf(skip)(`compile once, run on another 
   it("the guest ran on another kernel and every case passed", () => {
     expect([...results.keys()].sort()).toEqual([
       "002 fentry-link (printk)", "002 kprobe-link (printk)", "003 syscall tracer on kprobes/kretprobes", "004 kfunc/kretfunc vfs_read", "004 kprobe/kretprobe tcp_v4_connect",
-      "@kprobeMulti/@kretprobeMulti (DSL)", "@ksyscall/@kretsyscall openat, @kprobe()/@kretprobe() at attach()", "execsnoop", "kprobe.multi (glob)", "kretprobe.multi", "lsm + fmod_ret", "unlink fentry/fexit", "unlink kprobe/kretprobe",
+      "@kprobeMulti/@kretprobeMulti (DSL)", "@ksyscall/@kretsyscall openat, @kprobe()/@kretprobe() at attach()", "bpf_skb_output from fentry on ip_rcv", "execsnoop", "kprobe.multi (glob)", "kretprobe.multi", "lsm + fmod_ret", "unlink fentry/fexit", "unlink kprobe/kretprobe",
     ]);
     const kernels = new Set([...results.values()].map((r) => r.kernel));
     expect(kernels.size).toBe(1);
@@ -297,6 +297,14 @@ for (const suite of suites) describe.skipIf(skip)(`compile once, run on another 
     const [openat, , entry] = checks.map((c) => c.expected as { path: string; dfd: string });
     expect(openat!.path).toMatch(/^\/tmp\/tsbpf-core-vm-\d+-openat$/);
     expect(entry).toMatchObject({ path: openat!.path, dfd: "-100n" });
+  });
+
+  // Issue 17's bpf_skb_output from fentry (test/vm/cases/skb-output.mjs): a loopback datagram of
+  // the guest's, its packet after the record as the guest built it.
+  it("bpf_skb_output from fentry on ip_rcv: the datagram's IPv4 and UDP headers and payload after the record, byte for byte", () => {
+    const checks = reported("bpf_skb_output from fentry on ip_rcv").checks;
+    expect(checks.map((c) => c.what)).toHaveLength(4);
+    expect((checks[2]!.expected as { payload: string }).payload).toMatch(/^[0-9a-f]{128}$/);
   });
 
   // Seed 003's tracer on its own hooks (test/vm/cases/syscall-tracer.mjs): the guest's raw records

@@ -17,4 +17,6 @@ export const guestObjects = {
   "attach-targets.o": ["test/fixtures/attach-targets.bpf.ts", "SyscallProbes"],
   // Seed 003's tracer on its kprobes/kretprobes (test/vm/cases/syscall-tracer.mjs).
   "syscall-tracer.o": ["examples/syscall-tracer.bpf.ts", "SyscallTracer"],
+  // bpf_skb_output from fentry (issue 17; test/vm/cases/skb-output.mjs).
+  "skb-output.o": ["test/fixtures/skb-output.bpf.ts", "SkbOutput"],
 };

@@ -18,6 +18,7 @@ export * from "./btf/ext.js";
 export * from "./btf/query.js";
 export { RECORD_TAG_PREFIX, recordTypeOf } from "./btf/record-tag.js";
 export { INTERNAL_TAG, isInternalMap } from "./btf/internal-tag.js";
+export { COUNTERS_TAG, isCounterArray } from "./btf/counters-tag.js";
 export { writeElf } from "./elf/writer.js";
 export { readElf } from "./elf/reader.js";
 export { LazyBtf } from "./btf/lazy.js";

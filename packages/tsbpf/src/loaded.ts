@@ -5,12 +5,12 @@
 import type {
   AggregationHandle, Histogram, Stats,
   ArrayMapHandle, BloomFilterHandle, BpfMap, CgroupArrayHandle, BpfObject, BpfProgram, CpuMapHandle, DevMapHandle, HashMapHandle, Link, LpmTrieHandle,
-  LruHashHandle, LruPerCpuHashHandle, MapOfMapsHandle, PerCpuArrayHandle, PerCpuHashHandle, PerfBufReader, ProgArrayHandle,
+  LruHashHandle, LruPerCpuHashHandle, MapOfMapsHandle, PerCpuArrayHandle, PerCpuHashHandle, PerfBufReader, PerfCounterArrayHandle, ProgArrayHandle,
   QueueHandle, RingBufReader, SockMapHandle, StackHandle, StackTraceHandle, StorageHandle, TestRunOptions, TestRunOutput, XskMapHandle,
 } from "@tsbpf/runtime";
 import type {
   ArrayMap, ArrayOfMaps, BloomFilter, CgroupArray, CgroupStorage, CgrpStorage, PerCpuCgroupStorage, CpuMap, DevMap, HashMap, HashOfMaps, InodeStorage, KernelMap, LpmTrie, LruHash,
-  LruPerCpuHash, PerCpuArray, PerCpuHash, PerfEventArray, ProgArray, Queue, RingBuf, SkStorage, SockHash, SockMap, Stack, StackTrace,
+  LruPerCpuHash, PerCpuArray, PerCpuHash, PerfCounterArray, PerfEventArray, ProgArray, Queue, RingBuf, SkStorage, SockHash, SockMap, Stack, StackTrace,
   TaskStorage, XskMap,
 } from "./dsl/maps.js";
 import type { Probe } from "./dsl/probe.js";
@@ -58,6 +58,7 @@ export type MapHandleOf<F> =
   : F extends BloomFilter<infer V> ? BloomFilterHandle<UserValue<V>>
   : F extends RingBuf<infer E> ? RingBufReader<UserValue<E>>
   : F extends PerfEventArray<infer E> ? PerfBufReader<UserValue<E>>
+  : F extends PerfCounterArray ? PerfCounterArrayHandle
   : F extends StackTrace ? StackTraceHandle
   : F extends ProgArray ? ProgArrayHandle
   : F extends ArrayOfMaps<infer _M> ? MapOfMapsHandle<number>

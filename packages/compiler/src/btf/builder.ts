@@ -3,7 +3,7 @@
  * structs with bit offsets, arrays indexed by `__ARRAY_SIZE_TYPE__`, pointers, functions, and the
  * VAR/DATASEC records of global data. Types are deduplicated as they are added.
  */
-import { FuncLinkage, INTERNAL_TAG, RECORD_TAG_PREFIX, type Btf, type BtfType } from "@tsbpf/object";
+import { COUNTERS_TAG, FuncLinkage, INTERNAL_TAG, RECORD_TAG_PREFIX, type Btf, type BtfType } from "@tsbpf/object";
 import { kindCName, kindSize, isSigned, type IntKind } from "../checker/kinds.js";
 import type { StructType, Type } from "../checker/types.js";
 import { emittedFields } from "../core/local-btf.js";
@@ -142,6 +142,11 @@ export class BtfBuilder {
   /** Tags a `.maps` variable as internal (`tsbpf.internal`; @tsbpf/object's internal-tag.ts). */
   internalTag(variable: number): void {
     this.add({ kind: "decl_tag", name: INTERNAL_TAG, type: variable, componentIdx: -1 });
+  }
+
+  /** Tags a `.maps` variable as a perf event array of counters (`tsbpf.perf-counters`; @tsbpf/object's counters-tag.ts). */
+  countersTag(variable: number): void {
+    this.add({ kind: "decl_tag", name: COUNTERS_TAG, type: variable, componentIdx: -1 });
   }
 
   datasec(name: string, size: number, vars: { type: number; offset: number; size: number }[]): number {

@@ -70,6 +70,7 @@ export function buildObjectSpec(probe: ProbeModel, programs: CompiledProgram[], 
     const definition = mapDefinition(btf, map);
     const variable = btf.variable(map.name, definition.struct, VarLinkage.GlobalAllocated);
     if (map.internal) btf.internalTag(variable);
+    if (map.dslClass === "PerfCounterArray") btf.countersTag(variable);
     mapVars.push({ type: variable, offset: mapsOffset, size: definition.size });
     mapsOffset += definition.size;
     maps.push(definition.spec);

@@ -118,6 +118,11 @@ function readDefinition(member: ts.PropertyDeclaration, name: string, init: ts.N
       model.record = true;
       model.maxEntries = maxEntries(false);
       break;
+    case "counters":
+      model.key = u32;
+      model.maxEntries = maxEntries(false);
+      model.sizesOnly = true;
+      break;
     case "fds":
       model.key = u32;
       model.maxEntries = maxEntries(true);

@@ -13,6 +13,7 @@
  * - ring: `<T>` records, `size`;
  * - perf: `<T>` records, one u32 slot per CPU;
  * - fds: no type arguments, u32 keys and u32 values (program, device, CPU, socket descriptors);
+ * - counters: no type arguments, one u32 perf event slot per CPU (`maxEntries` optional);
  * - stackTrace: u32 keys, `u64[depth]` values;
  * - ofMaps: `<M>` (array) or `<K, M>` (hash) with an `inner` definition;
  * - sockHash: `<K>` keys, u32 socket values;
@@ -20,7 +21,7 @@
  * - aggregation: `<K>` or nothing, a per-CPU hash or array whose layout the aggregation fixes
  *   (frontend/aggregation-field.ts).
  */
-export type MapShape = "keyValue" | "array" | "valueOnly" | "ring" | "perf" | "fds" | "stackTrace" | "ofMaps" | "sockHash" | "storage" | "aggregation";
+export type MapShape = "keyValue" | "array" | "valueOnly" | "ring" | "perf" | "counters" | "fds" | "stackTrace" | "ofMaps" | "sockHash" | "storage" | "aggregation";
 
 export interface MapKindDef {
   /** The DSL class name. */
@@ -42,6 +43,8 @@ export const mapKinds: readonly MapKindDef[] = [
   { dslClass: "ArrayMap", mapType: 2, shape: "array" },
   { dslClass: "ProgArray", mapType: 3, shape: "fds" },
   { dslClass: "PerfEventArray", mapType: 4, shape: "perf" },
+  // bcc's BPF_PERF_ARRAY: counters user space opens into it (one u32 slot per CPU), read by programs.
+  { dslClass: "PerfCounterArray", mapType: 4, shape: "counters" },
   { dslClass: "PerCpuHash", mapType: 5, shape: "keyValue", perCpu: true },
   { dslClass: "PerCpuArray", mapType: 6, shape: "array", perCpu: true },
   { dslClass: "StackTrace", mapType: 7, shape: "stackTrace" },
@@ -83,6 +86,7 @@ export function typeArgumentCount(kind: MapKindDef): number {
     case "keyValue": return 2;
     case "ofMaps": return kind.dslClass === "HashOfMaps" ? 2 : 1;
     case "fds":
+    case "counters":
     case "stackTrace": return 0;
     case "aggregation":
     default: return 1;
@@ -98,6 +102,7 @@ export function mapExample(kind: MapKindDef): string {
     case "ring": return `new ${kind.dslClass}<T>({ size: 256 * 1024 })`;
     case "perf": return `new ${kind.dslClass}<T>()`;
     case "fds": return `new ${kind.dslClass}({ maxEntries: 64 })`;
+    case "counters": return `new ${kind.dslClass}()`;
     case "stackTrace": return `new ${kind.dslClass}({ maxEntries: 1024, depth: 127 })`;
     case "ofMaps": return kind.dslClass === "HashOfMaps"
       ? "new HashOfMaps<u32, HashMap<u32, u64>>({ maxEntries: 8, inner: new HashMap<u32, u64>({ maxEntries: 64 }) })"

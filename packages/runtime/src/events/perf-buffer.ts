@@ -65,8 +65,18 @@ export interface PerfReadOptions {
 }
 
 export interface PerfListenOptions extends PerfReadOptions {
-  /** Hand out each record as a zero-copy Uint8Array, valid only during the callback. */
+  /** Hand out each record as a zero-copy Uint8Array (every byte of the sample), valid only during the callback. */
   raw?: boolean;
+  /**
+   * Also hand out the bytes after the record type (see PerfSample.appended) as a second argument,
+   * a zero-copy Uint8Array valid only during the callback.
+   */
+  appended?: boolean;
+}
+
+export interface PerfSampleOptions extends PerfReadOptions {
+  /** Give each sample its `appended` bytes (a copy). */
+  appended?: boolean;
 }
 
 interface CpuRing {
@@ -86,6 +96,14 @@ interface CpuRing {
 export interface PerfSample<T> {
   cpu: number;
   record: T;
+  /**
+   * With `samples({ appended: true })`: the sample's bytes after the record type, which is where
+   * `perfOutput(ctx, v, { packetBytes: n })` (bpf_perf_event_output with BPF_F_CTXLEN_MASK,
+   * bcc's `perf_submit_skb`) puts the packet's first `n` bytes. The kernel pads every sample with
+   * zeros so that it and its u32 size fill 8-byte units: up to 7 zero bytes may follow the `n`
+   * (send `n` in the record when it matters; libbpf and bcc hand out the same padded size).
+   */
+  appended?: Uint8Array;
 }
 
 /**
@@ -354,6 +372,12 @@ export class PerfBufReader<T = unknown> extends BpfMap implements AsyncIterable<
     return this.#backlogAt >= this.#backlog.length && this.#rings !== undefined && !this.#hasData();
   }
 
+  /** The sample's bytes after the record type, as a view (valid while the ring holds them). */
+  #appendedAt(view: DataView, offset: number, size: number): Uint8Array {
+    const from = Math.min(size, this.#codec?.size ?? size);
+    return new Uint8Array(view.buffer, view.byteOffset + offset + from, size - from);
+  }
+
   #decodeAt(view: DataView, offset: number, size: number): T {
     const codec = this.#codec;
     if (!codec) return new Uint8Array(view.buffer.slice(view.byteOffset + offset, view.byteOffset + offset + size)) as T;
@@ -390,13 +414,31 @@ export class PerfBufReader<T = unknown> extends BpfMap implements AsyncIterable<
   }
 
   /**
-   * Consumes every sample available now as a zero-copy Uint8Array (the record's bytes; a record
-   * that wrapped around the ring's end is a copy), valid only during the callback. Never waits.
+   * consume, each record with the bytes after it (PerfSample.appended) as a zero-copy view valid
+   * only during the callback.
+   */
+  consumeAppended(onRecord: (record: T, appended: Uint8Array) => void, limit = Infinity): number {
+    if (this.#idle()) return 0;
+    let count = 0;
+    while (count < limit && this.#backlogAt < this.#backlog.length) {
+      count++;
+      const sample = this.#backlog[this.#backlogAt++]!;
+      onRecord(sample.record, sample.appended ?? new Uint8Array(0));
+    }
+    if (this.#backlog.length && this.#backlogAt >= this.#backlog.length) this.#clearBacklog();
+    if (count >= limit) return count;
+    return count + this.#drain((_cpu, view, offset, size) => onRecord(this.#decodeAt(view, offset, size), this.#appendedAt(view, offset, size)), limit - count);
+  }
+
+  /**
+   * Consumes every sample available now as a zero-copy Uint8Array, valid only during the callback
+   * (a record that wrapped around the ring's end is a copy). Never waits. The bytes are the whole
+   * sample as the kernel sized it: the record, any appended packet bytes, and the kernel's padding
+   * to 8-byte units (up to 7 zero bytes; see PerfSample.appended), as libbpf hands them out.
    */
   consumeRaw(onRecord: (bytes: Uint8Array, cpu: number) => void, limit = Infinity): number {
     if (this.#idle()) return 0;
-    const cap = this.#codec?.size;
-    return this.#drain((cpu, view, offset, size) => onRecord(new Uint8Array(view.buffer, view.byteOffset + offset, cap !== undefined && cap < size ? cap : size), cpu), limit);
+    return this.#drain((cpu, view, offset, size) => onRecord(new Uint8Array(view.buffer, view.byteOffset + offset, size), cpu), limit);
   }
 
   #clearBacklog(): void {
@@ -404,15 +446,19 @@ export class PerfBufReader<T = unknown> extends BpfMap implements AsyncIterable<
     this.#backlogAt = 0;
   }
 
-  #iterate<R>(options: PerfReadOptions, map: (s: PerfSample<T>) => R): AsyncIterableIterator<R> {
+  #iterate<R>(options: PerfSampleOptions, map: (s: PerfSample<T>) => R): AsyncIterableIterator<R> {
     this.open();
+    const push = options.appended
+      ? (cpu: number, view: DataView, offset: number, size: number) =>
+          void this.#backlog.push({ cpu, record: this.#decodeAt(view, offset, size), appended: this.#appendedAt(view, offset, size).slice() })
+      : (cpu: number, view: DataView, offset: number, size: number) => void this.#backlog.push({ cpu, record: this.#decodeAt(view, offset, size) });
     if (options.pollIntervalMs !== undefined) this.#readiness.pollIntervalMs = options.pollIntervalMs;
     return new RecordIterator<R>(
       {
         pull: () => {
           if (this.#backlogAt >= this.#backlog.length) {
             this.#clearBacklog();
-            const taken = this.#drain((cpu, view, offset, size) => this.#backlog.push({ cpu, record: this.#decodeAt(view, offset, size) }), BATCH);
+            const taken = this.#drain(push, BATCH);
             if (taken === 0) return NONE;
           }
           return map(this.#backlog[this.#backlogAt++]!);
@@ -430,10 +476,11 @@ export class PerfBufReader<T = unknown> extends BpfMap implements AsyncIterable<
   }
 
   /**
-   * Samples with their CPU, as they arrive; ends on `break`, `return()`, when `signal` aborts or
-   * the reader closes, whether or not samples are still arriving.
+   * Samples with their CPU (and with `appended`, the bytes after the record), as they arrive; ends
+   * on `break`, `return()`, when `signal` aborts or the reader closes, whether or not samples are
+   * still arriving.
    */
-  samples(options: PerfReadOptions = {}): AsyncIterableIterator<PerfSample<T>> {
+  samples(options: PerfSampleOptions = {}): AsyncIterableIterator<PerfSample<T>> {
     return this.#iterate(options, (s) => s);
   }
 
@@ -449,13 +496,17 @@ export class PerfBufReader<T = unknown> extends BpfMap implements AsyncIterable<
   /**
    * Calls `callback` for every record as it arrives (every wake-up drains every ring), until the
    * returned function is called, `signal` aborts or the reader closes. With `raw`, records are
-   * zero-copy views valid during the callback.
+   * zero-copy views valid during the callback; with `appended`, each record comes with the bytes
+   * after it (bcc's `perf_submit_skb` packet bytes: PerfSample.appended), a view valid as long.
    */
-  onEvent(callback: (record: T) => void, options?: PerfReadOptions & { raw?: false }): () => void;
-  onEvent(callback: (record: Uint8Array) => void, options: PerfReadOptions & { raw: true }): () => void;
-  onEvent(callback: (record: never) => void, options: PerfListenOptions = {}): () => void {
+  onEvent(callback: (record: T) => void, options?: PerfReadOptions & { raw?: false; appended?: false }): () => void;
+  onEvent(callback: (record: T, appended: Uint8Array) => void, options: PerfReadOptions & { raw?: false; appended: true }): () => void;
+  onEvent(callback: (record: Uint8Array) => void, options: PerfReadOptions & { raw: true; appended?: false }): () => void;
+  onEvent(callback: (record: never, appended: never) => void, options: PerfListenOptions = {}): () => void {
     this.open();
-    const drain = options.raw ? () => this.consumeRaw(callback as (r: Uint8Array) => void) : () => this.consume(callback as (r: T) => void);
+    const drain = options.raw ? () => this.consumeRaw(callback as (r: Uint8Array) => void)
+      : options.appended ? () => this.consumeAppended(callback as (r: T, a: Uint8Array) => void)
+      : () => this.consume(callback as (r: T) => void);
     this.#drains.add(drain);
     this.#use(true);
     return startListener(this.#listeners, drain, options, () => {

@@ -48,7 +48,7 @@ export function onlineCpus(): number[] {
   return out.length ? out : Array.from({ length: parseCpuList(text) }, (_, i) => i);
 }
 
-function eventOf(e: PerfEventAttachOptions["event"]): { type: number; config: number | bigint; name: string } {
+export function eventOf(e: PerfEventAttachOptions["event"]): { type: number; config: number | bigint; name: string } {
   if (typeof e === "object") return { ...e, name: `${e.type}:${e.config}` };
   if (e in SoftwareEvent) return { type: PerfType.SOFTWARE, config: SoftwareEvent[e as keyof typeof SoftwareEvent], name: e };
   return { type: PerfType.HARDWARE, config: HardwareEvent[e as keyof typeof HardwareEvent], name: e };

@@ -5,7 +5,7 @@
  * its func_info and line_info, handles made for the maps. Everything created is released again
  * if any step fails.
  */
-import { MapType, ObjectFormatError, readElf, recordTypeOf, type Btf, type LazyBtf, type ObjectSpec } from "@tsbpf/object";
+import { isCounterArray, MapType, ObjectFormatError, readElf, recordTypeOf, type Btf, type LazyBtf, type ObjectSpec } from "@tsbpf/object";
 import { applyCoreRelocations, type CoreRelocationReport } from "../core/relocate.js";
 import { customCoreTargets, kernelCoreTargets } from "../core/kernel-btf.js";
 import { explainPoison } from "../core/errors.js";
@@ -22,6 +22,7 @@ import { isPerCpu } from "../maps/per-cpu.js";
 import { RingBufReader } from "../maps/ring-buffer.js";
 import { recordDecoder } from "../events/decoder.js";
 import { PerfBufReader } from "../events/perf-buffer.js";
+import { PerfCounterArrayHandle } from "../maps/perf-counters.js";
 import "../sys/native.js";
 import { loadObjectBtf } from "./btf.js";
 import { initialContents } from "./config.js";
@@ -69,6 +70,8 @@ function makeHandle(spec: ObjectSpec, created: CreatedMap): BpfMap {
   if (map.kind !== "btf-map") {
     return new GlobalDataHandle(fd, shape, sectionVariables(spec.btf, map.name), { readOnly: map.kind === "rodata", mmapable: created.mmapable });
   }
+  // A perf event array of counters (tagged by the compiler): user space opens counters into it, no rings.
+  if (map.type === MapType.PerfEventArray && isCounterArray(spec.btf, map.name)) return new PerfCounterArrayHandle(fd, shape);
   if (map.type === MapType.RingBuf || map.type === MapType.PerfEventArray) {
     // Perf arrays' BTF value is the fd slot (u32): the record type is only ever the tagged one.
     const record = map.type === MapType.RingBuf ? map.valueTypeId : recordTypeOf(spec.btf, map.name);

@@ -3,6 +3,7 @@
  * from include/uapi/linux/perf_event.h; we send PERF_ATTR_SIZE_VER5 (112 bytes), which every
  * kernel since 4.1 accepts, and only set what attaching BPF needs.
  */
+import { readSync } from "node:fs";
 import { BpfError, PermissionError } from "../errors.js";
 import { Attr } from "./attr.js";
 import { missingCapability } from "./capabilities.js";
@@ -29,6 +30,8 @@ export interface PerfEventOptions {
   sampleFrequency?: bigint | number;
   /** PERF_SAMPLE_* bits (perf buffers: PERF_SAMPLE_RAW). */
   sampleType?: bigint | number;
+  /** PERF_FORMAT_* bits: what read(2) of the descriptor returns (perfEventReadCounter). */
+  readFormat?: bigint | number;
   wakeupEvents?: number;
   /** -1 for every process. */
   pid?: number;
@@ -45,6 +48,7 @@ export function perfEventOpen(o: PerfEventOptions): Fd {
     .u64(8, o.config)
     .u64(16, o.sampleFrequency ?? o.samplePeriod ?? 1)
     .u64(24, o.sampleType ?? 0)
+    .u64(32, o.readFormat ?? 0)
     // the flags bitfield: bit 0 is `disabled`, bit 10 `freq`
     .u64(40, (o.disabled ? 1n : 0n) | (o.sampleFrequency !== undefined ? 1n << 10n : 0n))
     .u32(48, o.wakeupEvents ?? 1)
@@ -64,6 +68,35 @@ export function perfEventOpen(o: PerfEventOptions): Fd {
 
 export const PERF_COUNT_SW_BPF_OUTPUT = 10;
 export const PERF_SAMPLE_RAW = 1 << 10;
+
+/** PERF_FORMAT_TOTAL_TIME_ENABLED | PERF_FORMAT_TOTAL_TIME_RUNNING: read(2) gives { value, enabled, running }. */
+export const PERF_FORMAT_TIMES = 1 | 2;
+const EIO = 5;
+
+/** A counter's value and the nanoseconds it was enabled and running, as the kernel counts them. */
+export interface PerfCounterReading {
+  counter: bigint;
+  enabled: bigint;
+  running: bigint;
+}
+
+/**
+ * read(2) of a counting perf event opened with `readFormat: PERF_FORMAT_TIMES`. A plain file read
+ * (node:fs on the descriptor), not a call through the shim.
+ */
+export function perfEventReadCounter(fd: Fd): PerfCounterReading {
+  const out = new Uint8Array(24);
+  let n: number;
+  try {
+    n = readSync(fd.raw, out, 0, 24, null);
+  } catch (error) {
+    const errno = typeof (error as { errno?: unknown }).errno === "number" ? -(error as { errno: number }).errno : EIO;
+    throw BpfError.fromErrno("read", errno, fd.label);
+  }
+  if (n !== 24) throw BpfError.fromErrno("read", EIO, `${fd.label} (read ${n} of 24 bytes)`);
+  const view = new DataView(out.buffer);
+  return { counter: view.getBigUint64(0, true), enabled: view.getBigUint64(8, true), running: view.getBigUint64(16, true) };
+}
 
 /** ioctl(PERF_EVENT_IOC_ENABLE). */
 export function perfEventEnable(fd: Fd): void {

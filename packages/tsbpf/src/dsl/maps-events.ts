@@ -12,6 +12,13 @@ import { KernelMap } from "./maps-base.js";
  */
 export const RingBufFlags = { NoWakeup: 1n, ForceWakeup: 2n } as const;
 
+/**
+ * What `RingBuf.query` asks (bpf_ringbuf_query's BPF_RB_*): the bytes not yet consumed
+ * (`AvailData`), the data area's size (`RingSize`), and the consumer's and producer's positions,
+ * which only grow (`ConsPos`, `ProdPos`). Kernel 5.8.
+ */
+export const RingBufQuery = { AvailData: 0n, RingSize: 1n, ConsPos: 2n, ProdPos: 3n } as const;
+
 export interface RingBufOptions {
   /** Size of the data area in bytes: a power of two and a multiple of the page size. */
   size: number;
@@ -55,6 +62,12 @@ export interface RingBufMethods<T> {
   submit(record: Ptr<T>, flags?: u64 | RingBufWakeup): void;
   /** `bpf_ringbuf_discard`: gives a reserved record back unread. */
   discard(record: Ptr<T>, flags?: u64): void;
+  /**
+   * `bpf_ringbuf_query`: one of `RingBufQuery`'s figures, read without locking (a snapshot that a
+   * concurrent producer or consumer may change right after). Each record takes an 8-byte header
+   * plus its size rounded up to 8 bytes. Kernel 5.8.
+   */
+  query(what: u64): u64;
 }
 
 /** `BPF_MAP_TYPE_RINGBUF`: a multi-producer ring of records of type `T` read by user space. Kernel 5.8. */
@@ -72,22 +85,36 @@ export interface PerfEventArrayOptions {
   pinned?: boolean;
 }
 
+/**
+ * bcc's `perf_submit_skb`: `perfOutput(ctx, value, { packetBytes: n })` has the kernel append the
+ * first `n` bytes of the packet after the record (`n` in BPF_F_CTXLEN_MASK, the CPU the current
+ * one). Programs on packets only: tc (kernel 4.8), XDP (4.9), and other packet programs where the
+ * kernel offers them bpf_perf_event_output.
+ * More bytes than the packet holds fail with -EFAULT, more than 2^20 - 1 with -EINVAL. User space
+ * gets the bytes after the record with `onEvent((record, appended) => ..., { appended: true })`
+ * or `samples({ appended: true })`.
+ */
+export interface PerfOutputPacket {
+  packetBytes: u32 | u64;
+}
+
 /** The kernel-side methods of a perf event array carrying records of type `T`. */
 export interface PerfEventArrayMethods<T> {
   /**
    * `bpf_perf_event_output`: copies `value` into this CPU's perf ring (or the CPU in `flags`),
    * `ctx` being the program's context argument; 0 or a negative error (-ENOENT when user space
    * has no ring open on that CPU). Failures are counted in the probe: user space reads the count
-   * as the reader's `failedOutputs`.
+   * as the reader's `failedOutputs`. `{ packetBytes: n }` instead of flags appends packet bytes
+   * (see PerfOutputPacket).
    */
-  perfOutput(ctx: object, value: T, flags?: u64): i64;
+  perfOutput(ctx: object, value: T, flags?: u64 | PerfOutputPacket): i64;
   /**
    * `bpf_perf_event_output` of a variable-length slice (bcc's `perf_submit(ctx, data, size)`): the
    * first `size` bytes of `data`, an array, struct or element the program holds (`b.buf` from its
    * start, `b.buf[off]` from that byte on), bounded by the compiler as `RingBuf.output`'s slice
    * is. User space reads such records as bytes (`onEvent(cb, { raw: true })`).
    */
-  perfOutput(ctx: object, data: ByteSource, size: u32 | u64, flags?: u64): i64;
+  perfOutput(ctx: object, data: ByteSource, size: u32 | u64, flags?: u64 | PerfOutputPacket): i64;
 }
 
 /**

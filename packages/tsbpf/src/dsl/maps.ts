@@ -11,3 +11,4 @@ export * from "./maps-events.js";
 export * from "./maps-special.js";
 export * from "./maps-storage.js";
 export * from "./maps-cgroup.js";
+export * from "./maps-counters.js";

@@ -1,5 +1,5 @@
 /**
- * Event maps: the ring buffer's `output`, `reserve`, `submit`, `discard`, and the perf event
+ * Event maps: the ring buffer's `output`, `reserve`, `submit`, `discard`, `query`, and the perf event
  * array's `perfOutput`. A record the kernel could not write (a full ring) is counted in the map's
  * loss counter (frontend/event-loss-counters.ts) on the failure path, so that user space can
  * account for every attempt; the success path costs one compare.
@@ -29,14 +29,14 @@ export function lowerEventMethod(c: MapCall): RValue {
     const ctx = contextArgument(c, 0);
     const slice = sliceArgument(c, 1);
     if (slice && "region" in slice) {
-      const flags = u64Argument(c, 3, CURRENT_CPU);
+      const flags = perfFlags(c, 3);
       const result = boundedCall(c.L, slice.region, slice.size, `${c.map.name}.perfOutput()`, (data, size) =>
         callHelper(c, MapHelper.perfEventOutput, [ctx, c.mapOperand, flags, data, size], "i64").op);
       countFailure(c, result.op, "ne", "i64");
       return result;
     }
     const value = slice?.record ?? valueArgument(c, 1, "record");
-    const result = callHelper(c, MapHelper.perfEventOutput, [ctx, c.mapOperand, c.flags ?? u64Argument(c, 2, CURRENT_CPU), value, valueSize(c)], "i64");
+    const result = callHelper(c, MapHelper.perfEventOutput, [ctx, c.mapOperand, c.flags ?? perfFlags(c, 2), value, valueSize(c)], "i64");
     countFailure(c, result.op, "ne", "i64");
     return result;
   }
@@ -56,6 +56,8 @@ export function lowerEventMethod(c: MapCall): RValue {
       countFailure(c, result.op, "ne", "i64");
       return result;
     }
+    case "query":
+      return callHelper(c, BPF_FUNC_ringbuf_query, [c.mapOperand, u64Argument(c, 0)], "u64");
     case "reserve": {
       const result = callHelper(c, MapHelper.ringbufReserve, [c.mapOperand, valueSize(c), u64Argument(c, 0)], "ptr", c.map.value);
       countFailure(c, result.op, "eq", "ptr");
@@ -121,6 +123,29 @@ function ringFlags(c: MapCall, i: number): Operand {
   const flags = c.L.b.newReg("u64");
   // NO_WAKEUP (1) below the threshold, FORCE_WAKEUP (2) at or above it.
   c.L.b.emit({ op: "bin", bop: "add", kind: "u64", dst: flags, a: { tag: "reg", reg: full }, b: imm(BPF_RB_NO_WAKEUP, "u64") });
+  return { tag: "reg", reg: flags };
+}
+
+/**
+ * The flags of `perfOutput`: a u64 (BPF_F_CURRENT_CPU when absent), or `{ packetBytes: n }`, bcc's
+ * `perf_submit_skb`: the kernel appends the first `n` bytes of the packet (an skb's or an XDP
+ * buffer's) after the record, `n` going in BPF_F_CTXLEN_MASK (bits 32-51) beside BPF_F_CURRENT_CPU.
+ * A count past 20 bits sets bits the kernel refuses (-EINVAL), one past the packet's length -EFAULT:
+ * an error, never a silently shorter record.
+ */
+function perfFlags(c: MapCall, i: number): Operand {
+  const a = c.node.arguments[i];
+  if (!a || !ts.isObjectLiteralExpression(a)) return u64Argument(c, i, CURRENT_CPU);
+  const property = a.properties.find((p) => p.name && p.name.getText() === "packetBytes");
+  if (!property || !ts.isPropertyAssignment(property) || a.properties.length !== 1) {
+    return fail(Codes.MapMethod, a, `${c.map.name}.${c.method}() takes flags (a u64) or { packetBytes: n }`);
+  }
+  const u64 = intType("u64");
+  const bytes = convertTo(c.L, lowerExpr(c.L, property.initializer, u64), u64, property.initializer);
+  const shifted = c.L.b.newReg("u64");
+  c.L.b.emit({ op: "bin", bop: "shl", kind: "u64", dst: shifted, a: bytes, b: imm(32n, "u64") });
+  const flags = c.L.b.newReg("u64");
+  c.L.b.emit({ op: "bin", bop: "or", kind: "u64", dst: flags, a: { tag: "reg", reg: shifted }, b: imm(CURRENT_CPU, "u64") });
   return { tag: "reg", reg: flags };
 }
 

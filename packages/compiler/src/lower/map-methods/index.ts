@@ -13,6 +13,7 @@ import { fail } from "../errors.js";
 import type { RValue } from "../values.js";
 import { keyArgument, type MapCall } from "./call-support.js";
 import { lowerAggregationMethod } from "../aggregations.js";
+import { lowerCounterMethod } from "./counters.js";
 import { lowerEventMethod } from "./events.js";
 import { ENOENT, MapHelper } from "./helper-ids.js";
 import { lowerKeyValueMethod } from "./key-value.js";
@@ -26,6 +27,7 @@ const METHOD_HOLDERS = new Set([
   "KeyValueMethods", "IterableMethods", "QueueMethods", "BloomFilterMethods", "RingBufMethods", "PerfEventArrayMethods",
   "StackTraceMethods", "ProgArrayMethods", "MapOfMapsMethods", "RedirectMethods", "StorageMethods",
   "CountMethods", "RecordMethods", "CgroupArrayMethods", "SockMapMethods", "CgroupStorageMethods",
+  "PerfCounterArrayMethods",
 ]);
 
 /** Whether a DSL declaration name (`KeyValueMethods.lookup`) is a map method. */
@@ -60,6 +62,8 @@ function dispatch(c: MapCall): RValue {
     case "ring":
     case "perf":
       return lowerEventMethod(c);
+    case "counters":
+      return lowerCounterMethod(c);
     case "stackTrace":
       return lowerStackTraceMethod(c);
     case "storage":

@@ -70,6 +70,7 @@ export const Codes = {
   LegacyDecorators: 3015,
   MapLimit: 3016,
   StructOpsRequired: 3017,
+  StructOpsRefused: 3018,
   // 4xxx: helpers and maps
   CallToNonDsl: 4001,
   UnknownHelper: 4002,

@@ -52,6 +52,7 @@ export const Codes = {
   ConstantZeroDivisor: 2018,
   CaseNotConstant: 2019,
   DuplicateCase: 2020,
+  UsedBeforeAssigned: 2021,
   // 3xxx: probe structure
   NoProbeClass: 3001,
   ProgramSignature: 3002,

@@ -113,6 +113,8 @@ import type { bpf_dummy_ops } from "tsbpf/vmlinux";
 export class D extends Probe {
   ops = new StructOps<bpf_dummy_ops>();
   calls: u64 = 0n;
+  a1: u64 = 0n;
+  a4: u64 = 0n;
   /** test_1(state): 99 for a NULL state, else 1. */
   @structOps("ops", "test_1")
   test1(ctx: TracingArgs): i32 {
@@ -122,6 +124,8 @@ export class D extends Probe {
   }
   @structOps("ops", "test_2")
   test2(ctx: TracingArgs): i32 {
+    this.a1 = ctx.args[1];
+    this.a4 = ctx.args[4];
     return 7;
   }
 }
@@ -136,7 +140,7 @@ describe("bpf_dummy_ops: the compiler's verdict", () => {
 });
 
 describeKernel("bpf_dummy_ops, a second struct_ops type, in the kernel", () => {
-  it("loads, runs test_1 through BPF_PROG_TEST_RUN, and attach() is a NotSupportedError", async () => {
+  it("loads, runs test_1 and test_2 through BPF_PROG_TEST_RUN, and attach() is a NotSupportedError", async () => {
     const { loadObject, NotSupportedError } = await import("@tsbpf/runtime");
     await using object = await loadObject(compiled(DUMMY));
     const test1 = object.programs.get("test1")!;
@@ -145,7 +149,13 @@ describeKernel("bpf_dummy_ops, a second struct_ops type, in the kernel", () => {
     const state = new Uint8Array(4);
     expect(test1.testRun({ args: [state] }).retval).toBe(1);
     expect(object.variable("calls")).toBe(2n);
-    expect(object.programs.has("test2")).toBe(true); // test_2 loads too
+    // test_2(state, int, unsigned short, char, unsigned long): its state is not nullable, so a
+    // 0 there is refused (a typed error saying so); with a buffer the arguments arrive.
+    const test2 = object.programs.get("test2")!;
+    expect(() => test2.testRun({ args: [0, 5, 6, 7, 8] })).toThrow(/a buffer \(not 0\) for each pointer argument/);
+    expect(test2.testRun({ args: [state, 5, 6, 7, 0x1_0000_0001n] }).retval).toBe(7);
+    expect(object.variable("a1")).toBe(5n);
+    expect(object.variable("a4")).toBe(0x1_0000_0001n);
     expect(() => object.attach()).toThrow(NotSupportedError);
     expect(() => object.attach()).toThrow(/registers no bpf_dummy_ops value/);
   }, 60_000);

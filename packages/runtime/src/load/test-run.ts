@@ -22,6 +22,7 @@ import { BpfError, ObjectError } from "../errors.js";
 import { littleEndian } from "../sys/attr.js";
 import { door } from "../sys/door.js";
 import { progTestRun } from "../sys/bpf.js";
+import { Errno } from "../sys/errno.js";
 import type { Fd } from "../sys/fd.js";
 import { ProgType } from "./types.js";
 
@@ -121,7 +122,21 @@ export function testRun(program: RunnableProgram, options: TestRunOptions = {}):
   const ctxOut = !writesBack && options.ctxOutSize ? new Uint8Array(options.ctxOutSize) : undefined;
   // The kernel writes a syscall program's context back into the input buffer: give it a copy.
   const ctxIn = writesBack && ctx ? ctx.slice() : ctx;
-  const r = progTestRun(program.fd, { data: options.data, dataOut, ctx: ctxIn, ctxOut, repeat: options.repeat, flags: options.flags, cpu: options.cpu });
+  let r: ReturnType<typeof progTestRun>;
+  try {
+    r = progTestRun(program.fd, { data: options.data, dataOut, ctx: ctxIn, ctxOut, repeat: options.repeat, flags: options.flags, cpu: options.cpu });
+  } catch (error) {
+    if (program.type === ProgType.STRUCT_OPS && error instanceof BpfError && error.errno === Errno.EINVAL) {
+      // bpf_dummy_ops' test run (net/bpf/bpf_dummy_struct_ops.c): exactly the member's arguments,
+      // and no 0 for a pointer the member does not mark nullable (6.10+).
+      throw new BpfError(
+        `program ${program.spec.name}: the kernel refused the struct_ops test run's arguments (EINVAL): pass exactly as many as the member takes, ` +
+          "and a buffer (not 0) for each pointer argument the member does not mark nullable (e.g. bpf_dummy_ops' state in test_2)",
+        { errno: Errno.EINVAL, syscall: "BPF_PROG_TEST_RUN", cause: error },
+      );
+    }
+    throw error;
+  }
   const out: TestRunOutput = { retval: r.retval, duration: r.duration };
   if (dataOut) out.dataOut = dataOut.subarray(0, r.dataSizeOut);
   const ctxBytes = writesBack ? ctxIn : ctxOut?.subarray(0, r.ctxSizeOut);

@@ -9,6 +9,12 @@
 //   node scripts/gen-helpers.mjs [--header /usr/include/linux/bpf.h] [--check]
 //
 // --check compares with the committed file and fails when it is out of date.
+//
+// The minimum kernel of each helper comes from bcc's docs/kernel-versions.md, extracted into
+// scripts/helper-kernel-versions.json by scripts/extract-helper-versions.mjs, and is cross-checked
+// against the enum's order: ids are given out in the order helpers are merged, so a helper cannot
+// be older than one with a lower id. Where the table contradicts that order, or lacks a helper,
+// the version is "unknown" (with the reason), never guessed.
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -92,6 +98,47 @@ function helperDocs(text) {
 function paragraphs(lines) {
   const text = lines.join("\n").trim().split(/\n\s*\n/).slice(0, 2).map((p) => p.replace(/\s*\n\s*/g, " ")).join("\n\n");
   return text.replace(/\*\*/g, "`").replace(/\\\s?/g, "").replace(/\*\//g, "* /");
+}
+
+// ---- minimum kernel versions ----
+
+const VERSIONS = JSON.parse(readFileSync(join(root, "scripts/helper-kernel-versions.json"), "utf8"));
+
+function compareVersions(a, b) {
+  const [a1, a2] = a.split(".").map(Number);
+  const [b1, b2] = b.split(".").map(Number);
+  return a1 - b1 || a2 - b2;
+}
+
+/**
+ * name → { kernel } or { unknown: why }, for the helpers in id order. A helper whose listed
+ * version is below that of a lower id contradicts the enum's order, and so does that lower id's
+ * entry: one of the two is wrong, and the table cannot say which.
+ */
+function minimumKernels(byId) {
+  const out = new Map();
+  for (const [name] of byId) {
+    const entry = VERSIONS.helpers[name];
+    out.set(name, entry ? { kernel: entry.kernel } : { unknown: "not in bcc's kernel-versions.md" });
+  }
+  for (let i = 0; i < byId.length; i++) {
+    const [name] = byId[i];
+    const mine = VERSIONS.helpers[name]?.kernel;
+    if (!mine) continue;
+    for (let j = 0; j < i; j++) {
+      const [lower] = byId[j];
+      const theirs = VERSIONS.helpers[lower]?.kernel;
+      if (!theirs || compareVersions(theirs, mine) <= 0) continue;
+      const why = `bcc's kernel-versions.md gives bpf_${name} (id ${byId[i][1]}) ${mine} but bpf_${lower} (id ${byId[j][1]}, merged before it) ${theirs}: one of the two is wrong`;
+      out.set(name, { unknown: why });
+      out.set(lower, { unknown: why });
+    }
+  }
+  return out;
+}
+
+function kernelLine(min) {
+  return min.kernel ? `Minimum kernel: Linux ${min.kernel}.` : `Minimum kernel: unknown (${min.unknown}).`;
 }
 
 // ---- the running kernel's enum bpf_func_id (to cross-check the header) ----
@@ -181,9 +228,13 @@ if (kernel) {
 
 const members = [];
 const names = [];
-for (const [name, id] of [...ids].sort((a, b) => a[1] - b[1])) {
-  if (name === "unspec") continue;
+const minimums = [];
+const byId = [...ids].sort((a, b) => a[1] - b[1]).filter(([name]) => name !== "unspec");
+const minimum = minimumKernels(byId);
+for (const [name, id] of byId) {
   names.push(`  ${id}: "bpf_${name}",`);
+  const min = minimum.get(name);
+  minimums.push(min.kernel ? `  ${id}: "${min.kernel}",` : `  ${id}: undefined, // ${min.unknown}`);
   if (OVERRIDDEN.includes(name)) continue;
   const doc = docs.get(name);
   if (!doc) throw new Error(`bpf_${name} (${id}) has no description in ${values.header}`);
@@ -203,6 +254,8 @@ for (const [name, id] of [...ids].sort((a, b) => a[1] - b[1])) {
     ...doc.description.split("\n"),
     ...(doc.returns ? ["", `Returns: ${doc.returns}`] : []),
     ...(notes.length ? ["", `Pointer arguments: ${notes.join("; ")}.`] : []),
+    "",
+    kernelLine(min),
     `@bpfHelper ${id}`,
   ];
   members.push(`  /**\n${comment.map((l) => (l ? `   * ${l}` : "   *")).join("\n")}\n   */\n  ${camel(name)}(${tsParams.join(", ")}): ${returns};`);
@@ -226,6 +279,15 @@ ${members.join("\n\n")}
 /** The kernel's name of every helper id (\`enum bpf_func_id\`), e.g. 14 → "bpf_get_current_pid_tgid". */
 export const helperNames: Readonly<Record<number, string>> = {
 ${names.join("\n")}
+};
+
+/**
+ * The minimum kernel version of every helper id ("4.2"), from bcc's docs/kernel-versions.md
+ * (${VERSIONS.source}), cross-checked against the enum's order; undefined where the table lacks the
+ * helper or contradicts that order (the comment says which).
+ */
+export const helperMinKernel: Readonly<Record<number, string | undefined>> = {
+${minimums.join("\n")}
 };
 
 /** Helper ids the compiler lowers through special forms (declared by hand). */

@@ -20,7 +20,8 @@ import { inputsOf, loadSource, tscDiagnostics } from "./frontend/project.js";
 import type { LegacyDecoratorsSetting } from "./frontend/tsconfig.js";
 import { beginProbe } from "./core/local-btf.js";
 import { spanOf } from "./frontend/span.js";
-import { flowLimitDiagnostic, flowLimitWarning } from "./frontend/flow-limit.js";
+import { usesBeforeAssignment } from "./frontend/definite-assignment.js";
+import { flowLimitDiagnostic, flowLimitWarning, usedBeforeAssignedError } from "./frontend/flow-limit.js";
 import { checkWithoutNarrowing, largeFunctions } from "./frontend/narrowing-free.js";
 import { checkSleepableMaps } from "./frontend/sleepable-maps.js";
 import { TsOracle } from "./frontend/ts-oracle.js";
@@ -85,6 +86,11 @@ export function compileSource(fileName: string, text: string, options: CompileOp
     for (const deep of large.deep) {
       checkWithoutNarrowing(deep.node, loaded.checker, "deep");
       diagnostics.push(flowLimitWarning(deep, loaded.sourceFile));
+      // What tsc no longer reports there (TS2454), reported by tsbpf's own pass.
+      for (const found of usesBeforeAssignment(deep.node, loaded.checker)) {
+        diagnostics.push(usedBeforeAssignedError(found, deep, loaded.sourceFile));
+        tscErrors = true;
+      }
     }
     for (const long of large.long) checkWithoutNarrowing(long, loaded.checker, "same");
     let flowLimit = false;

@@ -52,6 +52,7 @@ export const Codes = {
   ConstantZeroDivisor: 2018,
   CaseNotConstant: 2019,
   DuplicateCase: 2020,
+  UsedBeforeAssigned: 2021,
   // 3xxx: probe structure
   NoProbeClass: 3001,
   ProgramSignature: 3002,
@@ -70,6 +71,7 @@ export const Codes = {
   LegacyDecorators: 3015,
   MapLimit: 3016,
   StructOpsRequired: 3017,
+  StructOpsRefused: 3018,
   // 4xxx: helpers and maps
   CallToNonDsl: 4001,
   UnknownHelper: 4002,

@@ -11,14 +11,20 @@ import { formatDiagnostic } from "./format.js";
 const dir = fileURLToPath(new URL("./golden/", import.meta.url));
 const update = process.env.UPDATE_GOLDEN === "1";
 
-/** The snippet's sections (`// @preamble`, `// @members`, `// @body`, the default) in the template. */
+/**
+ * The snippet's sections (`// @preamble`, `// @members`, `// @body`, the default) in the template.
+ * `// @repeat N <line>` stands for N copies of the line, `$i` in it counting from 0 (a method
+ * too long to write out: past tsc's control-flow limit).
+ */
 export function goldenSource(snippet: string): string {
   const sections: Record<string, string[]> = { preamble: [], members: [], body: [] };
   let current = "body";
   for (const line of snippet.replace(/\n$/, "").split("\n")) {
     const marker = /^\/\/ @(preamble|members|body)$/.exec(line);
+    const repeat = /^\/\/ @repeat (\d+) (.*)$/.exec(line);
+    const lines = repeat ? Array.from({ length: Number(repeat[1]) }, (_, i) => repeat[2]!.replaceAll("$i", String(i))) : [line];
     if (marker) current = marker[1]!;
-    else sections[current]!.push(current === "body" ? `    ${line}` : line);
+    else sections[current]!.push(...lines.map((l) => (current === "body" ? `    ${l}` : l)));
   }
   return [
     IMPORTS,

@@ -14,6 +14,7 @@
 import { ts } from "ts-morph";
 import { Codes } from "../diagnostics/codes.js";
 import { makeDiagnostic, type Diagnostic } from "../diagnostics/diagnostic.js";
+import type { UseBeforeAssignment } from "./definite-assignment.js";
 import type { DeepFunction } from "./narrowing-free.js";
 
 export const FLOW_LIMIT_CODE = 2563;
@@ -65,7 +66,22 @@ export function flowLimitWarning(deep: DeepFunction, sourceFile: ts.SourceFile):
     "warning",
     { file: sourceFile.fileName, text: sourceFile.text, start: at.getStart(sourceFile), end: at.getEnd() },
     `${describe(deep.node)} nests ${deep.depth} branch points, past the 2,000 TypeScript's control-flow analysis follows (TS2563): ` +
-      `tsc checked it without narrowing its integer, boolean and struct references (each has its declared type throughout, and a use before assignment is not reported); tsbpf typed and compiled it itself`,
+      `tsc checked it without narrowing its integer, boolean and struct references (each has its declared type throughout); tsbpf typed and compiled it itself, and checked its uses before assignment (TSBPF2021)`,
     "split it into smaller functions to have tsc check it fully: an undecorated method of the probe class is a BPF subprogram (called, or inlined)",
+  );
+}
+
+/**
+ * tsc's TS2454 ("used before being assigned") in a function it checked without control-flow
+ * analysis, found by tsbpf's own pass (frontend/definite-assignment.ts).
+ */
+export function usedBeforeAssignedError(found: UseBeforeAssignment, deep: DeepFunction, sourceFile: ts.SourceFile): Diagnostic {
+  const name = found.use.text;
+  return makeDiagnostic(
+    Codes.UsedBeforeAssigned,
+    "error",
+    { file: sourceFile.fileName, text: sourceFile.text, start: found.use.getStart(sourceFile), end: found.use.getEnd() },
+    `variable '${name}' is used before being assigned on some path (tsbpf's check: tsc does not check ${describe(deep.node)} for this, as it is past TypeScript's control-flow limit)`,
+    `assign '${name}' on every path before this use, or initialise it where it is declared (line ${sourceFile.getLineAndCharacterOfPosition(found.declaration.getStart(sourceFile)).line + 1})`,
   );
 }

@@ -10,7 +10,8 @@
  * narrowing does change (`V | undefined` from a map lookup, a union of objects) keep their link;
  * if one of them is still past the limit, tsc reports TS2563 and the compile stops there.
  *
- * What is lost, in such a function only: tsc's "used before being assigned" and the narrowing of
+ * What is lost, in such a function only: tsc's "used before being assigned" (checked by tsbpf's
+ * own pass instead, frontend/definite-assignment.ts: TSBPF2021) and the narrowing of
  * booleans and literal unions (a comparison tsc would call always-false is not reported). The
  * compiler types the function itself (checker/), so the program is the same.
  */

@@ -10,7 +10,7 @@ import { describeKernel } from "../testing/kernel.js";
 import { compileText } from "../testing/probes.js";
 import { LATER_SLEEPABLE, NEVER_SLEEPABLE } from "./sleepable-maps.js";
 
-const HEAD = 'import { Probe, syscall, rawTracepoint, PerfEventArray, LpmTrie, BloomFilter, StackTrace, Queue, Stack, ProgArray, HashMap, ArrayMap, RingBuf, CgroupArray, CgroupStorage, type u32, type u64, type i32 } from "tsbpf";\n' +
+const HEAD = 'import { Probe, syscall, rawTracepoint, PerfEventArray, LpmTrie, BloomFilter, StackTrace, Queue, Stack, ProgArray, HashMap, ArrayMap, RingBuf, CgroupArray, ArrayOfMaps, CgroupStorage, type u32, type u64, type i32 } from "tsbpf";\n' +
   "interface Io { x: u32; y: u32 }\ninterface Key { prefixLen: u32; data: u32 }\n";
 
 /** Per DSL class: the field, and a use of it that does not write the context (a raw tracepoint's is read-only). */
@@ -29,8 +29,17 @@ const CASES: Record<string, [field: string, use: string]> = {
   RingBuf: ["m = new RingBuf<Io>({ size: 4096 });", "this.m.output({ x: 1, y: 2 });"],
 };
 
-function source(dslClass: string, hook: string): string {
+/** The same kinds as the inner map of an array of maps: the field and the use, through `at(0)`. */
+const INNER = ["LpmTrie", "BloomFilter", "PerfEventArray", "StackTrace", "Queue", "HashMap", "RingBuf"];
+function innerCase(dslClass: string): [field: string, use: string] {
   const [field, use] = CASES[dslClass]!;
+  const inner = field.slice("m = ".length, -1);
+  const type = /^new (\w+(<.*>)?)\(/.exec(inner)![1]!;
+  return [`m = new ArrayOfMaps<${type}>({ maxEntries: 2, inner: ${inner} });`, use.replace("this.m.", "this.m.at(0).")];
+}
+
+function source(dslClass: string, hook: string, inner = false): string {
+  const [field, use] = inner ? innerCase(dslClass) : CASES[dslClass]!;
   return `${HEAD}export class S extends Probe {\n  ${field}\n  ${hook}\n  run(ctx: Io): i32 {\n    ${use}\n    return 0;\n  }\n}\n`;
 }
 
@@ -41,8 +50,8 @@ function compiled(text: string): ObjectSpec {
 }
 
 /** The kernel's verdict on the case's map in a sleepable program: undefined when it loads, else the verifier's message. */
-async function kernelVerdict(dslClass: string): Promise<string | undefined> {
-  const spec = compiled(source(dslClass, '@rawTracepoint("sys_enter")'));
+async function kernelVerdict(dslClass: string, inner = false): Promise<string | undefined> {
+  const spec = compiled(source(dslClass, '@rawTracepoint("sys_enter")', inner));
   spec.programs[0]!.section = "syscall";
   const { loadObject } = await import("@tsbpf/runtime");
   try {
@@ -75,6 +84,34 @@ describeKernel("TSBPF4013 against the kernel's verdict on a sleepable program", 
       else if (LATER_SLEEPABLE[dslClass]) {
         // Refused before some kernel version, loaded after: either is this rule's truth, the message says which kernels refuse.
         console.log(`tsbpf: a sleepable program using a ${dslClass} ${verdict === undefined ? "loads" : "is refused"} on this kernel`);
+        if (verdict !== undefined) expect(verdict).toMatch(/Sleepable programs can only use/);
+      } else expect(verdict).toBeUndefined();
+    }, 60_000);
+  }
+});
+
+describe("TSBPF4013 on an inner map: the compiler's verdict on a @syscall program", () => {
+  for (const dslClass of INNER) {
+    it(`ArrayOfMaps<${dslClass}>`, () => {
+      const text = source(dslClass, "@syscall", true);
+      const result = compileText(text);
+      const column = text.split("\n")[7]!.indexOf("this.m") + 1;
+      const found = result.diagnostics.filter((d) => d.code === Codes.SleepableMap).map((d) => [d.category, d.line, d.column]);
+      if (NEVER_SLEEPABLE.has(dslClass)) expect(found).toEqual([["error", 8, column]]);
+      else if (LATER_SLEEPABLE[dslClass]) expect(found).toEqual([["warning", 8, column]]);
+      else expect(result.diagnostics).toEqual([]);
+      if (found.length) expect(result.diagnostics[0]!.message).toContain(`a ${dslClass} as the inner map of 'm'`);
+    }, 60_000);
+  }
+});
+
+describeKernel("TSBPF4013 on an inner map against the kernel's verdict", () => {
+  for (const dslClass of INNER) {
+    it(`ArrayOfMaps<${dslClass}>`, async () => {
+      const verdict = await kernelVerdict(dslClass, true);
+      if (NEVER_SLEEPABLE.has(dslClass)) expect(verdict).toMatch(/Sleepable programs can only use .*also as inner maps/);
+      else if (LATER_SLEEPABLE[dslClass]) {
+        console.log(`tsbpf: a sleepable program using a ${dslClass} as an inner map ${verdict === undefined ? "loads" : "is refused"} on this kernel`);
         if (verdict !== undefined) expect(verdict).toMatch(/Sleepable programs can only use/);
       } else expect(verdict).toBeUndefined();
     }, 60_000);

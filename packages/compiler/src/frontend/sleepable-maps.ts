@@ -12,6 +12,8 @@
  *   cpumaps, xskmaps, sockmaps, sockhashes) are an error at the first use in the program;
  * - kinds later kernels allow (queue, stack, program array, cgroup storage) are a warning naming
  *   the kernels that refuse them.
+ * A map of maps is judged by its inner map's kind (6.18 checks inner maps against the same
+ * list; older kernels may not: an error here then errs on the side of the newest kernel).
  * The uses looked at are `this.<map>` in the program's method, the callbacks in it and the
  * methods it calls (`this.<method>(...)`), as far as they reach.
  * frontend/sleepable-maps.kernel.test.ts checks each verdict against the running kernel.
@@ -74,16 +76,21 @@ export function checkSleepableMaps(model: ProbeModel, diagnostics: DiagnosticBag
   for (const program of model.programs) {
     if (!isSleepable(program.section)) continue;
     const why = program.section === "syscall" ? "a @syscall program is sleepable (it loads with BPF_F_SLEEPABLE)" : `the program '${program.name}' is sleepable`;
-    for (const [map, at] of mapUses(program, model)) {
-      const refused = `the kernel refuses a sleepable program that uses a ${map.dslClass} ('${map.name}')`;
+    for (const [used, at] of mapUses(program, model)) {
+      // A map of maps is allowed, and its inner maps must pass the same list: 6.18's verifier
+      // says "Sleepable programs can only use array, hash, ringbuf and local storage maps, also
+      // as inner maps" (frontend/sleepable-maps.kernel.test.ts).
+      const map = used.inner ?? used;
+      const what = used.inner ? `a ${map.dslClass} as the inner map of '${used.name}'` : `a ${map.dslClass} ('${map.name}')`;
+      const refused = `the kernel refuses a sleepable program that uses ${what}`;
       if (NEVER_SLEEPABLE.has(map.dslClass)) {
         diagnostics.error(Codes.SleepableMap, spanOf(at),
-          `${why}, and ${refused}: sleepable programs may use hash and array maps (per-CPU and LRU too), maps of maps, ring buffers and local storage`,
+          `${why}, and ${refused}: sleepable programs may use hash and array maps (per-CPU and LRU too), maps of maps of those, ring buffers and local storage`,
           map.dslClass === "PerfEventArray" ? "send the events through a RingBuf, or use this map from a program that does not sleep (a tracepoint, a kprobe)"
             : "keep this map's uses in a program that does not sleep (a tracepoint, a kprobe), sharing data with this one through a hash or array map");
       } else if (LATER_SLEEPABLE[map.dslClass]) {
         diagnostics.warning(Codes.SleepableMap, spanOf(at),
-          `${why}, and older kernels refuse a sleepable program that uses a ${map.dslClass} ('${map.name}'): ${LATER_SLEEPABLE[map.dslClass]}`,
+          `${why}, and older kernels refuse a sleepable program that uses ${what}: ${LATER_SLEEPABLE[map.dslClass]}`,
           "to load on those kernels, use a hash or array map here instead");
       }
     }

@@ -7,7 +7,7 @@
  */
 import { ts } from "ts-morph";
 import { inRange } from "../checker/kinds.js";
-import { missingRequiredOps } from "../checker/struct-ops-required.js";
+import { missingRequired, STRUCT_OPS_RULES } from "../checker/struct-ops-rules.js";
 import type { StructField, StructType } from "../checker/types.js";
 import { Codes } from "../diagnostics/codes.js";
 import { CompileError } from "../diagnostics/diagnostic.js";
@@ -67,10 +67,21 @@ export function readStructOps(name: string, init: ts.NewExpression, ctx: Fronten
       const member = v.name.text;
       const field = struct.fields.find((f) => f.name === member);
       if (!field) return bad(v.name, `struct ${struct.name} has no member '${member}'`, `its members: ${struct.fields.map((f) => f.name).join(", ")}`);
-      model.values.set(member, { field, value: readValue(struct, field, v.initializer, bad) });
+      const value = readValue(struct, field, v.initializer, bad);
+      const rules = STRUCT_OPS_RULES[struct.name];
+      if (rules && !rules.dataMembers.includes(member) && isSet(value)) {
+        throw new CompileError(Codes.StructOpsRefused, spanOf(v), `the kernel refuses a ${struct.name} value whose ${member} is not zero (it takes ${rules.dataMembers.length ? rules.dataMembers.join(" and ") : "no data member"} from the value; any other must be 0: EINVAL at attach)`,
+          rules.dataMembers.length ? `set only ${rules.dataMembers.join(", ")}` : "leave out values");
+      }
+      model.values.set(member, { field, value });
     }
   }
   return model;
+}
+
+/** Whether a data value counts as set: the kernel reads a zero (or empty string) as unset. */
+function isSet(value: bigint | string): boolean {
+  return typeof value === "string" ? value.length > 0 : value !== 0n;
 }
 
 function readValue(struct: StructType, field: StructField, literal: ts.Expression, bad: (node: ts.Node, message: string, hint?: string) => never): bigint | string {
@@ -128,6 +139,11 @@ export function bindStructOpsPrograms(model: ProbeModel, ctx: FrontendContext): 
       error(memberArg, `${ops.struct.name}.${member} is not a function pointer: a program cannot implement it`, "set data members in the field's values");
       continue;
     }
+    const unsupported = STRUCT_OPS_RULES[ops.struct.name]?.unsupported[member];
+    if (unsupported) {
+      ctx.diagnostics.add(new CompileError(Codes.StructOpsRefused, spanOf(memberArg), unsupported, "leave this member NULL"));
+      continue;
+    }
     const taken = ops.programs.get(member);
     if (taken) {
       error(memberArg, `${ops.struct.name}.${member} of '${ops.name}' is already implemented by ${taken.program}`, "one program per member");
@@ -136,10 +152,16 @@ export function bindStructOpsPrograms(model: ProbeModel, ctx: FrontendContext): 
     ops.programs.set(member, { field: target, program: program.name });
   }
   for (const ops of Object.values(model.structOps ?? {})) {
-    const missing = missingRequiredOps(ops.struct.name, new Set(ops.programs.keys()));
-    if (missing.length === 0 || ops.node === undefined) continue;
+    if (ops.node === undefined) continue;
+    const never = STRUCT_OPS_RULES[ops.struct.name]?.neverRegistered;
+    if (never) ctx.diagnostics.warning(Codes.StructOpsRefused, spanOf(ops.node), never, "call programs.<name>.testRun() on the loaded probe");
+    const set = new Set([...ops.programs.keys(), ...[...ops.values].filter(([, v]) => isSet(v.value)).map(([m]) => m)]);
+    const missing = missingRequired(ops.struct.name, set);
+    if (missing.length === 0) continue;
+    const data = missing.filter((m) => !ops.struct.fields.find((f) => f.name === m.split(" ")[0])?.pointer);
     ctx.diagnostics.add(new CompileError(Codes.StructOpsRequired, spanOf(ops.node),
-      `the ${ops.struct.name} value '${ops.name}' does not implement ${missing.join(", ")}, which the kernel requires (it refuses the value with EINVAL when it is attached)`,
-      `implement each with a method decorated @structOps("${ops.name}", "<member>")`));
+      `the ${ops.struct.name} value '${ops.name}' lacks ${missing.join(", ")}, which the kernel requires (it refuses the value with EINVAL when it is attached)`,
+      data.length === missing.length ? `set ${data.join(", ")} in the field's values` :
+        `implement each function member with a method decorated @structOps("${ops.name}", "<member>")${data.length ? `, and set ${data.join(", ")} in the field's values` : ""}`));
   }
 }

@@ -8,6 +8,10 @@
  * - syscall: `ctx` only (no data, no repeat); the kernel copies the context back into the
  *   caller's buffer, so `ctxOut` is what the program left there.
  * - raw_tp: `ctx` only (the arguments as a u64 array), no repeat, no write-back.
+ * - struct_ops (bpf_dummy_ops only, 5.16): the member's arguments as a u64 array, exactly as
+ *   many as it takes; the first is the address of a `struct bpf_dummy_ops_state` the kernel
+ *   copies in and back out (pass a Uint8Array: the kernel writes the program's changes into it)
+ *   or 0 for NULL.
  * - xdp, tc, socket filter, cgroup_skb, flow dissector: `data` (the packet), `repeat`, and
  *   `ctx`/`ctxOutSize` for their uapi context structs.
  */
@@ -16,7 +20,9 @@ import { decodeValue, encodeValue } from "../btf-values/index.js";
 import { skipModifiers } from "../btf/query.js";
 import { BpfError, ObjectError } from "../errors.js";
 import { littleEndian } from "../sys/attr.js";
+import { door } from "../sys/door.js";
 import { progTestRun } from "../sys/bpf.js";
+import { Errno } from "../sys/errno.js";
 import type { Fd } from "../sys/fd.js";
 import { ProgType } from "./types.js";
 
@@ -30,8 +36,11 @@ export interface TestRunOptions {
    * struct the program receives; raw_tp: `{ args: [...] }`), encoded from the object's BTF.
    */
   ctx?: Uint8Array | object;
-  /** raw_tp programs: the tracepoint's arguments, laid out as a u64 array context. */
-  args?: readonly (bigint | number)[];
+  /**
+   * raw_tp and struct_ops programs: the arguments, laid out as a u64 array context. A Uint8Array
+   * is passed by its address (bpf_dummy_ops' state pointer: the kernel reads and writes it).
+   */
+  args?: readonly (bigint | number | Uint8Array)[];
   /** Room for the output context (program types with a separate output context: skb, xdp). */
   ctxOutSize?: number;
   /** Runs the program this many times (the duration is the average); not for syscall and raw_tp. */
@@ -75,10 +84,10 @@ export function contextTypeId(btf: Btf, spec: ProgramSpec): number | undefined {
   return ptr.type;
 }
 
-function argsContext(args: readonly (bigint | number)[]): Uint8Array {
+function argsContext(args: readonly (bigint | number | Uint8Array)[]): Uint8Array {
   const ctx = new Uint8Array(args.length * 8);
   const view = new DataView(ctx.buffer);
-  args.forEach((a, i) => view.setBigUint64(i * 8, BigInt.asUintN(64, BigInt(a)), littleEndian));
+  args.forEach((a, i) => view.setBigUint64(i * 8, a instanceof Uint8Array ? door().addressOf(a) : BigInt.asUintN(64, BigInt(a)), littleEndian));
   return ctx;
 }
 
@@ -113,7 +122,21 @@ export function testRun(program: RunnableProgram, options: TestRunOptions = {}):
   const ctxOut = !writesBack && options.ctxOutSize ? new Uint8Array(options.ctxOutSize) : undefined;
   // The kernel writes a syscall program's context back into the input buffer: give it a copy.
   const ctxIn = writesBack && ctx ? ctx.slice() : ctx;
-  const r = progTestRun(program.fd, { data: options.data, dataOut, ctx: ctxIn, ctxOut, repeat: options.repeat, flags: options.flags, cpu: options.cpu });
+  let r: ReturnType<typeof progTestRun>;
+  try {
+    r = progTestRun(program.fd, { data: options.data, dataOut, ctx: ctxIn, ctxOut, repeat: options.repeat, flags: options.flags, cpu: options.cpu });
+  } catch (error) {
+    if (program.type === ProgType.STRUCT_OPS && error instanceof BpfError && error.errno === Errno.EINVAL) {
+      // bpf_dummy_ops' test run (net/bpf/bpf_dummy_struct_ops.c): exactly the member's arguments,
+      // and no 0 for a pointer the member does not mark nullable (6.10+).
+      throw new BpfError(
+        `program ${program.spec.name}: the kernel refused the struct_ops test run's arguments (EINVAL): pass exactly as many as the member takes, ` +
+          "and a buffer (not 0) for each pointer argument the member does not mark nullable (e.g. bpf_dummy_ops' state in test_2)",
+        { errno: Errno.EINVAL, syscall: "BPF_PROG_TEST_RUN", cause: error },
+      );
+    }
+    throw error;
+  }
   const out: TestRunOutput = { retval: r.retval, duration: r.duration };
   if (dataOut) out.dataOut = dataOut.subarray(0, r.dataSizeOut);
   const ctxBytes = writesBack ? ctxIn : ctxOut?.subarray(0, r.ctxSizeOut);

@@ -13,7 +13,7 @@
 import { LazyBtf, resolveModifiers, tryTypeById, typeSize, typeSizeVia, type Btf, type BtfStruct, type BtfType, type StructOpsSpec } from "@tsbpf/object";
 import { MapError, NotSupportedError, ObjectError } from "../errors.js";
 import { littleEndian } from "../sys/attr.js";
-import { bpfFailure, Cmd, linkCreateRaw, mapCreate, mapCreateRaw, mapDelete, mapUpdate } from "../sys/bpf.js";
+import { bpfFailure, Cmd, linkCreateRaw, mapCreate, mapCreateRaw, mapDelete, mapUpdateRaw } from "../sys/bpf.js";
 import { Errno } from "../sys/errno.js";
 import { Fd } from "../sys/fd.js";
 import { readFile } from "../sys/files.js";
@@ -71,15 +71,22 @@ export class StructOpsMap extends BpfMap {
   readonly structType: string;
   #link: Link | undefined;
   /**
-   * For a map made without BPF_F_LINK (kernels before 6.4): the value that registers it, written
-   * by attach() only, since on such a map the update is the registration.
+   * The value (program fds in place) that attach() writes, as libbpf writes it in
+   * bpf_map__attach_struct_ops: at load the map is only made, because the update is where the
+   * subsystem checks the value (its init_member), and some types refuse every value
+   * (bpf_dummy_ops, whose programs only run through BPF_PROG_TEST_RUN). Written once: a map
+   * made with BPF_F_LINK takes one update, after which links register and unregister it.
    */
-  readonly #registration: Uint8Array | undefined;
+  readonly #value: Uint8Array;
+  /** Whether the map was made without BPF_F_LINK (kernels before 6.4): the update is the registration. */
+  readonly #byUpdate: boolean;
+  #written = false;
 
-  constructor(fd: Fd, name: string, structType: string, valueSize: number, registration?: Uint8Array) {
-    super(fd, { name, type: BPF_MAP_TYPE_STRUCT_OPS, keySize: 4, valueSize, maxEntries: 1, flags: registration ? 0 : BPF_F_LINK });
+  constructor(fd: Fd, name: string, structType: string, value: Uint8Array, byUpdate: boolean) {
+    super(fd, { name, type: BPF_MAP_TYPE_STRUCT_OPS, keySize: 4, valueSize: value.length, maxEntries: 1, flags: byUpdate ? 0 : BPF_F_LINK });
     this.structType = structType;
-    this.#registration = registration;
+    this.#value = value;
+    this.#byUpdate = byUpdate;
   }
 
   /** Whether a link currently registers it. */
@@ -92,22 +99,38 @@ export class StructOpsMap extends BpfMap {
    * the link whose close() unregisters it. Through a BPF link on Linux 6.4+; on older kernels
    * (5.6+) by updating the map, as libbpf 1.1 does, and the returned link deletes the element
    * again on close() or at process exit. Such a registration outlives a process killed before
-   * its exit handlers run: the kernel ties it to no descriptor.
+   * its exit handlers run: the kernel ties it to no descriptor. A kernel that registers no value
+   * of this type (bpf_dummy_ops: EOPNOTSUPP) is a `NotSupportedError`.
    */
   attach(): Link {
     const what = `struct_ops ${this.structType} ${this.name}`;
     if (this.attached) throw new MapError(`${what} is registered already`, { map: this.name });
-    if (this.#registration) {
-      mapUpdate(this.fd, new Uint8Array(4), this.#registration);
+    if (this.#byUpdate) {
+      this.#update(what);
       const fd = this.fd;
       this.#link = new Link(this.name, what, undefined, [{ close: () => void mapDelete(fd, new Uint8Array(4)) }]);
       return this.#link;
+    }
+    if (!this.#written) {
+      this.#update(what);
+      this.#written = true;
     }
     const r = linkCreateRaw({ progFd: this.fd.raw, targetFd: 0, attachType: AttachType.STRUCT_OPS });
     if (r === -Errno.EINVAL) throw new NotSupportedError(what, "the kernel refused a struct_ops link (EINVAL)", { remedy: "needs Linux 6.4", errno: -r, syscall: "BPF_LINK_CREATE" });
     if (r < 0) throw bpfFailure(Cmd.LINK_CREATE, -r, what);
     this.#link = new Link(this.name, what, new Fd(r, `link ${what}`));
     return this.#link;
+  }
+
+  #update(what: string): void {
+    const r = mapUpdateRaw(this.fd, new Uint8Array(4), this.#value);
+    if (r === -Errno.EOPNOTSUPP) {
+      throw new NotSupportedError(what, `the kernel registers no ${this.structType} value (its init_member refuses every member: EOPNOTSUPP)`, {
+        remedy: this.structType === "bpf_dummy_ops" ? "run its programs with testRun() instead: bpf_dummy_ops exists for BPF_PROG_TEST_RUN" : `check that the kernel's ${this.structType} subsystem accepts BPF implementations`,
+        errno: -r, syscall: "BPF_MAP_UPDATE_ELEM",
+      });
+    }
+    if (r < 0) throw bpfFailure(Cmd.MAP_UPDATE_ELEM, -r, what);
   }
 }
 
@@ -183,17 +206,9 @@ export function createStructOpsMap(plan: StructOpsPlan, programFd: (program: str
   const linked = mapCreateRaw({ ...attr, flags: BPF_F_LINK });
   if (linked === -Errno.EINVAL) {
     // No struct_ops links here (before 6.4: BPF_F_LINK is refused, the same map without it is
-    // not): attach() registers by the map update instead, which must wait until then.
-    const fd = mapCreate(attr);
-    return new StructOpsMap(fd, spec.name, layout.type, layout.valueSize, value);
+    // not): attach() registers by the map update instead.
+    return new StructOpsMap(mapCreate(attr), spec.name, layout.type, value, true);
   }
   if (linked < 0) throw bpfFailure(Cmd.MAP_CREATE, -linked, `map ${spec.name}`);
-  const fd = new Fd(linked, `map ${spec.name}`);
-  try {
-    mapUpdate(fd, new Uint8Array(4), value);
-  } catch (error) {
-    fd.close();
-    throw error;
-  }
-  return new StructOpsMap(fd, spec.name, layout.type, layout.valueSize);
+  return new StructOpsMap(new Fd(linked, `map ${spec.name}`), spec.name, layout.type, value, false);
 }

@@ -134,6 +134,11 @@ export function mapUpdate(map: Fd, key: Uint8Array, value: Uint8Array, flags = 0
   check(Cmd.MAP_UPDATE_ELEM, bpf(Cmd.MAP_UPDATE_ELEM, elemAttr(map, key, value, flags)), map.label);
 }
 
+/** BPF_MAP_UPDATE_ELEM returning the raw result (a negative errno) for callers that type the failure. Kernel 3.18. */
+export function mapUpdateRaw(map: Fd, key: Uint8Array, value: Uint8Array, flags = 0): number {
+  return bpf(Cmd.MAP_UPDATE_ELEM, elemAttr(map, key, value, flags));
+}
+
 /** BPF_MAP_DELETE_ELEM; false when the key was absent. Kernel 3.18. */
 export function mapDelete(map: Fd, key: Uint8Array): boolean {
   const r = bpf(Cmd.MAP_DELETE_ELEM, elemAttr(map, key, undefined, 0));

@@ -20,6 +20,7 @@ declare module "./helpers.js" {
      * returns is ignored (0 or nothing). Tracing programs (kprobe, tracepoint, raw_tp, perf_event,
      * fentry, iter, ...). Needs kernel types (`import type { vm_area_struct } from "tsbpf/vmlinux"`).
      * Kernel 5.17.
+     * Minimum kernel: Linux 5.17.
      * @bpfHelper 180
      */
     findVma(

@@ -18,6 +18,8 @@ export interface BpfHelpers {
    * Returns: Map value associated to *key*, or `NULL` if no entry was found.
    *
    * Pointer arguments: `map`: struct bpf_map *; `key`: void *.
+   *
+   * Minimum kernel: Linux 3.19.
    * @bpfHelper 1
    */
   mapLookupElem(map: AnyPtr, key: AnyPtr): u64;
@@ -32,6 +34,8 @@ export interface BpfHelpers {
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `map`: struct bpf_map *; `key`: void *; `value`: void *.
+   *
+   * Minimum kernel: Linux 3.19.
    * @bpfHelper 2
    */
   mapUpdateElem(map: AnyPtr, key: AnyPtr, value: AnyPtr, flags: u64): i64;
@@ -44,6 +48,8 @@ export interface BpfHelpers {
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `map`: struct bpf_map *; `key`: void *.
+   *
+   * Minimum kernel: Linux 3.19.
    * @bpfHelper 3
    */
   mapDeleteElem(map: AnyPtr, key: AnyPtr): i64;
@@ -58,6 +64,8 @@ export interface BpfHelpers {
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `dst`: void *; `unsafe_ptr`: void * (an address).
+   *
+   * Minimum kernel: Linux 4.1.
    * @bpfHelper 4
    */
   probeRead(dst: AnyPtr, size: u32, unsafePtr: u64): i64;
@@ -68,6 +76,8 @@ export interface BpfHelpers {
    * Return the time elapsed since system boot, in nanoseconds. Does not include time the system was suspended. See: `clock_gettime`(`CLOCK_MONOTONIC`)
    *
    * Returns: Current *ktime*.
+   *
+   * Minimum kernel: Linux 4.1.
    * @bpfHelper 5
    */
   ktimeGetNs(): u64;
@@ -80,6 +90,8 @@ export interface BpfHelpers {
    * From a security point of view, this helper uses its own pseudo-random internal state, and cannot be used to infer the seed of other random functions in the kernel. However, it is essential to note that the generator used by the helper is not cryptographically secure.
    *
    * Returns: A random 32-bit unsigned value.
+   *
+   * Minimum kernel: Linux 4.1.
    * @bpfHelper 7
    */
   getPrandomU32(): u32;
@@ -90,6 +102,8 @@ export interface BpfHelpers {
    * Get the SMP (symmetric multiprocessing) processor id. Note that all programs run with migration disabled, which means that the SMP processor id is stable during all the execution of the program.
    *
    * Returns: The SMP id of the processor running the program.
+   *
+   * Minimum kernel: Linux 4.1.
    * @bpfHelper 8
    */
   getSmpProcessorId(): u32;
@@ -104,6 +118,8 @@ export interface BpfHelpers {
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `skb`: struct sk_buff *; `from`: void *.
+   *
+   * Minimum kernel: Linux 4.1.
    * @bpfHelper 9
    */
   skbStoreBytes(skb: AnyPtr, offset: u32, from: AnyPtr, len: u32, flags: u64): i64;
@@ -118,6 +134,8 @@ export interface BpfHelpers {
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `skb`: struct sk_buff *.
+   *
+   * Minimum kernel: Linux 4.1.
    * @bpfHelper 10
    */
   l3CsumReplace(skb: AnyPtr, offset: u32, from: u64, to: u64, size: u64): i64;
@@ -132,6 +150,8 @@ export interface BpfHelpers {
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `skb`: struct sk_buff *.
+   *
+   * Minimum kernel: Linux 4.1.
    * @bpfHelper 11
    */
   l4CsumReplace(skb: AnyPtr, offset: u32, from: u64, to: u64, flags: u64): i64;
@@ -146,6 +166,8 @@ export interface BpfHelpers {
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `ctx`: void *; `prog_array_map`: struct bpf_map *.
+   *
+   * Minimum kernel: Linux 4.2.
    * @bpfHelper 12
    */
   tailCall(ctx: AnyPtr, progArrayMap: AnyPtr, index: u32): i64;
@@ -160,6 +182,8 @@ export interface BpfHelpers {
    * Returns: 0 on success, or a negative error in case of failure. Positive error indicates a potential drop or congestion in the target device. The particular positive error codes are not defined.
    *
    * Pointer arguments: `skb`: struct sk_buff *.
+   *
+   * Minimum kernel: Linux 4.2.
    * @bpfHelper 13
    */
   cloneRedirect(skb: AnyPtr, ifindex: u32, flags: u64): i64;
@@ -170,6 +194,8 @@ export interface BpfHelpers {
    * Get the current pid and tgid.
    *
    * Returns: A 64-bit integer containing the current tgid and pid, and created as such: *current_task*`->tgid << 32 |` *current_task*`->pid`.
+   *
+   * Minimum kernel: Linux 4.2.
    * @bpfHelper 14
    */
   getCurrentPidTgid(): u64;
@@ -180,6 +206,8 @@ export interface BpfHelpers {
    * Get the current uid and gid.
    *
    * Returns: A 64-bit integer containing the current GID and UID, and created as such: *current_gid* `<< 32 |` *current_uid*.
+   *
+   * Minimum kernel: Linux 4.2.
    * @bpfHelper 15
    */
   getCurrentUidGid(): u64;
@@ -194,6 +222,8 @@ export interface BpfHelpers {
    * Returns: The classid, or 0 for the default unconfigured classid.
    *
    * Pointer arguments: `skb`: struct sk_buff *.
+   *
+   * Minimum kernel: Linux 4.3.
    * @bpfHelper 17
    */
   getCgroupClassid(skb: AnyPtr): u32;
@@ -208,6 +238,8 @@ export interface BpfHelpers {
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `skb`: struct sk_buff *.
+   *
+   * Minimum kernel: Linux 4.3.
    * @bpfHelper 18
    */
   skbVlanPush(skb: AnyPtr, vlanProto: u16, vlanTci: u16): i64;
@@ -222,6 +254,8 @@ export interface BpfHelpers {
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `skb`: struct sk_buff *.
+   *
+   * Minimum kernel: Linux 4.3.
    * @bpfHelper 19
    */
   skbVlanPop(skb: AnyPtr): i64;
@@ -236,6 +270,8 @@ export interface BpfHelpers {
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `skb`: struct sk_buff *; `key`: struct bpf_tunnel_key *.
+   *
+   * Minimum kernel: Linux 4.3.
    * @bpfHelper 20
    */
   skbGetTunnelKey(skb: AnyPtr, key: AnyPtr, size: u32, flags: u64): i64;
@@ -250,6 +286,8 @@ export interface BpfHelpers {
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `skb`: struct sk_buff *; `key`: struct bpf_tunnel_key *.
+   *
+   * Minimum kernel: Linux 4.3.
    * @bpfHelper 21
    */
   skbSetTunnelKey(skb: AnyPtr, key: AnyPtr, size: u32, flags: u64): i64;
@@ -264,6 +302,8 @@ export interface BpfHelpers {
    * Returns: The value of the perf event counter read from the map, or a negative error code in case of failure.
    *
    * Pointer arguments: `map`: struct bpf_map *.
+   *
+   * Minimum kernel: Linux 4.3.
    * @bpfHelper 22
    */
   perfEventRead(map: AnyPtr, flags: u64): u64;
@@ -276,6 +316,8 @@ export interface BpfHelpers {
    * Except for XDP, both ingress and egress interfaces can be used for redirection. The `BPF_F_INGRESS` value in *flags* is used to make the distinction (ingress path is selected if the flag is present, egress path otherwise). Currently, XDP only supports redirection to the egress interface, and accepts no flag at all.
    *
    * Returns: For XDP, the helper returns `XDP_REDIRECT` on success or `XDP_ABORTED` on error. For other program types, the values are `TC_ACT_REDIRECT` on success or `TC_ACT_SHOT` on error.
+   *
+   * Minimum kernel: Linux 4.4.
    * @bpfHelper 23
    */
   redirect(ifindex: u32, flags: u64): i64;
@@ -290,6 +332,8 @@ export interface BpfHelpers {
    * Returns: The realm of the route for the packet associated to *skb*, or 0 if none was found.
    *
    * Pointer arguments: `skb`: struct sk_buff *.
+   *
+   * Minimum kernel: Linux 4.4.
    * @bpfHelper 24
    */
   getRouteRealm(skb: AnyPtr): u32;
@@ -304,6 +348,8 @@ export interface BpfHelpers {
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `ctx`: void *; `map`: struct bpf_map *; `data`: void *.
+   *
+   * Minimum kernel: Linux 4.4.
    * @bpfHelper 25
    */
   perfEventOutput(ctx: AnyPtr, map: AnyPtr, flags: u64, data: AnyPtr, size: u64): i64;
@@ -318,6 +364,8 @@ export interface BpfHelpers {
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `skb`: void *; `to`: void *.
+   *
+   * Minimum kernel: Linux 4.5.
    * @bpfHelper 26
    */
   skbLoadBytes(skb: AnyPtr, offset: u32, to: AnyPtr, len: u32): i64;
@@ -332,6 +380,8 @@ export interface BpfHelpers {
    * Returns: The positive or null stack id on success, or a negative error in case of failure.
    *
    * Pointer arguments: `ctx`: void *; `map`: struct bpf_map *.
+   *
+   * Minimum kernel: Linux 4.6.
    * @bpfHelper 27
    */
   getStackid(ctx: AnyPtr, map: AnyPtr, flags: u64): i64;
@@ -346,6 +396,8 @@ export interface BpfHelpers {
    * Returns: The checksum result, or a negative error code in case of failure.
    *
    * Pointer arguments: `from`: __be32 *; `to`: __be32 *.
+   *
+   * Minimum kernel: Linux 4.6.
    * @bpfHelper 28
    */
   csumDiff(from: AnyPtr, fromSize: u32, to: AnyPtr, toSize: u32, seed: u32): i64;
@@ -360,6 +412,8 @@ export interface BpfHelpers {
    * Returns: The size of the option data retrieved.
    *
    * Pointer arguments: `skb`: struct sk_buff *; `opt`: void *.
+   *
+   * Minimum kernel: Linux 4.6.
    * @bpfHelper 29
    */
   skbGetTunnelOpt(skb: AnyPtr, opt: AnyPtr, size: u32): i64;
@@ -374,6 +428,8 @@ export interface BpfHelpers {
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `skb`: struct sk_buff *; `opt`: void *.
+   *
+   * Minimum kernel: Linux 4.6.
    * @bpfHelper 30
    */
   skbSetTunnelOpt(skb: AnyPtr, opt: AnyPtr, size: u32): i64;
@@ -388,6 +444,8 @@ export interface BpfHelpers {
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `skb`: struct sk_buff *.
+   *
+   * Minimum kernel: Linux 4.8.
    * @bpfHelper 31
    */
   skbChangeProto(skb: AnyPtr, proto: u16, flags: u64): i64;
@@ -402,6 +460,8 @@ export interface BpfHelpers {
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `skb`: struct sk_buff *.
+   *
+   * Minimum kernel: Linux 4.8.
    * @bpfHelper 32
    */
   skbChangeType(skb: AnyPtr, type: u32): i64;
@@ -416,6 +476,8 @@ export interface BpfHelpers {
 * 0, if the *skb* failed the cgroup2 descendant test. * 1, if the *skb* succeeded the cgroup2 descendant test. * A negative error code, if an error occurred.
    *
    * Pointer arguments: `skb`: struct sk_buff *; `map`: struct bpf_map *.
+   *
+   * Minimum kernel: Linux 4.8.
    * @bpfHelper 33
    */
   skbUnderCgroup(skb: AnyPtr, map: AnyPtr, index: u32): i64;
@@ -430,6 +492,8 @@ export interface BpfHelpers {
    * Returns: The 32-bit hash.
    *
    * Pointer arguments: `skb`: struct sk_buff *.
+   *
+   * Minimum kernel: Linux 4.8.
    * @bpfHelper 34
    */
   getHashRecalc(skb: AnyPtr): u32;
@@ -444,6 +508,8 @@ export interface BpfHelpers {
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `dst`: void *; `src`: void * (an address).
+   *
+   * Minimum kernel: Linux 4.8.
    * @bpfHelper 36
    */
   probeWriteUser(dst: AnyPtr, src: u64, len: u32): i64;
@@ -458,6 +524,8 @@ export interface BpfHelpers {
 * 1, if current task belongs to the cgroup2. * 0, if current task does not belong to the cgroup2. * A negative error code, if an error occurred.
    *
    * Pointer arguments: `map`: struct bpf_map *.
+   *
+   * Minimum kernel: Linux 4.9.
    * @bpfHelper 37
    */
   currentTaskUnderCgroup(map: AnyPtr, index: u32): i64;
@@ -472,6 +540,8 @@ export interface BpfHelpers {
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `skb`: struct sk_buff *.
+   *
+   * Minimum kernel: Linux 4.9.
    * @bpfHelper 38
    */
   skbChangeTail(skb: AnyPtr, len: u32, flags: u64): i64;
@@ -486,6 +556,8 @@ export interface BpfHelpers {
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `skb`: struct sk_buff *.
+   *
+   * Minimum kernel: Linux 4.9.
    * @bpfHelper 39
    */
   skbPullData(skb: AnyPtr, len: u32): i64;
@@ -498,6 +570,8 @@ export interface BpfHelpers {
    * Returns: The checksum on success, or a negative error code in case of failure.
    *
    * Pointer arguments: `skb`: struct sk_buff *.
+   *
+   * Minimum kernel: Linux 4.9.
    * @bpfHelper 40
    */
   csumUpdate(skb: AnyPtr, csum: u32): i64;
@@ -510,6 +584,8 @@ export interface BpfHelpers {
    * Returns: void.
    *
    * Pointer arguments: `skb`: struct sk_buff *.
+   *
+   * Minimum kernel: Linux 4.9.
    * @bpfHelper 41
    */
   setHashInvalid(skb: AnyPtr): void;
@@ -520,6 +596,8 @@ export interface BpfHelpers {
    * Return the id of the current NUMA node. The primary use case for this helper is the selection of sockets for the local NUMA node, when the program is attached to sockets using the `SO_ATTACH_REUSEPORT_EBPF` option (see also `socket(7)`), but the helper is also available to other eBPF program types, similarly to `bpf_get_smp_processor_id`().
    *
    * Returns: The id of current NUMA node.
+   *
+   * Minimum kernel: Linux 4.10.
    * @bpfHelper 42
    */
   getNumaNodeId(): i64;
@@ -534,6 +612,8 @@ export interface BpfHelpers {
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `skb`: struct sk_buff *.
+   *
+   * Minimum kernel: Linux 4.10.
    * @bpfHelper 43
    */
   skbChangeHead(skb: AnyPtr, len: u32, flags: u64): i64;
@@ -548,6 +628,8 @@ export interface BpfHelpers {
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `xdp_md`: struct xdp_buff *.
+   *
+   * Minimum kernel: Linux 4.10.
    * @bpfHelper 44
    */
   xdpAdjustHead(xdpMd: AnyPtr, delta: i32): i64;
@@ -560,6 +642,8 @@ export interface BpfHelpers {
    * Returns: A 8-byte long unique number or 0 if *sk* is NULL.
    *
    * Pointer arguments: `sk`: struct sock *.
+   *
+   * Minimum kernel: Linux 4.12.
    * @bpfHelper 46
    */
   getSocketCookie(sk: AnyPtr): u64;
@@ -572,6 +656,8 @@ export interface BpfHelpers {
    * Returns: The owner UID of the socket associated to *skb*. If the socket is `NULL`, or if it is not a full socket (i.e. if it is a time-wait or a request socket instead), `overflowuid` value is returned (note that `overflowuid` might also be the actual UID value for the socket).
    *
    * Pointer arguments: `skb`: struct sk_buff *.
+   *
+   * Minimum kernel: Linux 4.12.
    * @bpfHelper 47
    */
   getSocketUid(skb: AnyPtr): u32;
@@ -584,6 +670,8 @@ export interface BpfHelpers {
    * Returns: 0
    *
    * Pointer arguments: `skb`: struct sk_buff *.
+   *
+   * Minimum kernel: Linux 4.13.
    * @bpfHelper 48
    */
   setHash(skb: AnyPtr, hash: u32): i64;
@@ -598,6 +686,8 @@ export interface BpfHelpers {
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `bpf_socket`: void *; `optval`: void *.
+   *
+   * Minimum kernel: Linux 4.13.
    * @bpfHelper 49
    */
   setsockopt(bpfSocket: AnyPtr, level: i32, optname: i32, optval: AnyPtr, optlen: i32): i64;
@@ -612,6 +702,8 @@ export interface BpfHelpers {
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `skb`: struct sk_buff *.
+   *
+   * Minimum kernel: Linux 4.13.
    * @bpfHelper 50
    */
   skbAdjustRoom(skb: AnyPtr, lenDiff: i32, mode: u32, flags: u64): i64;
@@ -626,6 +718,8 @@ export interface BpfHelpers {
    * Returns: `XDP_REDIRECT` on success, or the value of the two lower bits of the *flags* argument on error.
    *
    * Pointer arguments: `map`: struct bpf_map *.
+   *
+   * Minimum kernel: Linux 4.14.
    * @bpfHelper 51
    */
   redirectMap(map: AnyPtr, key: u32, flags: u64): i64;
@@ -638,6 +732,8 @@ export interface BpfHelpers {
    * Returns: `SK_PASS` on success, or `SK_DROP` on error.
    *
    * Pointer arguments: `skb`: struct sk_buff *; `map`: struct bpf_map *.
+   *
+   * Minimum kernel: Linux 4.14.
    * @bpfHelper 52
    */
   skRedirectMap(skb: AnyPtr, map: AnyPtr, key: u32, flags: u64): i64;
@@ -652,6 +748,8 @@ export interface BpfHelpers {
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `skops`: struct bpf_sock_ops *; `map`: struct bpf_map *; `key`: void *.
+   *
+   * Minimum kernel: Linux 4.14.
    * @bpfHelper 53
    */
   sockMapUpdate(skops: AnyPtr, map: AnyPtr, key: AnyPtr, flags: u64): i64;
@@ -666,6 +764,8 @@ export interface BpfHelpers {
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `xdp_md`: struct xdp_buff *.
+   *
+   * Minimum kernel: Linux 4.15.
    * @bpfHelper 54
    */
   xdpAdjustMeta(xdpMd: AnyPtr, delta: i32): i64;
@@ -680,6 +780,8 @@ export interface BpfHelpers {
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `map`: struct bpf_map *; `buf`: struct bpf_perf_event_value *.
+   *
+   * Minimum kernel: Linux 4.15.
    * @bpfHelper 55
    */
   perfEventReadValue(map: AnyPtr, flags: u64, buf: AnyPtr, bufSize: u32): i64;
@@ -692,6 +794,8 @@ export interface BpfHelpers {
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `ctx`: struct bpf_perf_event_data *; `buf`: struct bpf_perf_event_value *.
+   *
+   * Minimum kernel: Linux 4.15.
    * @bpfHelper 56
    */
   perfProgReadValue(ctx: AnyPtr, buf: AnyPtr, bufSize: u32): i64;
@@ -706,6 +810,8 @@ export interface BpfHelpers {
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `bpf_socket`: void *; `optval`: void *.
+   *
+   * Minimum kernel: Linux 4.15.
    * @bpfHelper 57
    */
   getsockopt(bpfSocket: AnyPtr, level: i32, optname: i32, optval: AnyPtr, optlen: i32): i64;
@@ -720,6 +826,8 @@ export interface BpfHelpers {
    * Returns: 0
    *
    * Pointer arguments: `regs`: struct pt_regs *.
+   *
+   * Minimum kernel: Linux 4.16.
    * @bpfHelper 58
    */
   overrideReturn(regs: AnyPtr, rc: u64): i64;
@@ -734,6 +842,8 @@ export interface BpfHelpers {
    * Returns: Code `-EINVAL` if the socket is not a full TCP socket; otherwise, a positive number containing the bits that could not be set is returned (which comes down to 0 if all bits were set as required).
    *
    * Pointer arguments: `bpf_sock`: struct bpf_sock_ops *.
+   *
+   * Minimum kernel: Linux 4.16.
    * @bpfHelper 59
    */
   sockOpsCbFlagsSet(bpfSock: AnyPtr, argval: i32): i64;
@@ -746,6 +856,8 @@ export interface BpfHelpers {
    * Returns: `SK_PASS` on success, or `SK_DROP` on error.
    *
    * Pointer arguments: `msg`: struct sk_msg_buff *; `map`: struct bpf_map *.
+   *
+   * Minimum kernel: Linux 4.17.
    * @bpfHelper 60
    */
   msgRedirectMap(msg: AnyPtr, map: AnyPtr, key: u32, flags: u64): i64;
@@ -760,6 +872,8 @@ export interface BpfHelpers {
    * Returns: 0
    *
    * Pointer arguments: `msg`: struct sk_msg_buff *.
+   *
+   * Minimum kernel: Linux 4.17.
    * @bpfHelper 61
    */
   msgApplyBytes(msg: AnyPtr, bytes: u32): i64;
@@ -774,6 +888,8 @@ export interface BpfHelpers {
    * Returns: 0
    *
    * Pointer arguments: `msg`: struct sk_msg_buff *.
+   *
+   * Minimum kernel: Linux 4.17.
    * @bpfHelper 62
    */
   msgCorkBytes(msg: AnyPtr, bytes: u32): i64;
@@ -788,6 +904,8 @@ export interface BpfHelpers {
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `msg`: struct sk_msg_buff *.
+   *
+   * Minimum kernel: Linux 4.17.
    * @bpfHelper 63
    */
   msgPullData(msg: AnyPtr, start: u32, end: u32, flags: u64): i64;
@@ -802,6 +920,8 @@ export interface BpfHelpers {
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `ctx`: struct bpf_sock_addr *; `addr`: struct sockaddr *.
+   *
+   * Minimum kernel: Linux 4.17.
    * @bpfHelper 64
    */
   bind(ctx: AnyPtr, addr: AnyPtr, addrLen: i32): i64;
@@ -816,6 +936,8 @@ export interface BpfHelpers {
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `xdp_md`: struct xdp_buff *.
+   *
+   * Minimum kernel: Linux 4.18.
    * @bpfHelper 65
    */
   xdpAdjustTail(xdpMd: AnyPtr, delta: i32): i64;
@@ -830,6 +952,8 @@ export interface BpfHelpers {
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `skb`: struct sk_buff *; `xfrm_state`: struct bpf_xfrm_state *.
+   *
+   * Minimum kernel: Linux 4.18.
    * @bpfHelper 66
    */
   skbGetXfrmState(skb: AnyPtr, index: u32, xfrmState: AnyPtr, size: u32, flags: u64): i64;
@@ -844,6 +968,8 @@ export interface BpfHelpers {
    * Returns: The non-negative copied *buf* length equal to or less than *size* on success, or a negative error in case of failure.
    *
    * Pointer arguments: `ctx`: void *; `buf`: void *.
+   *
+   * Minimum kernel: Linux 4.18.
    * @bpfHelper 67
    */
   getStack(ctx: AnyPtr, buf: AnyPtr, size: u32, flags: u64): i64;
@@ -858,6 +984,8 @@ export interface BpfHelpers {
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `skb`: void *; `to`: void *.
+   *
+   * Minimum kernel: Linux 4.18.
    * @bpfHelper 68
    */
   skbLoadBytesRelative(skb: AnyPtr, offset: u32, to: AnyPtr, len: u32, startHeader: u32): i64;
@@ -874,6 +1002,8 @@ export interface BpfHelpers {
 If lookup fails with BPF_FIB_LKUP_RET_FRAG_NEEDED, then the MTU was exceeded and output params->mtu_result contains the MTU.
    *
    * Pointer arguments: `ctx`: void *; `params`: struct bpf_fib_lookup *.
+   *
+   * Minimum kernel: Linux 4.18.
    * @bpfHelper 69
    */
   fibLookup(ctx: AnyPtr, params: AnyPtr, plen: i32, flags: u32): i64;
@@ -888,6 +1018,8 @@ If lookup fails with BPF_FIB_LKUP_RET_FRAG_NEEDED, then the MTU was exceeded and
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `skops`: struct bpf_sock_ops *; `map`: struct bpf_map *; `key`: void *.
+   *
+   * Minimum kernel: Linux 4.18.
    * @bpfHelper 70
    */
   sockHashUpdate(skops: AnyPtr, map: AnyPtr, key: AnyPtr, flags: u64): i64;
@@ -900,6 +1032,8 @@ If lookup fails with BPF_FIB_LKUP_RET_FRAG_NEEDED, then the MTU was exceeded and
    * Returns: `SK_PASS` on success, or `SK_DROP` on error.
    *
    * Pointer arguments: `msg`: struct sk_msg_buff *; `map`: struct bpf_map *; `key`: void *.
+   *
+   * Minimum kernel: Linux 4.18.
    * @bpfHelper 71
    */
   msgRedirectHash(msg: AnyPtr, map: AnyPtr, key: AnyPtr, flags: u64): i64;
@@ -912,6 +1046,8 @@ If lookup fails with BPF_FIB_LKUP_RET_FRAG_NEEDED, then the MTU was exceeded and
    * Returns: `SK_PASS` on success, or `SK_DROP` on error.
    *
    * Pointer arguments: `skb`: struct sk_buff *; `map`: struct bpf_map *; `key`: void *.
+   *
+   * Minimum kernel: Linux 4.18.
    * @bpfHelper 72
    */
   skRedirectHash(skb: AnyPtr, map: AnyPtr, key: AnyPtr, flags: u64): i64;
@@ -926,6 +1062,8 @@ If lookup fails with BPF_FIB_LKUP_RET_FRAG_NEEDED, then the MTU was exceeded and
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `skb`: struct sk_buff *; `hdr`: void *.
+   *
+   * Minimum kernel: Linux 4.18.
    * @bpfHelper 73
    */
   lwtPushEncap(skb: AnyPtr, type: u32, hdr: AnyPtr, len: u32): i64;
@@ -940,6 +1078,8 @@ If lookup fails with BPF_FIB_LKUP_RET_FRAG_NEEDED, then the MTU was exceeded and
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `skb`: struct sk_buff *; `from`: void *.
+   *
+   * Minimum kernel: Linux 4.18.
    * @bpfHelper 74
    */
   lwtSeg6StoreBytes(skb: AnyPtr, offset: u32, from: AnyPtr, len: u32): i64;
@@ -954,6 +1094,8 @@ If lookup fails with BPF_FIB_LKUP_RET_FRAG_NEEDED, then the MTU was exceeded and
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `skb`: struct sk_buff *.
+   *
+   * Minimum kernel: Linux 4.18.
    * @bpfHelper 75
    */
   lwtSeg6AdjustSrh(skb: AnyPtr, offset: u32, delta: i32): i64;
@@ -968,6 +1110,8 @@ If lookup fails with BPF_FIB_LKUP_RET_FRAG_NEEDED, then the MTU was exceeded and
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `skb`: struct sk_buff *; `param`: void *.
+   *
+   * Minimum kernel: Linux 4.18.
    * @bpfHelper 76
    */
   lwtSeg6Action(skb: AnyPtr, action: u32, param: AnyPtr, paramLen: u32): i64;
@@ -982,6 +1126,8 @@ If lookup fails with BPF_FIB_LKUP_RET_FRAG_NEEDED, then the MTU was exceeded and
    * Returns: 0
    *
    * Pointer arguments: `ctx`: void *.
+   *
+   * Minimum kernel: Linux 4.18.
    * @bpfHelper 77
    */
   rcRepeat(ctx: AnyPtr): i64;
@@ -996,6 +1142,8 @@ If lookup fails with BPF_FIB_LKUP_RET_FRAG_NEEDED, then the MTU was exceeded and
    * Returns: 0
    *
    * Pointer arguments: `ctx`: void *.
+   *
+   * Minimum kernel: Linux 4.18.
    * @bpfHelper 78
    */
   rcKeydown(ctx: AnyPtr, protocol: u32, scancode: u64, toggle: u32): i64;
@@ -1010,6 +1158,8 @@ If lookup fails with BPF_FIB_LKUP_RET_FRAG_NEEDED, then the MTU was exceeded and
    * Returns: The id is returned or 0 in case the id could not be retrieved.
    *
    * Pointer arguments: `skb`: struct sk_buff *.
+   *
+   * Minimum kernel: Linux 4.18.
    * @bpfHelper 79
    */
   skbCgroupId(skb: AnyPtr): u64;
@@ -1020,6 +1170,8 @@ If lookup fails with BPF_FIB_LKUP_RET_FRAG_NEEDED, then the MTU was exceeded and
    * Get the current cgroup id based on the cgroup within which the current task is running.
    *
    * Returns: A 64-bit integer containing the current cgroup id based on the cgroup within which the current task is running.
+   *
+   * Minimum kernel: Linux 4.18.
    * @bpfHelper 80
    */
   getCurrentCgroupId(): u64;
@@ -1034,6 +1186,8 @@ If lookup fails with BPF_FIB_LKUP_RET_FRAG_NEEDED, then the MTU was exceeded and
    * Returns: A pointer to the local storage area.
    *
    * Pointer arguments: `map`: void *.
+   *
+   * Minimum kernel: Linux 4.19.
    * @bpfHelper 81
    */
   getLocalStorage(map: AnyPtr, flags: u64): u64;
@@ -1046,6 +1200,8 @@ If lookup fails with BPF_FIB_LKUP_RET_FRAG_NEEDED, then the MTU was exceeded and
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `reuse`: struct sk_reuseport_md *; `map`: struct bpf_map *; `key`: void *.
+   *
+   * Minimum kernel: Linux 4.19.
    * @bpfHelper 82
    */
   skSelectReuseport(reuse: AnyPtr, map: AnyPtr, key: AnyPtr, flags: u64): i64;
@@ -1060,6 +1216,8 @@ If lookup fails with BPF_FIB_LKUP_RET_FRAG_NEEDED, then the MTU was exceeded and
    * Returns: The id is returned or 0 in case the id could not be retrieved.
    *
    * Pointer arguments: `skb`: struct sk_buff *.
+   *
+   * Minimum kernel: Linux 4.19.
    * @bpfHelper 83
    */
   skbAncestorCgroupId(skb: AnyPtr, ancestorLevel: i32): u64;
@@ -1074,6 +1232,8 @@ If lookup fails with BPF_FIB_LKUP_RET_FRAG_NEEDED, then the MTU was exceeded and
    * Returns: Pointer to `struct bpf_sock`, or `NULL` in case of failure. For sockets with reuseport option, the `struct bpf_sock` result is from *reuse*`->socks`[] using the hash of the tuple.
    *
    * Pointer arguments: `ctx`: void *; `tuple`: struct bpf_sock_tuple *.
+   *
+   * Minimum kernel: Linux 4.20.
    * @bpfHelper 84
    */
   skLookupTcp(ctx: AnyPtr, tuple: AnyPtr, tupleSize: u32, netns: u64, flags: u64): u64;
@@ -1088,6 +1248,8 @@ If lookup fails with BPF_FIB_LKUP_RET_FRAG_NEEDED, then the MTU was exceeded and
    * Returns: Pointer to `struct bpf_sock`, or `NULL` in case of failure. For sockets with reuseport option, the `struct bpf_sock` result is from *reuse*`->socks`[] using the hash of the tuple.
    *
    * Pointer arguments: `ctx`: void *; `tuple`: struct bpf_sock_tuple *.
+   *
+   * Minimum kernel: Linux 4.20.
    * @bpfHelper 85
    */
   skLookupUdp(ctx: AnyPtr, tuple: AnyPtr, tupleSize: u32, netns: u64, flags: u64): u64;
@@ -1100,6 +1262,8 @@ If lookup fails with BPF_FIB_LKUP_RET_FRAG_NEEDED, then the MTU was exceeded and
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `sock`: void *.
+   *
+   * Minimum kernel: Linux 4.20.
    * @bpfHelper 86
    */
   skRelease(sock: AnyPtr): i64;
@@ -1114,6 +1278,8 @@ If lookup fails with BPF_FIB_LKUP_RET_FRAG_NEEDED, then the MTU was exceeded and
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `map`: struct bpf_map *; `value`: void *.
+   *
+   * Minimum kernel: Linux 4.20.
    * @bpfHelper 87
    */
   mapPushElem(map: AnyPtr, value: AnyPtr, flags: u64): i64;
@@ -1126,6 +1292,8 @@ If lookup fails with BPF_FIB_LKUP_RET_FRAG_NEEDED, then the MTU was exceeded and
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `map`: struct bpf_map *; `value`: void *.
+   *
+   * Minimum kernel: Linux 4.20.
    * @bpfHelper 88
    */
   mapPopElem(map: AnyPtr, value: AnyPtr): i64;
@@ -1138,6 +1306,8 @@ If lookup fails with BPF_FIB_LKUP_RET_FRAG_NEEDED, then the MTU was exceeded and
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `map`: struct bpf_map *; `value`: void *.
+   *
+   * Minimum kernel: Linux 4.20.
    * @bpfHelper 89
    */
   mapPeekElem(map: AnyPtr, value: AnyPtr): i64;
@@ -1152,6 +1322,8 @@ If lookup fails with BPF_FIB_LKUP_RET_FRAG_NEEDED, then the MTU was exceeded and
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `msg`: struct sk_msg_buff *.
+   *
+   * Minimum kernel: Linux 4.20.
    * @bpfHelper 90
    */
   msgPushData(msg: AnyPtr, start: u32, len: u32, flags: u64): i64;
@@ -1164,6 +1336,8 @@ If lookup fails with BPF_FIB_LKUP_RET_FRAG_NEEDED, then the MTU was exceeded and
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `msg`: struct sk_msg_buff *.
+   *
+   * Minimum kernel: Linux 5.0.
    * @bpfHelper 91
    */
   msgPopData(msg: AnyPtr, start: u32, len: u32, flags: u64): i64;
@@ -1178,6 +1352,8 @@ If lookup fails with BPF_FIB_LKUP_RET_FRAG_NEEDED, then the MTU was exceeded and
    * Returns: 0
    *
    * Pointer arguments: `ctx`: void *.
+   *
+   * Minimum kernel: Linux 5.0.
    * @bpfHelper 92
    */
   rcPointerRel(ctx: AnyPtr, relX: i32, relY: i32): i64;
@@ -1192,6 +1368,8 @@ If lookup fails with BPF_FIB_LKUP_RET_FRAG_NEEDED, then the MTU was exceeded and
    * Returns: 0
    *
    * Pointer arguments: `lock`: struct bpf_spin_lock *.
+   *
+   * Minimum kernel: Linux 5.1.
    * @bpfHelper 93
    */
   spinLock(lock: AnyPtr): i64;
@@ -1204,6 +1382,8 @@ If lookup fails with BPF_FIB_LKUP_RET_FRAG_NEEDED, then the MTU was exceeded and
    * Returns: 0
    *
    * Pointer arguments: `lock`: struct bpf_spin_lock *.
+   *
+   * Minimum kernel: Linux 5.1.
    * @bpfHelper 94
    */
   spinUnlock(lock: AnyPtr): i64;
@@ -1216,6 +1396,8 @@ If lookup fails with BPF_FIB_LKUP_RET_FRAG_NEEDED, then the MTU was exceeded and
    * Returns: A `struct bpf_sock` pointer on success, or `NULL` in case of failure.
    *
    * Pointer arguments: `sk`: struct bpf_sock *.
+   *
+   * Minimum kernel: Linux 5.1.
    * @bpfHelper 95
    */
   skFullsock(sk: AnyPtr): u64;
@@ -1228,6 +1410,8 @@ If lookup fails with BPF_FIB_LKUP_RET_FRAG_NEEDED, then the MTU was exceeded and
    * Returns: A `struct bpf_tcp_sock` pointer on success, or `NULL` in case of failure.
    *
    * Pointer arguments: `sk`: struct bpf_sock *.
+   *
+   * Minimum kernel: Linux 5.1.
    * @bpfHelper 96
    */
   tcpSock(sk: AnyPtr): u64;
@@ -1240,6 +1424,8 @@ If lookup fails with BPF_FIB_LKUP_RET_FRAG_NEEDED, then the MTU was exceeded and
    * Returns: 1 if the `CE` flag is set (either by the current helper call or because it was already present), 0 if it is not set.
    *
    * Pointer arguments: `skb`: struct sk_buff *.
+   *
+   * Minimum kernel: Linux 5.1.
    * @bpfHelper 97
    */
   skbEcnSetCe(skb: AnyPtr): i64;
@@ -1252,6 +1438,8 @@ If lookup fails with BPF_FIB_LKUP_RET_FRAG_NEEDED, then the MTU was exceeded and
    * Returns: A `struct bpf_sock` pointer on success, or `NULL` in case of failure.
    *
    * Pointer arguments: `sk`: struct bpf_sock *.
+   *
+   * Minimum kernel: Linux 5.1.
    * @bpfHelper 98
    */
   getListenerSock(sk: AnyPtr): u64;
@@ -1266,6 +1454,8 @@ If lookup fails with BPF_FIB_LKUP_RET_FRAG_NEEDED, then the MTU was exceeded and
    * Returns: Pointer to `struct bpf_sock`, or `NULL` in case of failure. For sockets with reuseport option, the `struct bpf_sock` result is from *reuse*`->socks`[] using the hash of the tuple.
    *
    * Pointer arguments: `ctx`: void *; `tuple`: struct bpf_sock_tuple *.
+   *
+   * Minimum kernel: Linux 5.2.
    * @bpfHelper 99
    */
   skcLookupTcp(ctx: AnyPtr, tuple: AnyPtr, tupleSize: u32, netns: u64, flags: u64): u64;
@@ -1280,6 +1470,8 @@ If lookup fails with BPF_FIB_LKUP_RET_FRAG_NEEDED, then the MTU was exceeded and
    * Returns: 0 if *iph* and *th* are a valid SYN cookie ACK, or a negative error otherwise.
    *
    * Pointer arguments: `sk`: void *; `iph`: void *; `th`: struct tcphdr *.
+   *
+   * Minimum kernel: Linux 5.2.
    * @bpfHelper 100
    */
   tcpCheckSyncookie(sk: AnyPtr, iph: AnyPtr, iphLen: u32, th: AnyPtr, thLen: u32): i64;
@@ -1296,6 +1488,8 @@ If lookup fails with BPF_FIB_LKUP_RET_FRAG_NEEDED, then the MTU was exceeded and
 `-E2BIG` if the buffer wasn't big enough (*buf* will contain truncated name in this case).
    *
    * Pointer arguments: `ctx`: struct bpf_sysctl *; `buf`: char *.
+   *
+   * Minimum kernel: Linux 5.2.
    * @bpfHelper 101
    */
   sysctlGetName(ctx: AnyPtr, buf: AnyPtr, bufLen: u64, flags: u64): i64;
@@ -1312,6 +1506,8 @@ If lookup fails with BPF_FIB_LKUP_RET_FRAG_NEEDED, then the MTU was exceeded and
 `-E2BIG` if the buffer wasn't big enough (*buf* will contain truncated name in this case).
    *
    * Pointer arguments: `ctx`: struct bpf_sysctl *; `buf`: char *.
+   *
+   * Minimum kernel: Linux 5.2.
    * @bpfHelper 102
    */
   sysctlGetCurrentValue(ctx: AnyPtr, buf: AnyPtr, bufLen: u64): i64;
@@ -1328,6 +1524,8 @@ If lookup fails with BPF_FIB_LKUP_RET_FRAG_NEEDED, then the MTU was exceeded and
 `-E2BIG` if the buffer wasn't big enough (*buf* will contain truncated name in this case).
    *
    * Pointer arguments: `ctx`: struct bpf_sysctl *; `buf`: char *.
+   *
+   * Minimum kernel: Linux 5.2.
    * @bpfHelper 103
    */
   sysctlGetNewValue(ctx: AnyPtr, buf: AnyPtr, bufLen: u64): i64;
@@ -1344,6 +1542,8 @@ If lookup fails with BPF_FIB_LKUP_RET_FRAG_NEEDED, then the MTU was exceeded and
 `-E2BIG` if the *buf_len* is too big.
    *
    * Pointer arguments: `ctx`: struct bpf_sysctl *; `buf`: char *.
+   *
+   * Minimum kernel: Linux 5.2.
    * @bpfHelper 104
    */
   sysctlSetNewValue(ctx: AnyPtr, buf: AnyPtr, bufLen: u64): i64;
@@ -1360,6 +1560,8 @@ If lookup fails with BPF_FIB_LKUP_RET_FRAG_NEEDED, then the MTU was exceeded and
 `-EINVAL` if no valid digits were found or unsupported base was provided.
    *
    * Pointer arguments: `buf`: char *; `res`: long *.
+   *
+   * Minimum kernel: Linux 5.2.
    * @bpfHelper 105
    */
   strtol(buf: AnyPtr, bufLen: u64, flags: u64, res: AnyPtr): i64;
@@ -1376,6 +1578,8 @@ If lookup fails with BPF_FIB_LKUP_RET_FRAG_NEEDED, then the MTU was exceeded and
 `-EINVAL` if no valid digits were found or unsupported base was provided.
    *
    * Pointer arguments: `buf`: char *; `res`: unsigned long *.
+   *
+   * Minimum kernel: Linux 5.2.
    * @bpfHelper 106
    */
   strtoul(buf: AnyPtr, bufLen: u64, flags: u64, res: AnyPtr): i64;
@@ -1392,6 +1596,8 @@ If lookup fails with BPF_FIB_LKUP_RET_FRAG_NEEDED, then the MTU was exceeded and
 `NULL` if not found or there was an error in adding a new bpf-local-storage.
    *
    * Pointer arguments: `map`: struct bpf_map *; `sk`: void *; `value`: void *.
+   *
+   * Minimum kernel: Linux 5.2.
    * @bpfHelper 107
    */
   skStorageGet(map: AnyPtr, sk: AnyPtr, value: AnyPtr, flags: u64): u64;
@@ -1406,6 +1612,8 @@ If lookup fails with BPF_FIB_LKUP_RET_FRAG_NEEDED, then the MTU was exceeded and
 `-ENOENT` if the bpf-local-storage cannot be found. `-EINVAL` if sk is not a fullsock (e.g. a request_sock).
    *
    * Pointer arguments: `map`: struct bpf_map *; `sk`: void *.
+   *
+   * Minimum kernel: Linux 5.2.
    * @bpfHelper 108
    */
   skStorageDelete(map: AnyPtr, sk: AnyPtr): i64;
@@ -1418,6 +1626,8 @@ If lookup fails with BPF_FIB_LKUP_RET_FRAG_NEEDED, then the MTU was exceeded and
    * Returns: 0 on success or successfully queued.
 
 `-EBUSY` if work queue under nmi is full.
+   *
+   * Minimum kernel: Linux 5.3.
    * @bpfHelper 109
    */
   sendSignal(sig: u32): i64;
@@ -1434,6 +1644,8 @@ If lookup fails with BPF_FIB_LKUP_RET_FRAG_NEEDED, then the MTU was exceeded and
 On failure, the returned value is one of the following:
    *
    * Pointer arguments: `sk`: void *; `iph`: void *; `th`: struct tcphdr *.
+   *
+   * Minimum kernel: Linux 5.3.
    * @bpfHelper 110
    */
   tcpGenSyncookie(sk: AnyPtr, iph: AnyPtr, iphLen: u32, th: AnyPtr, thLen: u32): i64;
@@ -1448,6 +1660,8 @@ On failure, the returned value is one of the following:
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `ctx`: void *; `map`: struct bpf_map *; `data`: void *.
+   *
+   * Minimum kernel: Linux 5.5.
    * @bpfHelper 111
    */
   skbOutput(ctx: AnyPtr, map: AnyPtr, flags: u64, data: AnyPtr, size: u64): i64;
@@ -1460,6 +1674,8 @@ On failure, the returned value is one of the following:
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `dst`: void *; `unsafe_ptr`: void * (an address).
+   *
+   * Minimum kernel: Linux 5.5.
    * @bpfHelper 112
    */
   probeReadUser(dst: AnyPtr, size: u32, unsafePtr: u64): i64;
@@ -1472,6 +1688,8 @@ On failure, the returned value is one of the following:
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `dst`: void *; `unsafe_ptr`: void * (an address).
+   *
+   * Minimum kernel: Linux 5.5.
    * @bpfHelper 113
    */
   probeReadKernel(dst: AnyPtr, size: u32, unsafePtr: u64): i64;
@@ -1484,6 +1702,8 @@ On failure, the returned value is one of the following:
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `tp`: void *.
+   *
+   * Minimum kernel: Linux 5.5.
    * @bpfHelper 116
    */
   tcpSendAck(tp: AnyPtr, rcvNxt: u32): i64;
@@ -1496,6 +1716,8 @@ On failure, the returned value is one of the following:
    * Returns: 0 on success or successfully queued.
 
 `-EBUSY` if work queue under nmi is full.
+   *
+   * Minimum kernel: Linux 5.5.
    * @bpfHelper 117
    */
   sendSignalThread(sig: u32): i64;
@@ -1506,6 +1728,8 @@ On failure, the returned value is one of the following:
    * Obtain the 64bit jiffies
    *
    * Returns: The 64 bit jiffies
+   *
+   * Minimum kernel: Linux 5.5.
    * @bpfHelper 118
    */
   jiffies64(): u64;
@@ -1520,6 +1744,8 @@ On failure, the returned value is one of the following:
 The *flags* can be set to `BPF_F_GET_BRANCH_RECORDS_SIZE` to instead return the number of bytes required to store all the branch entries. If this flag is set, *buf* may be NULL.
    *
    * Pointer arguments: `ctx`: struct bpf_perf_event_data *; `buf`: void *.
+   *
+   * Minimum kernel: Linux 5.6.
    * @bpfHelper 119
    */
   readBranchRecords(ctx: AnyPtr, buf: AnyPtr, size: u32, flags: u64): i64;
@@ -1534,6 +1760,8 @@ The *flags* can be set to `BPF_F_GET_BRANCH_RECORDS_SIZE` to instead return the 
 `-EINVAL` if dev and inum supplied don't match dev_t and inode number with nsfs of current task, or if dev conversion to dev_t lost high bits.
    *
    * Pointer arguments: `nsdata`: struct bpf_pidns_info *.
+   *
+   * Minimum kernel: unknown (bcc's kernel-versions.md gives bpf_sk_assign (id 124) 5.6 but bpf_get_ns_current_pid_tgid (id 120, merged before it) 5.7: one of the two is wrong).
    * @bpfHelper 120
    */
   getNsCurrentPidTgid(dev: u64, ino: u64, nsdata: AnyPtr, size: u32): i64;
@@ -1548,6 +1776,8 @@ The *flags* can be set to `BPF_F_GET_BRANCH_RECORDS_SIZE` to instead return the 
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `ctx`: void *; `map`: struct bpf_map *; `data`: void *.
+   *
+   * Minimum kernel: unknown (bcc's kernel-versions.md gives bpf_xdp_output (id 121) 5.6 but bpf_get_ns_current_pid_tgid (id 120, merged before it) 5.7: one of the two is wrong).
    * @bpfHelper 121
    */
   xdpOutput(ctx: AnyPtr, map: AnyPtr, flags: u64, data: AnyPtr, size: u64): i64;
@@ -1560,6 +1790,8 @@ The *flags* can be set to `BPF_F_GET_BRANCH_RECORDS_SIZE` to instead return the 
    * Returns: A 8-byte long opaque number.
    *
    * Pointer arguments: `ctx`: void *.
+   *
+   * Minimum kernel: unknown (bcc's kernel-versions.md gives bpf_sk_assign (id 124) 5.6 but bpf_get_netns_cookie (id 122, merged before it) 5.7: one of the two is wrong).
    * @bpfHelper 122
    */
   getNetnsCookie(ctx: AnyPtr): u64;
@@ -1572,6 +1804,8 @@ The *flags* can be set to `BPF_F_GET_BRANCH_RECORDS_SIZE` to instead return the 
    * The helper is useful to implement policies based on cgroups that are upper in hierarchy than immediate cgroup associated with the current task.
    *
    * Returns: The id is returned or 0 in case the id could not be retrieved.
+   *
+   * Minimum kernel: unknown (bcc's kernel-versions.md gives bpf_get_current_ancestor_cgroup_id (id 123) 5.6 but bpf_get_netns_cookie (id 122, merged before it) 5.7: one of the two is wrong).
    * @bpfHelper 123
    */
   getCurrentAncestorCgroupId(ancestorLevel: i32): u64;
@@ -1588,6 +1822,8 @@ The *flags* can be set to `BPF_F_GET_BRANCH_RECORDS_SIZE` to instead return the 
 * `-EAFNOSUPPORT` if socket family (*sk->family*) is not compatible with packet family (*ctx->family*).
    *
    * Pointer arguments: `ctx`: struct bpf_sk_lookup *; `sk`: struct bpf_sock *.
+   *
+   * Minimum kernel: unknown (bcc's kernel-versions.md gives bpf_sk_assign (id 124) 5.6 but bpf_get_netns_cookie (id 122, merged before it) 5.7: one of the two is wrong).
    * @bpfHelper 124
    */
   skAssign(ctx: AnyPtr, sk: AnyPtr, flags: u64): i64;
@@ -1598,6 +1834,8 @@ The *flags* can be set to `BPF_F_GET_BRANCH_RECORDS_SIZE` to instead return the 
    * Return the time elapsed since system boot, in nanoseconds. Does include the time the system was suspended. See: `clock_gettime`(`CLOCK_BOOTTIME`)
    *
    * Returns: Current *ktime*.
+   *
+   * Minimum kernel: unknown (bcc's kernel-versions.md gives bpf_csum_level (id 135) 5.7 but bpf_ktime_get_boot_ns (id 125, merged before it) 5.8: one of the two is wrong).
    * @bpfHelper 125
    */
   ktimeGetBootNs(): u64;
@@ -1614,6 +1852,8 @@ The *flags* can be set to `BPF_F_GET_BRANCH_RECORDS_SIZE` to instead return the 
 `-EBUSY` if per-CPU memory copy buffer is busy, can try again by returning 1 from bpf program.
    *
    * Pointer arguments: `m`: struct seq_file *; `fmt`: char *; `data`: void *.
+   *
+   * Minimum kernel: unknown (bcc's kernel-versions.md gives bpf_seq_printf (id 126) 5.7 but bpf_ktime_get_boot_ns (id 125, merged before it) 5.8: one of the two is wrong).
    * @bpfHelper 126
    */
   seqPrintf(m: AnyPtr, fmt: AnyPtr, fmtSize: u32, data: AnyPtr, dataLen: u32): i64;
@@ -1628,6 +1868,8 @@ The *flags* can be set to `BPF_F_GET_BRANCH_RECORDS_SIZE` to instead return the 
 `-EOVERFLOW` if an overflow happened: The same object will be tried again.
    *
    * Pointer arguments: `m`: struct seq_file *; `data`: void *.
+   *
+   * Minimum kernel: unknown (bcc's kernel-versions.md gives bpf_seq_write (id 127) 5.7 but bpf_ktime_get_boot_ns (id 125, merged before it) 5.8: one of the two is wrong).
    * @bpfHelper 127
    */
   seqWrite(m: AnyPtr, data: AnyPtr, len: u32): i64;
@@ -1642,6 +1884,8 @@ The *flags* can be set to `BPF_F_GET_BRANCH_RECORDS_SIZE` to instead return the 
    * Returns: The id is returned or 0 in case the id could not be retrieved.
    *
    * Pointer arguments: `sk`: void *.
+   *
+   * Minimum kernel: unknown (bcc's kernel-versions.md gives bpf_sk_cgroup_id (id 128) 5.7 but bpf_ktime_get_boot_ns (id 125, merged before it) 5.8: one of the two is wrong).
    * @bpfHelper 128
    */
   skCgroupId(sk: AnyPtr): u64;
@@ -1656,6 +1900,8 @@ The *flags* can be set to `BPF_F_GET_BRANCH_RECORDS_SIZE` to instead return the 
    * Returns: The id is returned or 0 in case the id could not be retrieved.
    *
    * Pointer arguments: `sk`: void *.
+   *
+   * Minimum kernel: unknown (bcc's kernel-versions.md gives bpf_sk_ancestor_cgroup_id (id 129) 5.7 but bpf_ktime_get_boot_ns (id 125, merged before it) 5.8: one of the two is wrong).
    * @bpfHelper 129
    */
   skAncestorCgroupId(sk: AnyPtr, ancestorLevel: i32): u64;
@@ -1670,6 +1916,8 @@ The *flags* can be set to `BPF_F_GET_BRANCH_RECORDS_SIZE` to instead return the 
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `ringbuf`: void *; `data`: void *.
+   *
+   * Minimum kernel: unknown (bcc's kernel-versions.md gives bpf_csum_level (id 135) 5.7 but bpf_ringbuf_output (id 130, merged before it) 5.8: one of the two is wrong).
    * @bpfHelper 130
    */
   ringbufOutput(ringbuf: AnyPtr, data: AnyPtr, size: u64, flags: u64): i64;
@@ -1682,6 +1930,8 @@ The *flags* can be set to `BPF_F_GET_BRANCH_RECORDS_SIZE` to instead return the 
    * Returns: Valid pointer with *size* bytes of memory available; NULL, otherwise.
    *
    * Pointer arguments: `ringbuf`: void *.
+   *
+   * Minimum kernel: unknown (bcc's kernel-versions.md gives bpf_csum_level (id 135) 5.7 but bpf_ringbuf_reserve (id 131, merged before it) 5.8: one of the two is wrong).
    * @bpfHelper 131
    */
   ringbufReserve(ringbuf: AnyPtr, size: u64, flags: u64): u64;
@@ -1696,6 +1946,8 @@ The *flags* can be set to `BPF_F_GET_BRANCH_RECORDS_SIZE` to instead return the 
    * Returns: Nothing. Always succeeds.
    *
    * Pointer arguments: `data`: void *.
+   *
+   * Minimum kernel: unknown (bcc's kernel-versions.md gives bpf_csum_level (id 135) 5.7 but bpf_ringbuf_submit (id 132, merged before it) 5.8: one of the two is wrong).
    * @bpfHelper 132
    */
   ringbufSubmit(data: AnyPtr, flags: u64): void;
@@ -1710,6 +1962,8 @@ The *flags* can be set to `BPF_F_GET_BRANCH_RECORDS_SIZE` to instead return the 
    * Returns: Nothing. Always succeeds.
    *
    * Pointer arguments: `data`: void *.
+   *
+   * Minimum kernel: unknown (bcc's kernel-versions.md gives bpf_csum_level (id 135) 5.7 but bpf_ringbuf_discard (id 133, merged before it) 5.8: one of the two is wrong).
    * @bpfHelper 133
    */
   ringbufDiscard(data: AnyPtr, flags: u64): void;
@@ -1724,6 +1978,8 @@ The *flags* can be set to `BPF_F_GET_BRANCH_RECORDS_SIZE` to instead return the 
    * Returns: Requested value, or 0, if *flags* are not recognized.
    *
    * Pointer arguments: `ringbuf`: void *.
+   *
+   * Minimum kernel: unknown (bcc's kernel-versions.md gives bpf_csum_level (id 135) 5.7 but bpf_ringbuf_query (id 134, merged before it) 5.8: one of the two is wrong).
    * @bpfHelper 134
    */
   ringbufQuery(ringbuf: AnyPtr, flags: u64): u64;
@@ -1738,6 +1994,8 @@ The *flags* can be set to `BPF_F_GET_BRANCH_RECORDS_SIZE` to instead return the 
    * Returns: 0 on success, or a negative error in case of failure. In the case of `BPF_CSUM_LEVEL_QUERY`, the current skb->csum_level is returned or the error code -EACCES in case the skb is not subject to CHECKSUM_UNNECESSARY.
    *
    * Pointer arguments: `skb`: struct sk_buff *.
+   *
+   * Minimum kernel: unknown (bcc's kernel-versions.md gives bpf_csum_level (id 135) 5.7 but bpf_ringbuf_query (id 134, merged before it) 5.8: one of the two is wrong).
    * @bpfHelper 135
    */
   csumLevel(skb: AnyPtr, level: u64): i64;
@@ -1750,6 +2008,8 @@ The *flags* can be set to `BPF_F_GET_BRANCH_RECORDS_SIZE` to instead return the 
    * Returns: *sk* if casting is valid, or `NULL` otherwise.
    *
    * Pointer arguments: `sk`: void *.
+   *
+   * Minimum kernel: Linux 5.9.
    * @bpfHelper 136
    */
   skcToTcp6Sock(sk: AnyPtr): u64;
@@ -1762,6 +2022,8 @@ The *flags* can be set to `BPF_F_GET_BRANCH_RECORDS_SIZE` to instead return the 
    * Returns: *sk* if casting is valid, or `NULL` otherwise.
    *
    * Pointer arguments: `sk`: void *.
+   *
+   * Minimum kernel: Linux 5.9.
    * @bpfHelper 137
    */
   skcToTcpSock(sk: AnyPtr): u64;
@@ -1774,6 +2036,8 @@ The *flags* can be set to `BPF_F_GET_BRANCH_RECORDS_SIZE` to instead return the 
    * Returns: *sk* if casting is valid, or `NULL` otherwise.
    *
    * Pointer arguments: `sk`: void *.
+   *
+   * Minimum kernel: Linux 5.9.
    * @bpfHelper 138
    */
   skcToTcpTimewaitSock(sk: AnyPtr): u64;
@@ -1786,6 +2050,8 @@ The *flags* can be set to `BPF_F_GET_BRANCH_RECORDS_SIZE` to instead return the 
    * Returns: *sk* if casting is valid, or `NULL` otherwise.
    *
    * Pointer arguments: `sk`: void *.
+   *
+   * Minimum kernel: Linux 5.9.
    * @bpfHelper 139
    */
   skcToTcpRequestSock(sk: AnyPtr): u64;
@@ -1798,6 +2064,8 @@ The *flags* can be set to `BPF_F_GET_BRANCH_RECORDS_SIZE` to instead return the 
    * Returns: *sk* if casting is valid, or `NULL` otherwise.
    *
    * Pointer arguments: `sk`: void *.
+   *
+   * Minimum kernel: Linux 5.9.
    * @bpfHelper 140
    */
   skcToUdp6Sock(sk: AnyPtr): u64;
@@ -1812,6 +2080,8 @@ The *flags* can be set to `BPF_F_GET_BRANCH_RECORDS_SIZE` to instead return the 
    * Returns: The non-negative copied *buf* length equal to or less than *size* on success, or a negative error in case of failure.
    *
    * Pointer arguments: `task`: struct task_struct *; `buf`: void *.
+   *
+   * Minimum kernel: Linux 5.9.
    * @bpfHelper 141
    */
   getTaskStack(task: AnyPtr, buf: AnyPtr, size: u32, flags: u64): i64;
@@ -1828,6 +2098,8 @@ The *flags* can be set to `BPF_F_GET_BRANCH_RECORDS_SIZE` to instead return the 
 `-EINVAL` if a parameter is invalid.
    *
    * Pointer arguments: `skops`: struct bpf_sock_ops *; `searchby_res`: void *.
+   *
+   * Minimum kernel: Linux 5.10.
    * @bpfHelper 142
    */
   loadHdrOpt(skops: AnyPtr, searchbyRes: AnyPtr, len: u32, flags: u64): i64;
@@ -1844,6 +2116,8 @@ The *flags* can be set to `BPF_F_GET_BRANCH_RECORDS_SIZE` to instead return the 
 `-EINVAL` If param is invalid.
    *
    * Pointer arguments: `skops`: struct bpf_sock_ops *; `from`: void *.
+   *
+   * Minimum kernel: Linux 5.10.
    * @bpfHelper 143
    */
   storeHdrOpt(skops: AnyPtr, from: AnyPtr, len: u32, flags: u64): i64;
@@ -1860,6 +2134,8 @@ The *flags* can be set to `BPF_F_GET_BRANCH_RECORDS_SIZE` to instead return the 
 `-EINVAL` if a parameter is invalid.
    *
    * Pointer arguments: `skops`: struct bpf_sock_ops *.
+   *
+   * Minimum kernel: Linux 5.10.
    * @bpfHelper 144
    */
   reserveHdrOpt(skops: AnyPtr, len: u32, flags: u64): i64;
@@ -1876,6 +2152,8 @@ The *flags* can be set to `BPF_F_GET_BRANCH_RECORDS_SIZE` to instead return the 
 `NULL` if not found or there was an error in adding a new bpf_local_storage.
    *
    * Pointer arguments: `map`: struct bpf_map *; `inode`: void *; `value`: void *.
+   *
+   * Minimum kernel: Linux 5.10.
    * @bpfHelper 145
    */
   inodeStorageGet(map: AnyPtr, inode: AnyPtr, value: AnyPtr, flags: u64): u64;
@@ -1890,6 +2168,8 @@ The *flags* can be set to `BPF_F_GET_BRANCH_RECORDS_SIZE` to instead return the 
 `-ENOENT` if the bpf_local_storage cannot be found.
    *
    * Pointer arguments: `map`: struct bpf_map *; `inode`: void *.
+   *
+   * Minimum kernel: Linux 5.10.
    * @bpfHelper 146
    */
   inodeStorageDelete(map: AnyPtr, inode: AnyPtr): i32;
@@ -1902,6 +2182,8 @@ The *flags* can be set to `BPF_F_GET_BRANCH_RECORDS_SIZE` to instead return the 
    * Returns: On success, the strictly positive length of the string, including the trailing NUL character. On error, a negative value.
    *
    * Pointer arguments: `path`: struct path *; `buf`: char *.
+   *
+   * Minimum kernel: Linux 5.10.
    * @bpfHelper 147
    */
   dPath(path: AnyPtr, buf: AnyPtr, sz: u32): i64;
@@ -1914,6 +2196,8 @@ The *flags* can be set to `BPF_F_GET_BRANCH_RECORDS_SIZE` to instead return the 
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `dst`: void *; `user_ptr`: void *.
+   *
+   * Minimum kernel: Linux 5.10.
    * @bpfHelper 148
    */
   copyFromUser(dst: AnyPtr, size: u32, userPtr: AnyPtr): i64;
@@ -1928,6 +2212,8 @@ The *flags* can be set to `BPF_F_GET_BRANCH_RECORDS_SIZE` to instead return the 
    * Returns: The number of bytes that were written (or would have been written if output had to be truncated due to string size), or a negative error in cases of failure.
    *
    * Pointer arguments: `str`: char *; `ptr`: struct btf_ptr *.
+   *
+   * Minimum kernel: Linux 5.10.
    * @bpfHelper 149
    */
   snprintfBtf(str: AnyPtr, strSize: u32, ptr: AnyPtr, btfPtrSize: u32, flags: u64): i64;
@@ -1940,6 +2226,8 @@ The *flags* can be set to `BPF_F_GET_BRANCH_RECORDS_SIZE` to instead return the 
    * Returns: 0 on success or a negative error in case of failure.
    *
    * Pointer arguments: `m`: struct seq_file *; `ptr`: struct btf_ptr *.
+   *
+   * Minimum kernel: Linux 5.10.
    * @bpfHelper 150
    */
   seqPrintfBtf(m: AnyPtr, ptr: AnyPtr, ptrSize: u32, flags: u64): i64;
@@ -1952,6 +2240,8 @@ The *flags* can be set to `BPF_F_GET_BRANCH_RECORDS_SIZE` to instead return the 
    * Returns: The id is returned or 0 in case the id could not be retrieved.
    *
    * Pointer arguments: `skb`: struct sk_buff *.
+   *
+   * Minimum kernel: Linux 5.10.
    * @bpfHelper 151
    */
   skbCgroupClassid(skb: AnyPtr): u64;
@@ -1966,6 +2256,8 @@ The *flags* can be set to `BPF_F_GET_BRANCH_RECORDS_SIZE` to instead return the 
    * Returns: The helper returns `TC_ACT_REDIRECT` on success or `TC_ACT_SHOT` on error.
    *
    * Pointer arguments: `params`: struct bpf_redir_neigh *.
+   *
+   * Minimum kernel: Linux 5.10.
    * @bpfHelper 152
    */
   redirectNeigh(ifindex: u32, params: AnyPtr, plen: i32, flags: u64): i64;
@@ -1980,6 +2272,8 @@ The *flags* can be set to `BPF_F_GET_BRANCH_RECORDS_SIZE` to instead return the 
    * Returns: A pointer pointing to the kernel percpu variable on *cpu*, or NULL, if *cpu* is invalid.
    *
    * Pointer arguments: `percpu_ptr`: void *.
+   *
+   * Minimum kernel: Linux 5.10.
    * @bpfHelper 153
    */
   perCpuPtr(percpuPtr: AnyPtr, cpu: u32): u64;
@@ -1994,6 +2288,8 @@ The *flags* can be set to `BPF_F_GET_BRANCH_RECORDS_SIZE` to instead return the 
    * Returns: A pointer pointing to the kernel percpu variable on this cpu.
    *
    * Pointer arguments: `percpu_ptr`: void *.
+   *
+   * Minimum kernel: Linux 5.10.
    * @bpfHelper 154
    */
   thisCpuPtr(percpuPtr: AnyPtr): u64;
@@ -2006,6 +2302,8 @@ The *flags* can be set to `BPF_F_GET_BRANCH_RECORDS_SIZE` to instead return the 
    * The *flags* argument is reserved and must be 0. The helper is currently only supported for tc BPF program types at the ingress hook and for veth device types. The peer device must reside in a different network namespace.
    *
    * Returns: The helper returns `TC_ACT_REDIRECT` on success or `TC_ACT_SHOT` on error.
+   *
+   * Minimum kernel: Linux 5.10.
    * @bpfHelper 155
    */
   redirectPeer(ifindex: u32, flags: u64): i64;
@@ -2022,6 +2320,8 @@ The *flags* can be set to `BPF_F_GET_BRANCH_RECORDS_SIZE` to instead return the 
 `NULL` if not found or there was an error in adding a new bpf_local_storage.
    *
    * Pointer arguments: `map`: struct bpf_map *; `task`: struct task_struct *; `value`: void *.
+   *
+   * Minimum kernel: Linux 5.11.
    * @bpfHelper 156
    */
   taskStorageGet(map: AnyPtr, task: AnyPtr, value: AnyPtr, flags: u64): u64;
@@ -2036,6 +2336,8 @@ The *flags* can be set to `BPF_F_GET_BRANCH_RECORDS_SIZE` to instead return the 
 `-ENOENT` if the bpf_local_storage cannot be found.
    *
    * Pointer arguments: `map`: struct bpf_map *; `task`: struct task_struct *.
+   *
+   * Minimum kernel: Linux 5.11.
    * @bpfHelper 157
    */
   taskStorageDelete(map: AnyPtr, task: AnyPtr): i64;
@@ -2046,6 +2348,8 @@ The *flags* can be set to `BPF_F_GET_BRANCH_RECORDS_SIZE` to instead return the 
    * Return a BTF pointer to the "current" task. This pointer can also be used in helpers that accept an *ARG_PTR_TO_BTF_ID* of type *task_struct*.
    *
    * Returns: Pointer to the current task.
+   *
+   * Minimum kernel: Linux 5.11.
    * @bpfHelper 158
    */
   getCurrentTaskBtf(): u64;
@@ -2060,6 +2364,8 @@ The *flags* can be set to `BPF_F_GET_BRANCH_RECORDS_SIZE` to instead return the 
    * Returns: `-EINVAL` if invalid *flags* are passed, zero otherwise.
    *
    * Pointer arguments: `bprm`: struct linux_binprm *.
+   *
+   * Minimum kernel: Linux 5.11.
    * @bpfHelper 159
    */
   bprmOptsSet(bprm: AnyPtr, flags: u64): i64;
@@ -2072,6 +2378,8 @@ The *flags* can be set to `BPF_F_GET_BRANCH_RECORDS_SIZE` to instead return the 
    * See: `clock_gettime`(`CLOCK_MONOTONIC_COARSE`)
    *
    * Returns: Current *ktime*.
+   *
+   * Minimum kernel: Linux 5.11.
    * @bpfHelper 160
    */
   ktimeGetCoarseNs(): u64;
@@ -2084,6 +2392,8 @@ The *flags* can be set to `BPF_F_GET_BRANCH_RECORDS_SIZE` to instead return the 
    * Returns: The `hash_algo` is returned on success, `-EOPNOTSUP` if IMA is disabled or `-EINVAL` if invalid arguments are passed.
    *
    * Pointer arguments: `inode`: struct inode *; `dst`: void *.
+   *
+   * Minimum kernel: Linux 5.11.
    * @bpfHelper 161
    */
   imaInodeHash(inode: AnyPtr, dst: AnyPtr, size: u32): i64;
@@ -2096,6 +2406,8 @@ The *flags* can be set to `BPF_F_GET_BRANCH_RECORDS_SIZE` to instead return the 
    * Returns: A pointer to a struct socket on success or NULL if the file is not a socket.
    *
    * Pointer arguments: `file`: struct file *.
+   *
+   * Minimum kernel: Linux 5.11.
    * @bpfHelper 162
    */
   sockFromFile(file: AnyPtr): u64;
@@ -2112,6 +2424,8 @@ The *flags* can be set to `BPF_F_GET_BRANCH_RECORDS_SIZE` to instead return the 
 * < 0 if any input argument is invalid (*mtu_len* not updated)
    *
    * Pointer arguments: `ctx`: void *; `mtu_len`: u32 *.
+   *
+   * Minimum kernel: Linux 5.12.
    * @bpfHelper 163
    */
   checkMtu(ctx: AnyPtr, ifindex: u32, mtuLen: AnyPtr, lenDiff: i32, flags: u64): i64;
@@ -2126,6 +2440,8 @@ The *flags* can be set to `BPF_F_GET_BRANCH_RECORDS_SIZE` to instead return the 
    * Returns: The number of traversed map elements for success, `-EINVAL` for invalid `flags`.
    *
    * Pointer arguments: `map`: struct bpf_map *; `callback_fn`: void *; `callback_ctx`: void *.
+   *
+   * Minimum kernel: Linux 5.13.
    * @bpfHelper 164
    */
   forEachMapElem(map: AnyPtr, callbackFn: AnyPtr, callbackCtx: AnyPtr, flags: u64): i64;
@@ -2142,6 +2458,8 @@ The *flags* can be set to `BPF_F_GET_BRANCH_RECORDS_SIZE` to instead return the 
 Or `-EBUSY` if the per-CPU memory copy buffer is busy.
    *
    * Pointer arguments: `str`: char *; `fmt`: char *; `data`: u64 *.
+   *
+   * Minimum kernel: Linux 5.13.
    * @bpfHelper 165
    */
   snprintf(str: AnyPtr, strSize: u32, fmt: AnyPtr, data: AnyPtr, dataLen: u32): i64;
@@ -2154,6 +2472,8 @@ Or `-EBUSY` if the per-CPU memory copy buffer is busy.
    * Returns: A syscall result.
    *
    * Pointer arguments: `attr`: void *.
+   *
+   * Minimum kernel: Linux 5.14.
    * @bpfHelper 166
    */
   sysBpf(cmd: u32, attr: AnyPtr, attrSize: u32): i64;
@@ -2166,6 +2486,8 @@ Or `-EBUSY` if the per-CPU memory copy buffer is busy.
    * Returns: Returns btf_id and btf_obj_fd in lower and upper 32 bits.
    *
    * Pointer arguments: `name`: char *.
+   *
+   * Minimum kernel: Linux 5.14.
    * @bpfHelper 167
    */
   btfFindByNameKind(name: AnyPtr, nameSz: i32, kind: u32, flags: i32): i64;
@@ -2176,6 +2498,8 @@ Or `-EBUSY` if the per-CPU memory copy buffer is busy.
    * Execute close syscall for given FD.
    *
    * Returns: A syscall result.
+   *
+   * Minimum kernel: Linux 5.14.
    * @bpfHelper 168
    */
   sysClose(fd: u32): i64;
@@ -2188,6 +2512,8 @@ Or `-EBUSY` if the per-CPU memory copy buffer is busy.
    * Returns: 0 on success. `-EBUSY` if *timer* is already initialized. `-EINVAL` if invalid *flags* are passed. `-EPERM` if *timer* is in a map that doesn't have any user references. The user space should either hold a file descriptor to a map with timers or pin such map in bpffs. When map is unpinned or file descriptor is closed all timers in the map will be cancelled and freed.
    *
    * Pointer arguments: `timer`: struct bpf_timer *; `map`: struct bpf_map *.
+   *
+   * Minimum kernel: Linux 5.15.
    * @bpfHelper 169
    */
   timerInit(timer: AnyPtr, map: AnyPtr, flags: u64): i64;
@@ -2200,6 +2526,8 @@ Or `-EBUSY` if the per-CPU memory copy buffer is busy.
    * Returns: 0 on success. `-EINVAL` if *timer* was not initialized with bpf_timer_init() earlier. `-EPERM` if *timer* is in a map that doesn't have any user references. The user space should either hold a file descriptor to a map with timers or pin such map in bpffs. When map is unpinned or file descriptor is closed all timers in the map will be cancelled and freed.
    *
    * Pointer arguments: `timer`: struct bpf_timer *; `callback_fn`: void *.
+   *
+   * Minimum kernel: Linux 5.15.
    * @bpfHelper 170
    */
   timerSetCallback(timer: AnyPtr, callbackFn: AnyPtr): i64;
@@ -2212,6 +2540,8 @@ Or `-EBUSY` if the per-CPU memory copy buffer is busy.
    * Returns: 0 on success. `-EINVAL` if *timer* was not initialized with bpf_timer_init() earlier or invalid *flags* are passed.
    *
    * Pointer arguments: `timer`: struct bpf_timer *.
+   *
+   * Minimum kernel: Linux 5.15.
    * @bpfHelper 171
    */
   timerStart(timer: AnyPtr, nsecs: u64, flags: u64): i64;
@@ -2224,6 +2554,8 @@ Or `-EBUSY` if the per-CPU memory copy buffer is busy.
    * Returns: 0 if the timer was not active. 1 if the timer was active. `-EINVAL` if *timer* was not initialized with bpf_timer_init() earlier. `-EDEADLK` if callback_fn tried to call bpf_timer_cancel() on its own timer which would have led to a deadlock otherwise.
    *
    * Pointer arguments: `timer`: struct bpf_timer *.
+   *
+   * Minimum kernel: Linux 5.15.
    * @bpfHelper 172
    */
   timerCancel(timer: AnyPtr): i64;
@@ -2236,6 +2568,8 @@ Or `-EBUSY` if the per-CPU memory copy buffer is busy.
    * Returns: A pointer to struct pt_regs.
    *
    * Pointer arguments: `task`: struct task_struct *.
+   *
+   * Minimum kernel: Linux 5.15.
    * @bpfHelper 175
    */
   taskPtRegs(task: AnyPtr): i64;
@@ -2252,6 +2586,8 @@ Or `-EBUSY` if the per-CPU memory copy buffer is busy.
 `-EINVAL` if *flags* is not zero.
    *
    * Pointer arguments: `entries`: void *.
+   *
+   * Minimum kernel: Linux 5.16.
    * @bpfHelper 176
    */
   getBranchSnapshot(entries: AnyPtr, size: u32, flags: u64): i64;
@@ -2266,6 +2602,8 @@ Or `-EBUSY` if the per-CPU memory copy buffer is busy.
    * Returns: The number of bytes written to the buffer, or a negative error in case of failure.
    *
    * Pointer arguments: `fmt`: char *; `data`: void *.
+   *
+   * Minimum kernel: Linux 5.16.
    * @bpfHelper 177
    */
   traceVprintk(fmt: AnyPtr, fmtSize: u32, data: AnyPtr, dataLen: u32): i64;
@@ -2278,6 +2616,8 @@ Or `-EBUSY` if the per-CPU memory copy buffer is busy.
    * Returns: *sk* if casting is valid, or `NULL` otherwise.
    *
    * Pointer arguments: `sk`: void *.
+   *
+   * Minimum kernel: Linux 5.16.
    * @bpfHelper 178
    */
   skcToUnixSock(sk: AnyPtr): u64;
@@ -2292,6 +2632,8 @@ Or `-EBUSY` if the per-CPU memory copy buffer is busy.
 `-EINVAL` if *flags* is not zero.
    *
    * Pointer arguments: `name`: char *; `res`: u64 *.
+   *
+   * Minimum kernel: Linux 5.16.
    * @bpfHelper 179
    */
   kallsymsLookupName(name: AnyPtr, nameSz: i32, flags: i32, res: AnyPtr): i64;
@@ -2304,6 +2646,8 @@ Or `-EBUSY` if the per-CPU memory copy buffer is busy.
    * Returns: An integer less than, equal to, or greater than zero if the first `s1_sz` bytes of `s1` is found to be less than, to match, or be greater than `s2`.
    *
    * Pointer arguments: `s1`: char *; `s2`: char *.
+   *
+   * Minimum kernel: Linux 5.17.
    * @bpfHelper 182
    */
   strncmp(s1: AnyPtr, s1Sz: u32, s2: AnyPtr): i64;
@@ -2316,6 +2660,8 @@ Or `-EBUSY` if the per-CPU memory copy buffer is busy.
    * Returns: 0 on success. `-EINVAL` if n >= argument register count of traced function.
    *
    * Pointer arguments: `ctx`: void *; `value`: u64 *.
+   *
+   * Minimum kernel: Linux 5.17.
    * @bpfHelper 183
    */
   getFuncArg(ctx: AnyPtr, n: u32, value: AnyPtr): i64;
@@ -2328,6 +2674,8 @@ Or `-EBUSY` if the per-CPU memory copy buffer is busy.
    * Returns: 0 on success. `-EOPNOTSUPP` for tracing programs other than BPF_TRACE_FEXIT or BPF_MODIFY_RETURN.
    *
    * Pointer arguments: `ctx`: void *; `value`: u64 *.
+   *
+   * Minimum kernel: Linux 5.17.
    * @bpfHelper 184
    */
   getFuncRet(ctx: AnyPtr, value: AnyPtr): i64;
@@ -2340,6 +2688,8 @@ Or `-EBUSY` if the per-CPU memory copy buffer is busy.
    * Returns: The number of argument registers of the traced function.
    *
    * Pointer arguments: `ctx`: void *.
+   *
+   * Minimum kernel: Linux 5.17.
    * @bpfHelper 185
    */
   getFuncArgCnt(ctx: AnyPtr): i64;
@@ -2352,6 +2702,8 @@ Or `-EBUSY` if the per-CPU memory copy buffer is busy.
    * This helper is currently supported by cgroup programs and only by the hooks where BPF program's return value is returned to the userspace via errno.
    *
    * Returns: The BPF program's return value.
+   *
+   * Minimum kernel: Linux 5.18.
    * @bpfHelper 186
    */
   getRetval(): i32;
@@ -2364,6 +2716,8 @@ Or `-EBUSY` if the per-CPU memory copy buffer is busy.
    * This helper is currently supported by cgroup programs and only by the hooks where BPF program's return value is returned to the userspace via errno.
    *
    * Returns: 0 on success, or a negative error in case of failure.
+   *
+   * Minimum kernel: Linux 5.18.
    * @bpfHelper 187
    */
   setRetval(retval: i32): i32;
@@ -2376,6 +2730,8 @@ Or `-EBUSY` if the per-CPU memory copy buffer is busy.
    * Returns: The total size of a given xdp buffer.
    *
    * Pointer arguments: `xdp_md`: struct xdp_buff *.
+   *
+   * Minimum kernel: Linux 5.18.
    * @bpfHelper 188
    */
   xdpGetBuffLen(xdpMd: AnyPtr): u64;
@@ -2388,6 +2744,8 @@ Or `-EBUSY` if the per-CPU memory copy buffer is busy.
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `xdp_md`: struct xdp_buff *; `buf`: void *.
+   *
+   * Minimum kernel: Linux 5.18.
    * @bpfHelper 189
    */
   xdpLoadBytes(xdpMd: AnyPtr, offset: u32, buf: AnyPtr, len: u32): i64;
@@ -2400,6 +2758,8 @@ Or `-EBUSY` if the per-CPU memory copy buffer is busy.
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `xdp_md`: struct xdp_buff *; `buf`: void *.
+   *
+   * Minimum kernel: Linux 5.18.
    * @bpfHelper 190
    */
   xdpStoreBytes(xdpMd: AnyPtr, offset: u32, buf: AnyPtr, len: u32): i64;
@@ -2412,6 +2772,8 @@ Or `-EBUSY` if the per-CPU memory copy buffer is busy.
    * Returns: 0 on success, or a negative error in case of failure. On error *dst* buffer is zeroed out.
    *
    * Pointer arguments: `dst`: void *; `user_ptr`: void *; `tsk`: struct task_struct *.
+   *
+   * Minimum kernel: Linux 5.18.
    * @bpfHelper 191
    */
   copyFromUserTask(dst: AnyPtr, size: u32, userPtr: AnyPtr, tsk: AnyPtr, flags: u64): i64;
@@ -2426,6 +2788,8 @@ Or `-EBUSY` if the per-CPU memory copy buffer is busy.
    * Returns: 0 on success. `-EINVAL` for invalid input `-EOPNOTSUPP` for unsupported protocol
    *
    * Pointer arguments: `skb`: struct sk_buff *.
+   *
+   * Minimum kernel: Linux 5.18.
    * @bpfHelper 192
    */
   skbSetTstamp(skb: AnyPtr, tstamp: u64, tstampType: u32): i64;
@@ -2438,6 +2802,8 @@ Or `-EBUSY` if the per-CPU memory copy buffer is busy.
    * Returns: The `hash_algo` is returned on success, `-EOPNOTSUP` if the hash calculation failed or `-EINVAL` if invalid arguments are passed.
    *
    * Pointer arguments: `file`: struct file *; `dst`: void *.
+   *
+   * Minimum kernel: Linux 5.18.
    * @bpfHelper 193
    */
   imaFileHash(file: AnyPtr, dst: AnyPtr, size: u32): i64;
@@ -2450,6 +2816,8 @@ Or `-EBUSY` if the per-CPU memory copy buffer is busy.
    * Returns: The old value of kptr (which can be NULL). The returned pointer if not NULL, is a reference which must be released using its corresponding release function, or moved into a BPF map before program exit.
    *
    * Pointer arguments: `map_value`: void *; `ptr`: void *.
+   *
+   * Minimum kernel: Linux 5.19.
    * @bpfHelper 194
    */
   kptrXchg(mapValue: AnyPtr, ptr: AnyPtr): u64;
@@ -2462,6 +2830,8 @@ Or `-EBUSY` if the per-CPU memory copy buffer is busy.
    * Returns: Map value associated to *key* on *cpu*, or `NULL` if no entry was found or *cpu* is invalid.
    *
    * Pointer arguments: `map`: struct bpf_map *; `key`: void *.
+   *
+   * Minimum kernel: Linux 5.19.
    * @bpfHelper 195
    */
   mapLookupPercpuElem(map: AnyPtr, key: AnyPtr, cpu: u32): u64;
@@ -2474,6 +2844,8 @@ Or `-EBUSY` if the per-CPU memory copy buffer is busy.
    * Returns: *sk* if casting is valid, or `NULL` otherwise.
    *
    * Pointer arguments: `sk`: void *.
+   *
+   * Minimum kernel: unknown (not in bcc's kernel-versions.md).
    * @bpfHelper 196
    */
   skcToMptcpSock(sk: AnyPtr): u64;
@@ -2488,6 +2860,8 @@ Or `-EBUSY` if the per-CPU memory copy buffer is busy.
    * Returns: 0 on success, -E2BIG if the size exceeds DYNPTR_MAX_SIZE, -EINVAL if flags is not 0.
    *
    * Pointer arguments: `data`: void *; `ptr`: struct bpf_dynptr *.
+   *
+   * Minimum kernel: Linux 5.19.
    * @bpfHelper 197
    */
   dynptrFromMem(data: AnyPtr, size: u32, flags: u64, ptr: AnyPtr): i64;
@@ -2502,6 +2876,8 @@ Or `-EBUSY` if the per-CPU memory copy buffer is busy.
    * Returns: 0 on success, or a negative error in case of failure.
    *
    * Pointer arguments: `ringbuf`: void *; `ptr`: struct bpf_dynptr *.
+   *
+   * Minimum kernel: Linux 5.19.
    * @bpfHelper 198
    */
   ringbufReserveDynptr(ringbuf: AnyPtr, size: u32, flags: u64, ptr: AnyPtr): i64;
@@ -2516,6 +2892,8 @@ Or `-EBUSY` if the per-CPU memory copy buffer is busy.
    * Returns: Nothing. Always succeeds.
    *
    * Pointer arguments: `ptr`: struct bpf_dynptr *.
+   *
+   * Minimum kernel: Linux 5.19.
    * @bpfHelper 199
    */
   ringbufSubmitDynptr(ptr: AnyPtr, flags: u64): void;
@@ -2530,6 +2908,8 @@ Or `-EBUSY` if the per-CPU memory copy buffer is busy.
    * Returns: Nothing. Always succeeds.
    *
    * Pointer arguments: `ptr`: struct bpf_dynptr *.
+   *
+   * Minimum kernel: Linux 5.19.
    * @bpfHelper 200
    */
   ringbufDiscardDynptr(ptr: AnyPtr, flags: u64): void;
@@ -2542,6 +2922,8 @@ Or `-EBUSY` if the per-CPU memory copy buffer is busy.
    * Returns: 0 on success, -E2BIG if *offset* + *len* exceeds the length of *src*'s data, -EINVAL if *src* is an invalid dynptr or if *flags* is not 0.
    *
    * Pointer arguments: `dst`: void *; `src`: struct bpf_dynptr *.
+   *
+   * Minimum kernel: Linux 5.19.
    * @bpfHelper 201
    */
   dynptrRead(dst: AnyPtr, len: u32, src: AnyPtr, offset: u32, flags: u64): i64;
@@ -2554,6 +2936,8 @@ Or `-EBUSY` if the per-CPU memory copy buffer is busy.
    * Returns: 0 on success, -E2BIG if *offset* + *len* exceeds the length of *dst*'s data, -EINVAL if *dst* is an invalid dynptr or if *dst* is a read-only dynptr or if *flags* is not 0.
    *
    * Pointer arguments: `dst`: struct bpf_dynptr *; `src`: void * (an address).
+   *
+   * Minimum kernel: Linux 5.19.
    * @bpfHelper 202
    */
   dynptrWrite(dst: AnyPtr, offset: u32, src: u64, len: u32, flags: u64): i64;
@@ -2568,6 +2952,8 @@ Or `-EBUSY` if the per-CPU memory copy buffer is busy.
    * Returns: Pointer to the underlying dynptr data, NULL if the dynptr is read-only, if the dynptr is invalid, or if the offset and length is out of bounds.
    *
    * Pointer arguments: `ptr`: struct bpf_dynptr *.
+   *
+   * Minimum kernel: Linux 5.19.
    * @bpfHelper 203
    */
   dynptrData(ptr: AnyPtr, offset: u32, len: u32): u64;
@@ -2584,6 +2970,8 @@ Or `-EBUSY` if the per-CPU memory copy buffer is busy.
 On failure, the returned value is one of the following:
    *
    * Pointer arguments: `iph`: struct iphdr *; `th`: struct tcphdr *.
+   *
+   * Minimum kernel: Linux 6.0.
    * @bpfHelper 204
    */
   tcpRawGenSyncookieIpv4(iph: AnyPtr, th: AnyPtr, thLen: u32): i64;
@@ -2600,6 +2988,8 @@ On failure, the returned value is one of the following:
 On failure, the returned value is one of the following:
    *
    * Pointer arguments: `iph`: struct ipv6hdr *; `th`: struct tcphdr *.
+   *
+   * Minimum kernel: Linux 6.0.
    * @bpfHelper 205
    */
   tcpRawGenSyncookieIpv6(iph: AnyPtr, th: AnyPtr, thLen: u32): i64;
@@ -2616,6 +3006,8 @@ On failure, the returned value is one of the following:
 On failure, the returned value is one of the following:
    *
    * Pointer arguments: `iph`: struct iphdr *; `th`: struct tcphdr *.
+   *
+   * Minimum kernel: Linux 6.0.
    * @bpfHelper 206
    */
   tcpRawCheckSyncookieIpv4(iph: AnyPtr, th: AnyPtr): i64;
@@ -2632,6 +3024,8 @@ On failure, the returned value is one of the following:
 On failure, the returned value is one of the following:
    *
    * Pointer arguments: `iph`: struct ipv6hdr *; `th`: struct tcphdr *.
+   *
+   * Minimum kernel: Linux 6.0.
    * @bpfHelper 207
    */
   tcpRawCheckSyncookieIpv6(iph: AnyPtr, th: AnyPtr): i64;
@@ -2644,6 +3038,8 @@ On failure, the returned value is one of the following:
    * See: `clock_gettime`(`CLOCK_TAI`)
    *
    * Returns: Current *ktime*.
+   *
+   * Minimum kernel: Linux 6.1.
    * @bpfHelper 208
    */
   ktimeGetTaiNs(): u64;
@@ -2660,6 +3056,8 @@ On failure, the returned value is one of the following:
 On failure, the returned value is one of the following:
    *
    * Pointer arguments: `map`: struct bpf_map *; `callback_fn`: void *; `ctx`: void *.
+   *
+   * Minimum kernel: Linux 6.1.
    * @bpfHelper 209
    */
   userRingbufDrain(map: AnyPtr, callbackFn: AnyPtr, ctx: AnyPtr, flags: u64): i64;
@@ -2672,6 +3070,8 @@ On failure, the returned value is one of the following:
    * Returns: A pointer to the storage, or NULL. Kernel 6.2.
    *
    * Pointer arguments: `map`: struct bpf_map *; `cgroup`: struct cgroup *; `value`: void *.
+   *
+   * Minimum kernel: Linux 6.2.
    * @bpfHelper 210
    */
   cgrpStorageGet(map: AnyPtr, cgroup: AnyPtr, value: AnyPtr, flags: u64): u64;
@@ -2684,6 +3084,8 @@ On failure, the returned value is one of the following:
    * Returns: 0 on success; -ENOENT if the storage cannot be found. Kernel 6.2.
    *
    * Pointer arguments: `map`: struct bpf_map *; `cgroup`: struct cgroup *.
+   *
+   * Minimum kernel: Linux 6.2.
    * @bpfHelper 211
    */
   cgrpStorageDelete(map: AnyPtr, cgroup: AnyPtr): i64;
@@ -2902,6 +3304,225 @@ export const helperNames: Readonly<Record<number, string>> = {
   209: "bpf_user_ringbuf_drain",
   210: "bpf_cgrp_storage_get",
   211: "bpf_cgrp_storage_delete",
+};
+
+/**
+ * The minimum kernel version of every helper id ("4.2"), from bcc's docs/kernel-versions.md
+ * (iovisor/bcc 6d0a964c2cda4f8c61106a11c53d8eadd5a16097 docs/kernel-versions.md), cross-checked against the enum's order; undefined where the table lacks the
+ * helper or contradicts that order (the comment says which).
+ */
+export const helperMinKernel: Readonly<Record<number, string | undefined>> = {
+  1: "3.19",
+  2: "3.19",
+  3: "3.19",
+  4: "4.1",
+  5: "4.1",
+  6: "4.1",
+  7: "4.1",
+  8: "4.1",
+  9: "4.1",
+  10: "4.1",
+  11: "4.1",
+  12: "4.2",
+  13: "4.2",
+  14: "4.2",
+  15: "4.2",
+  16: "4.2",
+  17: "4.3",
+  18: "4.3",
+  19: "4.3",
+  20: "4.3",
+  21: "4.3",
+  22: "4.3",
+  23: "4.4",
+  24: "4.4",
+  25: "4.4",
+  26: "4.5",
+  27: "4.6",
+  28: "4.6",
+  29: "4.6",
+  30: "4.6",
+  31: "4.8",
+  32: "4.8",
+  33: "4.8",
+  34: "4.8",
+  35: "4.8",
+  36: "4.8",
+  37: "4.9",
+  38: "4.9",
+  39: "4.9",
+  40: "4.9",
+  41: "4.9",
+  42: "4.10",
+  43: "4.10",
+  44: "4.10",
+  45: "4.11",
+  46: "4.12",
+  47: "4.12",
+  48: "4.13",
+  49: "4.13",
+  50: "4.13",
+  51: "4.14",
+  52: "4.14",
+  53: "4.14",
+  54: "4.15",
+  55: "4.15",
+  56: "4.15",
+  57: "4.15",
+  58: "4.16",
+  59: "4.16",
+  60: "4.17",
+  61: "4.17",
+  62: "4.17",
+  63: "4.17",
+  64: "4.17",
+  65: "4.18",
+  66: "4.18",
+  67: "4.18",
+  68: "4.18",
+  69: "4.18",
+  70: "4.18",
+  71: "4.18",
+  72: "4.18",
+  73: "4.18",
+  74: "4.18",
+  75: "4.18",
+  76: "4.18",
+  77: "4.18",
+  78: "4.18",
+  79: "4.18",
+  80: "4.18",
+  81: "4.19",
+  82: "4.19",
+  83: "4.19",
+  84: "4.20",
+  85: "4.20",
+  86: "4.20",
+  87: "4.20",
+  88: "4.20",
+  89: "4.20",
+  90: "4.20",
+  91: "5.0",
+  92: "5.0",
+  93: "5.1",
+  94: "5.1",
+  95: "5.1",
+  96: "5.1",
+  97: "5.1",
+  98: "5.1",
+  99: "5.2",
+  100: "5.2",
+  101: "5.2",
+  102: "5.2",
+  103: "5.2",
+  104: "5.2",
+  105: "5.2",
+  106: "5.2",
+  107: "5.2",
+  108: "5.2",
+  109: "5.3",
+  110: "5.3",
+  111: "5.5",
+  112: "5.5",
+  113: "5.5",
+  114: "5.5",
+  115: "5.5",
+  116: "5.5",
+  117: "5.5",
+  118: "5.5",
+  119: "5.6",
+  120: undefined, // bcc's kernel-versions.md gives bpf_sk_assign (id 124) 5.6 but bpf_get_ns_current_pid_tgid (id 120, merged before it) 5.7: one of the two is wrong
+  121: undefined, // bcc's kernel-versions.md gives bpf_xdp_output (id 121) 5.6 but bpf_get_ns_current_pid_tgid (id 120, merged before it) 5.7: one of the two is wrong
+  122: undefined, // bcc's kernel-versions.md gives bpf_sk_assign (id 124) 5.6 but bpf_get_netns_cookie (id 122, merged before it) 5.7: one of the two is wrong
+  123: undefined, // bcc's kernel-versions.md gives bpf_get_current_ancestor_cgroup_id (id 123) 5.6 but bpf_get_netns_cookie (id 122, merged before it) 5.7: one of the two is wrong
+  124: undefined, // bcc's kernel-versions.md gives bpf_sk_assign (id 124) 5.6 but bpf_get_netns_cookie (id 122, merged before it) 5.7: one of the two is wrong
+  125: undefined, // bcc's kernel-versions.md gives bpf_csum_level (id 135) 5.7 but bpf_ktime_get_boot_ns (id 125, merged before it) 5.8: one of the two is wrong
+  126: undefined, // bcc's kernel-versions.md gives bpf_seq_printf (id 126) 5.7 but bpf_ktime_get_boot_ns (id 125, merged before it) 5.8: one of the two is wrong
+  127: undefined, // bcc's kernel-versions.md gives bpf_seq_write (id 127) 5.7 but bpf_ktime_get_boot_ns (id 125, merged before it) 5.8: one of the two is wrong
+  128: undefined, // bcc's kernel-versions.md gives bpf_sk_cgroup_id (id 128) 5.7 but bpf_ktime_get_boot_ns (id 125, merged before it) 5.8: one of the two is wrong
+  129: undefined, // bcc's kernel-versions.md gives bpf_sk_ancestor_cgroup_id (id 129) 5.7 but bpf_ktime_get_boot_ns (id 125, merged before it) 5.8: one of the two is wrong
+  130: undefined, // bcc's kernel-versions.md gives bpf_csum_level (id 135) 5.7 but bpf_ringbuf_output (id 130, merged before it) 5.8: one of the two is wrong
+  131: undefined, // bcc's kernel-versions.md gives bpf_csum_level (id 135) 5.7 but bpf_ringbuf_reserve (id 131, merged before it) 5.8: one of the two is wrong
+  132: undefined, // bcc's kernel-versions.md gives bpf_csum_level (id 135) 5.7 but bpf_ringbuf_submit (id 132, merged before it) 5.8: one of the two is wrong
+  133: undefined, // bcc's kernel-versions.md gives bpf_csum_level (id 135) 5.7 but bpf_ringbuf_discard (id 133, merged before it) 5.8: one of the two is wrong
+  134: undefined, // bcc's kernel-versions.md gives bpf_csum_level (id 135) 5.7 but bpf_ringbuf_query (id 134, merged before it) 5.8: one of the two is wrong
+  135: undefined, // bcc's kernel-versions.md gives bpf_csum_level (id 135) 5.7 but bpf_ringbuf_query (id 134, merged before it) 5.8: one of the two is wrong
+  136: "5.9",
+  137: "5.9",
+  138: "5.9",
+  139: "5.9",
+  140: "5.9",
+  141: "5.9",
+  142: "5.10",
+  143: "5.10",
+  144: "5.10",
+  145: "5.10",
+  146: "5.10",
+  147: "5.10",
+  148: "5.10",
+  149: "5.10",
+  150: "5.10",
+  151: "5.10",
+  152: "5.10",
+  153: "5.10",
+  154: "5.10",
+  155: "5.10",
+  156: "5.11",
+  157: "5.11",
+  158: "5.11",
+  159: "5.11",
+  160: "5.11",
+  161: "5.11",
+  162: "5.11",
+  163: "5.12",
+  164: "5.13",
+  165: "5.13",
+  166: "5.14",
+  167: "5.14",
+  168: "5.14",
+  169: "5.15",
+  170: "5.15",
+  171: "5.15",
+  172: "5.15",
+  173: "5.15",
+  174: "5.15",
+  175: "5.15",
+  176: "5.16",
+  177: "5.16",
+  178: "5.16",
+  179: "5.16",
+  180: "5.17",
+  181: "5.17",
+  182: "5.17",
+  183: "5.17",
+  184: "5.17",
+  185: "5.17",
+  186: "5.18",
+  187: "5.18",
+  188: "5.18",
+  189: "5.18",
+  190: "5.18",
+  191: "5.18",
+  192: "5.18",
+  193: "5.18",
+  194: "5.19",
+  195: "5.19",
+  196: undefined, // not in bcc's kernel-versions.md
+  197: "5.19",
+  198: "5.19",
+  199: "5.19",
+  200: "5.19",
+  201: "5.19",
+  202: "5.19",
+  203: "5.19",
+  204: "6.0",
+  205: "6.0",
+  206: "6.0",
+  207: "6.0",
+  208: "6.1",
+  209: "6.1",
+  210: "6.2",
+  211: "6.2",
 };
 
 /** Helper ids the compiler lowers through special forms (declared by hand). */

@@ -32,12 +32,14 @@ export interface BpfHelpers extends GeneratedHelpers {
    * conversions (`%d %i %u %x %ld %lu %lx %lld %llu %llx %s %p %c`); `%s` takes a `CharArray`.
    * Up to three values go in registers (Linux 4.1); more go through `bpf_trace_vprintk`
    * (Linux 5.16) as an array, as libbpf's `bpf_printk` does.
+   * Minimum kernel: Linux 4.1.
    * @bpfHelper 6
    */
   printk(format: string, ...args: PrintkArgs): i64;
 
   /**
    * `bpf_get_current_comm`: copies the current task's name (NUL-terminated) into `buffer`.
+   * Minimum kernel: Linux 4.2.
    * @bpfHelper 16
    */
   getCurrentComm(buffer: CharArray<number>): i64;
@@ -45,6 +47,7 @@ export interface BpfHelpers extends GeneratedHelpers {
   /**
    * `bpf_probe_read_str`: copies a NUL-terminated string from kernel or user memory into
    * `buffer` (use the _user/_kernel variants on kernels that have them: 5.5).
+   * Minimum kernel: Linux 4.11.
    * @bpfHelper 45
    */
   probeReadStr(buffer: CharArray<number>, source: u64 | CharArray<number>): i64;
@@ -52,6 +55,7 @@ export interface BpfHelpers extends GeneratedHelpers {
    * `bpf_probe_read_str` into `size` bytes at `dst` (C's `bpf_probe_read_str(&b->buf[off], size, src)`): a string into a
    * larger buffer at an offset; an element at a variable index is bounded by the compiler (the call
    * is made only when `size` bytes fit from there, otherwise the result is -E2BIG).
+   * Minimum kernel: Linux 4.11.
    * @bpfHelper 45
    */
   probeReadStr(dst: AnyPtr, size: u32, source: u64 | CharArray<number>): i64;
@@ -59,6 +63,7 @@ export interface BpfHelpers extends GeneratedHelpers {
   /**
    * `bpf_probe_read_user_str`: copies a NUL-terminated string from user memory into `buffer`;
    * returns the length including the NUL, or a negative error.
+   * Minimum kernel: Linux 5.5.
    * @bpfHelper 114
    */
   probeReadUserStr(buffer: CharArray<number>, source: u64 | CharArray<number>): i64;
@@ -66,6 +71,7 @@ export interface BpfHelpers extends GeneratedHelpers {
    * `bpf_probe_read_user_str` into `size` bytes at `dst` (C's `bpf_probe_read_user_str(&b->buf[off], size, src)`): a string into a
    * larger buffer at an offset; an element at a variable index is bounded by the compiler (the call
    * is made only when `size` bytes fit from there, otherwise the result is -E2BIG).
+   * Minimum kernel: Linux 5.5.
    * @bpfHelper 114
    */
   probeReadUserStr(dst: AnyPtr, size: u32, source: u64 | CharArray<number>): i64;
@@ -74,6 +80,7 @@ export interface BpfHelpers extends GeneratedHelpers {
    * `bpf_probe_read_kernel_str`: copies a NUL-terminated string from kernel memory into `buffer`.
    * `source` is an address or a kernel struct's char array (`task.comm`: its address, as C's
    * `task->comm` decays to a pointer).
+   * Minimum kernel: Linux 5.5.
    * @bpfHelper 115
    */
   probeReadKernelStr(buffer: CharArray<number>, source: u64 | CharArray<number>): i64;
@@ -81,6 +88,7 @@ export interface BpfHelpers extends GeneratedHelpers {
    * `bpf_probe_read_kernel_str` into `size` bytes at `dst` (C's `bpf_probe_read_kernel_str(&b->buf[off], size, src)`): a string into a
    * larger buffer at an offset; an element at a variable index is bounded by the compiler (the call
    * is made only when `size` bytes fit from there, otherwise the result is -E2BIG).
+   * Minimum kernel: Linux 5.5.
    * @bpfHelper 115
    */
   probeReadKernelStr(dst: AnyPtr, size: u32, source: u64 | CharArray<number>): i64;
@@ -89,6 +97,7 @@ export interface BpfHelpers extends GeneratedHelpers {
    * `bpf_get_func_ip`: the address of the traced function (kprobe, kprobe.multi, fentry/fexit);
    * 0 for a kprobe inside a function. `ctx` is the program's context parameter itself.
    * Kernel 5.15 (kprobes), 5.18 (kprobe.multi).
+   * Minimum kernel: Linux 5.15.
    * @bpfHelper 173
    */
   getFuncIp(ctx: object): u64;
@@ -97,6 +106,7 @@ export interface BpfHelpers extends GeneratedHelpers {
    * `bpf_get_attach_cookie`: the cookie given when the program was attached (kprobe.multi:
    * the one of the function that fired, `attach({ cookies })`), 0 when none was. `ctx` is the
    * program's context parameter itself. Kernel 5.15.
+   * Minimum kernel: Linux 5.15.
    * @bpfHelper 174
    */
   getAttachCookie(ctx: object): u64;

@@ -74,6 +74,7 @@ declare module "./helpers.js" {
      * `bpf_get_current_task_btf` (kernel 5.11) and the reads are direct loads the verifier checks;
      * elsewhere `bpf_get_current_task` and `bpf_probe_read_kernel` reads.
      * Needs kernel types: `import type { task_struct } from "tsbpf/vmlinux"`.
+     * Minimum kernel: Linux 4.8.
      * @bpfHelper 35
      */
     getCurrentTask(): Ptr<KernelType<"task_struct">>;

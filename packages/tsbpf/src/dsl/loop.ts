@@ -15,6 +15,7 @@ declare module "./helpers.js" {
      * of the probe (`this.step`) or a function of the probe's file; `state` is a struct local it
      * receives by reference, to read and update. Returns the number of iterations run.
      * Kernel 5.17.
+     * Minimum kernel: Linux 5.17.
      * @bpfHelper 181
      */
     loop<S extends object>(count: u32, callback: (index: u32, state: S) => i32 | i64, state: S, flags?: u64): i64;
@@ -23,6 +24,7 @@ declare module "./helpers.js" {
      * `bpf_loop` with an arrow function written in the call: `bpf.loop(n, (i) => { total += i; })`.
      * The arrow reads and assigns the enclosing function's locals as a closure does (the compiler
      * passes them as the helper's context); returning 1 stops, 0 or nothing goes on. Kernel 5.17.
+     * Minimum kernel: Linux 5.17.
      * @bpfHelper 181
      */
     loop(count: u32, callback: (index: u32) => 0 | 1 | void): i64;

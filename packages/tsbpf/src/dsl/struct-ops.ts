@@ -22,7 +22,10 @@ export interface StructOpsOptions<T> {
  * `@structOps("cc", "<member>")` implement its function members. The object carries it in
  * `.struct_ops` as libbpf reads it. `attach()` registers it through a BPF link (Linux 6.4; a TCP
  * congestion control then appears in /proc/sys/net/ipv4/tcp_available_congestion_control);
- * closing the link unregisters it.
+ * closing the link unregisters it. The compiler checks what the kernel's subsystem wants of a
+ * value where it knows the type (a congestion control's name and required members, members
+ * without a BPF stub, data members it refuses); `bpf_dummy_ops` is never registered (its
+ * programs run through `testRun`).
  */
 export class StructOps<T = unknown> extends KernelMap<StructOpsOptions<T>> {
   declare private readonly brand: "StructOps";

@@ -32,6 +32,7 @@ declare module "./helpers.js" {
      * timer (declare their types: `(map, key: Ptr<u32>, value: Ptr<Slot>) => ...`). The callback
      * runs after the program has returned: it may use the probe's maps and fields, not the
      * enclosing function's locals. 0, or -EINVAL for a timer not initialised. Kernel 5.15.
+     * Minimum kernel: Linux 5.15.
      * @bpfHelper 170
      */
     timerSetCallback(timer: Timer, callback: (map: unknown, key: never, value: never) => 0 | void): i64;

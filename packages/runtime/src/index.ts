@@ -29,6 +29,7 @@ export { openPinnedMap } from "./maps/pinned.js";
 export { pollRings, type PollableReader, type PollOptions, type PolledRecord } from "./events/ring-poller.js";
 export { PerfBufReader, type PerfBufOptions, type PerfReadOptions, type PerfSample } from "./events/perf-buffer.js";
 export { RingBufReader, type RingBufReadOptions } from "./maps/ring-buffer.js";
+export { UserRingBufWriter, type UserRingBufSample } from "./maps/user-ring-buffer.js";
 export { GlobalDataHandle } from "./maps/global-data.js";
 export { Link } from "./links/link.js";
 export { attachTracepoint } from "./links/tracepoint.js";

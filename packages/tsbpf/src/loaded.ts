@@ -6,11 +6,11 @@ import type {
   AggregationHandle, Histogram, Stats,
   ArrayMapHandle, BloomFilterHandle, BpfMap, CgroupArrayHandle, BpfObject, BpfProgram, CpuMapHandle, DevMapHandle, HashMapHandle, Link, LpmTrieHandle,
   LruHashHandle, LruPerCpuHashHandle, MapOfMapsHandle, PerCpuArrayHandle, PerCpuHashHandle, PerfBufReader, ProgArrayHandle,
-  QueueHandle, RingBufReader, SockMapHandle, StackHandle, StackTraceHandle, StorageHandle, TestRunOptions, TestRunOutput, XskMapHandle,
+  QueueHandle, RingBufReader, UserRingBufWriter, SockMapHandle, StackHandle, StackTraceHandle, StorageHandle, TestRunOptions, TestRunOutput, XskMapHandle,
 } from "@tsbpf/runtime";
 import type {
   ArrayMap, ArrayOfMaps, BloomFilter, CgroupArray, CgroupStorage, CgrpStorage, PerCpuCgroupStorage, CpuMap, DevMap, HashMap, HashOfMaps, InodeStorage, KernelMap, LpmTrie, LruHash,
-  LruPerCpuHash, PerCpuArray, PerCpuHash, PerfEventArray, ProgArray, Queue, RingBuf, SkStorage, SockHash, SockMap, Stack, StackTrace,
+  LruPerCpuHash, PerCpuArray, PerCpuHash, PerfEventArray, ProgArray, Queue, RingBuf, UserRingBuf, SkStorage, SockHash, SockMap, Stack, StackTrace,
   TaskStorage, XskMap,
 } from "./dsl/maps.js";
 import type { Probe } from "./dsl/probe.js";
@@ -56,6 +56,7 @@ export type MapHandleOf<F> =
   : F extends Queue<infer V> ? QueueHandle<UserValue<V>>
   : F extends Stack<infer V> ? StackHandle<UserValue<V>>
   : F extends BloomFilter<infer V> ? BloomFilterHandle<UserValue<V>>
+  : F extends UserRingBuf<infer E> ? UserRingBufWriter<UserValue<E>>
   : F extends RingBuf<infer E> ? RingBufReader<UserValue<E>>
   : F extends PerfEventArray<infer E> ? PerfBufReader<UserValue<E>>
   : F extends StackTrace ? StackTraceHandle

@@ -66,6 +66,8 @@ export const mapKinds: readonly MapKindDef[] = [
   { dslClass: "InodeStorage", mapType: 28, shape: "storage", requiredFlags: NO_PREALLOC },
   { dslClass: "TaskStorage", mapType: 29, shape: "storage", requiredFlags: NO_PREALLOC },
   { dslClass: "BloomFilter", mapType: 30, shape: "valueOnly" },
+  // User ring buffer: the same layout as the ring buffer, written by user space, drained by programs.
+  { dslClass: "UserRingBuf", mapType: 31, shape: "ring" },
   { dslClass: "CgrpStorage", mapType: 32, shape: "storage", requiredFlags: NO_PREALLOC },
   // Aggregations (bpftrace's count(), sum(), ..., hist(), lhist()): keyed ones a per-CPU hash,
   // the others a per-CPU array (aggregation-field.ts picks).

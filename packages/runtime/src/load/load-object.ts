@@ -69,9 +69,9 @@ function makeHandle(spec: ObjectSpec, created: CreatedMap): BpfMap {
   if (map.kind !== "btf-map") {
     return new GlobalDataHandle(fd, shape, sectionVariables(spec.btf, map.name), { readOnly: map.kind === "rodata", mmapable: created.mmapable });
   }
-  if (map.type === MapType.RingBuf || map.type === MapType.PerfEventArray) {
+  if (map.type === MapType.RingBuf || map.type === MapType.UserRingBuf || map.type === MapType.PerfEventArray) {
     // Perf arrays' BTF value is the fd slot (u32): the record type is only ever the tagged one.
-    const record = map.type === MapType.RingBuf ? map.valueTypeId : recordTypeOf(spec.btf, map.name);
+    const record = map.type !== MapType.PerfEventArray ? map.valueTypeId : recordTypeOf(spec.btf, map.name);
     return makeMapHandle(fd, shape, record ? { record: codecFor(spec.btf, record), decoder: recordDecoder(spec.btf, record) } : {});
   }
   const handle = makeMapHandle(fd, shape, {

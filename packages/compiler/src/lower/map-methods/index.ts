@@ -19,13 +19,14 @@ import { lowerKeyValueMethod } from "./key-value.js";
 import { lowerQueueMethod } from "./queues.js";
 import { lowerCgroupArrayMethod, lowerCgroupStorageMethod } from "./cgroup-array.js";
 import { lowerSocketMapMethod } from "./sockets.js";
+import { lowerUserRingBufMethod } from "./user-ringbuf.js";
 import { lowerProgArrayMethod, lowerRedirectMethod, lowerStackTraceMethod, lowerStorageMethod } from "./special.js";
 
 /** The DSL interfaces that declare kernel-side map methods (packages/tsbpf/src/dsl/maps-*.ts). */
 const METHOD_HOLDERS = new Set([
   "KeyValueMethods", "IterableMethods", "QueueMethods", "BloomFilterMethods", "RingBufMethods", "PerfEventArrayMethods",
   "StackTraceMethods", "ProgArrayMethods", "MapOfMapsMethods", "RedirectMethods", "StorageMethods",
-  "CountMethods", "RecordMethods", "CgroupArrayMethods", "SockMapMethods", "CgroupStorageMethods",
+  "CountMethods", "RecordMethods", "CgroupArrayMethods", "SockMapMethods", "CgroupStorageMethods", "UserRingBufMethods",
 ]);
 
 /** Whether a DSL declaration name (`KeyValueMethods.lookup`) is a map method. */
@@ -58,6 +59,8 @@ function dispatch(c: MapCall): RValue {
     case "valueOnly":
       return lowerQueueMethod(c);
     case "ring":
+      if (c.map.dslClass === "UserRingBuf") return lowerUserRingBufMethod(c);
+      return lowerEventMethod(c);
     case "perf":
       return lowerEventMethod(c);
     case "stackTrace":

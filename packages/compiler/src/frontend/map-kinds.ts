@@ -56,10 +56,13 @@ export const mapKinds: readonly MapKindDef[] = [
   { dslClass: "CpuMap", mapType: 16, shape: "fds" },
   { dslClass: "XskMap", mapType: 17, shape: "fds" },
   { dslClass: "SockHash", mapType: 18, shape: "sockHash" },
+  // Sockets of a SO_REUSEPORT group; 8-byte values, so that user space reads the socket's cookie.
+  { dslClass: "ReuseportSockArray", mapType: 20, shape: "fds" },
   // Cgroup storage: one value per cgroup a program is attached to, keyed by the cgroup's id (u64).
   { dslClass: "CgroupStorage", mapType: 19, shape: "storage" },
   { dslClass: "PerCpuCgroupStorage", mapType: 21, shape: "storage", perCpu: true },
   { dslClass: "Queue", mapType: 22, shape: "valueOnly" },
+  { dslClass: "DevMapHash", mapType: 25, shape: "fds" },
   { dslClass: "Stack", mapType: 23, shape: "valueOnly" },
   { dslClass: "SkStorage", mapType: 24, shape: "storage", requiredFlags: NO_PREALLOC },
   { dslClass: "RingBuf", mapType: 27, shape: "ring" },

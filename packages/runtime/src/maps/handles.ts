@@ -39,7 +39,7 @@ const u32Codec: Codec = lazySchema({
 export const MapKind = {
   Hash: 1, Array: 2, ProgArray: 3, PerfEventArray: 4, PerCpuHash: 5, PerCpuArray: 6, StackTrace: 7, CgroupArray: 8,
   LruHash: 9, LruPerCpuHash: 10, LpmTrie: 11, ArrayOfMaps: 12, HashOfMaps: 13, DevMap: 14, SockMap: 15, CpuMap: 16,
-  XskMap: 17, SockHash: 18, CgroupStorage: 19, PerCpuCgroupStorage: 21, Queue: 22, Stack: 23, SkStorage: 24,
+  XskMap: 17, SockHash: 18, CgroupStorage: 19, ReuseportSockArray: 20, PerCpuCgroupStorage: 21, Queue: 22, Stack: 23, SkStorage: 24,
   DevMapHash: 25, StructOps: 26, RingBuf: 27, InodeStorage: 28, TaskStorage: 29, BloomFilter: 30, UserRingBuf: 31, CgrpStorage: 32,
 } as const;
 
@@ -113,6 +113,7 @@ export function makeMapHandle(fd: Fd, shape: MapShape, codecs: { key?: Codec; va
       return new CgroupArrayHandle(fd, shape, indexKey());
     case MapKind.SockMap:
     case MapKind.SockHash:
+    case MapKind.ReuseportSockArray:
       return new SockMapHandle(fd, shape, indexKey());
     case MapKind.TaskStorage:
     case MapKind.SkStorage:

@@ -18,7 +18,7 @@ import { ENOENT, MapHelper } from "./helper-ids.js";
 import { lowerKeyValueMethod } from "./key-value.js";
 import { lowerQueueMethod } from "./queues.js";
 import { lowerCgroupArrayMethod, lowerCgroupStorageMethod } from "./cgroup-array.js";
-import { lowerSocketMapMethod } from "./sockets.js";
+import { lowerReuseportMethod, lowerSocketMapMethod } from "./sockets.js";
 import { lowerUserRingBufMethod } from "./user-ringbuf.js";
 import { lowerProgArrayMethod, lowerRedirectMethod, lowerStackTraceMethod, lowerStorageMethod } from "./special.js";
 
@@ -26,7 +26,7 @@ import { lowerProgArrayMethod, lowerRedirectMethod, lowerStackTraceMethod, lower
 const METHOD_HOLDERS = new Set([
   "KeyValueMethods", "IterableMethods", "QueueMethods", "BloomFilterMethods", "RingBufMethods", "PerfEventArrayMethods",
   "StackTraceMethods", "ProgArrayMethods", "MapOfMapsMethods", "RedirectMethods", "StorageMethods",
-  "CountMethods", "RecordMethods", "CgroupArrayMethods", "SockMapMethods", "CgroupStorageMethods", "UserRingBufMethods",
+  "CountMethods", "RecordMethods", "CgroupArrayMethods", "SockMapMethods", "CgroupStorageMethods", "UserRingBufMethods", "ReuseportMethods",
 ]);
 
 /** Whether a DSL declaration name (`KeyValueMethods.lookup`) is a map method. */
@@ -71,6 +71,7 @@ function dispatch(c: MapCall): RValue {
     case "fds":
       if (c.map.dslClass === "CgroupArray") return lowerCgroupArrayMethod(c);
       if (c.map.dslClass === "SockMap") return lowerSocketMapMethod(c);
+      if (c.map.dslClass === "ReuseportSockArray") return lowerReuseportMethod(c);
       return c.map.dslClass === "ProgArray" ? lowerProgArrayMethod(c) : lowerRedirectMethod(c);
     case "sockHash":
       return lowerSocketMapMethod(c);

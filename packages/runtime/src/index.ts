@@ -35,7 +35,7 @@ export { Link } from "./links/link.js";
 export { attachTracepoint } from "./links/tracepoint.js";
 export { attachRawTracepoint, attachTracing } from "./links/raw-tracepoint.js";
 export { attachKprobe } from "./links/kprobe.js";
-export { IterLink, attachIter, type IterOptions } from "./links/iter.js";
+export { IterLink, attachIter, CgroupIterOrder, type CgroupIterOrderName, type IterOptions } from "./links/iter.js";
 export { attachProgram, type AttachOptions } from "./links/attach.js";
 export { attachUprobe, attachUprobeMulti, parseUprobeTarget, type UprobeOptions, type UprobeMultiOptions } from "./links/uprobe.js";
 export { attachUsdt, readUsdtNotes, parseUsdtArg, encodeUsdtSpec, USDT_SPECS_MAP, USDT_SPEC_SIZE, UsdtArgType, type UsdtOptions, type UsdtNote } from "./links/usdt.js";

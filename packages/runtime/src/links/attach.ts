@@ -19,6 +19,7 @@ import { attachSocketFilter } from "./socket-filter.js";
 import { attachSockMap } from "./sockmap.js";
 import { attachSkLookup } from "./sk-lookup.js";
 import { attachSkReuseport } from "./sk-reuseport.js";
+import type { CgroupIterOrderName } from "./iter.js";
 import { attachTc } from "./tc.js";
 import { attachTcx, type TcDirection } from "./tcx.js";
 import { attachTracepoint } from "./tracepoint.js";
@@ -71,6 +72,8 @@ export interface AttachOptions extends Partial<Omit<PerfEventAttachOptions, "eve
   socket?: number | Fd;
   cgroup?: string | Fd;
   map?: Fd | number;
+  /** iter/cgroup: the walk from `cgroup` (default "descendantsPre"). */
+  order?: CgroupIterOrderName;
 }
 
 export interface AttachContext {
@@ -105,7 +108,7 @@ export function attachProgram(ctx: AttachContext, o: AttachOptions = {}): Link {
       }
       return attachKprobe(program, progFd, need(o.function ?? (target || undefined), 'function (a kernel function name)', ctx), hook === "kretprobe");
     case "tracing":
-      if (kind.expectedAttachType === AttachType.TRACE_ITER) return attachIter(program, progFd, section, { map: o.map });
+      if (kind.expectedAttachType === AttachType.TRACE_ITER) return attachIter(program, progFd, section, { map: o.map, cgroup: o.cgroup, order: o.order });
       return attachTracing(program, progFd, section);
     case "lsm":
       return attachTracing(program, progFd, section);

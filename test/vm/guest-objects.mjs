@@ -17,4 +17,6 @@ export const guestObjects = {
   "attach-targets.o": ["test/fixtures/attach-targets.bpf.ts", "SyscallProbes"],
   // Seed 003's tracer on its kprobes/kretprobes (test/vm/cases/syscall-tracer.mjs).
   "syscall-tracer.o": ["examples/syscall-tracer.bpf.ts", "SyscallTracer"],
+  // The socket storage iterator, which the host kernel refuses (test/vm/cases/sk-storage-iter.mjs).
+  "sk-storage-iter.o": ["test/fixtures/iterators-kernel.bpf.ts", "SocketTags"],
 };

@@ -201,7 +201,8 @@ for (const suite of suites) describe.skipIf(skip)(`compile once, run on another 
     expect([...results.keys()].sort()).toEqual([
       "002 fentry-link (printk)", "002 kprobe-link (printk)", "003 syscall tracer on kprobes/kretprobes", "004 kfunc/kretfunc vfs_read", "004 kprobe/kretprobe tcp_v4_connect",
       "@kprobeMulti/@kretprobeMulti (DSL)", "@ksyscall/@kretsyscall openat, @kprobe()/@kretprobe() at attach()", "execsnoop", "iter/bpf_sk_storage_map over values stored for three listeners", "kprobe.multi (glob)", "kretprobe.multi", "lsm + fmod_ret", "unlink fentry/fexit", "unlink kprobe/kretprobe",
-    ]);
+      "UserRingBuf written by user space, drained by a @syscall program",
+    ].sort());
     const kernels = new Set([...results.values()].map((r) => r.kernel));
     expect(kernels.size).toBe(1);
     expect([...kernels][0]).not.toBe(execFileSync("uname", ["-r"], { encoding: "utf8" }).trim());
@@ -333,5 +334,12 @@ for (const suite of suites) describe.skipIf(skip)(`compile once, run on another 
   it("iter/bpf_sk_storage_map: exactly the three sockets the guest stored values for, with those values", () => {
     const [check] = reported("iter/bpf_sk_storage_map over values stored for three listeners").checks;
     expect(Object.keys(check!.expected as Record<string, string>)).toHaveLength(3);
+  });
+
+  // The user ring buffer on its first kernel (test/vm/cases/user-ringbuf.mjs): 20 records written,
+  // drained by one test run, every value and the weighted sum as written; a full ring refused.
+  it("UserRingBuf: every record the guest wrote drained by the program, stored and summed exactly; ENOSPC when full", () => {
+    const checks = reported("UserRingBuf written by user space, drained by a @syscall program").checks;
+    expect(checks.map((c) => c.expected)).toContainEqual("ENOSPC");
   });
 });

@@ -65,7 +65,7 @@ describeKernel("sk_reuseport: the program chooses the socket of a SO_REUSEPORT g
     group.forEach((fd, i) => probe.sockets.set(i, fd.raw));
     const cookies = group.map((_, i) => probe.sockets.cookie(i));
     expect(new Set(cookies).size).toBe(3); // three sockets, three cookies
-    probe.programs.pick.attach({ socket: group[0]! });
+    probe.programs.pick.attach({ socket: group[0]!.raw });
     for (const target of [2, 0, 1]) {
       probe.target = target;
       const texts = Array.from({ length: 5 }, (_, i) => `to-${target}-${i}`);
@@ -79,7 +79,7 @@ describeKernel("sk_reuseport: the program chooses the socket of a SO_REUSEPORT g
   it("an empty index: the selection fails with -ENOENT and the program drops the datagrams", async () => {
     await using probe = await load(ReuseportPick);
     group.forEach((fd, i) => probe.sockets.set(i, fd.raw));
-    const link = probe.programs.pick.attach({ socket: group[1]! });
+    const link = probe.programs.pick.attach({ socket: group[1]!.raw });
     probe.target = 3;
     send(["lost-1", "lost-2"]);
     expect(group.map(drain)).toEqual([[], [], []]);

@@ -114,6 +114,24 @@ describe("compiling in a process started from the compiler snapshot", () => {
     expect(result.status).toBe(0);
     expect(result.typeScript.length).toBeGreaterThan(0);
     expect(existsSync(join(snapshots, blob!))).toBe(false);
-    // ... and a new one is built in the background for the next compile.
   }, 120_000);
+
+  it("tsbpf snapshot builds one in the foreground and prints its path", async () => {
+    // The background build the broken snapshot's compile started ends first (its lock goes).
+    await until(() => !readdirSync(snapshots).some((n) => n.endsWith(".lock")), 170_000, "the background snapshot build");
+    for (const name of blobs()) rmSync(join(snapshots, name));
+    const result = spawnSync(process.execPath, [cliPath, "snapshot", join(dir, "counts.bpf.ts")], {
+      cwd: dir,
+      encoding: "utf8",
+      timeout: 180_000,
+      env: { ...process.env, TSBPF_SNAPSHOT: "1", TSBPF_SNAPSHOT_DIR: snapshots },
+    });
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    const path = result.stdout.trim();
+    expect(blobs().map((n) => join(snapshots, n))).toEqual([path]);
+    const viaSnapshot = build(join(dir, "counts.bpf.ts"), true);
+    expect(viaSnapshot.status).toBe(0);
+    expect(viaSnapshot.typeScript).toEqual([]);
+  }, 360_000);
 });

@@ -200,8 +200,9 @@ for (const suite of suites) describe.skipIf(skip)(`compile once, run on another 
   it("the guest ran on another kernel and every case passed", () => {
     expect([...results.keys()].sort()).toEqual([
       "002 fentry-link (printk)", "002 kprobe-link (printk)", "003 syscall tracer on kprobes/kretprobes", "004 kfunc/kretfunc vfs_read", "004 kprobe/kretprobe tcp_v4_connect",
-      "@kprobeMulti/@kretprobeMulti (DSL)", "@ksyscall/@kretsyscall openat, @kprobe()/@kretprobe() at attach()", "bpf_skb_output from fentry on ip_rcv", "execsnoop", "kprobe.multi (glob)", "kretprobe.multi", "lsm + fmod_ret", "unlink fentry/fexit", "unlink kprobe/kretprobe",
-    ]);
+      "@kprobeMulti/@kretprobeMulti (DSL)", "@ksyscall/@kretsyscall openat, @kprobe()/@kretprobe() at attach()", "bpf_skb_output from fentry on ip_rcv", "execsnoop", "iter/bpf_sk_storage_map over values stored for three listeners", "kprobe.multi (glob)", "kretprobe.multi", "lsm + fmod_ret", "unlink fentry/fexit", "unlink kprobe/kretprobe",
+      "UserRingBuf written by user space, drained by a @syscall program",
+    ].sort());
     const kernels = new Set([...results.values()].map((r) => r.kernel));
     expect(kernels.size).toBe(1);
     expect([...kernels][0]).not.toBe(execFileSync("uname", ["-r"], { encoding: "utf8" }).trim());
@@ -334,5 +335,19 @@ for (const suite of suites) describe.skipIf(skip)(`compile once, run on another 
     expect(decoded.filter((r) => r.eventId === SYS_EXECVE && r.hostPid === childPid)).toEqual([
       expect.objectContaining({ hostPid: childPid, hostPpid: caller.hostPid, argnum: 1, retval: 0n, args: [{ type: "string", value: "/bin/true" }] }),
     ]);
+  });
+
+  // The socket storage iterator (test/vm/cases/sk-storage-iter.mjs), which this kernel refuses to
+  // load: three listeners' stored values, walked by the iterator, by port.
+  it("iter/bpf_sk_storage_map: exactly the three sockets the guest stored values for, with those values", () => {
+    const [check] = reported("iter/bpf_sk_storage_map over values stored for three listeners").checks;
+    expect(Object.keys(check!.expected as Record<string, string>)).toHaveLength(3);
+  });
+
+  // The user ring buffer on its first kernel (test/vm/cases/user-ringbuf.mjs): 20 records written,
+  // drained by one test run, every value and the weighted sum as written; a full ring refused.
+  it("UserRingBuf: every record the guest wrote drained by the program, stored and summed exactly; ENOSPC when full", () => {
+    const checks = reported("UserRingBuf written by user space, drained by a @syscall program").checks;
+    expect(checks.map((c) => c.expected)).toContainEqual("ENOSPC");
   });
 });

@@ -19,4 +19,8 @@ export const guestObjects = {
   "syscall-tracer.o": ["examples/syscall-tracer.bpf.ts", "SyscallTracer"],
   // bpf_skb_output from fentry (issue 17; test/vm/cases/skb-output.mjs).
   "skb-output.o": ["test/fixtures/skb-output.bpf.ts", "SkbOutput"],
+  // The socket storage iterator, which the host kernel refuses (test/vm/cases/sk-storage-iter.mjs).
+  "sk-storage-iter.o": ["test/fixtures/iterators-kernel.bpf.ts", "SocketTags"],
+  // The user ring buffer on its first kernel, 6.1 (test/vm/cases/user-ringbuf.mjs).
+  "user-ringbuf.o": ["test/fixtures/user-ringbuf.bpf.ts", "UserRingDrain"],
 };

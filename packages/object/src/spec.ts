@@ -157,6 +157,7 @@ export const MapType = {
   Stack: 23,
   RingBuf: 27,
   BloomFilter: 30,
+  UserRingBuf: 31,
 } as const;
 
 export type MapKind = "btf-map" | "rodata" | "data" | "bss";

@@ -52,5 +52,7 @@ export {
   type Stats,
   type PerfBufReader,
   type RingBufReader,
+  type UserRingBufWriter,
+  type UserRingBufSample,
   type Link,
 } from "@tsbpf/runtime";

@@ -6,11 +6,11 @@ import type {
   AggregationHandle, Histogram, Stats,
   ArrayMapHandle, BloomFilterHandle, BpfMap, CgroupArrayHandle, BpfObject, BpfProgram, CpuMapHandle, DevMapHandle, HashMapHandle, Link, LpmTrieHandle,
   LruHashHandle, LruPerCpuHashHandle, MapOfMapsHandle, PerCpuArrayHandle, PerCpuHashHandle, PerfBufReader, PerfCounterArrayHandle, ProgArrayHandle,
-  QueueHandle, RingBufReader, SockMapHandle, StackHandle, StackTraceHandle, StorageHandle, TestRunOptions, TestRunOutput, XskMapHandle,
+  QueueHandle, RingBufReader, UserRingBufWriter, SockMapHandle, StackHandle, StackTraceHandle, StorageHandle, TestRunOptions, TestRunOutput, XskMapHandle,
 } from "@tsbpf/runtime";
 import type {
-  ArrayMap, ArrayOfMaps, BloomFilter, CgroupArray, CgroupStorage, CgrpStorage, PerCpuCgroupStorage, CpuMap, DevMap, HashMap, HashOfMaps, InodeStorage, KernelMap, LpmTrie, LruHash,
-  LruPerCpuHash, PerCpuArray, PerCpuHash, PerfCounterArray, PerfEventArray, ProgArray, Queue, RingBuf, SkStorage, SockHash, SockMap, Stack, StackTrace,
+  ArrayMap, ArrayOfMaps, BloomFilter, CgroupArray, CgroupStorage, CgrpStorage, PerCpuCgroupStorage, CpuMap, DevMap, DevMapHash, HashMap, HashOfMaps, InodeStorage, KernelMap, LpmTrie, LruHash,
+  LruPerCpuHash, PerCpuArray, PerCpuHash, PerfCounterArray, PerfEventArray, ProgArray, Queue, RingBuf, UserRingBuf, ReuseportSockArray, SkStorage, SockHash, SockMap, Stack, StackTrace,
   TaskStorage, XskMap,
 } from "./dsl/maps.js";
 import type { Probe } from "./dsl/probe.js";
@@ -56,6 +56,7 @@ export type MapHandleOf<F> =
   : F extends Queue<infer V> ? QueueHandle<UserValue<V>>
   : F extends Stack<infer V> ? StackHandle<UserValue<V>>
   : F extends BloomFilter<infer V> ? BloomFilterHandle<UserValue<V>>
+  : F extends UserRingBuf<infer E> ? UserRingBufWriter<UserValue<E>>
   : F extends RingBuf<infer E> ? RingBufReader<UserValue<E>>
   : F extends PerfEventArray<infer E> ? PerfBufReader<UserValue<E>>
   : F extends PerfCounterArray ? PerfCounterArrayHandle
@@ -63,13 +64,13 @@ export type MapHandleOf<F> =
   : F extends ProgArray ? ProgArrayHandle
   : F extends ArrayOfMaps<infer _M> ? MapOfMapsHandle<number>
   : F extends HashOfMaps<infer K, infer _M> ? MapOfMapsHandle<UserValue<K>>
-  : F extends DevMap ? DevMapHandle
+  : F extends DevMap | DevMapHash ? DevMapHandle
   : F extends CpuMap ? CpuMapHandle
   : F extends XskMap ? XskMapHandle
   : F extends CgroupArray ? CgroupArrayHandle
   : F extends CgroupStorage<infer V> ? HashMapHandle<bigint, UserValue<V>>
   : F extends PerCpuCgroupStorage<infer V> ? PerCpuHashHandle<bigint, UserValue<V>>
-  : F extends SockMap ? SockMapHandle<number>
+  : F extends SockMap | ReuseportSockArray ? SockMapHandle<number>
   : F extends SockHash<infer K> ? SockMapHandle<UserValue<K>>
   : F extends TaskStorage<infer V> | SkStorage<infer V> | InodeStorage<infer V> | CgrpStorage<infer V> ? StorageHandle<UserValue<V>>
   : F extends KernelMap<unknown> ? BpfMap

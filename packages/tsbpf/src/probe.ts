@@ -65,6 +65,8 @@ export type PerfCounterReading<_A = Loose, _B = Loose, _C = Loose> = Loose;
 export type StorageHandle<_A = Loose, _B = Loose, _C = Loose> = Loose;
 export type PerfBufReader<_A = Loose, _B = Loose, _C = Loose> = Loose;
 export type RingBufReader<_A = Loose, _B = Loose, _C = Loose> = Loose;
+export type UserRingBufWriter<_A = Loose, _B = Loose, _C = Loose> = Loose;
+export type UserRingBufSample<_A = Loose, _B = Loose, _C = Loose> = Loose;
 export type Link<_A = Loose, _B = Loose, _C = Loose> = Loose;
 export declare const symbolizeKernel: Loose;
 export declare const symbolizeUser: Loose;

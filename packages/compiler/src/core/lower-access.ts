@@ -19,7 +19,7 @@ import type { Place, RValue } from "../lower/values.js";
 import { imm, type Address, type CoreRelocRequest, type VReg } from "../ir/ir.js";
 import { bitfieldRead } from "./bitfield.js";
 import { markUsed } from "./local-btf.js";
-import { directAccess, loadedMemberType, type DirectAccess } from "./origin.js";
+import { btfTyped, directAccess, loadedMemberType, type DirectAccess } from "./origin.js";
 
 /** libbpf's BPF_CORE_FIELD_BYTE_OFFSET. */
 export const FIELD_BYTE_OFFSET = 0;
@@ -93,7 +93,7 @@ export function coreRead(L: LowerContext, place: Extract<Place, { tag: "mem" }>,
     return fail(Codes.UnsupportedExpression, node, "a tracepoint program cannot read its record's common header (the kernel refuses context reads of its first 8 bytes)",
       "the header's pid is the current task's: bpf.getCurrentPidTgid()");
   }
-  if (path.direct) return directRead(L, place.addr, type, relo, path.direct);
+  if (path.direct) return directRead(L, place.addr, type, relo, path.direct, isIterMeta(L, place.addr, field));
   const offset = L.b.newReg("u64", "core_off");
   L.b.emit({ op: "core", dst: offset, value: BigInt(place.addr.offset), relo });
   const address = L.b.newReg("u64", "core_addr");
@@ -113,11 +113,22 @@ export function coreRead(L: LowerContext, place: Extract<Place, { tag: "mem" }>,
  * be null the load is guarded (the verifier refuses a load through PTR_TO_BTF_ID_OR_NULL) and
  * a null pointer reads 0, as bpf_probe_read_kernel's zero-filled result would.
  */
-function directRead(L: LowerContext, addr: Extract<Address, { tag: "reg" }>, type: Type & { tag: "int" | "ptr" }, relo: CoreRelocRequest, direct: DirectAccess): RValue {
+function directRead(L: LowerContext, addr: Extract<Address, { tag: "reg" }>, type: Type & { tag: "int" | "ptr" }, relo: CoreRelocRequest, direct: DirectAccess, neverNull = false): RValue {
   const kind = type.tag === "int" ? type.kind : "ptr";
   const dst = L.b.newReg(kind);
   nullGuarded(L, addr.base, direct, dst, () => L.b.emit({ op: "load", dst, addr, kind, relo }));
-  return { type: type.tag === "ptr" ? loadedMemberType(type, direct) : type, op: { tag: "reg", reg: dst } };
+  if (type.tag !== "ptr") return { type, op: { tag: "reg", reg: dst } };
+  return { type: neverNull ? btfTyped(type, false) : loadedMemberType(type, direct), op: { tag: "reg", reg: dst } };
+}
+
+/**
+ * An iterator context's `meta`, which is never null: the kernel always passes it, and marks only
+ * the object members (task, map, sk, ...) PTR_TO_BTF_ID_OR_NULL. Read as possibly null, its
+ * `meta.seq` would be guarded, and a guard that passes 0 to bpf_seq_write is a path verifiers
+ * before trusted pointers (6.1) explore and refuse (R1 type=scalar).
+ */
+function isIterMeta(L: LowerContext, addr: Address, field: StructField | undefined): boolean {
+  return addr.tag === "reg" && addr.base === L.contextReg && L.program.section.startsWith("iter/") && field?.name === "meta";
 }
 
 /** Emits `read` (which sets `dst`), behind `if (base != 0)` when the pointer may be null (else `dst = 0`). */

@@ -29,7 +29,8 @@ export function mapDefinition(btf: BtfBuilder, map: MapModel): MapDefinition {
   ];
   if (map.maxEntries || map.mapType !== MapType.PerfEventArray) members.push({ name: "max_entries", type: btf.uintMember(map.maxEntries) });
   const keySize = map.key ? sizeOf(map.key) : 0;
-  const valueSize = map.mapType === MapType.RingBuf ? 0 : (map.valueSize ?? sizeOf(map.value));
+  const ring = map.mapType === MapType.RingBuf || map.mapType === MapType.UserRingBuf;
+  const valueSize = ring ? 0 : (map.valueSize ?? sizeOf(map.value));
   let inner: MapSpec | undefined;
   if (map.inner) {
     const definition = mapDefinition(btf, map.inner);
@@ -39,7 +40,7 @@ export function mapDefinition(btf: BtfBuilder, map: MapModel): MapDefinition {
   } else if (map.sizesOnly) {
     if (map.key) members.push({ name: "key_size", type: btf.uintMember(keySize) });
     members.push({ name: "value_size", type: btf.uintMember(valueSize) });
-  } else if (map.mapType !== MapType.RingBuf) {
+  } else if (!ring) {
     if (map.key) members.push({ name: "key", type: btf.ptr(keyId) });
     members.push({ name: "value", type: btf.ptr(valueId) });
   }

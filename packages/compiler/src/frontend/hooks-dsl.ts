@@ -88,6 +88,11 @@ export const dslHooks: readonly HookDef[] = [
     context: { hint: "use SkBuff" },
   },
   { decorator: "skMsg", example: "@skMsg", section: bare("sk_msg"), context: { hint: "use SkMsgMd" } },
+  {
+    decorator: "skReuseport", example: "@skReuseport()",
+    section: (args) => (args.length === 0 ? "sk_reuseport" : oneOf(args, ["migrate"]) && "sk_reuseport/migrate"),
+    context: { readonly: "an sk_reuseport context is read-only (choose the socket with a ReuseportSockArray's select)", hint: "use SkReuseportMd" },
+  },
   { decorator: "skLookup", example: "@skLookup", section: bare("sk_lookup"), context: { readonly: "an sk_lookup context is read-only (choose the socket with bpf.skAssign)", hint: "use BpfSkLookup" } },
   ...(["uprobe", "uretprobe"] as const).map((kind): HookDef => ({
     decorator: kind, example: `@${kind}("/bin/bash", "readline")`,
@@ -150,6 +155,7 @@ export const contextStructNames: Record<string, string> = {
   BpfSockOps: "bpf_sock_ops",
   SkMsgMd: "sk_msg_md",
   BpfSkLookup: "bpf_sk_lookup",
+  SkReuseportMd: "sk_reuseport_md",
   // Not a context: a map value's lock (dsl/spin-lock.ts), which the kernel finds by this BTF name.
   SpinLock: "bpf_spin_lock",
   Timer: "bpf_timer",

@@ -125,6 +125,7 @@ function readDefinition(member: ts.PropertyDeclaration, name: string, init: ts.N
       break;
     case "fds":
       model.key = u32;
+      if (kind.dslClass === "ReuseportSockArray") model.value = intType("u64");
       model.maxEntries = maxEntries(true);
       model.sizesOnly = true;
       break;

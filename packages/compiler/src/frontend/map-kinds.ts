@@ -59,16 +59,21 @@ export const mapKinds: readonly MapKindDef[] = [
   { dslClass: "CpuMap", mapType: 16, shape: "fds" },
   { dslClass: "XskMap", mapType: 17, shape: "fds" },
   { dslClass: "SockHash", mapType: 18, shape: "sockHash" },
+  // Sockets of a SO_REUSEPORT group; 8-byte values, so that user space reads the socket's cookie.
+  { dslClass: "ReuseportSockArray", mapType: 20, shape: "fds" },
   // Cgroup storage: one value per cgroup a program is attached to, keyed by the cgroup's id (u64).
   { dslClass: "CgroupStorage", mapType: 19, shape: "storage" },
   { dslClass: "PerCpuCgroupStorage", mapType: 21, shape: "storage", perCpu: true },
   { dslClass: "Queue", mapType: 22, shape: "valueOnly" },
+  { dslClass: "DevMapHash", mapType: 25, shape: "fds" },
   { dslClass: "Stack", mapType: 23, shape: "valueOnly" },
   { dslClass: "SkStorage", mapType: 24, shape: "storage", requiredFlags: NO_PREALLOC },
   { dslClass: "RingBuf", mapType: 27, shape: "ring" },
   { dslClass: "InodeStorage", mapType: 28, shape: "storage", requiredFlags: NO_PREALLOC },
   { dslClass: "TaskStorage", mapType: 29, shape: "storage", requiredFlags: NO_PREALLOC },
   { dslClass: "BloomFilter", mapType: 30, shape: "valueOnly" },
+  // User ring buffer: the same layout as the ring buffer, written by user space, drained by programs.
+  { dslClass: "UserRingBuf", mapType: 31, shape: "ring" },
   { dslClass: "CgrpStorage", mapType: 32, shape: "storage", requiredFlags: NO_PREALLOC },
   // Aggregations (bpftrace's count(), sum(), ..., hist(), lhist()): keyed ones a per-CPU hash,
   // the others a per-CPU array (aggregation-field.ts picks).

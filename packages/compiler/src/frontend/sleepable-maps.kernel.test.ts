@@ -10,7 +10,7 @@ import { describeKernel } from "../testing/kernel.js";
 import { compileText } from "../testing/probes.js";
 import { LATER_SLEEPABLE, NEVER_SLEEPABLE } from "./sleepable-maps.js";
 
-const HEAD = 'import { Probe, syscall, rawTracepoint, PerfEventArray, LpmTrie, BloomFilter, StackTrace, Queue, Stack, ProgArray, HashMap, ArrayMap, RingBuf, CgroupArray, ArrayOfMaps, CgroupStorage, type u32, type u64, type i32 } from "tsbpf";\n' +
+const HEAD = 'import { Probe, syscall, rawTracepoint, PerfEventArray, LpmTrie, BloomFilter, StackTrace, Queue, Stack, ProgArray, HashMap, ArrayMap, RingBuf, UserRingBuf, DevMapHash, CgroupArray, ArrayOfMaps, CgroupStorage, type u32, type u64, type i32 } from "tsbpf";\n' +
   "interface Io { x: u32; y: u32 }\ninterface Key { prefixLen: u32; data: u32 }\n";
 
 /** Per DSL class: the field, and a use of it that does not write the context (a raw tracepoint's is read-only). */
@@ -27,6 +27,8 @@ const CASES: Record<string, [field: string, use: string]> = {
   HashMap: ["m = new HashMap<u32, u64>({ maxEntries: 4 });", "this.m.update(ctx.x, 1n);"],
   ArrayMap: ["m = new ArrayMap<u64>({ maxEntries: 4 });", "const v = this.m.lookup(0); if (v) return 1;"],
   RingBuf: ["m = new RingBuf<Io>({ size: 4096 });", "this.m.output({ x: 1, y: 2 });"],
+  DevMapHash: ["m = new DevMapHash({ maxEntries: 4 });", "if (this.m.redirect(ctx.x, 2n) === 4n) return 1;"],
+  UserRingBuf: ["m = new UserRingBuf<Io>({ size: 4096 });", "this.m.drain((r) => (r.x > 1 ? 1 : 0));"],
 };
 
 /** The same kinds as the inner map of an array of maps: the field and the use, through `at(0)`. */

@@ -25,7 +25,7 @@ import type { MapModel, ProbeModel, ProgramModel } from "./probe-model.js";
 import { spanOf } from "./span.js";
 
 /** Refused in a sleepable program by every kernel that has sleepable programs. */
-export const NEVER_SLEEPABLE = new Set(["PerfEventArray", "PerfCounterArray", "StackTrace", "LpmTrie", "BloomFilter", "DevMap", "CpuMap", "XskMap", "SockMap", "SockHash", "CgroupArray", "CgroupStorage", "PerCpuCgroupStorage"]);
+export const NEVER_SLEEPABLE = new Set(["PerfEventArray", "PerfCounterArray", "StackTrace", "LpmTrie", "BloomFilter", "DevMap", "CpuMap", "XskMap", "SockMap", "SockHash", "CgroupArray", "CgroupStorage", "PerCpuCgroupStorage", "DevMapHash", "ReuseportSockArray"]);
 
 /** Allowed in a sleepable program only by later kernels: what the older ones are. */
 export const LATER_SLEEPABLE: Record<string, string> = {

@@ -18,6 +18,8 @@ import { attachRawTracepoint, attachTracing } from "./raw-tracepoint.js";
 import { attachSocketFilter } from "./socket-filter.js";
 import { attachSockMap } from "./sockmap.js";
 import { attachSkLookup } from "./sk-lookup.js";
+import { attachSkReuseport } from "./sk-reuseport.js";
+import type { CgroupIterOrderName } from "./iter.js";
 import { attachTc } from "./tc.js";
 import { attachTcx, type TcDirection } from "./tcx.js";
 import { attachTracepoint } from "./tracepoint.js";
@@ -37,7 +39,8 @@ import { attachXdp, type XdpMode } from "./xdp.js";
  * - perf_event: `event`, `frequency` | `samplePeriod`, `cpus`, `pid`;
  * - xdp: `interface`, `mode`, `netns`;  tc/tcx: `interface`, `direction` (default: from the section), `netns`;
  * - socket: `socket`;  cgroup hooks (sock_ops too): `cgroup`;  flow_dissector: `netns`;  iter over a map: `map`;
- * - sk_skb, sk_msg: `map` (the sockmap or sockhash whose sockets they run on);  sk_lookup: `netns`.
+ * - sk_skb, sk_msg: `map` (the sockmap or sockhash whose sockets they run on);  sk_lookup: `netns`;
+ * - sk_reuseport: `socket` (any socket of the SO_REUSEPORT group).
  */
 export interface AttachOptions extends Partial<Omit<PerfEventAttachOptions, "event">> {
   /** kprobe/kretprobe: the kernel function (bcc's `attach_kprobe(event=…)`), "name" or "name+offset". */
@@ -69,6 +72,8 @@ export interface AttachOptions extends Partial<Omit<PerfEventAttachOptions, "eve
   socket?: number | Fd;
   cgroup?: string | Fd;
   map?: Fd | number;
+  /** iter/cgroup: the walk from `cgroup` (default "descendantsPre"). */
+  order?: CgroupIterOrderName;
 }
 
 export interface AttachContext {
@@ -103,7 +108,7 @@ export function attachProgram(ctx: AttachContext, o: AttachOptions = {}): Link {
       }
       return attachKprobe(program, progFd, need(o.function ?? (target || undefined), 'function (a kernel function name)', ctx), hook === "kretprobe");
     case "tracing":
-      if (kind.expectedAttachType === AttachType.TRACE_ITER) return attachIter(program, progFd, section, { map: o.map });
+      if (kind.expectedAttachType === AttachType.TRACE_ITER) return attachIter(program, progFd, section, { map: o.map, cgroup: o.cgroup, order: o.order });
       return attachTracing(program, progFd, section);
     case "lsm":
       return attachTracing(program, progFd, section);
@@ -153,6 +158,8 @@ export function attachProgram(ctx: AttachContext, o: AttachOptions = {}): Link {
       return attachSockMap(program, progFd, kind.expectedAttachType!, section, { map: need(o.map, "map (the sockmap or sockhash: its fd)", ctx) });
     case "sk_lookup":
       return attachSkLookup(program, progFd, { netns: o.netns });
+    case "sk_reuseport":
+      return attachSkReuseport(program, progFd, { socket: need(o.socket, "socket (a descriptor of a socket of the SO_REUSEPORT group)", ctx) });
     case "flow_dissector":
       return attachFlowDissector(program, progFd, { netns: o.netns });
     case "struct_ops":

@@ -6,7 +6,8 @@
  */
 import { bpfFailure, Cmd, iterCreate, linkCreateRaw } from "../sys/bpf.js";
 import { Fd } from "../sys/fd.js";
-import { BpfError } from "../errors.js";
+import { BpfError, ObjectError } from "../errors.js";
+import { openCgroup } from "../sys/cgroup.js";
 import { readSome } from "../sys/files.js";
 import { AttachType } from "../load/types.js";
 import { Link } from "./link.js";
@@ -54,18 +55,60 @@ export class IterLink extends Link {
   }
 }
 
+/** The walks of a cgroup iterator (`enum bpf_cgroup_iter_order`). */
+export const CgroupIterOrder = { selfOnly: 1, descendantsPre: 2, descendantsPost: 3, ancestorsUp: 4 } as const;
+export type CgroupIterOrderName = keyof typeof CgroupIterOrder;
+
 export interface IterOptions {
   /** For map iterators (iter/bpf_map_elem, iter/sockmap, ...): the map whose elements to visit. */
   map?: Fd | number;
+  /**
+   * For the cgroup iterator (iter/cgroup, kernel 6.1): the cgroup to start from, a path (absolute,
+   * or relative to the cgroup v2 root) or an open directory; default the root cgroup.
+   */
+  cgroup?: string | Fd;
+  /**
+   * For the cgroup iterator: `"descendantsPre"` (the cgroup, then each subtree in pre-order; the
+   * default), `"descendantsPost"`, `"ancestorsUp"` (the cgroup, its parent, ... the root) or
+   * `"selfOnly"`.
+   */
+  order?: CgroupIterOrderName;
 }
 
-/** Attaches an iterator program (loaded with its bpf_iter_<target> attach_btf_id). Kernel 5.8; map element iterators 5.9. */
+/**
+ * `union bpf_iter_link_info` (16 bytes): `{ u32 map_fd }` for map iterators, `{ u32 order; u32
+ * cgroup_fd; u64 cgroup_id }` for the cgroup iterator; undefined when the iterator takes none.
+ */
+function linkInfo(options: IterOptions, section: string): { info: Uint8Array; opened?: Fd } | undefined {
+  const info = new Uint8Array(16);
+  const view = new DataView(info.buffer);
+  if (options.map !== undefined) {
+    view.setUint32(0, typeof options.map === "number" ? options.map : options.map.raw, true);
+    return { info };
+  }
+  // The cgroup iterator needs an order (the kernel refuses none with EINVAL): the default is the whole hierarchy.
+  if (options.cgroup === undefined && options.order === undefined && section !== "iter/cgroup") return undefined;
+  const order = CgroupIterOrder[options.order ?? "descendantsPre"];
+  if (order === undefined) throw new ObjectError(`unknown cgroup iterator order '${String(options.order)}': ${Object.keys(CgroupIterOrder).join(", ")}`);
+  const opened = typeof options.cgroup === "string" ? openCgroup(options.cgroup) : undefined;
+  view.setUint32(0, order, true);
+  // No cgroup given: cgroup_fd and cgroup_id 0, which the kernel takes as the root cgroup.
+  view.setUint32(4, opened ? opened.raw : options.cgroup === undefined ? 0 : (options.cgroup as Fd).raw, true);
+  return { info, opened };
+}
+
+/**
+ * Attaches an iterator program (loaded with its bpf_iter_<target> attach_btf_id). Kernel 5.8; map
+ * element iterators 5.9; the cgroup iterator's start and order 6.1.
+ */
 export function attachIter(program: string, progFd: number, section: string, options: IterOptions = {}): IterLink {
-  const mapFd = options.map === undefined ? undefined : typeof options.map === "number" ? options.map : options.map.raw;
-  // union bpf_iter_link_info: { u32 map_fd } for map iterators (16 bytes).
-  const info = mapFd === undefined ? undefined : new Uint8Array(16);
-  if (info) new DataView(info.buffer).setUint32(0, mapFd!, true);
-  const r = linkCreateRaw({ progFd, targetFd: 0, attachType: AttachType.TRACE_ITER, tail: info && ((attr) => attr.pointer(16, info).u32(24, info.length)) });
-  if (r < 0) throw bpfFailure(Cmd.LINK_CREATE, -r, `${program} (${section})`);
-  return new IterLink(program, section, new Fd(r, `link ${program} → ${section}`));
+  const link = linkInfo(options, section);
+  try {
+    const info = link?.info;
+    const r = linkCreateRaw({ progFd, targetFd: 0, attachType: AttachType.TRACE_ITER, tail: info && ((attr) => attr.pointer(16, info).u32(24, info.length)) });
+    if (r < 0) throw bpfFailure(Cmd.LINK_CREATE, -r, `${program} (${section})`);
+    return new IterLink(program, section, new Fd(r, `link ${program} → ${section}`));
+  } finally {
+    link?.opened?.close(); // the link holds its own reference to the cgroup
+  }
 }

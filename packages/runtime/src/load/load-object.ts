@@ -72,9 +72,9 @@ function makeHandle(spec: ObjectSpec, created: CreatedMap): BpfMap {
   }
   // A perf event array of counters (tagged by the compiler): user space opens counters into it, no rings.
   if (map.type === MapType.PerfEventArray && isCounterArray(spec.btf, map.name)) return new PerfCounterArrayHandle(fd, shape);
-  if (map.type === MapType.RingBuf || map.type === MapType.PerfEventArray) {
+  if (map.type === MapType.RingBuf || map.type === MapType.UserRingBuf || map.type === MapType.PerfEventArray) {
     // Perf arrays' BTF value is the fd slot (u32): the record type is only ever the tagged one.
-    const record = map.type === MapType.RingBuf ? map.valueTypeId : recordTypeOf(spec.btf, map.name);
+    const record = map.type !== MapType.PerfEventArray ? map.valueTypeId : recordTypeOf(spec.btf, map.name);
     return makeMapHandle(fd, shape, record ? { record: codecFor(spec.btf, record), decoder: recordDecoder(spec.btf, record) } : {});
   }
   const handle = makeMapHandle(fd, shape, {

@@ -67,7 +67,7 @@ export function mapCreateAttr(spec: MapSpec, objectBtf: ObjectSpec["btf"], btfFd
     }
     return attr;
   }
-  if (spec.type === MapType.RingBuf) {
+  if (spec.type === MapType.RingBuf || spec.type === MapType.UserRingBuf) {
     attr.keySize = 0;
     attr.valueSize = 0;
     attr.maxEntries = roundUpRingSize(spec.maxEntries);
@@ -87,6 +87,9 @@ export function mapCreateAttr(spec: MapSpec, objectBtf: ObjectSpec["btf"], btfFd
 function describeFailure(spec: MapSpec, errno: number): BpfError {
   if (errno === Errno.EINVAL && spec.type === MapType.RingBuf) {
     return new NotSupportedError(`ring buffer map ${spec.name}`, "the kernel refused BPF_MAP_TYPE_RINGBUF", { remedy: "needs Linux 5.8", errno, syscall: "BPF_MAP_CREATE" });
+  }
+  if (errno === Errno.EINVAL && spec.type === MapType.UserRingBuf) {
+    return new NotSupportedError(`user ring buffer map ${spec.name}`, "the kernel refused BPF_MAP_TYPE_USER_RINGBUF", { remedy: "needs Linux 6.1", errno, syscall: "BPF_MAP_CREATE" });
   }
   if (errno === Errno.ENOMEM || errno === Errno.E2BIG) {
     return new MapError(`cannot be created (${errno === Errno.ENOMEM ? "ENOMEM" : "E2BIG"}): max_entries ${spec.maxEntries} with ${spec.keySize}-byte keys and ${spec.valueSize}-byte values is too large`, { map: spec.name, errno, syscall: "BPF_MAP_CREATE" });

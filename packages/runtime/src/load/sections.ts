@@ -27,6 +27,7 @@ export type Hook =
   | "flow_dissector" // attach({ netns })
   | "sockmap" // sk_skb, sk_msg: attach({ map }), a sockmap or sockhash
   | "sk_lookup" // attach({ netns })
+  | "sk_reuseport" // attach({ socket }): a socket of the SO_REUSEPORT group
   | "struct_ops" // registered through its struct_ops map
   | "none"; // loaded only: run through BPF_PROG_TEST_RUN or attached by hand
 
@@ -43,8 +44,8 @@ export interface SectionDef {
 
 const defs: SectionDef[] = [
   { name: "socket", progType: ProgType.SOCKET_FILTER, hook: "socket" },
-  { name: "sk_reuseport/migrate", progType: ProgType.SK_REUSEPORT, expectedAttachType: AttachType.SK_REUSEPORT_SELECT_OR_MIGRATE, hook: "none" },
-  { name: "sk_reuseport", progType: ProgType.SK_REUSEPORT, expectedAttachType: AttachType.SK_REUSEPORT_SELECT, hook: "none" },
+  { name: "sk_reuseport/migrate", progType: ProgType.SK_REUSEPORT, expectedAttachType: AttachType.SK_REUSEPORT_SELECT_OR_MIGRATE, hook: "sk_reuseport" },
+  { name: "sk_reuseport", progType: ProgType.SK_REUSEPORT, expectedAttachType: AttachType.SK_REUSEPORT_SELECT, hook: "sk_reuseport" },
   { name: "kprobe+", progType: ProgType.KPROBE, hook: "kprobe" },
   { name: "uprobe+", progType: ProgType.KPROBE, hook: "uprobe" },
   { name: "uprobe.s+", progType: ProgType.KPROBE, flags: ProgFlags.SLEEPABLE, hook: "uprobe" },

@@ -10,7 +10,7 @@ import { MapError } from "../errors.js";
 import { littleEndian } from "../sys/attr.js";
 import { mapDelete, mapGetNextKey, mapLookup, mapUpdate } from "../sys/bpf.js";
 import type { Fd } from "../sys/fd.js";
-import { interfaceIndex } from "../sys/netns.js";
+import { inNetns, interfaceIndex } from "../sys/netns.js";
 import { BpfMap } from "./map.js";
 
 /** Something with a descriptor: a BpfProgram, a BpfMap, an Fd, or a raw number. */
@@ -99,9 +99,14 @@ export class MapOfMapsHandle<K = number> extends FdValueMap<K> {
 
 /** BPF_MAP_TYPE_DEVMAP / DEVMAP_HASH: key → interface (+ an XDP program to run on it, kernel 5.8). */
 export class DevMapHandle<K = number> extends FdValueMap<K> {
-  set(key: K, target: { interface: string | number; program?: FdLike }): void {
+  /**
+   * Stores an interface under `key`. An interface of another network namespace is named with
+   * `netns` (a name from `ip netns`, or a path): the kernel resolves the index in the namespace of
+   * the updating thread, so the update is made from inside it.
+   */
+  set(key: K, target: { interface: string | number; program?: FdLike; netns?: string }): void {
     if (target.program !== undefined && this.valueSize < 8) throw new MapError("this devmap's values have no program slot (value size 4); declare 8-byte values", { map: this.name });
-    this.put(key, u32Value(this.valueSize, interfaceIndex(target.interface), target.program === undefined ? 0 : rawFd(target.program)));
+    inNetns(target.netns, () => this.put(key, u32Value(this.valueSize, interfaceIndex(target.interface), target.program === undefined ? 0 : rawFd(target.program))));
   }
 
   /** The interface index stored under `key`. */
@@ -129,7 +134,10 @@ export class XskMapHandle extends FdValueMap<number> {
   }
 }
 
-/** BPF_MAP_TYPE_SOCKMAP / SOCKHASH: key → socket (TCP or UDP). Reading gives the socket's cookie (8-byte values). */
+/**
+ * BPF_MAP_TYPE_SOCKMAP / SOCKHASH / REUSEPORT_SOCKARRAY: key → socket (TCP or UDP). Reading gives
+ * the socket's cookie (8-byte values).
+ */
 export class SockMapHandle<K = number> extends FdValueMap<K> {
   set(key: K, socket: FdLike): void {
     const v = new Uint8Array(this.valueSize);

@@ -23,6 +23,7 @@ import type { RecordDecoder } from "../events/decoder.js";
 import { PerfBufReader } from "../events/perf-buffer.js";
 import { QueueHandle, StackHandle } from "./queue-stack.js";
 import { RingBufReader } from "./ring-buffer.js";
+import { UserRingBufWriter } from "./user-ring-buffer.js";
 import { StackTraceHandle } from "./stack-trace.js";
 import { StorageHandle } from "./storage.js";
 
@@ -38,8 +39,8 @@ const u32Codec: Codec = lazySchema({
 export const MapKind = {
   Hash: 1, Array: 2, ProgArray: 3, PerfEventArray: 4, PerCpuHash: 5, PerCpuArray: 6, StackTrace: 7, CgroupArray: 8,
   LruHash: 9, LruPerCpuHash: 10, LpmTrie: 11, ArrayOfMaps: 12, HashOfMaps: 13, DevMap: 14, SockMap: 15, CpuMap: 16,
-  XskMap: 17, SockHash: 18, CgroupStorage: 19, PerCpuCgroupStorage: 21, Queue: 22, Stack: 23, SkStorage: 24,
-  DevMapHash: 25, StructOps: 26, RingBuf: 27, InodeStorage: 28, TaskStorage: 29, BloomFilter: 30, CgrpStorage: 32,
+  XskMap: 17, SockHash: 18, CgroupStorage: 19, ReuseportSockArray: 20, PerCpuCgroupStorage: 21, Queue: 22, Stack: 23, SkStorage: 24,
+  DevMapHash: 25, StructOps: 26, RingBuf: 27, InodeStorage: 28, TaskStorage: 29, BloomFilter: 30, UserRingBuf: 31, CgrpStorage: 32,
 } as const;
 
 export type MapShape = Pick<MapSpec, "name" | "type" | "keySize" | "valueSize" | "maxEntries" | "flags">;
@@ -112,6 +113,7 @@ export function makeMapHandle(fd: Fd, shape: MapShape, codecs: { key?: Codec; va
       return new CgroupArrayHandle(fd, shape, indexKey());
     case MapKind.SockMap:
     case MapKind.SockHash:
+    case MapKind.ReuseportSockArray:
       return new SockMapHandle(fd, shape, indexKey());
     case MapKind.TaskStorage:
     case MapKind.SkStorage:
@@ -120,6 +122,8 @@ export function makeMapHandle(fd: Fd, shape: MapShape, codecs: { key?: Codec; va
       return new StorageHandle(fd, shape, value());
     case MapKind.RingBuf:
       return new RingBufReader(fd, shape, codecs.record, codecs.decoder);
+    case MapKind.UserRingBuf:
+      return new UserRingBufWriter(fd, shape, codecs.record);
     case MapKind.PerfEventArray:
       return new PerfBufReader(fd, shape, codecs.record, codecs.decoder);
     default:

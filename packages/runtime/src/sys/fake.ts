@@ -18,6 +18,8 @@ import { Errno } from "./errno.js";
 
 const PAGE = 4096;
 const RINGBUF = 27;
+/** A user ring buffer has the ring buffer's layout (user space writes, programs drain). */
+const USER_RINGBUF = 31;
 const ARRAY_TYPES = new Set([2, 6]); // ARRAY, PERCPU_ARRAY
 const F_MMAPABLE = 1 << 10;
 
@@ -249,7 +251,7 @@ export class FakeKernel implements Door {
       frozen: false,
       entries: new Map(),
     };
-    if (map.type === RINGBUF) {
+    if (map.type === RINGBUF || map.type === USER_RINGBUF) {
       const size = map.maxEntries;
       if (map.keySize || map.valueSize || size < PAGE || size % PAGE || (size & (size - 1))) return -Errno.EINVAL;
       map.ring = { consumer: new ArrayBuffer(PAGE), producer: new ArrayBuffer(PAGE + 2 * size), size };

@@ -16,6 +16,9 @@ export const SOCK_NONBLOCK = 0o4000;
 export const SOL_SOCKET = 1;
 export const SO_ATTACH_BPF = 50;
 export const SO_DETACH_BPF = 27;
+export const SO_REUSEPORT = 15;
+export const SO_ATTACH_REUSEPORT_EBPF = 52;
+export const SO_DETACH_REUSEPORT_BPF = 68;
 export const MSG_DONTWAIT = 0x40;
 
 /** socket(2) as an owned descriptor (close-on-exec). */

@@ -85,6 +85,30 @@ export interface BpfSkLookup {
 }
 
 /**
+ * `struct sk_reuseport_md`: the context of an `@skReuseport` program, run when a packet (UDP) or
+ * connection (TCP) arrives for a group of sockets bound to one address with SO_REUSEPORT.
+ * Read-only. Laid out as the kernel's UAPI struct (vmlinux BTF `sk_reuseport_md`). Kernel 4.19
+ * (`sk`, `migrating_sk` 5.14).
+ */
+export interface SkReuseportMd {
+  /** The packet from its transport header (UDP: the UDP header; TCP: the TCP header). */
+  data: u64;
+  data_end: u64;
+  /** The packet's length from the network header. */
+  len: u32;
+  /** `ETH_P_IP` or `ETH_P_IPV6`, network byte order. */
+  eth_protocol: u32;
+  /** `IPPROTO_TCP` (6) or `IPPROTO_UDP` (17). */
+  ip_protocol: u32;
+  /** 1 when the group is bound to the wildcard address. */
+  bind_inany: u32;
+  /** The flow hash the kernel would choose with. */
+  hash: u32;
+  sk: u64;
+  migrating_sk: u64;
+}
+
+/**
  * A socket a program holds a reference to (`SockMap.lookup`): pass it to `bpf.skAssign` and
  * release it with `bpf.skRelease` on every path, as the verifier demands.
  */

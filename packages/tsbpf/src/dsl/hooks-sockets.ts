@@ -41,3 +41,16 @@ export const skMsg: (method: Function, context: ClassMethodDecoratorContext) => 
  * `attach({ netns? })` (default: this process's). Kernel 5.9.
  */
 export const skLookup: (method: Function, context: ClassMethodDecoratorContext) => void = bare;
+
+/**
+ * `SEC("sk_reuseport")` (`"migrate"`: `SEC("sk_reuseport/migrate")`, also run when a closing
+ * listener's connections move to another, 5.14): runs when a packet or connection arrives for a
+ * group of sockets bound to one address with SO_REUSEPORT, and chooses the socket with
+ * `this.<reuseportSockArray>.select(ctx, key)`. Takes `SkReuseportMd`, returns `SK_PASS` (the
+ * choice, or the kernel's hash without one) or `SK_DROP`. Attach with `attach({ socket })`, any
+ * socket of the group (SO_ATTACH_REUSEPORT_EBPF; closing the link detaches it). Kernel 4.19.
+ */
+export function skReuseport(kind?: "migrate"): MethodDecorator {
+  void kind;
+  return hook();
+}

@@ -76,6 +76,38 @@ export class RingBuf<T> extends KernelMap<RingBufOptions> {
   declare private readonly brand: "RingBuf";
 }
 
+/**
+ * The kernel-side method of a user ring buffer of records of type `T`, which user space writes
+ * (`probe.<field>.write(record)`) and programs drain.
+ */
+export interface UserRingBufMethods<T> {
+  /**
+   * `bpf_user_ringbuf_drain`: calls `callback` once per record user space has committed, in order,
+   * each record a copy of type `T` (read with `bpf_dynptr_read`; a record of another size, which
+   * only a raw write makes, is skipped). The callback is an arrow function written in the call; it
+   * may read and assign the enclosing function's locals as `forEach`'s callback does, and returns
+   * 0 (or nothing) to go on, 1 to stop (the rest stays in the ring for the next drain). `flags`:
+   * `RingBufFlags.NoWakeup` / `ForceWakeup` (whether user space waiting for room is woken).
+   * Returns how many records the callback was called for or skipped (the one that stopped the drain
+   * included; records user space discarded not counted; an empty ring gives 0). A record user space
+   * has reserved but not yet committed ends the drain there: it and those after it wait for the next
+   * drain. A negative error: -EBUSY when another drain of the ring is running, -EINVAL or -E2BIG for
+   * a corrupt header. At most 131072 records a call. Any program type. Kernel 6.1.
+   */
+  drain(callback: (record: T) => 0 | 1 | void, flags?: u64): i64;
+}
+
+/**
+ * `BPF_MAP_TYPE_USER_RINGBUF`: a ring of records of type `T` that user space writes and programs
+ * drain, the reverse of `RingBuf`: a single producer (the user-space handle, which maps the ring's
+ * pages and writes records in place, no system call per record) and any number of draining
+ * programs. `size` as `RingBuf`'s. Kernel 6.1.
+ */
+export interface UserRingBuf<T> extends UserRingBufMethods<T> {}
+export class UserRingBuf<T> extends KernelMap<RingBufOptions> {
+  declare private readonly brand: "UserRingBuf";
+}
+
 /** `BPF_F_CURRENT_CPU`: `perfOutput`'s default, the ring of the CPU the program runs on. */
 export const BPF_F_CURRENT_CPU = 0xffffffffn;
 

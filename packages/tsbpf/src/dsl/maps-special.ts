@@ -106,6 +106,17 @@ export class DevMap extends KernelMap<MapOptions> {
   declare private readonly brand: "DevMap";
 }
 
+/**
+ * `BPF_MAP_TYPE_DEVMAP_HASH`: network devices XDP redirects to, by any u32 key (an ifindex, a
+ * port number...) rather than by a dense index: a hash table where a devmap is an array, as
+ * libbpf's users key it by ifindex. User space stores interfaces (`set(key, { interface })`).
+ * Kernel 5.4.
+ */
+export interface DevMapHash extends RedirectMethods {}
+export class DevMapHash extends KernelMap<MapOptions> {
+  declare private readonly brand: "DevMapHash";
+}
+
 /** `BPF_MAP_TYPE_CPUMAP`: CPUs (u32 queue size values) XDP redirects packets to. Kernel 4.15. */
 export interface CpuMap extends RedirectMethods {}
 export class CpuMap extends KernelMap<MapOptions> {
@@ -151,4 +162,28 @@ export interface SockHash<K> extends SockMapMethods<K> {}
 export class SockHash<K> extends KernelMap<MapOptions> {
   declare private readonly brand: "SockHash";
   declare private readonly key: K;
+}
+
+/** The kernel-side method of a reuseport socket array. */
+export interface ReuseportMethods {
+  /**
+   * `bpf_sk_select_reuseport`: in an `@skReuseport` program, chooses the socket stored at `key`
+   * to receive the packet (or connection), among the sockets of the group bound with
+   * SO_REUSEPORT. 0, or a negative error: -ENOENT when the slot is empty, -EINVAL when the socket
+   * there is not in this group (another port, or closed). Return `SK_PASS` after it for the choice
+   * to stand; `SK_PASS` without a choice leaves it to the kernel's hash. `ctx` is the program's
+   * context. Kernel 4.19.
+   */
+  select(ctx: object, key: u32, flags?: u64): i64;
+}
+
+/**
+ * `BPF_MAP_TYPE_REUSEPORT_SOCKARRAY`: sockets of a SO_REUSEPORT group by u32 index, among which
+ * an `@skReuseport` program chooses. User space stores sockets by descriptor
+ * (`probe.<field>.set(i, fd)`, the socket bound, and listening for TCP); reading gives the
+ * socket's cookie. Kernel 4.19.
+ */
+export interface ReuseportSockArray extends ReuseportMethods {}
+export class ReuseportSockArray extends KernelMap<MapOptions> {
+  declare private readonly brand: "ReuseportSockArray";
 }

@@ -19,14 +19,15 @@ import { ENOENT, MapHelper } from "./helper-ids.js";
 import { lowerKeyValueMethod } from "./key-value.js";
 import { lowerQueueMethod } from "./queues.js";
 import { lowerCgroupArrayMethod, lowerCgroupStorageMethod } from "./cgroup-array.js";
-import { lowerSocketMapMethod } from "./sockets.js";
+import { lowerReuseportMethod, lowerSocketMapMethod } from "./sockets.js";
+import { lowerUserRingBufMethod } from "./user-ringbuf.js";
 import { lowerProgArrayMethod, lowerRedirectMethod, lowerStackTraceMethod, lowerStorageMethod } from "./special.js";
 
 /** The DSL interfaces that declare kernel-side map methods (packages/tsbpf/src/dsl/maps-*.ts). */
 const METHOD_HOLDERS = new Set([
   "KeyValueMethods", "IterableMethods", "QueueMethods", "BloomFilterMethods", "RingBufMethods", "PerfEventArrayMethods",
   "StackTraceMethods", "ProgArrayMethods", "MapOfMapsMethods", "RedirectMethods", "StorageMethods",
-  "CountMethods", "RecordMethods", "CgroupArrayMethods", "SockMapMethods", "CgroupStorageMethods",
+  "CountMethods", "RecordMethods", "CgroupArrayMethods", "SockMapMethods", "CgroupStorageMethods", "UserRingBufMethods", "ReuseportMethods",
   "PerfCounterArrayMethods",
 ]);
 
@@ -60,6 +61,8 @@ function dispatch(c: MapCall): RValue {
     case "valueOnly":
       return lowerQueueMethod(c);
     case "ring":
+      if (c.map.dslClass === "UserRingBuf") return lowerUserRingBufMethod(c);
+      return lowerEventMethod(c);
     case "perf":
       return lowerEventMethod(c);
     case "counters":
@@ -72,6 +75,7 @@ function dispatch(c: MapCall): RValue {
     case "fds":
       if (c.map.dslClass === "CgroupArray") return lowerCgroupArrayMethod(c);
       if (c.map.dslClass === "SockMap") return lowerSocketMapMethod(c);
+      if (c.map.dslClass === "ReuseportSockArray") return lowerReuseportMethod(c);
       return c.map.dslClass === "ProgArray" ? lowerProgArrayMethod(c) : lowerRedirectMethod(c);
     case "sockHash":
       return lowerSocketMapMethod(c);

@@ -47,3 +47,15 @@ export function lowerSocketMapMethod(c: MapCall): RValue {
       return unsupportedMethod(c);
   }
 }
+
+/** bpf_sk_select_reuseport(reuse_md, map, void *key, flags), kernel 4.19. */
+const SK_SELECT_REUSEPORT = 82;
+
+/** A reuseport socket array's `select(ctx, key, flags?)`: the key by address, as the helper takes it. */
+export function lowerReuseportMethod(c: MapCall): RValue {
+  if (c.method !== "select") return unsupportedMethod(c);
+  const section = c.L.program.section;
+  if (!section.startsWith("sk_reuseport")) fail(Codes.MapMethod, c.node, `${c.map.name}.select() runs in @skReuseport programs, not in '${section}'`);
+  const ctx = contextArgument(c, 0);
+  return callHelper(c, SK_SELECT_REUSEPORT, [ctx, c.mapOperand, keyArgument(c, 1), u64Argument(c, 2)], "i64");
+}

@@ -56,6 +56,12 @@ export const dslHooks: readonly HookDef[] = [
     section: (args) => { const d = oneOf(args, DIRECTIONS); return d && `tcx/${d}`; },
     context: { hint: "use SkBuff" },
   },
+  {
+    decorator: "lwt", example: '@lwt("xmit")',
+    section: (args) => { const h = oneOf(args, ["in", "out", "xmit", "seg6local"]); return h && `lwt_${h}`; },
+    context: { hint: "use SkBuff" },
+  },
+  { decorator: "tcAction", example: "@tcAction", section: bare("action"), context: { hint: "use SkBuff" } },
   { decorator: "socketFilter", example: "@socketFilter", section: bare("socket"), context: { hint: "use SkBuff" } },
   {
     decorator: "cgroupSkb", example: '@cgroupSkb("egress")',

@@ -18,6 +18,8 @@ import { attachRawTracepoint, attachTracing } from "./raw-tracepoint.js";
 import { attachSocketFilter } from "./socket-filter.js";
 import { attachSockMap } from "./sockmap.js";
 import { attachSkLookup } from "./sk-lookup.js";
+import { attachLwt, type LwtHook } from "./lwt.js";
+import { attachTcAction } from "./tc-action.js";
 import { attachTc } from "./tc.js";
 import { attachTcx, type TcDirection } from "./tcx.js";
 import { attachTracepoint } from "./tracepoint.js";
@@ -37,7 +39,9 @@ import { attachXdp, type XdpMode } from "./xdp.js";
  * - perf_event: `event`, `frequency` | `samplePeriod`, `cpus`, `pid`;
  * - xdp: `interface`, `mode`, `netns`;  tc/tcx: `interface`, `direction` (default: from the section), `netns`;
  * - socket: `socket`;  cgroup hooks (sock_ops too): `cgroup`;  flow_dissector: `netns`;  iter over a map: `map`;
- * - sk_skb, sk_msg: `map` (the sockmap or sockhash whose sockets they run on);  sk_lookup: `netns`.
+ * - sk_skb, sk_msg: `map` (the sockmap or sockhash whose sockets they run on);  sk_lookup: `netns`;
+ * - lwt_in/lwt_out/lwt_xmit: `route` + `interface` (+ `gateway`, `headroom`, `netns`): a new route with the program as its encapsulation;
+ * - action (sched_act): `interface`, `direction` (+ `priority`, `handle`, `netns`): a matchall filter with the program as its action.
  */
 export interface AttachOptions extends Partial<Omit<PerfEventAttachOptions, "event">> {
   /** kprobe/kretprobe: the kernel function (bcc's `attach_kprobe(event=…)`), "name" or "name+offset". */
@@ -69,6 +73,12 @@ export interface AttachOptions extends Partial<Omit<PerfEventAttachOptions, "eve
   socket?: number | Fd;
   cgroup?: string | Fd;
   map?: Fd | number;
+  /** lwt_in/out/xmit: the destination of the route that carries the program ("10.0.0.2/32", "fd00::/64"). */
+  route?: string;
+  /** lwt_in/out/xmit: the route's next hop (default: the destination is on the link). */
+  gateway?: string;
+  /** lwt_xmit: bytes the program may push in front of the packet (at most 256). */
+  headroom?: number;
 }
 
 export interface AttachContext {
@@ -153,6 +163,22 @@ export function attachProgram(ctx: AttachContext, o: AttachOptions = {}): Link {
       return attachSockMap(program, progFd, kind.expectedAttachType!, section, { map: need(o.map, "map (the sockmap or sockhash: its fd)", ctx) });
     case "sk_lookup":
       return attachSkLookup(program, progFd, { netns: o.netns });
+    case "lwt":
+      return attachLwt(program, progFd, section.slice("lwt_".length) as LwtHook, {
+        route: need(o.route, 'route (the destination prefix, e.g. "10.0.0.2/32")', ctx),
+        interface: need(o.interface, "interface (name or index)", ctx),
+        gateway: o.gateway,
+        headroom: o.headroom,
+        netns: o.netns,
+      });
+    case "tc_action":
+      return attachTcAction(program, progFd, {
+        interface: need(o.interface, "interface (name or index)", ctx),
+        direction: need(o.direction, 'direction ("ingress" or "egress")', ctx),
+        netns: o.netns,
+        priority: o.priority,
+        handle: o.handle,
+      });
     case "flow_dissector":
       return attachFlowDissector(program, progFd, { netns: o.netns });
     case "struct_ops":

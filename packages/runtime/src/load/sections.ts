@@ -27,6 +27,8 @@ export type Hook =
   | "flow_dissector" // attach({ netns })
   | "sockmap" // sk_skb, sk_msg: attach({ map }), a sockmap or sockhash
   | "sk_lookup" // attach({ netns })
+  | "lwt" // lwt_in/out/xmit: attach({ route, interface }), a route with bpf encapsulation
+  | "tc_action" // sched_act: attach({ interface, direction }), a matchall filter with a bpf action
   | "struct_ops" // registered through its struct_ops map
   | "none"; // loaded only: run through BPF_PROG_TEST_RUN or attached by hand
 
@@ -64,7 +66,7 @@ const defs: SectionDef[] = [
   { name: "tcx/egress", progType: ProgType.SCHED_CLS, expectedAttachType: AttachType.TCX_EGRESS, hook: "tcx" },
   { name: "tc", progType: ProgType.SCHED_CLS, hook: "tc" },
   { name: "classifier", progType: ProgType.SCHED_CLS, hook: "tc" },
-  { name: "action", progType: ProgType.SCHED_ACT, hook: "none" },
+  { name: "action", progType: ProgType.SCHED_ACT, hook: "tc_action" },
   { name: "tracepoint+", progType: ProgType.TRACEPOINT, hook: "tracepoint" },
   { name: "tp+", progType: ProgType.TRACEPOINT, hook: "tracepoint" },
   { name: "raw_tracepoint+", progType: ProgType.RAW_TRACEPOINT, hook: "raw_tracepoint" },
@@ -92,9 +94,9 @@ const defs: SectionDef[] = [
   { name: "xdp.frags", progType: ProgType.XDP, expectedAttachType: AttachType.XDP, flags: ProgFlags.XDP_HAS_FRAGS, hook: "xdp" },
   { name: "xdp", progType: ProgType.XDP, expectedAttachType: AttachType.XDP, hook: "xdp" },
   { name: "perf_event", progType: ProgType.PERF_EVENT, hook: "perf_event" },
-  { name: "lwt_in", progType: ProgType.LWT_IN, hook: "none" },
-  { name: "lwt_out", progType: ProgType.LWT_OUT, hook: "none" },
-  { name: "lwt_xmit", progType: ProgType.LWT_XMIT, hook: "none" },
+  { name: "lwt_in", progType: ProgType.LWT_IN, hook: "lwt" },
+  { name: "lwt_out", progType: ProgType.LWT_OUT, hook: "lwt" },
+  { name: "lwt_xmit", progType: ProgType.LWT_XMIT, hook: "lwt" },
   { name: "lwt_seg6local", progType: ProgType.LWT_SEG6LOCAL, hook: "none" },
   { name: "sockops", progType: ProgType.SOCK_OPS, expectedAttachType: AttachType.CGROUP_SOCK_OPS, hook: "cgroup" },
   { name: "sk_skb/stream_parser", progType: ProgType.SK_SKB, expectedAttachType: AttachType.SK_SKB_STREAM_PARSER, hook: "sockmap" },

@@ -132,6 +132,13 @@ export const TCX_PASS = 0;
 export const TCX_DROP = 2;
 export const TCX_REDIRECT = 7;
 
+/** Program results of lightweight tunnel and flow dissector programs (`enum bpf_ret_code`). */
+export const BPF_OK = 0;
+export const BPF_DROP = 2;
+export const BPF_REDIRECT = 7;
+/** lwt_in/lwt_xmit: route the packet again (its headers were changed). Kernel 5.3. */
+export const BPF_LWT_REROUTE = 128;
+
 /** Results of socket-level programs: sk_skb, sk_msg, cgroup_skb (1 allows, 0 denies). */
 export const SK_DROP = 0;
 export const SK_PASS = 1;

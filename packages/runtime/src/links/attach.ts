@@ -6,7 +6,7 @@
 import { NotSupportedError } from "../errors.js";
 import type { Fd } from "../sys/fd.js";
 import type { ProgramKind } from "../load/sections.js";
-import { AttachType, progTypeName } from "../load/types.js";
+import { AttachType, ProgType, progTypeName } from "../load/types.js";
 import { attachCgroup } from "./cgroup.js";
 import { attachFlowDissector } from "./flow-dissector.js";
 import { attachIter } from "./iter.js";
@@ -34,6 +34,7 @@ import { attachXdp, type XdpMode } from "./xdp.js";
  * - kprobe/kretprobe: `function` ("do_unlinkat", "fn+0x10"; default: the section's); ksyscall/kretsyscall:
  *   `syscall` ("openat"; default: the section's), resolved to the architecture's function (ksyscall.ts);
  * - tracepoint: `tracepoint` ("syscalls/sys_enter_openat" or bcc's "syscalls:sys_enter_openat"; default: the section's);
+ *   raw_tp, raw_tp.w: `tracepoint` ("sched_switch"; default: the section's);
  * - kprobe.multi/kretprobe.multi: `symbols` | `pattern` (default: the section's glob), `cookies`;
  * - usdt: `binary`, `provider`, `name` (default: from the section), `pid`, `cookie`;
  * - perf_event: `event`, `frequency` | `samplePeriod`, `cpus`, `pid`;
@@ -102,7 +103,7 @@ export function attachProgram(ctx: AttachContext, o: AttachOptions = {}): Link {
     case "tracepoint":
       return attachTracepoint(program, progFd, need(o.tracepoint?.replace(":", "/") ?? (target || undefined), 'tracepoint ("category/name")', ctx), section);
     case "raw_tracepoint":
-      return attachRawTracepoint(program, progFd, target, section);
+      return attachRawTracepoint(program, progFd, o.tracepoint ?? target, section, kind.progType === ProgType.RAW_TRACEPOINT_WRITABLE);
     case "kprobe":
     case "kretprobe":
       if (kind.expectedAttachType === AttachType.TRACE_KPROBE_MULTI) {

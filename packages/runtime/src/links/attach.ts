@@ -20,6 +20,7 @@ import { attachSockMap } from "./sockmap.js";
 import { attachSkLookup } from "./sk-lookup.js";
 import { attachLwt, type LwtHook } from "./lwt.js";
 import { attachTcAction } from "./tc-action.js";
+import { attachLirc } from "./lirc.js";
 import { attachTc } from "./tc.js";
 import { attachTcx, type TcDirection } from "./tcx.js";
 import { attachTracepoint } from "./tracepoint.js";
@@ -42,6 +43,7 @@ import { attachXdp, type XdpMode } from "./xdp.js";
  * - socket: `socket`;  cgroup hooks (sock_ops too): `cgroup`;  flow_dissector: `netns`;  iter over a map: `map`;
  * - sk_skb, sk_msg: `map` (the sockmap or sockhash whose sockets they run on);  sk_lookup: `netns`;
  * - lwt_in/lwt_out/lwt_xmit: `route` + `interface` (+ `gateway`, `headroom`, `netns`): a new route with the program as its encapsulation;
+ * - lirc_mode2: `device` ("/dev/lirc0");
  * - action (sched_act): `interface`, `direction` (+ `priority`, `handle`, `netns`): a matchall filter with the program as its action.
  */
 export interface AttachOptions extends Partial<Omit<PerfEventAttachOptions, "event">> {
@@ -80,6 +82,8 @@ export interface AttachOptions extends Partial<Omit<PerfEventAttachOptions, "eve
   gateway?: string;
   /** lwt_xmit: bytes the program may push in front of the packet (at most 256). */
   headroom?: number;
+  /** lirc_mode2: the LIRC device ("/dev/lirc0"). */
+  device?: string;
 }
 
 export interface AttachContext {
@@ -172,6 +176,8 @@ export function attachProgram(ctx: AttachContext, o: AttachOptions = {}): Link {
         headroom: o.headroom,
         netns: o.netns,
       });
+    case "lirc":
+      return attachLirc(program, progFd, { device: need(o.device, 'device (a LIRC device, e.g. "/dev/lirc0")', ctx) });
     case "tc_action":
       return attachTcAction(program, progFd, {
         interface: need(o.interface, "interface (name or index)", ctx),

@@ -28,6 +28,7 @@ export type Hook =
   | "sockmap" // sk_skb, sk_msg: attach({ map }), a sockmap or sockhash
   | "sk_lookup" // attach({ netns })
   | "lwt" // lwt_in/out/xmit: attach({ route, interface }), a route with bpf encapsulation
+  | "lirc" // lirc_mode2: attach({ device: "/dev/lirc0" })
   | "tc_action" // sched_act: attach({ interface, direction }), a matchall filter with a bpf action
   | "struct_ops" // registered through its struct_ops map
   | "none"; // loaded only: run through BPF_PROG_TEST_RUN or attached by hand
@@ -80,7 +81,7 @@ const defs: SectionDef[] = [
   { name: "fentry.s+", progType: ProgType.TRACING, expectedAttachType: AttachType.TRACE_FENTRY, flags: ProgFlags.SLEEPABLE, hook: "tracing", needsAttachBtfId: true },
   { name: "fmod_ret.s+", progType: ProgType.TRACING, expectedAttachType: AttachType.MODIFY_RETURN, flags: ProgFlags.SLEEPABLE, hook: "tracing", needsAttachBtfId: true },
   { name: "fexit.s+", progType: ProgType.TRACING, expectedAttachType: AttachType.TRACE_FEXIT, flags: ProgFlags.SLEEPABLE, hook: "tracing", needsAttachBtfId: true },
-  { name: "freplace+", progType: ProgType.EXT, hook: "none", needsAttachBtfId: true },
+  { name: "freplace+", progType: ProgType.EXT, hook: "tracing", needsAttachBtfId: true },
   { name: "lsm+", progType: ProgType.LSM, expectedAttachType: AttachType.LSM_MAC, hook: "lsm", needsAttachBtfId: true },
   { name: "lsm.s+", progType: ProgType.LSM, expectedAttachType: AttachType.LSM_MAC, flags: ProgFlags.SLEEPABLE, hook: "lsm", needsAttachBtfId: true },
   { name: "lsm_cgroup+", progType: ProgType.LSM, expectedAttachType: AttachType.LSM_CGROUP, hook: "none", needsAttachBtfId: true },
@@ -104,7 +105,7 @@ const defs: SectionDef[] = [
   { name: "sk_skb/verdict", progType: ProgType.SK_SKB, expectedAttachType: AttachType.SK_SKB_VERDICT, hook: "sockmap" },
   { name: "sk_skb", progType: ProgType.SK_SKB, hook: "none" },
   { name: "sk_msg", progType: ProgType.SK_MSG, expectedAttachType: AttachType.SK_MSG_VERDICT, hook: "sockmap" },
-  { name: "lirc_mode2", progType: ProgType.LIRC_MODE2, expectedAttachType: AttachType.LIRC_MODE2, hook: "none" },
+  { name: "lirc_mode2", progType: ProgType.LIRC_MODE2, expectedAttachType: AttachType.LIRC_MODE2, hook: "lirc" },
   { name: "flow_dissector", progType: ProgType.FLOW_DISSECTOR, expectedAttachType: AttachType.FLOW_DISSECTOR, hook: "flow_dissector" },
   { name: "cgroup_skb/ingress", progType: ProgType.CGROUP_SKB, expectedAttachType: AttachType.CGROUP_INET_INGRESS, hook: "cgroup" },
   { name: "cgroup_skb/egress", progType: ProgType.CGROUP_SKB, expectedAttachType: AttachType.CGROUP_INET_EGRESS, hook: "cgroup" },

@@ -115,3 +115,11 @@ export function lwt(hook_: "in" | "out" | "xmit" | "seg6local"): MethodDecorator
  * 4.8; CONFIG_NET_ACT_BPF and CONFIG_NET_CLS_MATCHALL).
  */
 export const tcAction: (method: Function, context: ClassMethodDecoratorContext) => void = bare;
+
+/**
+ * `SEC("lirc_mode2")`: an infrared decoder, run for every pulse, space or timeout a LIRC device
+ * receives (`LircMode2Context`: `sample`, the kind in the high byte, `LIRC_MODE2_PULSE`..., and
+ * the duration in µs in the low 24 bits); it reports keys with `bpf.rcKeydown`/`bpf.rcRepeat`.
+ * Attach with `attach({ device: "/dev/lirc0" })`. Kernel 4.18 (CONFIG_BPF_LIRC_MODE2).
+ */
+export const lircMode2: (method: Function, context: ClassMethodDecoratorContext) => void = bare;

@@ -17,4 +17,9 @@ export const guestObjects = {
   "attach-targets.o": ["test/fixtures/attach-targets.bpf.ts", "SyscallProbes"],
   // Seed 003's tracer on its kprobes/kretprobes (test/vm/cases/syscall-tracer.mjs).
   "syscall-tracer.o": ["examples/syscall-tracer.bpf.ts", "SyscallTracer"],
+  // Program types this kernel refuses or cannot attach (test/vm/cases/progtypes.mjs).
+  "freplace-verdict.o": ["test/fixtures/freplace.bpf.ts", "Verdict"],
+  "freplace-dropall.o": ["test/fixtures/freplace.bpf.ts", "DropAll"],
+  "tc-action.o": ["test/fixtures/tc-action.bpf.ts", "ActionCounter"],
+  "lirc.o": ["test/fixtures/lirc.bpf.ts", "PulseCounter"],
 };

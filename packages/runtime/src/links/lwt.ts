@@ -5,8 +5,10 @@
  * 4.10 (CONFIG_LWTUNNEL_BPF). Not a BPF link: closing deletes the route. lwt_in runs on packets
  * the route forwards or delivers from input, lwt_out on locally generated packets before output,
  * lwt_xmit just before they are transmitted (it may push headers: `headroom`).
- * lwt_seg6local programs are an action of an IPv6 segment routing route (`encap seg6local action
- * End.BPF`, CONFIG_IPV6_SEG6_LWTUNNEL): not attached by tsbpf (see docs/hooks-and-maps.md).
+ * lwt_seg6local programs are the End.BPF action of an IPv6 segment routing route (`ip -6 route add
+ * <segment> encap seg6local action End.BPF endpoint fd <n> dev <if>`, kernel 4.18 with
+ * CONFIG_IPV6_SEG6_LWTUNNEL and CONFIG_IPV6_SEG6_BPF): packets whose active segment is the
+ * route's destination run the program, then go on to their next segment.
  */
 import { BpfError, NotSupportedError } from "../errors.js";
 import { littleEndian } from "../sys/attr.js";
@@ -32,12 +34,18 @@ const LWTUNNEL_ENCAP_BPF = 6;
 const LWT_BPF_PROG_FD = 1;
 const LWT_BPF_PROG_NAME = 2;
 const LWT_BPF_XMIT_HEADROOM = 4;
+const LWTUNNEL_ENCAP_SEG6_LOCAL = 7;
+const SEG6_LOCAL_ACTION = 1;
+const SEG6_LOCAL_BPF = 8;
+const SEG6_LOCAL_ACTION_END_BPF = 15;
+const SEG6_LOCAL_BPF_PROG = 1;
+const SEG6_LOCAL_BPF_PROG_NAME = 2;
 /** LWT_BPF_IN, LWT_BPF_OUT, LWT_BPF_XMIT. */
 const hookAttr = { in: 1, out: 2, xmit: 3 } as const;
 /** LWT_BPF_MAX_HEADROOM. */
 const MAX_HEADROOM = 256;
 
-export type LwtHook = keyof typeof hookAttr;
+export type LwtHook = keyof typeof hookAttr | "seg6local";
 
 export interface LwtOptions {
   /** The route's destination: "10.0.0.2/32", "fd00::/64"; a bare address is a host route. */
@@ -62,7 +70,21 @@ function u16(value: number): Uint8Array {
   return out;
 }
 
-/** Attaches an lwt_in/lwt_out/lwt_xmit program as the bpf encapsulation of a new route. Kernel 4.10. */
+/** The route's encapsulation: a bpf one for in/out/xmit, a seg6local End.BPF action for seg6local. */
+function encapsulation(program: string, progFd: number, hook: LwtHook, headroom: number | undefined): { type: number; attrs: RtAttr[] } {
+  const prog: RtAttr[] = hook === "seg6local"
+    ? [{ type: SEG6_LOCAL_BPF_PROG, value: progFd }, { type: SEG6_LOCAL_BPF_PROG_NAME, value: program }]
+    : [{ type: LWT_BPF_PROG_FD, value: progFd }, { type: LWT_BPF_PROG_NAME, value: program }];
+  if (hook === "seg6local") return { type: LWTUNNEL_ENCAP_SEG6_LOCAL, attrs: [{ type: SEG6_LOCAL_ACTION, value: SEG6_LOCAL_ACTION_END_BPF }, { type: SEG6_LOCAL_BPF, value: prog }] };
+  const attrs: RtAttr[] = [{ type: hookAttr[hook], value: prog }];
+  if (headroom) attrs.push({ type: LWT_BPF_XMIT_HEADROOM, value: headroom });
+  return { type: LWTUNNEL_ENCAP_BPF, attrs };
+}
+
+/**
+ * Attaches an lwt_in/lwt_out/lwt_xmit program as the bpf encapsulation of a new route (kernel
+ * 4.10), or an lwt_seg6local program as the End.BPF action of a new IPv6 route (4.18).
+ */
 export function attachLwt(program: string, progFd: number, hook: LwtHook, options: LwtOptions): Link {
   const dst = parsePrefix(options.route);
   const gateway = options.gateway === undefined ? undefined : parseAddress(options.gateway);
@@ -70,19 +92,21 @@ export function attachLwt(program: string, progFd: number, hook: LwtHook, option
   if (options.headroom !== undefined && (hook !== "xmit" || !Number.isInteger(options.headroom) || options.headroom < 0 || options.headroom > MAX_HEADROOM)) {
     throw new TypeError(`headroom is for lwt_xmit programs, 0-${MAX_HEADROOM} bytes (got ${options.headroom} for lwt_${hook})`);
   }
+  if (hook === "seg6local" && dst.family !== 10) throw new TypeError(`an End.BPF route is an IPv6 route (got ${options.route})`);
   return inNetns(options.netns, () => {
     const oif = interfaceIndex(options.interface);
-    const what = `route ${options.route}${gateway ? ` via ${options.gateway}` : ""} dev ${options.interface} encap bpf ${hook}${options.netns ? ` in netns ${options.netns}` : ""}`;
+    const how = hook === "seg6local" ? "encap seg6local action End.BPF" : `encap bpf ${hook}`;
+    const what = `route ${options.route}${gateway ? ` via ${options.gateway}` : ""} dev ${options.interface} ${how}${options.netns ? ` in netns ${options.netns}` : ""}`;
     const header = rtmsg(dst.family, dst.length, gateway ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK);
     const where: RtAttr[] = [{ type: RTA_DST, value: dst.bytes }, { type: RTA_OIF, value: oif }];
     if (gateway) where.push({ type: RTA_GATEWAY, value: gateway.bytes });
-    const encap: RtAttr[] = [{ type: hookAttr[hook], value: [{ type: LWT_BPF_PROG_FD, value: progFd }, { type: LWT_BPF_PROG_NAME, value: program }] }];
-    if (options.headroom) encap.push({ type: LWT_BPF_XMIT_HEADROOM, value: options.headroom });
+    const encap = encapsulation(program, progFd, hook, options.headroom);
     const nl = new RouteNetlink();
     try {
-      const r = nl.requestRaw(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, header, [...where, { type: RTA_ENCAP_TYPE, value: u16(LWTUNNEL_ENCAP_BPF) }, { type: RTA_ENCAP, value: encap }]);
+      const r = nl.requestRaw(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, header, [...where, { type: RTA_ENCAP_TYPE, value: u16(encap.type) }, { type: RTA_ENCAP, value: encap.attrs }]);
       if (r === -Errno.EOPNOTSUPP) {
-        throw new NotSupportedError(what, "the kernel has no bpf lightweight tunnels (CONFIG_LWTUNNEL_BPF, kernel 4.10)", { errno: -r, syscall: "rtnetlink RTM_NEWROUTE" });
+        const option = hook === "seg6local" ? "CONFIG_IPV6_SEG6_LWTUNNEL and CONFIG_IPV6_SEG6_BPF, kernel 4.18" : "CONFIG_LWTUNNEL_BPF, kernel 4.10";
+        throw new NotSupportedError(what, `the kernel has no ${hook === "seg6local" ? "seg6local End.BPF routes" : "bpf lightweight tunnels"} (${option})`, { errno: -r, syscall: "rtnetlink RTM_NEWROUTE" });
       }
       if (r === -Errno.EEXIST) throw BpfError.fromErrno("rtnetlink", -r, `adding ${what}: a route to ${options.route} is already in the main table (delete it, or route a narrower prefix)`);
       if (r < 0) throw BpfError.fromErrno("rtnetlink", -r, `adding ${what}`);

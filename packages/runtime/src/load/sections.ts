@@ -27,7 +27,7 @@ export type Hook =
   | "flow_dissector" // attach({ netns })
   | "sockmap" // sk_skb, sk_msg: attach({ map }), a sockmap or sockhash
   | "sk_lookup" // attach({ netns })
-  | "lwt" // lwt_in/out/xmit: attach({ route, interface }), a route with bpf encapsulation
+  | "lwt" // lwt_in/out/xmit/seg6local: attach({ route, interface }), a route with bpf encapsulation (End.BPF)
   | "lirc" // lirc_mode2: attach({ device: "/dev/lirc0" })
   | "tc_action" // sched_act: attach({ interface, direction }), a matchall filter with a bpf action
   | "struct_ops" // registered through its struct_ops map
@@ -98,7 +98,7 @@ const defs: SectionDef[] = [
   { name: "lwt_in", progType: ProgType.LWT_IN, hook: "lwt" },
   { name: "lwt_out", progType: ProgType.LWT_OUT, hook: "lwt" },
   { name: "lwt_xmit", progType: ProgType.LWT_XMIT, hook: "lwt" },
-  { name: "lwt_seg6local", progType: ProgType.LWT_SEG6LOCAL, hook: "none" },
+  { name: "lwt_seg6local", progType: ProgType.LWT_SEG6LOCAL, hook: "lwt" },
   { name: "sockops", progType: ProgType.SOCK_OPS, expectedAttachType: AttachType.CGROUP_SOCK_OPS, hook: "cgroup" },
   { name: "sk_skb/stream_parser", progType: ProgType.SK_SKB, expectedAttachType: AttachType.SK_SKB_STREAM_PARSER, hook: "sockmap" },
   { name: "sk_skb/stream_verdict", progType: ProgType.SK_SKB, expectedAttachType: AttachType.SK_SKB_STREAM_VERDICT, hook: "sockmap" },

@@ -200,7 +200,7 @@ for (const suite of suites) describe.skipIf(skip)(`compile once, run on another 
   it("the guest ran on another kernel and every case passed", () => {
     expect([...results.keys()].sort()).toEqual([
       "002 fentry-link (printk)", "002 kprobe-link (printk)", "003 syscall tracer on kprobes/kretprobes", "004 kfunc/kretfunc vfs_read", "004 kprobe/kretprobe tcp_v4_connect",
-      "@kprobeMulti/@kretprobeMulti (DSL)", "@ksyscall/@kretsyscall openat, @kprobe()/@kretprobe() at attach()", "execsnoop", "freplace (@freplace of a @globalFunction)", "kprobe.multi (glob)", "kretprobe.multi", "lirc_mode2 (@lircMode2) on rc-loopback", "lsm + fmod_ret", "tc action (@tcAction) on a veth", "unlink fentry/fexit", "unlink kprobe/kretprobe",
+      "@kprobeMulti/@kretprobeMulti (DSL)", "@ksyscall/@kretsyscall openat, @kprobe()/@kretprobe() at attach()", "execsnoop", "freplace (@freplace of a @globalFunction)", "kprobe.multi (glob)", "kretprobe.multi", "lirc_mode2 (@lircMode2) on rc-loopback", "lsm + fmod_ret", "lwt_seg6local (@lwt(\"seg6local\")): End.BPF on an SRv6 route", "tc action (@tcAction) on a veth", "unlink fentry/fexit", "unlink kprobe/kretprobe",
     ]);
     const kernels = new Set([...results.values()].map((r) => r.kernel));
     expect(kernels.size).toBe(1);
@@ -334,7 +334,7 @@ for (const suite of suites) describe.skipIf(skip)(`compile once, run on another 
     expect(checks.map((c) => c.actual)).toEqual([28, [2, [1, 1, 1], 2], ["3n", "5n"]]);
   });
 
-  for (const [name, option] of [["tc action (@tcAction) on a veth", "CONFIG_NET_ACT_BPF"], ["lirc_mode2 (@lircMode2) on rc-loopback", "CONFIG_BPF_LIRC_MODE2"]] as const) {
+  for (const [name, option] of [["tc action (@tcAction) on a veth", "CONFIG_NET_ACT_BPF"], ["lwt_seg6local (@lwt(\"seg6local\")): End.BPF on an SRv6 route", "CONFIG_IPV6_SEG6_LWTUNNEL"], ["lirc_mode2 (@lircMode2) on rc-loopback", "CONFIG_BPF_LIRC_MODE2"]] as const) {
     it(`${name}: what the program counted against what the guest sent`, (ctx) => {
       const missing = results.get(name)?.missing;
       if (missing) {

@@ -21,5 +21,6 @@ export const guestObjects = {
   "freplace-verdict.o": ["test/fixtures/freplace.bpf.ts", "Verdict"],
   "freplace-dropall.o": ["test/fixtures/freplace.bpf.ts", "DropAll"],
   "tc-action.o": ["test/fixtures/tc-action.bpf.ts", "ActionCounter"],
+  "lwt.o": ["test/fixtures/lwt.bpf.ts", "LwtCounters"],
   "lirc.o": ["test/fixtures/lirc.bpf.ts", "PulseCounter"],
 };

@@ -1,8 +1,9 @@
 // Program types this kernel refuses or cannot attach (issue 17), in the guest: freplace (EXT:
-// lockdown refuses it here), a tc action on a veth (this kernel has no act_bpf or matchall), and
+// lockdown refuses it here), a tc action on a veth (this kernel has no act_bpf or matchall), an
+// SRv6 End.BPF route (this kernel has no CONFIG_IPV6_SEG6_LWTUNNEL), and
 // an infrared decoder on rc-loopback's LIRC device (this kernel has no CONFIG_BPF_LIRC_MODE2).
-// Objects compiled on the host from test/fixtures/freplace.bpf.ts, tc-action.bpf.ts and
-// lirc.bpf.ts (test/vm/guest-objects.mjs); the host's assertions are in test/other-kernel.test.ts.
+// Objects compiled on the host from test/fixtures/freplace.bpf.ts, tc-action.bpf.ts, lwt.bpf.ts
+// and lirc.bpf.ts (test/vm/guest-objects.mjs); the host's assertions are in test/other-kernel.test.ts.
 import { execFileSync } from "node:child_process";
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, writeSync } from "node:fs";
 import { loadObject } from "../../../packages/runtime/dist/index.js";
@@ -67,6 +68,76 @@ async function tcActionChecks(object) {
   }
 }
 
+/** Counters of `netns`'s /proc/net/snmp6 by name. */
+function snmp6(netns, ...names) {
+  const text = execFileSync("ip", ["netns", "exec", netns, "cat", "/proc/net/snmp6"], { encoding: "utf8" });
+  return names.reduce((sum, name) => sum + Number(new RegExp(`^${name}\\s+(\\d+)$`, "m").exec(text)?.[1] ?? NaN), 0);
+}
+
+/**
+ * Datagrams from the sender namespace to its own fd00::1 through the segment fc00::100 at the
+ * receiver (a segment routing header, set with IPV6_RTHDR: Node has no such socket option, Python does).
+ */
+function sendSrv6(netns, sends) {
+  const script = [
+    "import socket, struct",
+    "s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)",
+    "segments = [socket.inet_pton(socket.AF_INET6, a) for a in ('fd00::1', 'fc00::100')]",
+    // nexthdr, hdrlen (2 per segment), type 4, segments_left, first_segment (last entry), flags, tag
+    "s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_RTHDR, struct.pack('BBBBBBH', 0, 4, 4, 1, 1, 0, 0) + b''.join(segments))",
+    `for port, count in ${JSON.stringify(sends)}:`,
+    "    for i in range(count): s.sendto(b'srv6', ('fd00::1', port))",
+  ].join("\n");
+  execFileSync("ip", ["netns", "exec", netns, "python3", "-c", script]);
+}
+
+/**
+ * End.BPF on the receiver's route to the segment fc00::100: counts and drops SRv6 datagrams. The
+ * final segment is the sender's own address: End.BPF never delivers locally (seg6local looks the
+ * next segment up without local delivery), so what it lets through is forwarded back, and the
+ * receiver's forwarding statistics and the sender's UDP statistics count it.
+ */
+async function seg6Checks(object) {
+  const net = createTestNetwork("seg6");
+  const ip = (...args) => execFileSync("ip", args, { stdio: "pipe" });
+  try {
+    ip("-n", net.sender, "addr", "add", "fd00::1/64", "dev", net.senderIf, "nodad");
+    ip("-n", net.receiver, "addr", "add", "fd00::2/64", "dev", net.receiverIf, "nodad");
+    ip("-n", net.sender, "-6", "route", "add", "fc00::100/128", "via", "fd00::2");
+    ip("netns", "exec", net.receiver, "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1");
+    // Segment routing headers are accepted only where seg6_enabled says so (the final hop too).
+    for (const [netns, dev] of [[net.receiver, net.receiverIf], [net.sender, net.senderIf]]) {
+      for (const conf of ["all", "lo", dev]) ip("netns", "exec", netns, "sysctl", "-qw", `net.ipv6.conf.${conf}.seg6_enabled=1`);
+    }
+    const link = object.programs.get("onSeg6").attach({ route: "fc00::100/128", interface: net.receiverIf, netns: net.receiver });
+    let route;
+    let forwarded;
+    let delivered;
+    let counted;
+    try {
+      route = /seg6local action End\.BPF/.test(execFileSync("ip", ["-n", net.receiver, "-6", "route", "show", "fc00::100/128"], { encoding: "utf8" }));
+      const forwardedBefore = snmp6(net.receiver, "Ip6OutForwDatagrams");
+      const deliveredBefore = snmp6(net.sender, "Udp6InDatagrams", "Udp6NoPorts");
+      sendSrv6(net.sender, [[DROP_PORT, 3], [PASS_PORT, 5]]);
+      const deadline = Date.now() + 20_000;
+      while (Date.now() < deadline && snmp6(net.sender, "Udp6InDatagrams", "Udp6NoPorts") - deliveredBefore < 5) await new Promise((resolve) => setTimeout(resolve, 100));
+      forwarded = snmp6(net.receiver, "Ip6OutForwDatagrams") - forwardedBefore;
+      delivered = snmp6(net.sender, "Udp6InDatagrams", "Udp6NoPorts") - deliveredBefore;
+      counted = [object.variable("seg6Passed"), object.variable("seg6Dropped")];
+    } finally {
+      link.close();
+    }
+    const gone = !/seg6local/.test(execFileSync("ip", ["-n", net.receiver, "-6", "route", "show"], { encoding: "utf8" }));
+    return [{
+      what: "End.BPF on fc00::100: the route listed; 5 datagrams counted, forwarded to their last segment and delivered there; 3 counted and dropped; the route gone with the link",
+      expected: { route: true, counted: [5n, 3n], forwarded: 5, delivered: 5, gone: true },
+      actual: { route, counted, forwarded, delivered, gone },
+    }];
+  } finally {
+    net.cleanup();
+  }
+}
+
 /** rc-loopback's LIRC device (/dev/lircN): what it transmits, it receives. */
 function loopbackLirc() {
   execFileSync("modprobe", ["rc-loopback"]);
@@ -104,5 +175,6 @@ async function lircChecks(object) {
 export const progTypeCases = [
   { name: "freplace (@freplace of a @globalFunction)", object: "freplace-verdict.o", body: freplaceChecks, options: { attach: () => {} } },
   { name: "tc action (@tcAction) on a veth", object: "tc-action.o", body: tcActionChecks, options: { config: { passPort: PASS_PORT, dropPort: DROP_PORT }, attach: () => {}, needs: "CONFIG_NET_ACT_BPF" } },
+  { name: "lwt_seg6local (@lwt(\"seg6local\")): End.BPF on an SRv6 route", object: "lwt.o", body: seg6Checks, options: { config: { passPort: PASS_PORT, dropPort: DROP_PORT }, attach: () => {}, needs: "CONFIG_IPV6_SEG6_LWTUNNEL" } },
   { name: "lirc_mode2 (@lircMode2) on rc-loopback", object: "lirc.o", body: lircChecks, options: { attach: () => {}, needs: "CONFIG_BPF_LIRC_MODE2" } },
 ];

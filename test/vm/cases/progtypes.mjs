@@ -5,8 +5,11 @@
 // Objects compiled on the host from test/fixtures/freplace.bpf.ts, tc-action.bpf.ts, lwt.bpf.ts
 // and lirc.bpf.ts (test/vm/guest-objects.mjs); the host's assertions are in test/other-kernel.test.ts.
 import { execFileSync } from "node:child_process";
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, writeFileSync, writeSync } from "node:fs";
 import { loadObject } from "../../../packages/runtime/dist/index.js";
+// The door of the runtime's sys modules (its bundle keeps its own): see tc-action-veth.mjs.
+import "../../../packages/runtime/dist/sys/native.js";
+import { inNetns } from "../../../packages/runtime/dist/sys/netns.js";
 import { createTestNetwork } from "../../../packages/runtime/dist/testing/netns.js";
 import { dir } from "../harness.mjs";
 import { actionOnVeth } from "./tc-action-veth.mjs";
@@ -68,9 +71,9 @@ async function tcActionChecks(object) {
   }
 }
 
-/** Counters of `netns`'s /proc/net/snmp6 by name. */
+/** Counters of `netns`'s /proc/net/snmp6 by name (read from inside it: no process to start, slow under TCG). */
 function snmp6(netns, ...names) {
-  const text = execFileSync("ip", ["netns", "exec", netns, "cat", "/proc/net/snmp6"], { encoding: "utf8" });
+  const text = inNetns(netns, () => readFileSync("/proc/thread-self/net/snmp6", "utf8"));
   return names.reduce((sum, name) => sum + Number(new RegExp(`^${name}\\s+(\\d+)$`, "m").exec(text)?.[1] ?? NaN), 0);
 }
 
@@ -104,10 +107,12 @@ async function seg6Checks(object) {
     ip("-n", net.sender, "addr", "add", "fd00::1/64", "dev", net.senderIf, "nodad");
     ip("-n", net.receiver, "addr", "add", "fd00::2/64", "dev", net.receiverIf, "nodad");
     ip("-n", net.sender, "-6", "route", "add", "fc00::100/128", "via", "fd00::2");
-    ip("netns", "exec", net.receiver, "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1");
+    // sysctls written from inside the namespaces (a net sysctl file is its opener's namespace's).
+    const sysctl = (netns, name) => inNetns(netns, () => writeFileSync(`/proc/sys/net/ipv6/conf/${name}`, "1"));
+    sysctl(net.receiver, "all/forwarding");
     // Segment routing headers are accepted only where seg6_enabled says so (the final hop too).
     for (const [netns, dev] of [[net.receiver, net.receiverIf], [net.sender, net.senderIf]]) {
-      for (const conf of ["all", "lo", dev]) ip("netns", "exec", netns, "sysctl", "-qw", `net.ipv6.conf.${conf}.seg6_enabled=1`);
+      for (const conf of ["all", "lo", dev]) sysctl(netns, `${conf}/seg6_enabled`);
     }
     const link = object.programs.get("onSeg6").attach({ route: "fc00::100/128", interface: net.receiverIf, netns: net.receiver });
     let route;
@@ -120,7 +125,7 @@ async function seg6Checks(object) {
       const deliveredBefore = snmp6(net.sender, "Udp6InDatagrams", "Udp6NoPorts");
       sendSrv6(net.sender, [[DROP_PORT, 3], [PASS_PORT, 5]]);
       const deadline = Date.now() + 20_000;
-      while (Date.now() < deadline && snmp6(net.sender, "Udp6InDatagrams", "Udp6NoPorts") - deliveredBefore < 5) await new Promise((resolve) => setTimeout(resolve, 100));
+      while (Date.now() < deadline && snmp6(net.sender, "Udp6InDatagrams", "Udp6NoPorts") - deliveredBefore < 5) await new Promise((resolve) => setTimeout(resolve, 50));
       forwarded = snmp6(net.receiver, "Ip6OutForwDatagrams") - forwardedBefore;
       delivered = snmp6(net.sender, "Udp6InDatagrams", "Udp6NoPorts") - deliveredBefore;
       counted = [object.variable("seg6Passed"), object.variable("seg6Dropped")];

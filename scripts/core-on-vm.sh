@@ -18,4 +18,4 @@ npm run build >/dev/null
 node test/vm/compile-objects.mjs "$out"
 node test/vm/bundle-guest.mjs "$out/guest.mjs"
 # The guest sees this machine's root read-only; -w makes $out writable there (it leaves its BTF).
-"$VM" -t 300 -w "$out" node "$out/guest.mjs" "$out" | grep -v '^TSBPF-VM-CASE '
+"$VM" -t 420 -w "$out" node "$out/guest.mjs" "$out" | grep -v '^TSBPF-VM-CASE '

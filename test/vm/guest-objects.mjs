@@ -23,4 +23,10 @@ export const guestObjects = {
   "sk-storage-iter.o": ["test/fixtures/iterators-kernel.bpf.ts", "SocketTags"],
   // The user ring buffer on its first kernel, 6.1 (test/vm/cases/user-ringbuf.mjs).
   "user-ringbuf.o": ["test/fixtures/user-ringbuf.bpf.ts", "UserRingDrain"],
+  // Program types this kernel refuses or cannot attach (test/vm/cases/progtypes.mjs).
+  "freplace-verdict.o": ["test/fixtures/freplace.bpf.ts", "Verdict"],
+  "freplace-dropall.o": ["test/fixtures/freplace.bpf.ts", "DropAll"],
+  "tc-action.o": ["test/fixtures/tc-action.bpf.ts", "ActionCounter"],
+  "lwt.o": ["test/fixtures/lwt.bpf.ts", "LwtCounters"],
+  "lirc.o": ["test/fixtures/lirc.bpf.ts", "PulseCounter"],
 };

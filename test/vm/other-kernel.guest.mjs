@@ -26,6 +26,7 @@ import { syscallTracerCases } from "./cases/syscall-tracer.mjs";
 import { skbOutputCases } from "./cases/skb-output.mjs";
 import { skStorageIterCases } from "./cases/sk-storage-iter.mjs";
 import { userRingBufCases } from "./cases/user-ringbuf.mjs";
+import { progTypeCases } from "./cases/progtypes.mjs";
 // (programs.js, not the testing index: every module costs ~0.1 s to load under TCG)
 import { counterObject } from "../../packages/runtime/dist/testing/programs.js";
 
@@ -239,5 +240,5 @@ await runCase("002 fentry-link (printk)", "fentry-link.o", unlinkPrintkChecks(fe
 await runCase("004 kprobe/kretprobe tcp_v4_connect", "bcc-tcp-connect.o", tcpConnectChecks);
 await runCase("004 kfunc/kretfunc vfs_read", "bcc-vfs-read.o", vfsReadChecks);
 // Cases kept in their own modules (test/vm/cases/), one module a topic.
-for (const c of [...attachTargetCases, ...syscallTracerCases, ...skbOutputCases, ...skStorageIterCases, ...userRingBufCases]) await runCase(c.name, c.object, c.body, c.options);
+for (const c of [...attachTargetCases, ...syscallTracerCases, ...skbOutputCases, ...skStorageIterCases, ...userRingBufCases, ...progTypeCases]) await runCase(c.name, c.object, c.body, c.options);
 process.exit(failures() ? 1 : 0);

@@ -166,7 +166,9 @@ function compileProbe(model: ProbeModel, services: ProbeServices, source: { file
     for (const f of all.slice(1)) optimize(f.fn);
     const byName = new Map(all.map((f) => [f.fn.name, f.fn]));
     const refs = references(all.map((f) => f.fn));
-    const keep = new Set(all.filter((f) => f.sub && ts.getJSDocTags(f.sub.node).some((t) => t.tagName.text === "noinline")).map((f) => f.fn.name));
+    // `@noinline` JSDoc (C's __noinline) and `@globalFunction` methods (their own BTF function, for freplace) stay calls.
+    const isGlobal = (node: ts.Node) => ts.isMethodDeclaration(node) && (model.globalFunctions?.has(node) ?? false);
+    const keep = new Set(all.filter((f) => f.sub && (ts.getJSDocTags(f.sub.node).some((t) => t.tagName.text === "noinline") || isGlobal(f.sub.node))).map((f) => f.fn.name));
     for (const f of all) if (inlineCalls(f.fn, byName, refs, keep) || f.sub === undefined) optimize(f.fn);
     const kept = reachable(lowered.entry, byName);
     const functions = all.filter((f) => kept.has(f.fn));

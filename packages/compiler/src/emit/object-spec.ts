@@ -3,6 +3,7 @@
  * maps in `.maps`, global data in `.rodata`/`.data`/`.bss`), its struct_ops variables (`.struct_ops`)
  * and the BTF describing all of them.
  */
+import type { ts } from "ts-morph";
 import { FuncLinkage, MapType, VarLinkage, type LineInfo, type MapSpec, type ObjectSpec, type ProgramSpec } from "@tsbpf/object";
 import { sizeOf } from "../checker/layout.js";
 import { kindSize } from "../checker/kinds.js";
@@ -43,7 +44,9 @@ export function buildObjectSpec(probe: ProbeModel, programs: CompiledProgram[], 
       // Static linkage, as clang gives `static` functions: the verifier checks them in their caller's context.
       const params = sub.params.map((p) => ({ name: p.name, type: p.byReference || p.context ? btf.ptr(btf.type(p.type)) : btf.type(p.type) }));
       const subProto = btf.funcProto(sub.returnType ? btf.type(sub.returnType) : 0, params);
-      funcInfo.push({ instruction, typeId: btf.func(sub.name, subProto, FuncLinkage.Static) });
+      // `@globalFunction` methods: global linkage, verified on their own, replaceable by freplace programs.
+      const global = probe.globalFunctions?.has(sub.node as ts.MethodDeclaration) ?? false;
+      funcInfo.push({ instruction, typeId: btf.func(sub.name, subProto, global ? FuncLinkage.Global : FuncLinkage.Static) });
     }
     const lineInfo: LineInfo[] = code.lines.map(({ instruction, loc }) => ({
       instruction,

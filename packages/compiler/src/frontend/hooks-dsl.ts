@@ -56,6 +56,13 @@ export const dslHooks: readonly HookDef[] = [
     section: (args) => { const d = oneOf(args, DIRECTIONS); return d && `tcx/${d}`; },
     context: { hint: "use SkBuff" },
   },
+  {
+    decorator: "lwt", example: '@lwt("xmit")',
+    section: (args) => { const h = oneOf(args, ["in", "out", "xmit", "seg6local"]); return h && `lwt_${h}`; },
+    context: { hint: "use SkBuff" },
+  },
+  { decorator: "lircMode2", example: "@lircMode2", section: bare("lirc_mode2"), context: { readonly: "a LIRC sample is read-only", hint: "use LircMode2Context" } },
+  { decorator: "tcAction", example: "@tcAction", section: bare("action"), context: { hint: "use SkBuff" } },
   { decorator: "socketFilter", example: "@socketFilter", section: bare("socket"), context: { hint: "use SkBuff" } },
   {
     decorator: "cgroupSkb", example: '@cgroupSkb("egress")',
@@ -135,6 +142,11 @@ export const dslHooks: readonly HookDef[] = [
     decorator: "lsm", example: '@lsm("file_open")',
     section: (args) => { const s = literals(args, 1, 1); return s && IDENT.test(s[0]!) ? `lsm/${s[0]}` : undefined; },
     context: { readonly: "the hook's arguments are read-only", hint: "use TracingArgs" },
+  },
+  {
+    decorator: "freplace", example: '@freplace("verdict")',
+    section: (args) => { const s = literals(args, 1, 1); return s && IDENT.test(s[0]!) ? `freplace/${s[0]}` : undefined; },
+    context: { hint: "declare what the replaced function takes: the target program's context, e.g. (ctx: XdpContext)" },
   },
   {
     decorator: "fmodRet", example: '@fmodRet("security_file_open")',

@@ -78,6 +78,20 @@ export const hooks: readonly HookDef[] = [
     },
   },
   {
+    // BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE: as raw_tp, but the first argument points at a buffer
+    // the program may write (kernel 5.2).
+    decorator: "rawTracepointWritable",
+    example: '@rawTracepointWritable("bpf_test_finish")',
+    section: (args) => {
+      const s = identArgs(args, 1);
+      return s && `raw_tp.w/${s[0]}`;
+    },
+    context: {
+      readonly: "a raw tracepoint's arguments are read-only (write the buffer the first one points at)",
+      hint: "use an interface whose first member points at the writable buffer, e.g. { err: Ptr<i32> }",
+    },
+  },
+  {
     // BPF_PROG_TYPE_SYSCALL: runs only through BPF_PROG_TEST_RUN; the context is the caller's
     // struct, copied in and back out (kernel 5.14).
     decorator: "syscall",

@@ -187,6 +187,10 @@ function readMethod(member: ts.MethodDeclaration, model: ProbeModel, ctx: Fronte
     throw new CompileError(Codes.UnknownDecorator, spanOf(decorators[1]!.node), "a program has exactly one hook decorator");
   }
   const { node: decorator, name: decoratorName, args } = decorators[0]!;
+  if (decoratorName === "globalFunction") {
+    (model.globalFunctions ??= new Set()).add(member);
+    return; // a subprogram still, lowered if a program calls it, with global linkage
+  }
   const hook = hookOf(decoratorName);
   if (!hook) {
     throw new CompileError(Codes.UnknownDecorator, spanOf(decorator), `@${decoratorName} does not apply to methods`,

@@ -15,6 +15,11 @@ export interface ProbeModel {
   programs: ProgramModel[];
   /** struct_ops fields by name (frontend/struct-ops.ts). */
   structOps?: Record<string, StructOpsModel>;
+  /**
+   * Undecorated-as-programs methods marked `@globalFunction`: subprograms with global linkage in
+   * BTF, which the verifier checks on their own and freplace programs may replace.
+   */
+  globalFunctions?: Set<ts.MethodDeclaration>;
 }
 
 export interface MapModel {

@@ -186,7 +186,7 @@ function resolveOrExplain(L: LowerContext, type: ts.TypeNode, at: ts.Node, what:
 export function calledFunction(L: LowerContext, callee: ts.Expression): FunctionNode | undefined {
   if (ts.isPropertyAccessExpression(callee) && callee.expression.kind === ts.SyntaxKind.ThisKeyword) {
     const method = L.probe.node.members.find((m): m is ts.MethodDeclaration => ts.isMethodDeclaration(m) && m.name.getText() === callee.name.text);
-    if (method && (ts.getDecorators(method) ?? []).length === 0) return method;
+    if (method && ((ts.getDecorators(method) ?? []).length === 0 || L.probe.globalFunctions?.has(method))) return method;
     return undefined;
   }
   if (ts.isIdentifier(callee)) {

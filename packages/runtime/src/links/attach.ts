@@ -6,7 +6,7 @@
 import { NotSupportedError } from "../errors.js";
 import type { Fd } from "../sys/fd.js";
 import type { ProgramKind } from "../load/sections.js";
-import { AttachType, progTypeName } from "../load/types.js";
+import { AttachType, ProgType, progTypeName } from "../load/types.js";
 import { attachCgroup } from "./cgroup.js";
 import { attachFlowDissector } from "./flow-dissector.js";
 import { attachIter } from "./iter.js";
@@ -20,6 +20,9 @@ import { attachSockMap } from "./sockmap.js";
 import { attachSkLookup } from "./sk-lookup.js";
 import { attachSkReuseport } from "./sk-reuseport.js";
 import type { CgroupIterOrderName } from "./iter.js";
+import { attachLwt, type LwtHook } from "./lwt.js";
+import { attachTcAction } from "./tc-action.js";
+import { attachLirc } from "./lirc.js";
 import { attachTc } from "./tc.js";
 import { attachTcx, type TcDirection } from "./tcx.js";
 import { attachTracepoint } from "./tracepoint.js";
@@ -34,6 +37,7 @@ import { attachXdp, type XdpMode } from "./xdp.js";
  * - kprobe/kretprobe: `function` ("do_unlinkat", "fn+0x10"; default: the section's); ksyscall/kretsyscall:
  *   `syscall` ("openat"; default: the section's), resolved to the architecture's function (ksyscall.ts);
  * - tracepoint: `tracepoint` ("syscalls/sys_enter_openat" or bcc's "syscalls:sys_enter_openat"; default: the section's);
+ *   raw_tp, raw_tp.w: `tracepoint` ("sched_switch"; default: the section's);
  * - kprobe.multi/kretprobe.multi: `symbols` | `pattern` (default: the section's glob), `cookies`;
  * - usdt: `binary`, `provider`, `name` (default: from the section), `pid`, `cookie`;
  * - perf_event: `event`, `frequency` | `samplePeriod`, `cpus`, `pid`;
@@ -41,6 +45,9 @@ import { attachXdp, type XdpMode } from "./xdp.js";
  * - socket: `socket`;  cgroup hooks (sock_ops too): `cgroup`;  flow_dissector: `netns`;  iter over a map: `map`;
  * - sk_skb, sk_msg: `map` (the sockmap or sockhash whose sockets they run on);  sk_lookup: `netns`;
  * - sk_reuseport: `socket` (any socket of the SO_REUSEPORT group).
+ * - lwt_in/lwt_out/lwt_xmit: `route` + `interface` (+ `gateway`, `headroom`, `netns`): a new route with the program as its encapsulation;
+ * - lirc_mode2: `device` ("/dev/lirc0");
+ * - action (sched_act): `interface`, `direction` (+ `priority`, `handle`, `netns`): a matchall filter with the program as its action.
  */
 export interface AttachOptions extends Partial<Omit<PerfEventAttachOptions, "event">> {
   /** kprobe/kretprobe: the kernel function (bcc's `attach_kprobe(event=…)`), "name" or "name+offset". */
@@ -74,6 +81,14 @@ export interface AttachOptions extends Partial<Omit<PerfEventAttachOptions, "eve
   map?: Fd | number;
   /** iter/cgroup: the walk from `cgroup` (default "descendantsPre"). */
   order?: CgroupIterOrderName;
+  /** lwt_in/out/xmit: the destination of the route that carries the program ("10.0.0.2/32", "fd00::/64"). */
+  route?: string;
+  /** lwt_in/out/xmit: the route's next hop (default: the destination is on the link). */
+  gateway?: string;
+  /** lwt_xmit: bytes the program may push in front of the packet (at most 256). */
+  headroom?: number;
+  /** lirc_mode2: the LIRC device ("/dev/lirc0"). */
+  device?: string;
 }
 
 export interface AttachContext {
@@ -97,7 +112,7 @@ export function attachProgram(ctx: AttachContext, o: AttachOptions = {}): Link {
     case "tracepoint":
       return attachTracepoint(program, progFd, need(o.tracepoint?.replace(":", "/") ?? (target || undefined), 'tracepoint ("category/name")', ctx), section);
     case "raw_tracepoint":
-      return attachRawTracepoint(program, progFd, target, section);
+      return attachRawTracepoint(program, progFd, o.tracepoint ?? target, section, kind.progType === ProgType.RAW_TRACEPOINT_WRITABLE);
     case "kprobe":
     case "kretprobe":
       if (kind.expectedAttachType === AttachType.TRACE_KPROBE_MULTI) {
@@ -160,6 +175,24 @@ export function attachProgram(ctx: AttachContext, o: AttachOptions = {}): Link {
       return attachSkLookup(program, progFd, { netns: o.netns });
     case "sk_reuseport":
       return attachSkReuseport(program, progFd, { socket: need(o.socket, "socket (a descriptor of a socket of the SO_REUSEPORT group)", ctx) });
+    case "lwt":
+      return attachLwt(program, progFd, section.slice("lwt_".length) as LwtHook, {
+        route: need(o.route, 'route (the destination prefix, e.g. "10.0.0.2/32")', ctx),
+        interface: need(o.interface, "interface (name or index)", ctx),
+        gateway: o.gateway,
+        headroom: o.headroom,
+        netns: o.netns,
+      });
+    case "lirc":
+      return attachLirc(program, progFd, { device: need(o.device, 'device (a LIRC device, e.g. "/dev/lirc0")', ctx) });
+    case "tc_action":
+      return attachTcAction(program, progFd, {
+        interface: need(o.interface, "interface (name or index)", ctx),
+        direction: need(o.direction, 'direction ("ingress" or "egress")', ctx),
+        netns: o.netns,
+        priority: o.priority,
+        handle: o.handle,
+      });
     case "flow_dissector":
       return attachFlowDissector(program, progFd, { netns: o.netns });
     case "struct_ops":

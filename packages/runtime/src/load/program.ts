@@ -18,6 +18,7 @@ import { IterLink } from "../links/iter.js";
 import type { Link } from "../links/link.js";
 import type { BpfMap } from "../maps/map.js";
 import { attachBtfId } from "./attach-target.js";
+import { freplaceTarget } from "./freplace-target.js";
 import { funcInfoRecords, lineInfoRecords } from "./ext-info.js";
 import { programKind, type ProgramKind } from "./sections.js";
 import { testRun, type TestRunOptions, type TestRunOutput } from "./test-run.js";
@@ -37,6 +38,12 @@ export interface ProgramLoadOptions {
   logLevel?: number;
   /** Initial log buffer size in bytes (grown up to 16 MiB when the kernel needs more). */
   logSize?: number;
+  /**
+   * freplace programs: the loaded program whose global function they replace (libbpf's
+   * attach_prog_fd, `bpf_program__set_attach_target`); the function is the section's
+   * (`freplace/<function>`, `@freplace("<function>")`). Kernel 5.6.
+   */
+  freplaceTarget?: Fd | number;
 }
 
 export interface ProgramInfo {
@@ -167,6 +174,11 @@ function kernelVersionCode(): number {
 }
 
 /** The error for a failed load, given the log of the retry. */
+/** Program types a kernel has only with a build option: without it, BPF_PROG_LOAD says EINVAL, without a log. */
+const configGatedTypes: Partial<Record<number, string>> = {
+  [ProgType.LIRC_MODE2]: "CONFIG_BPF_LIRC_MODE2",
+};
+
 function loadFailure(program: ProgramSpec, kind: ProgramKind, errno: number, log: string): BpfError {
   if (errno === Errno.EPERM) {
     const missing = missingCapability("CAP_BPF") ?? (kind.progType === ProgType.TRACEPOINT || kind.progType === ProgType.KPROBE ? missingCapability("CAP_PERFMON") : undefined);
@@ -183,6 +195,10 @@ function loadFailure(program: ProgramSpec, kind: ProgramKind, errno: number, log
     }
   }
   if (log.trim()) return verifierError(program.name, errno, log, program.lineInfo);
+  const option = configGatedTypes[kind.progType];
+  if (errno === Errno.EINVAL && option) {
+    return new NotSupportedError(`${progTypeName(kind.progType)} program ${program.name}`, `the kernel does not know this program type (it is built without ${option})`, { errno, syscall: "BPF_PROG_LOAD" });
+  }
   if (errno === Errno.EINVAL && kind.progType === ProgType.SYSCALL) {
     return new NotSupportedError(`syscall program ${program.name}`, "the kernel refused BPF_PROG_TYPE_SYSCALL", { remedy: "needs Linux 5.14", errno, syscall: "BPF_PROG_LOAD" });
   }
@@ -211,7 +227,11 @@ export function loadProgram(program: ProgramSpec, instructions: ProgramSpec["ins
     flags: kind.flags,
   };
   if (kind.progType === ProgType.KPROBE) attr.kernVersion = kernelVersionCode();
-  if (kind.needsAttachBtfId) attr.attachBtfId = attachBtfId(program.section, kind);
+  if (kind.progType === ProgType.EXT) {
+    const target = freplaceTarget(program.section, kind.target, options.freplaceTarget);
+    attr.attachBtfObjFd = target.progFd;
+    attr.attachBtfId = target.btfId;
+  } else if (kind.needsAttachBtfId) attr.attachBtfId = attachBtfId(program.section, kind);
   if (kind.progType === ProgType.STRUCT_OPS && !ctx.structOps) {
     throw new ObjectError(`struct_ops program ${program.name} implements no member of any struct_ops variable (no relocation in .struct_ops points at it)`, { section: program.section });
   }

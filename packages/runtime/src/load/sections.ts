@@ -28,6 +28,9 @@ export type Hook =
   | "sockmap" // sk_skb, sk_msg: attach({ map }), a sockmap or sockhash
   | "sk_lookup" // attach({ netns })
   | "sk_reuseport" // attach({ socket }): a socket of the SO_REUSEPORT group
+  | "lwt" // lwt_in/out/xmit/seg6local: attach({ route, interface }), a route with bpf encapsulation (End.BPF)
+  | "lirc" // lirc_mode2: attach({ device: "/dev/lirc0" })
+  | "tc_action" // sched_act: attach({ interface, direction }), a matchall filter with a bpf action
   | "struct_ops" // registered through its struct_ops map
   | "none"; // loaded only: run through BPF_PROG_TEST_RUN or attached by hand
 
@@ -65,7 +68,7 @@ const defs: SectionDef[] = [
   { name: "tcx/egress", progType: ProgType.SCHED_CLS, expectedAttachType: AttachType.TCX_EGRESS, hook: "tcx" },
   { name: "tc", progType: ProgType.SCHED_CLS, hook: "tc" },
   { name: "classifier", progType: ProgType.SCHED_CLS, hook: "tc" },
-  { name: "action", progType: ProgType.SCHED_ACT, hook: "none" },
+  { name: "action", progType: ProgType.SCHED_ACT, hook: "tc_action" },
   { name: "tracepoint+", progType: ProgType.TRACEPOINT, hook: "tracepoint" },
   { name: "tp+", progType: ProgType.TRACEPOINT, hook: "tracepoint" },
   { name: "raw_tracepoint+", progType: ProgType.RAW_TRACEPOINT, hook: "raw_tracepoint" },
@@ -79,7 +82,7 @@ const defs: SectionDef[] = [
   { name: "fentry.s+", progType: ProgType.TRACING, expectedAttachType: AttachType.TRACE_FENTRY, flags: ProgFlags.SLEEPABLE, hook: "tracing", needsAttachBtfId: true },
   { name: "fmod_ret.s+", progType: ProgType.TRACING, expectedAttachType: AttachType.MODIFY_RETURN, flags: ProgFlags.SLEEPABLE, hook: "tracing", needsAttachBtfId: true },
   { name: "fexit.s+", progType: ProgType.TRACING, expectedAttachType: AttachType.TRACE_FEXIT, flags: ProgFlags.SLEEPABLE, hook: "tracing", needsAttachBtfId: true },
-  { name: "freplace+", progType: ProgType.EXT, hook: "none", needsAttachBtfId: true },
+  { name: "freplace+", progType: ProgType.EXT, hook: "tracing", needsAttachBtfId: true },
   { name: "lsm+", progType: ProgType.LSM, expectedAttachType: AttachType.LSM_MAC, hook: "lsm", needsAttachBtfId: true },
   { name: "lsm.s+", progType: ProgType.LSM, expectedAttachType: AttachType.LSM_MAC, flags: ProgFlags.SLEEPABLE, hook: "lsm", needsAttachBtfId: true },
   { name: "lsm_cgroup+", progType: ProgType.LSM, expectedAttachType: AttachType.LSM_CGROUP, hook: "none", needsAttachBtfId: true },
@@ -93,17 +96,17 @@ const defs: SectionDef[] = [
   { name: "xdp.frags", progType: ProgType.XDP, expectedAttachType: AttachType.XDP, flags: ProgFlags.XDP_HAS_FRAGS, hook: "xdp" },
   { name: "xdp", progType: ProgType.XDP, expectedAttachType: AttachType.XDP, hook: "xdp" },
   { name: "perf_event", progType: ProgType.PERF_EVENT, hook: "perf_event" },
-  { name: "lwt_in", progType: ProgType.LWT_IN, hook: "none" },
-  { name: "lwt_out", progType: ProgType.LWT_OUT, hook: "none" },
-  { name: "lwt_xmit", progType: ProgType.LWT_XMIT, hook: "none" },
-  { name: "lwt_seg6local", progType: ProgType.LWT_SEG6LOCAL, hook: "none" },
+  { name: "lwt_in", progType: ProgType.LWT_IN, hook: "lwt" },
+  { name: "lwt_out", progType: ProgType.LWT_OUT, hook: "lwt" },
+  { name: "lwt_xmit", progType: ProgType.LWT_XMIT, hook: "lwt" },
+  { name: "lwt_seg6local", progType: ProgType.LWT_SEG6LOCAL, hook: "lwt" },
   { name: "sockops", progType: ProgType.SOCK_OPS, expectedAttachType: AttachType.CGROUP_SOCK_OPS, hook: "cgroup" },
   { name: "sk_skb/stream_parser", progType: ProgType.SK_SKB, expectedAttachType: AttachType.SK_SKB_STREAM_PARSER, hook: "sockmap" },
   { name: "sk_skb/stream_verdict", progType: ProgType.SK_SKB, expectedAttachType: AttachType.SK_SKB_STREAM_VERDICT, hook: "sockmap" },
   { name: "sk_skb/verdict", progType: ProgType.SK_SKB, expectedAttachType: AttachType.SK_SKB_VERDICT, hook: "sockmap" },
   { name: "sk_skb", progType: ProgType.SK_SKB, hook: "none" },
   { name: "sk_msg", progType: ProgType.SK_MSG, expectedAttachType: AttachType.SK_MSG_VERDICT, hook: "sockmap" },
-  { name: "lirc_mode2", progType: ProgType.LIRC_MODE2, expectedAttachType: AttachType.LIRC_MODE2, hook: "none" },
+  { name: "lirc_mode2", progType: ProgType.LIRC_MODE2, expectedAttachType: AttachType.LIRC_MODE2, hook: "lirc" },
   { name: "flow_dissector", progType: ProgType.FLOW_DISSECTOR, expectedAttachType: AttachType.FLOW_DISSECTOR, hook: "flow_dissector" },
   { name: "cgroup_skb/ingress", progType: ProgType.CGROUP_SKB, expectedAttachType: AttachType.CGROUP_INET_INGRESS, hook: "cgroup" },
   { name: "cgroup_skb/egress", progType: ProgType.CGROUP_SKB, expectedAttachType: AttachType.CGROUP_INET_EGRESS, hook: "cgroup" },

@@ -31,6 +31,7 @@ export const Cmd = {
   OBJ_GET_INFO_BY_FD: 15,
   RAW_TRACEPOINT_OPEN: 17,
   BTF_LOAD: 18,
+  BTF_GET_FD_BY_ID: 19,
   MAP_LOOKUP_AND_DELETE_ELEM: 21,
   MAP_FREEZE: 22,
   MAP_LOOKUP_BATCH: 24,
@@ -403,9 +404,9 @@ export function mapBatch(cmd: number, map: Fd, b: { inBatch?: Uint8Array; outBat
   return { count, done: false };
 }
 
-/** BPF_MAP_GET_FD_BY_ID / BPF_PROG_GET_FD_BY_ID. Kernel 4.13. */
-export function getFdById(kind: "map" | "prog", id: number): Fd {
-  const cmd = kind === "map" ? Cmd.MAP_GET_FD_BY_ID : Cmd.PROG_GET_FD_BY_ID;
+/** BPF_MAP_GET_FD_BY_ID / BPF_PROG_GET_FD_BY_ID (kernel 4.13) / BPF_BTF_GET_FD_BY_ID (5.0). */
+export function getFdById(kind: "map" | "prog" | "btf", id: number): Fd {
+  const cmd = kind === "map" ? Cmd.MAP_GET_FD_BY_ID : kind === "prog" ? Cmd.PROG_GET_FD_BY_ID : Cmd.BTF_GET_FD_BY_ID;
   const r = bpf(cmd, new Attr(16).u32(0, id));
   return new Fd(check(cmd, r, `${kind} id ${id}`), `${kind} id ${id}`);
 }

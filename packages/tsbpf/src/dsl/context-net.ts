@@ -132,6 +132,27 @@ export const TCX_PASS = 0;
 export const TCX_DROP = 2;
 export const TCX_REDIRECT = 7;
 
+/** Program results of lightweight tunnel and flow dissector programs (`enum bpf_ret_code`). */
+export const BPF_OK = 0;
+export const BPF_DROP = 2;
+export const BPF_REDIRECT = 7;
+/** lwt_in/lwt_xmit: route the packet again (its headers were changed). Kernel 5.3. */
+export const BPF_LWT_REROUTE = 128;
+
+/** The context of a `@lircMode2` program: one sample the LIRC device received (read-only). */
+export interface LircMode2Context {
+  /** The kind (`LIRC_MODE2_*`, high byte) and the duration in microseconds (low 24 bits). */
+  sample: u32;
+}
+
+/** Kinds of LIRC mode2 samples (`sample & LIRC_MODE2_MASK`), and the value's mask. */
+export const LIRC_MODE2_SPACE = 0x00000000;
+export const LIRC_MODE2_PULSE = 0x01000000;
+export const LIRC_MODE2_FREQUENCY = 0x02000000;
+export const LIRC_MODE2_TIMEOUT = 0x03000000;
+export const LIRC_MODE2_MASK = 0xff000000;
+export const LIRC_VALUE_MASK = 0x00ffffff;
+
 /** Results of socket-level programs: sk_skb, sk_msg, cgroup_skb (1 allows, 0 denies). */
 export const SK_DROP = 0;
 export const SK_PASS = 1;

@@ -89,3 +89,37 @@ export const cgroupDevice: (method: Function, context: ClassMethodDecoratorConte
  * `SkBuff` (whose `flow_keys` it fills), returns `BPF_OK` (0) or `BPF_DROP` (2). Kernel 4.20.
  */
 export const flowDissector: (method: Function, context: ClassMethodDecoratorContext) => void = bare;
+
+/**
+ * `SEC("lwt_in")`, `SEC("lwt_out")`, `SEC("lwt_xmit")`: a lightweight tunnel program, the `bpf`
+ * encapsulation of a route (`ip route add … encap bpf in|out|xmit`). "in" runs on packets the
+ * route takes from input (forwarded or delivered), "out" on locally generated packets before
+ * output, "xmit" just before transmission (it may push headers and rewrite the packet). Takes
+ * `SkBuff`, whose packet starts at the network header (no Ethernet header); returns `BPF_OK`,
+ * `BPF_DROP`, `BPF_REDIRECT` (xmit) or `BPF_LWT_REROUTE` (in, xmit). Attach with
+ * `attach({ route: "10.0.0.2/32", interface, gateway?, netns? })`, which adds that route (and
+ * deletes it when the link closes). Kernel 4.10 (CONFIG_LWTUNNEL_BPF).
+ * `"seg6local"` (`SEC("lwt_seg6local")`, kernel 4.18) is the `End.BPF` action of an IPv6 segment
+ * routing route (CONFIG_IPV6_SEG6_LWTUNNEL); tsbpf loads it but does not add such routes.
+ */
+export function lwt(hook_: "in" | "out" | "xmit" | "seg6local"): MethodDecorator {
+  void hook_;
+  return hook();
+}
+
+/**
+ * `SEC("action")`: a tc action (`BPF_PROG_TYPE_SCHED_ACT`), run as the `bpf` action of a
+ * `matchall` filter on an interface's clsact hook. Takes `SkBuff`, returns `TC_ACT_OK`,
+ * `TC_ACT_SHOT` (drop), `TC_ACT_PIPE` (go on with the next action) or `TC_ACT_UNSPEC` (the
+ * action's default). Attach with `attach({ interface, direction, netns? })`. Kernel 4.1 (matchall
+ * 4.8; CONFIG_NET_ACT_BPF and CONFIG_NET_CLS_MATCHALL).
+ */
+export const tcAction: (method: Function, context: ClassMethodDecoratorContext) => void = bare;
+
+/**
+ * `SEC("lirc_mode2")`: an infrared decoder, run for every pulse, space or timeout a LIRC device
+ * receives (`LircMode2Context`: `sample`, the kind in the high byte, `LIRC_MODE2_PULSE`..., and
+ * the duration in µs in the low 24 bits); it reports keys with `bpf.rcKeydown`/`bpf.rcRepeat`.
+ * Attach with `attach({ device: "/dev/lirc0" })`. Kernel 4.18 (CONFIG_BPF_LIRC_MODE2).
+ */
+export const lircMode2: (method: Function, context: ClassMethodDecoratorContext) => void = bare;

@@ -22,3 +22,4 @@ export type { KernelTypes, KernelType, CoreChecks, KernelFunctions, KernelTracep
 export * from "./btf-hooks.js";
 export * from "./aggregations.js";
 export * from "./timer.js";
+export * from "./freplace.js";

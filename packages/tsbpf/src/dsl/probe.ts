@@ -82,6 +82,20 @@ export function rawTracepoint(name: string): MethodDecorator {
 }
 
 /**
+ * `SEC("raw_tp.w/<name>")`: a writable raw tracepoint (`BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE`),
+ * for the few tracepoints the kernel declares writable (`DEFINE_EVENT_WRITABLE`): the first
+ * argument points at a buffer the program may write, e.g. `bpf_test_finish`'s `int *err`, the
+ * result of every `BPF_PROG_TEST_RUN`, or nbd's request headers. Declare the context as an
+ * interface whose first member is a `Ptr` to that buffer (`{ err: Ptr<i32> }`) and write
+ * `ctx.err.value`; the kernel checks at attach that the program writes no further than the
+ * buffer's size. Attaching to a tracepoint that is not writable fails with EINVAL. Kernel 5.2.
+ */
+export function rawTracepointWritable(name: string): MethodDecorator {
+  void name;
+  return hook();
+}
+
+/**
  * `SEC("syscall")`: a `BPF_PROG_TYPE_SYSCALL` program. It attaches nowhere: it runs when user
  * space calls `testRun({ ctx })` (BPF_PROG_TEST_RUN), with a pointer to the struct passed as
  * `ctx`, which it may read and write; the kernel copies the struct back afterwards. Its methods

@@ -1,7 +1,8 @@
 /**
  * Expressions reused across blocks: an arithmetic operation that repeats one in a dominating
- * block (or earlier in its own) on the same registers becomes a copy of the earlier result, which copy propagation then removes: `packetAt(ctx, ETH_HLEN)` after `packetAt(ctx, 0)`
- * in a block the first test guards computes `data + 14` once, as clang does.
+ * block (or earlier in its own) on the same registers becomes a copy of the earlier result, which
+ * copy propagation then removes: `packetAt(ctx, ETH_HLEN)` after `packetAt(ctx, 0)` in a block the
+ * first test guards computes `data + 14` once, as clang does.
  *
  * Exact when every register involved has one definition that dominates its reads (the IR's
  * registers are not SSA, but a `const` and the temporaries lowering makes are): the earlier

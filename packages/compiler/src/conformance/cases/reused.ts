@@ -1,9 +1,10 @@
 /**
  * Expressions reused across blocks (passes/dominating-cse.ts): a sum, product or shift computed
- * again in a block an earlier one dominates is not recomputed (conversions are, beside them) — unless an
- * operand was written in between (a `let` assigned on one arm, in a loop), which must then give
- * the new value. The inputs are read into locals first: a store into the context between two
- * reads makes the second a new value (and the expressions on it new ones). Each program's results must equal the evaluator's on every input.
+ * again in a block an earlier one dominates is not recomputed (conversions beside them are) —
+ * unless an operand was written in between (a `let` assigned on one arm, in a loop), which must
+ * then give the new value. The inputs are read into locals first: a store into the context
+ * between two reads makes the second a new value (and the expressions on it new ones). Each
+ * program's results must equal the evaluator's on every input.
  */
 import type { BatchProgram } from "../harness.js";
 

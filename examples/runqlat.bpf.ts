@@ -4,7 +4,7 @@
 // are tp_btf: their arguments are typed kernel pointers, read through CO-RE.
 //
 //   npx tsbpf run examples/runqlat.bpf.ts --duration 5
-import { ArrayMap, HashMap, Probe, bpf, tp_btf, u32, type bool, type i32, type Ptr, type u64 } from "tsbpf";
+import { ArrayMap, HashMap, Probe, atomics, bpf, tp_btf, u32, type bool, type i32, type Ptr, type u64 } from "tsbpf";
 import type { task_struct } from "tsbpf/vmlinux";
 
 const TASK_RUNNING = 0;
@@ -32,15 +32,17 @@ export class RunQueueLatency extends Probe {
     const since = this.start.lookup(pid);
     if (!since) return 0;
     let micros: u64 = (bpf.ktimeGetNs() - since.value) / 1000n;
-    this.start.delete(pid);
     let slot: u32 = 0;
     for (let i = 0; i < 26; i++) {
       if (micros <= 1n) break;
       micros = micros >> 1n;
       slot++;
     }
+    // Every CPU switches tasks: the slot is shared, so the count goes up atomically.
     const count = this.hist.lookup(slot);
-    if (count) count.value += 1n;
+    if (count) atomics.add(count.value, 1n);
+    // Deleted last, as ref-c does: `micros` need not live across the call.
+    this.start.delete(pid);
     return 0;
   }
 

@@ -13,6 +13,7 @@ import { forwardCopies } from "./forward-copies.js";
 import { mergeReturns } from "./merge-returns.js";
 import { removeRedundantStackStores } from "./redundant-stack-stores.js";
 import { removeDecidedBranches } from "./decided-branches.js";
+import { removeJumpsToNext } from "./jumps-to-next.js";
 
 export type GenerateResult =
   | { ok: true; code: MachineCode; stackSize: number }
@@ -32,8 +33,16 @@ export function generate(fn: IrFunction): GenerateResult {
   }
   // Copies forwarded, then tests already decided and stores of what a slot holds dropped, which
   // frees registers for another round of forwarding (a key kept in its slot need not live on).
+  // Jumps to the next instruction (an arm those removed emptied) go last, and each removal may
+  // make another round of forwarding possible (a jump no longer splits the straight-line code).
   const selected = forwardCopies(selectInstructions(fn, order, alloc, frame));
-  return { ok: true, code: forwardCopies(removeRedundantStackStores(removeDecidedBranches(selected))), stackSize: frame.size };
+  let code = removeJumpsToNext(forwardCopies(removeRedundantStackStores(removeDecidedBranches(selected))));
+  for (let round = 0; round < 4; round++) {
+    const next = removeJumpsToNext(forwardCopies(code));
+    if (next.insns.length === code.insns.length) break;
+    code = next;
+  }
+  return { ok: true, code, stackSize: frame.size };
 }
 
 /** The first register each copy, conversion or two-address operation reads (see allocateRegisters). */

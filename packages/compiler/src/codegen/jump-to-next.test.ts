@@ -4,6 +4,7 @@
 import { JmpOp, asm, disassemble } from "@tsbpf/object";
 import { describe, expect, it } from "vitest";
 import { forwardCopies } from "./forward-copies.js";
+import { removeJumpsToNext } from "./jumps-to-next.js";
 import { secondSlots, successorsOf } from "./machine-flow.js";
 
 describe("a jump to the next instruction", () => {
@@ -22,5 +23,18 @@ describe("a jump to the next instruction", () => {
     const code = forwardCopies({ insns, mapRefs: [], calls: [], lines: [], cores: [], argCounts: [] });
     const text = disassemble(code.insns).map((l) => l.replace(/^\d+: /, ""));
     expect(text).toContain("r4 = r7");
+  });
+
+  it("is removed, conditional or not, and jumps to it land where it went", () => {
+    // if w9 == 0 goto +1; if w9 == 0 goto +0; r0 = 1; if r1 > 5 goto -4 (to the first test); exit
+    const insns = [
+      asm.mov64Imm(0, 0), asm.jmp32Imm(JmpOp.JEQ, 9, 0, 1), asm.jmp32Imm(JmpOp.JEQ, 9, 0, 0), asm.mov64Imm(0, 1),
+      asm.jmpImm(JmpOp.JGT, 1, 5, -4), asm.ja(0), asm.exit(),
+    ];
+    const code = removeJumpsToNext({ insns, mapRefs: [], calls: [], lines: [], cores: [], argCounts: [] });
+    const text = disassemble(code.insns).map((l) => l.replace(/^\d+: /, ""));
+    // Both tests went (the first became a jump to the next once the second had gone); the loop's
+    // jump back to the first test now lands on what followed it, `r0 = 1`.
+    expect(text).toEqual(["r0 = 0", "r0 = 1", "if r1 > 0x5 goto -2", "exit"]);
   });
 });

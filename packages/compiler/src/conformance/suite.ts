@@ -10,6 +10,7 @@ import { MAP_DECLARATIONS, MAP_FIELDS, mapPrograms } from "./cases/maps.js";
 import { castPrograms, operatorPrograms, unaryPrograms, zeroOperandPrograms } from "./cases/operators.js";
 import { INDEX_DECLARATIONS, knownIndexPrograms, otherKnownIndexPrograms } from "./cases/indexes.js";
 import { narrowedPrograms } from "./cases/narrowed.js";
+import { reusedPrograms } from "./cases/reused.js";
 import { IDENTITY_DECLARATIONS, IDENTITY_FIELDS, identityPrograms } from "./cases/identities.js";
 import { conditionPrograms, LOOP_DECLARATIONS, loopPrograms } from "./cases/statements.js";
 import { STACK_DECLARATIONS, stackPrograms } from "./cases/stack.js";
@@ -49,6 +50,7 @@ export const groups: Group[] = [
   { name: "stack objects sharing frame bytes", programs: stackPrograms(), declarations: STACK_DECLARATIONS },
   { name: "conditions and identities folded by value ranges", programs: rangeConditionPrograms() },
   { name: "indexes whose value range is known", programs: rangeIndexPrograms() },
+  { name: "expressions reused across blocks", programs: reusedPrograms() },
 ];
 
 /** The batch of a group, with `count` random inputs (plus zeros, ones and all-ones). */

@@ -33,11 +33,12 @@ export function lowerIntrinsic(L: LowerContext, node: ts.CallExpression, name: s
   if (name === "usdtArg") return lowerUsdtArg(L, node);
   if (name === "packetLength") {
     const { data, end } = packetBounds(L, node);
-    const length = L.b.newReg("u64");
+    // The kernel keeps data <= data_end, and a packet is shorter than 4 GiB: the 64-bit difference
+    // is already a u32 zero-extended (the IR's invariant), with no truncation after it (clang's
+    // `data_end - data` takes none either). Pointers move only with 64-bit instructions.
+    const length = L.b.newReg("u32");
     L.b.emit({ op: "bin", bop: "sub", kind: "u64", dst: length, a: reg(end), b: reg(data) });
-    const out = L.b.newReg("u32");
-    L.b.emit({ op: "conv", dst: out, src: reg(length), from: "u64", to: "u32" });
-    return { type: intType("u32"), op: reg(out) };
+    return { type: intType("u32"), op: reg(length) };
   }
   if (BYTE_ORDER.has(name)) return lowerByteSwap(L, node, name.endsWith("s") ? 16 : 32);
   return lowerRegister(L, node, REGISTERS[name]!);

@@ -11,7 +11,7 @@
 import { instDef, instUses, isPure, type Block, type CmpOp, type Inst, type IrFunction, type IrKind, type Operand, type VReg } from "../ir/ir.js";
 import { liveSets } from "../codegen/liveness.js";
 import { kindBits } from "../checker/kinds.js";
-import { comparedValue } from "./evaluate.js";
+import { comparedValue, evalCompare } from "./evaluate.js";
 
 /** What a predecessor knows of a register at its end: a constant, or "not zero". */
 type Known = { value: bigint } | "nonzero" | undefined;
@@ -31,15 +31,27 @@ function knownAtEnd(block: Block, r: VReg): Known {
 }
 
 /**
- * The outcome of `r == 0` / `r != 0` compared as `kind`, given what is known of r, if it is
- * decided. A constant is zero or not in the comparison's width (a 32-bit test sees the low 32
- * bits); "not zero" is known of a whole pointer, so it decides only a 64-bit test.
+ * The outcome of `r cmp c` (or `c cmp r`) compared as `kind`, given what is known of r, if it is
+ * decided. A constant decides any comparison with a constant, in the comparison's width (a 32-bit
+ * test sees the low 32 bits): a loop's first test of its counter (`i < 26` after `i = 0`) goes
+ * straight into the body. "Not zero" is known of a whole pointer, so it decides only a 64-bit
+ * `==`/`!=` against 0.
  */
-function decide(cmp: CmpOp, kind: IrKind, known: Known): boolean | undefined {
-  if (known === undefined || (cmp !== "eq" && cmp !== "ne")) return undefined;
-  if (known === "nonzero" && comparedValue(kind, 1n << 32n) === 0n) return undefined;
-  const zero = known !== "nonzero" && comparedValue(kind, known.value) === 0n;
-  return cmp === "eq" ? zero : !zero;
+function decide(test: { cmp: CmpOp; kind: IrKind; regFirst: boolean; value: bigint }, known: Known): boolean | undefined {
+  const { cmp, kind } = test;
+  if (known === undefined) return undefined;
+  if (known === "nonzero") {
+    if ((cmp !== "eq" && cmp !== "ne") || test.value !== 0n || comparedValue(kind, 1n << 32n) === 0n) return undefined;
+    return cmp === "ne";
+  }
+  return test.regFirst ? evalCompare(cmp, kind, known.value, test.value) : evalCompare(cmp, kind, test.value, known.value);
+}
+
+/** The register and constant of a `cbr r cmp c` (either side), if that is what the test is. */
+function testedAgainstConstant(a: Operand, b: Operand): { reg: VReg; value: bigint; regFirst: boolean } | undefined {
+  if (a.tag === "reg" && b.tag === "imm") return { reg: a.reg, value: b.value, regFirst: true };
+  if (a.tag === "imm" && b.tag === "reg") return { reg: b.reg, value: a.value, regFirst: false };
+  return undefined;
 }
 
 /** The register of a `cbr r ==/!= 0` (either side), if that is what the test is. */
@@ -50,7 +62,7 @@ function testedRegister(a: Operand, b: Operand): VReg | undefined {
 }
 
 /**
- * Retargets edges into a test block (`cbr r ==/!= 0` after at most a few copies) whose outcome the
+ * Retargets edges into a test block (`cbr r cmp c` after at most a few copies) whose outcome the
  * source block knows; the copies go along, in a block of their own on the new edge.
  */
 export function threadKnownBranches(fn: IrFunction): boolean {
@@ -67,8 +79,9 @@ export function threadKnownBranches(fn: IrFunction): boolean {
     const thread = (target: Block, onThen: boolean | undefined): Block => {
       const test = target.term;
       if (target === block || test?.op !== "cbr" || target.insts.length > 4 || !target.insts.every((i) => i.op === "mov")) return target;
-      let tested = testedRegister(test.a, test.b);
-      if (!tested) return target;
+      const against = testedAgainstConstant(test.a, test.b);
+      if (!against || test.kind === "ptr" && against.value !== 0n) return target;
+      let tested = against.reg;
       // Through the copies: the register the source block defines.
       for (let i = target.insts.length - 1; i >= 0; i--) {
         const copy = target.insts[i] as Extract<Inst, { op: "mov" }>;
@@ -79,7 +92,8 @@ export function threadKnownBranches(fn: IrFunction): boolean {
       // A second test of what the source block just tested (a null check after a counter's own
       // null check): decided by the edge. Older verifiers cannot decide it themselves for every
       // pointer (6.1 does not know a ring buffer reservation tested non-null stays non-null).
-      const outcome = decide(test.cmp, test.kind, knownAtEnd(block, tested) ?? knownOnEdge(tested, test, onThen));
+      const outcome = decide({ cmp: test.cmp, kind: test.kind, regFirst: against.regFirst, value: against.value },
+        knownAtEnd(block, tested) ?? (against.value === 0n && (test.cmp === "eq" || test.cmp === "ne") ? knownOnEdge(tested, test, onThen) : undefined));
       if (outcome === undefined) return target;
       changed = true;
       const next = outcome ? test.then : test.else;

@@ -18,7 +18,8 @@ function operandKey(o: Operand): string | undefined {
   return undefined;
 }
 
-function keyOf(inst: Inst): string | undefined {
+/** What identifies an expression (a conversion or an arithmetic operation) for reuse, or undefined. */
+export function keyOf(inst: Inst): string | undefined {
   if (inst.op === "conv") {
     const src = operandKey(inst.src);
     return src && `conv ${inst.from} ${inst.to} ${src} ${inst.dst.kind}`;
@@ -31,7 +32,8 @@ function keyOf(inst: Inst): string | undefined {
   return undefined;
 }
 
-function regsOf(inst: Inst): VReg[] {
+/** The registers an expression reads. */
+export function regsOf(inst: Inst): VReg[] {
   if (inst.op === "conv") return inst.src.tag === "reg" ? [inst.src.reg] : [];
   if (inst.op === "bin") return [inst.a, inst.b].flatMap((o) => (o.tag === "reg" ? [o.reg] : []));
   return [];

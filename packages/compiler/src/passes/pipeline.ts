@@ -1,7 +1,8 @@
 /**
  * The optimisation pipeline run on every function before code generation: folding and dead code
  * removal, reuse of
- * `.rodata` loads and of loads nothing could have changed, conversion peepholes, copy propagation and branches a predecessor
+ * `.rodata` loads, of loads nothing could have changed and of expressions a dominating block computed,
+ * pointer offsets reassociated to reuse them, conversion peepholes, copy propagation and branches a predecessor
  * or the tested register's kind decides,
  * branches whose arms are alike, stores into stack objects nothing reads, to a fixed point.
  */
@@ -14,6 +15,8 @@ import { reuseInvariantLoads } from "./invariant-loads.js";
 import { reuseRedundantLoads } from "./redundant-loads.js";
 import { peephole } from "./peephole.js";
 import { reuseLocalExpressions } from "./local-cse.js";
+import { reuseDominatingExpressions } from "./dominating-cse.js";
+import { reassociateOffsets } from "./reassociate.js";
 import { mergeSameArms } from "./same-arms.js";
 import { removeDeadStackObjects } from "./dead-stack-objects.js";
 import { foldRangeBranches } from "./range-branches.js";
@@ -27,6 +30,8 @@ export function optimize(fn: IrFunction): void {
     changed = reuseRedundantLoads(fn) || changed;
     changed = peephole(fn) || changed;
     changed = reuseLocalExpressions(fn) || changed;
+    changed = reassociateOffsets(fn) || changed;
+    changed = reuseDominatingExpressions(fn) || changed;
     changed = propagateCopies(fn) || changed;
     changed = threadJumps(fn) || changed;
     changed = threadKnownBranches(fn) || changed;

@@ -61,7 +61,7 @@ const SAME_BITS: Range = { lo: 0n, hi: (1n << 31n) - 1n };
  * verifier must then be able to do without (a remainder proved below the array's length by this
  * pass is not proved for it: "math between fp pointer and register with unbounded min value").
  */
-class Ranges {
+export class Ranges {
   private readonly defs = new Map<VReg, Inst[]>();
   private readonly memo = new Map<VReg, Range | null | "unknown">(); // null: being computed (a cycle)
 

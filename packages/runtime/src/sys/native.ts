@@ -2,8 +2,8 @@
  * Loads the Node-API shim (native/shim.c) and registers it as the production door. This file is
  * the only one that knows the shim exists.
  *
- * The shim is found the way the ecosystem finds prebuilt addons, by node-gyp-build: a build from
- * source in build/Release/ first (the repository's `npm install` makes one; so does
+ * The shim is found the way the ecosystem finds prebuilt addons, by node-gyp-build's rules (its
+ * two usual answers checked directly first, see knownShimPath): a build from source in build/Release/ first (the repository's `npm install` makes one; so does
  * native/build.mjs in an app), then `prebuilds/<platform>-<arch>/@tsbpf+runtime.<libc>.node`,
  * which the published package carries for linux x64 and arm64, glibc and musl.
  */
@@ -36,9 +36,26 @@ interface NodeGypBuild {
 /** The one command that builds the shim from source for this machine. */
 export const buildFromSourceCommand = `node ${join(packageDir, "native", "build.mjs")}`;
 
+/**
+ * Where node-gyp-build looks first, found without loading it: a build from source in
+ * build/Release/, else this platform's prebuilt file for this libc (chosen as node-gyp-build
+ * chooses: $LIBC, else musl where /etc/alpine-release exists). Loading node-gyp-build starts
+ * Node's CommonJS loader, ~7 ms of an ES module app's first load() (bench/RESULTS.md
+ * "Start-up"); any other layout still goes through it.
+ */
+function knownShimPath(): string | undefined {
+  const built = join(packageDir, "build", "Release", "tsbpf_shim.node");
+  if (existsSync(built)) return built;
+  const libc = process.env.LIBC || (existsSync("/etc/alpine-release") ? "musl" : "glibc");
+  const prebuilt = join(packageDir, "prebuilds", `${process.platform}-${process.arch}`, `@tsbpf+runtime.${libc}.node`);
+  return existsSync(prebuilt) ? prebuilt : undefined;
+}
+
 /** The shim file that would be loaded here, or why there is none. */
 function locateShim(): { path: string } | { reason: string } {
   if (process.platform !== "linux") return { reason: `tsbpf's runtime needs Linux (this is ${process.platform})` };
+  const known = process.env.PREBUILDS_ONLY ? undefined : knownShimPath();
+  if (known) return { path: known };
   try {
     return { path: (require("node-gyp-build") as NodeGypBuild).resolve(packageDir) };
   } catch (cause) {
@@ -61,7 +78,10 @@ export function loadNativeDoor(): Door {
   const located = locateShim();
   if ("reason" in located) throw new Error(located.reason);
   try {
-    return require(located.path) as Door;
+    // process.dlopen is what require() of a .node file does, without the CommonJS loader.
+    const addon = { exports: {} as Door };
+    process.dlopen(addon, located.path);
+    return addon.exports;
   } catch (cause) {
     throw new Error(
       `tsbpf's native shim at ${located.path} does not load (${(cause as Error).message}): ` +

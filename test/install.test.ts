@@ -70,7 +70,7 @@ describeKernel("tsbpf installed from its packed tarballs into an app outside the
       expect([scripts.preinstall, scripts.install, scripts.postinstall].filter(Boolean)).toEqual([]);
     }
     expect(manifest("@tsbpf/compiler").dependencies.typescript).toBeUndefined();
-    // The only TypeScript under tsbpf is ts-morph's bundled one (the app's own devDependency aside).
+    // The only TypeScript under tsbpf is inside @tsbpf/compiler's bundle, dist/compiler.cjs (the app's own devDependency aside).
     const tree = JSON.parse(ok("npm", ["ls", "typescript", "--all", "--json"], appEnv(process.execPath)).stdout);
     expect(Object.keys(tree.dependencies)).toEqual(["typescript"]);
     expect(tree.dependencies.typescript.dependencies).toBeUndefined();

@@ -158,7 +158,12 @@ export function buildSnapshotInBackground(warmup: WarmupProbe[]): void {
  */
 export async function compileInSnapshot(request: SnapshotRequest): Promise<SnapshotResponse | undefined> {
   if (!snapshotEnabled()) return undefined;
-  const blob = snapshotPath();
+  let blob: string;
+  try {
+    blob = snapshotPath();
+  } catch {
+    return undefined; // no compiler installed (a bundle): the in-process import says why
+  }
   if (!existsSync(blob)) return undefined;
   const answer = await new Promise<{ code: number | null; out: string; err: string } | undefined>((resolve) => {
     const child = spawn(process.execPath, ["--snapshot-blob", blob], { stdio: ["pipe", "ignore", "pipe", "pipe"] });

@@ -4,7 +4,7 @@
  * - Probe modules (`*.bpf.ts` by default) are compiled at build time; the bundle gets their
  *   objects embedded and their program bodies replaced (probe-module.ts). A compile error fails
  *   the build with the TypeScript file, line and column; the probe's local imports are watched.
- * - `import("@tsbpf/compiler")` inside tsbpf resolves to a stub (stub/compiler-stub.js): the
+ * - `import("@tsbpf/compiler")` (or its `/snapshot` entry) inside tsbpf resolves to a stub (stub/compiler-stub.js): the
  *   bundle never holds the compiler or TypeScript.
  * - `@tsbpf/runtime` stays external (it loads a native `.node` addon from its package folder),
  *   as bundles do with native addons.
@@ -21,6 +21,9 @@ export const compilerStubPath = fileURLToPath(new URL("../stub/compiler-stub.js"
 
 const runtimeId = /^@tsbpf\/runtime(?:\/|$)/;
 
+/** What tsbpf imports the compiler as: the package, and its snapshot entry (compile-cached.ts). */
+const compilerIds = new Set(["@tsbpf/compiler", "@tsbpf/compiler/snapshot"]);
+
 export const unplugin = createUnplugin<Options | undefined>((rawOptions) => {
   const options = resolveOptions(rawOptions);
   return {
@@ -33,7 +36,7 @@ export const unplugin = createUnplugin<Options | undefined>((rawOptions) => {
       filter: { id: /^@tsbpf\/(?:compiler|runtime)(?:\/|$)/ },
       handler(id, importer) {
         if (runtimeId.test(id)) return options.externalRuntime ? { id, external: true } : null;
-        if (id === "@tsbpf/compiler" && importer !== undefined && insideTsbpf(importer)) return compilerStubPath;
+        if (compilerIds.has(id) && importer !== undefined && insideTsbpf(importer)) return compilerStubPath;
         return null;
       },
     },

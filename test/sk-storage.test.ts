@@ -49,9 +49,9 @@ describeKernel("SkStorage: a value per socket from a program", () => {
       } finally {
         writeFileSync(`${home}/cgroup.procs`, String(process.pid));
       }
-      sockets.forEach((socket, i) => expect(probe.bindings.get(socket)).toEqual({ port: ports[i], binds: 1 }));
-      expect(probe.bindings.get(unbound!)).toBeUndefined();
-      expect(probe.bindings.get(outside)).toBeUndefined();
+      sockets.forEach((socket, i) => expect(probe.bindings.get(socket.raw)).toEqual({ port: ports[i], binds: 1 }));
+      expect(probe.bindings.get(unbound!.raw)).toBeUndefined();
+      expect(probe.bindings.get(outside.raw)).toBeUndefined();
     } finally {
       for (const socket of [...sockets, unbound, outside]) socket?.close();
     }

@@ -11,6 +11,7 @@
  */
 import { readFileSync } from "node:fs";
 import { Project, ts, type FileSystemHost, type ts as TS } from "ts-morph";
+import { park, unpark } from "./parked-files.js";
 import { covers, GENERATED_MARKER, indexVmlinux, reach, renderSlice, union, wordsOf, type Slice, type VmlinuxIndex } from "../vmlinux/slice.js";
 
 interface Served {
@@ -64,12 +65,18 @@ export function serveVmlinuxSlices(project: Project, fileName: string, text: str
   for (const [path, served] of files) {
     if (!served || vmlinuxPaths.has(path)) continue;
     const source = project.getSourceFile(path);
-    if (source) project.removeSourceFile(source);
+    if (!source) continue;
+    park(project, path, source.compilerNode);
+    project.removeSourceFile(source);
   }
   for (const path of vmlinuxPaths) {
     const served = files.get(path)!;
     const needed = reach(served.index, words);
-    if (served.slice && covers(served.slice, needed)) continue;
+    if (served.slice && covers(served.slice, needed)) {
+      // Set aside by a probe that did not import it: back as it was parsed, if the slice is the same.
+      if (!project.getSourceFile(path)) unpark(project, path, served.text);
+      continue;
+    }
     served.slice = served.slice ? union(served.slice, needed) : needed;
     served.text = renderSlice(served.index, served.slice);
     // Parsed already (an earlier, smaller slice): read again. Otherwise the program reads it when it resolves the import.

@@ -88,16 +88,23 @@ describeKernel("opensnoop: open(2), and examples/eunomia/opensnoop.bpf.ts", () =
   it("the ring buffer opensnoop reports open(2) with pid, comm and filename", async () => {
     const path = join(tmpdir(), `tsbpf-open2-${randomUUID()}`);
     writeFileSync(path, ""); // before the probe: only the actor opens it while it runs
-    await using snoop = await load(OpenSnoop);
-    snoop.attach();
+    // The actor is built (cc opens hundreds of headers) and started before the probe attaches, and
+    // the probe keeps only its opens: a 256 KiB ring holds ~900 events, which the rest of a loaded
+    // machine (parallel test workers, a compiler) could otherwise fill before consume() runs.
+    actorBinary();
+    const comm = uniqueComm("open2");
+    const actor = startActor(comm, "wait", "open", path);
     try {
-      const comm = uniqueComm("open2");
-      const { pid, lines } = await act(comm, "open", path);
-      expect(lines).toEqual([`open ${path} 3`]);
+      await using snoop = await load(OpenSnoop, { config: { targetPid: actor.pid } });
+      snoop.attach();
+      actor.child.stdin.end("go\n");
+      expect(await actor.done).toEqual([`open ${path} 3`]);
       const events: { pid: number; comm: string; filename: string }[] = [];
       snoop.events.consume((event) => void events.push(event));
-      expect(events.filter((e) => e.filename === path)).toEqual([{ pid, uid: process.getuid!(), comm, filename: path }]);
+      expect(snoop.events.failedReservations).toBe(0n);
+      expect(events.filter((e) => e.filename === path)).toEqual([{ pid: actor.pid, uid: process.getuid!(), comm, filename: path }]);
     } finally {
+      actor.child.kill();
       rmSync(path, { force: true });
     }
   });

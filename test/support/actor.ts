@@ -20,6 +20,11 @@ export function actorBinary(): string {
   return out;
 }
 
+// Built when a test file imports this module, before any of its probes attach: compiling it
+// later, with an unfiltered probe attached (an opensnoop), floods the probe's ring with the
+// compiler's header opens.
+actorBinary();
+
 /** A comm no other process has (at most 15 characters: the kernel's TASK_COMM_LEN - 1). */
 export function uniqueComm(prefix: string): string {
   return `${prefix}${Math.random().toString(36).slice(2)}`.slice(0, 15);
